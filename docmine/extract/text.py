@@ -1,0 +1,128 @@
+"""Plain text and Markdown: headings, bullets, numbered paragraphs ("5.1."), tables, footnotes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from docmine.errors import EmptyDocument, UnsupportedFormat
+from docmine.extract.builder import RawBlock
+from docmine.model import BlockKind
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_BULLET = re.compile(r"^\s*(?:[•\u25cf\u25aa\u2023\u2043◦▪*+]|-(?=\s))\s+(.*)$")
+_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(.*)$")
+_FOOTNOTE = re.compile(r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+")
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_TERMINAL = re.compile(r"[.!;:,]$")
+MAX_HEADING_WORDS = 14
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252: the two encodings guidance text comes in."""
+    if b"\x00" in data[:8192]:
+        raise UnsupportedFormat("binary content, not text; is the file name wrong?", str(path))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def strip_markdown(text: str) -> str:
+    """Links keep their text, autolinks their URL, emphasis its words."""
+    text = _MD_LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    return _EMPHASIS.sub(r"\2", text)
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short line standing alone without sentence punctuation (questions are headings too)."""
+    words = text.split()
+    return 0 < len(words) <= MAX_HEADING_WORDS and not _TERMINAL.search(text) and text[:1].isupper()
+
+
+def _numbered_level(marker: str) -> int:
+    return marker.rstrip(".").count(".") + 1
+
+
+def _classify_line(line: str, alone: bool) -> RawBlock:
+    """One source line as a block; `alone` says it is a paragraph of its own."""
+    if m := _MD_HEADING.match(line):
+        return RawBlock(BlockKind.HEADING, strip_markdown(m.group(2)), level=len(m.group(1)))
+    if _FOOTNOTE.match(line):
+        return RawBlock(BlockKind.FOOTNOTE, strip_markdown(_FOOTNOTE.sub("", line, count=1)))
+    if m := _TABLE_ROW.match(line):
+        cells = [strip_markdown(c.strip()) for c in m.group(1).split("|")]
+        return RawBlock(BlockKind.TABLE_ROW, "\t".join(c for c in cells if c))
+    if m := _BULLET.match(line):
+        inner = m.group(1)
+        number = _NUMBER.match(inner)
+        marker, text = (number.group(1), number.group(2)) if number else ("•", inner)
+        return RawBlock(BlockKind.LIST_ITEM, strip_markdown(text), level=1, marker=marker)
+    text = strip_markdown(line.strip())
+    if m := _NUMBER.match(line):
+        marker, body = m.group(1), strip_markdown(m.group(2))
+        if alone and looks_like_heading(body):
+            return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
+        kind = BlockKind.LIST_ITEM if line[:1].isspace() or "." in marker.rstrip(".") else (
+            BlockKind.PARAGRAPH)
+        return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
+    if alone and looks_like_heading(text):
+        return RawBlock(BlockKind.HEADING, text, level=0)
+    return RawBlock(BlockKind.PARAGRAPH, text)
+
+
+def _is_new_block(line: str) -> bool:
+    return bool(_BULLET.match(line) or _NUMBER.match(line) or _MD_HEADING.match(line)
+                or _TABLE_ROW.match(line) or _FOOTNOTE.match(line))
+
+
+def _paragraph_groups(text: str) -> list[list[str]]:
+    """Lines grouped into blank-line separated paragraphs, then split at list markers."""
+    groups: list[list[str]] = []
+    for para in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines: list[str] = []
+        for line in para.split("\n"):
+            if not line.strip() or _TABLE_RULE.match(line):
+                continue
+            if lines and not _is_new_block(line):
+                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"  # soft-wrapped line
+            else:
+                lines.append(line)
+        if lines:
+            groups.append(lines)
+    return groups
+
+
+def _assign_heading_levels(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Plain-text headings have no level: a heading right under another nests inside it."""
+    current = 1
+    previous_was_heading = False
+    for block in blocks:
+        if block.kind == BlockKind.HEADING:
+            if block.level == 0:
+                block.level = current + 1 if previous_was_heading else current
+            current = block.level
+            previous_was_heading = True
+        elif block.kind != BlockKind.FURNITURE:
+            previous_was_heading = False
+    return blocks
+
+
+def read_text(path: Path, data: bytes) -> list[RawBlock]:
+    """Blocks of a .txt or .md file, in order."""
+    text = decode(data, path)
+    if not text.strip():
+        raise EmptyDocument("empty: the file has no text", str(path))
+    blocks = [
+        _classify_line(line, alone=len(group) == 1)
+        for group in _paragraph_groups(text)
+        for line in group
+    ]
+    return _assign_heading_levels(blocks)

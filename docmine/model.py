@@ -1,0 +1,191 @@
+"""The one data model that flows through every stage.
+
+Document -> Block (with Provenance) -> Clause -> Obligation. Value objects are frozen; ids are
+content hashes so editing one paragraph does not renumber every clause. Each field says which
+stage writes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+def content_id(*parts: str, length: int = 12) -> str:
+    """A short, stable hash of the given parts: the id scheme for documents and clauses."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return digest[:length]
+
+
+class BlockKind(StrEnum):
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list_item"
+    TABLE_ROW = "table_row"
+    FOOTNOTE = "footnote"
+    FURNITURE = "furniture"  # page furniture kept for `docmine extract`, never made into clauses
+
+
+class Force(StrEnum):
+    MANDATORY = "mandatory"
+    EXPECTATION = "expectation"
+    SUGGESTION = "suggestion"
+    NONE = "none"
+
+
+FORCE_ORDER: tuple[Force, ...] = (
+    Force.MANDATORY,
+    Force.EXPECTATION,
+    Force.SUGGESTION,
+    Force.NONE,
+)
+
+
+class Polarity(StrEnum):
+    POSITIVE = "positive"
+    PROHIBITION = "prohibition"
+
+
+class Authority(StrEnum):
+    """Who wrote a document, which decides what its modal verbs can mean (DECISIONS.md B.10)."""
+
+    LEGISLATION = "legislation"
+    STATUTORY_GUIDANCE = "statutory_guidance"
+    GUIDANCE = "guidance"  # non-statutory guidance from a national body
+    SUMMARY = "summary"  # third-party summary or commentary
+    POSITION_PAPER = "position_paper"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a span sits in its document: page (1-based, None for unpaged formats), heading path
+    and character span into `Document.text`."""
+
+    page: int | None
+    section: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A unit of layout written by extraction: a heading, paragraph, list item, table row..."""
+
+    kind: BlockKind
+    text: str
+    provenance: Provenance
+    level: int = 0  # heading level (1 = top) or list depth
+    marker: str = ""  # the bullet or number that introduced a list item / numbered paragraph
+
+
+@dataclass(frozen=True)
+class Document:
+    """One version of one source file. `text` is the blocks' text joined by blank lines; every
+    provenance span indexes into it. Written by extraction; `version` by the store."""
+
+    source: str
+    title: str
+    format: str
+    content_hash: str
+    text: str
+    blocks: tuple[Block, ...]
+    authority: Authority = Authority.GUIDANCE
+    published: str = ""  # ISO date if the document states one
+    version: int = 1
+
+    @property
+    def id(self) -> str:
+        return content_id(self.source, self.content_hash)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The smallest span carrying one instruction to one duty-holder. Written by segmentation.
+
+    `text` reads as a whole instruction (a list item carries its lead-in); `provenance` points at
+    the clause's own words in the document."""
+
+    doc_id: str
+    text: str
+    provenance: Provenance
+    lead_in: str = ""
+    ordinal: int = 0  # position in the document, for context and ordering
+
+    @property
+    def id(self) -> str:
+        return content_id(self.doc_id, self.text, str(self.ordinal))
+
+
+@dataclass(frozen=True)
+class ForceDecision:
+    """Written by classification: the force, why (cue), how sure, and any condition."""
+
+    force: Force
+    polarity: Polarity = Polarity.POSITIVE
+    confidence: float = 1.0
+    cue: str = ""
+    condition: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A body named in a clause: canonical name plus the matched text and its span in the clause."""
+
+    canonical: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DutyLink:
+    """A statutory duty the clause states or restates. Written by linking."""
+
+    id: str
+    law: str
+    matched: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as written, with its normalised ISO date or interval. Written by linking."""
+
+    text: str
+    relation: str = ""  # by | before | from | during | on
+    start: str = ""  # ISO date
+    end: str = ""  # ISO date (equal to start for a single day)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Everything linking writes for a clause."""
+
+    holder: str = ""
+    holder_text: str = ""
+    bodies: tuple[Mention, ...] = ()
+    duty: DutyLink | None = None
+    deadline: Deadline | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A clause with its force and links: one row of the register."""
+
+    clause: Clause
+    decision: ForceDecision
+    links: Links = field(default_factory=Links)
+
+    @property
+    def id(self) -> str:
+        return self.clause.id
+
+    @property
+    def other_bodies(self) -> tuple[str, ...]:
+        """Canonical bodies named in the clause other than the holder, in order, deduplicated."""
+        seen: dict[str, None] = {}
+        for mention in self.links.bodies:
+            if mention.canonical != self.links.holder:
+                seen.setdefault(mention.canonical, None)
+        return tuple(seen)

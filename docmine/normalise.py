@@ -1,0 +1,156 @@
+"""Text repair shared by every format: whitespace, footnote markers, and acronyms glued to their
+neighbours by careless HTML export ("theICPshould" -> "the ICP should")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
+
+import yaml
+
+from docmine.config import RESOURCES_DIR
+
+_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
+_FOOTNOTE_MARKERS = re.compile(r"\s*\[footnote \d+\]|[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+")
+_SOFT_HYPHEN = "\u00ad"
+_WORD = re.compile(r"[A-Za-z]+")
+# a token needs repair only if case flips inside it: lower->UPPER, or an UPPER run then lower
+_GLUED = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,7}\b")
+_DEFINED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z]{1,6})s?\)")
+_FUNCTION_WORDS = frozenset(
+    "a an and are as at be but by can could do does for from has have how in into is it its may "
+    "might must of on or our should so than that the their them these this those to was we were "
+    "what when where which who will with within would".split()
+)
+
+
+def clean_whitespace(text: str) -> str:
+    """NFC, no soft hyphens or zero-width characters, single spaces, trimmed."""
+    text = unicodedata.normalize("NFC", text).replace(_SOFT_HYPHEN, "").replace("\ufffe", "")
+    text = text.replace("\u200b", "").replace("\ufeff", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def strip_footnote_markers(text: str) -> str:
+    """Remove "[footnote 1]" and superscript markers, which are not part of the sentence."""
+    return _FOOTNOTE_MARKERS.sub("", text)
+
+
+@cache
+def gazetteer_acronyms() -> frozenset[str]:
+    """Upper-case aliases of the shipped bodies gazetteer (ICB, NHSE, LGA ...)."""
+    data = yaml.safe_load((RESOURCES_DIR / "bodies.yaml").read_text(encoding="utf-8")) or {}
+    names = [str(alias) for aliases in data.values() for alias in (aliases or [])]
+    return frozenset(
+        n.rstrip("s") if n[:-1].isupper() else n for n in names if _ACRONYM.fullmatch(n.rstrip("s"))
+    )
+
+
+def document_inventory(texts: Iterable[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The acronyms and plain words a document uses on their own, learned from its own text."""
+    acronyms: set[str] = set(gazetteer_acronyms())
+    words: set[str] = set(_FUNCTION_WORDS)
+    for text in texts:
+        acronyms.update(_DEFINED_ACRONYM.findall(text))
+        for token in _WORD.findall(text):
+            if _GLUED.search(token):
+                continue
+            if token.isupper() and len(token) >= 2:
+                acronyms.add(token)
+            elif token.endswith("s") and token[:-1].isupper() and len(token) >= 3:
+                acronyms.add(token[:-1])
+            else:
+                words.add(token.lower())
+    return frozenset(acronyms), frozenset(words)
+
+
+def repair_glued_acronyms(texts: Sequence[str]) -> list[str]:
+    """Give glued acronyms back their spaces, using the document's own inventory so real words and
+    names ("Healthwatch", "McDonald", "NHSEI") are left alone."""
+    acronyms, words = document_inventory(texts)
+    splitter = _Splitter(acronyms, words)
+
+    def fix(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if not _GLUED.search(token):
+            return token
+        return " ".join(splitter.split(token)) or token
+
+    return [_WORD.sub(fix, text) for text in texts]
+
+
+class _Splitter:
+    """Splits a glued token into the fewest known pieces, at least one of them an acronym."""
+
+    def __init__(self, acronyms: frozenset[str], words: frozenset[str]) -> None:
+        self.acronyms = acronyms
+        self.words = words
+
+    def _piece_cost(self, piece: str) -> tuple[float, bool] | None:
+        """Cost of a piece (known 1, plausible unknown word 3) and whether it is an acronym."""
+        stem = piece[:-1] if piece.endswith("s") and piece[:-1].isupper() else piece
+        if stem.isupper():
+            # an unseen acronym costs more the longer it is, so "ICBCEO" prefers "ICB" + "CEO"
+            return (1.0 if stem in self.acronyms else 2.0 + len(stem) / 2), True
+        if piece.islower() or (piece[0].isupper() and piece[1:].islower()):
+            if piece.lower() in self.words:
+                return 1.0, False
+            # an unseen word is allowed, at a price, so "thatICPsserve" still splits
+            return (3.0, False) if len(piece) >= 3 and not piece.startswith("ss") else None
+        return None
+
+    def split(self, token: str) -> list[str]:
+        pieces = self._best(token)
+        if pieces is None or len(pieces) < 2:
+            return [token]
+        costs = [self._piece_cost(p) for p in pieces]
+        has_acronym = any(c is not None and c[1] for c in costs)
+        all_known = all(c is not None and (c[1] or c[0] == 1.0) for c in costs)
+        known_acronym = any(c is not None and c[1] and c[0] == 1.0 for c in costs)
+        # an unseen acronym only splits off between known words ("TheRADARpathway")
+        return pieces if has_acronym and (known_acronym or all_known) else [token]
+
+    def _best(self, token: str) -> list[str] | None:
+        @lru_cache(maxsize=None)
+        def best_from(i: int) -> tuple[float, tuple[str, ...]] | None:
+            if i == len(token):
+                return 0.0, ()
+            best: tuple[float, tuple[str, ...]] | None = None
+            for j in range(len(token), i, -1):
+                priced = self._piece_cost(token[i:j])
+                rest = best_from(j) if priced else None
+                if priced is None or rest is None:
+                    continue
+                cost = priced[0] + rest[0]
+                if best is None or cost < best[0]:
+                    best = (cost, (token[i:j], *rest[1]))
+            return best
+
+        found = best_from(0)
+        return list(found[1]) if found is not None else None
+
+
+_MISSING_SPACES = (
+    (re.compile(r"(?<=[A-Za-z]),(?=[A-Za-z])"), ", "),  # "DHSC,NHSE"; never "1,000"
+    # "systems.ICPs", but not "www.gov.UK" or an e-mail address
+    (re.compile(r"(?<![\w.@/])([a-z]{3,})\.(?=[A-Z][A-Za-z]+\b(?![.@/]))"), r"\1. "),
+    (re.compile(r"(?<=\d)(?=[A-Z]{2,}[a-z ])"), " "),  # "2023DHSC refreshes"
+    (re.compile(r"(?<=[A-Za-z])\((?=[a-z]{3})"), " ("),  # "ICBs(subject"
+)
+
+
+def repair_punctuation_spacing(text: str) -> str:
+    """Put back the spaces a careless export dropped around punctuation."""
+    for pattern, replacement in _MISSING_SPACES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def normalise_texts(texts: Sequence[str]) -> list[str]:
+    """The full repair applied to every block of a document, in order."""
+    cleaned = [clean_whitespace(strip_footnote_markers(t)) for t in texts]
+    repaired = repair_glued_acronyms(cleaned)
+    return [repair_punctuation_spacing(t) for t in repaired]
