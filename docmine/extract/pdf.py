@@ -1,43 +1,173 @@
-"""PDF: text from pdfium (fast, reads columns in order, joins line-end hyphens)."""
+"""PDF: pdfium for text and layout (fast, columns in order, line-end hyphens joined); pdfplumber
+only as a fallback for files pdfium refuses but pdfminer can read.
+
+Hostile files are expected: page counts can lie, page trees can loop, form XObjects can refer to
+themselves. Reading is bounded in pages, in consecutive page failures and in wall time."""
 
 from __future__ import annotations
 
+import io
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from docmine.errors import CorruptDocument, EncryptedDocument, NoTextLayer
+from docmine.errors import (
+    CorruptDocument,
+    DocmineError,
+    EmptyDocument,
+    EncryptedDocument,
+    NoTextLayer,
+    TimedOut,
+    TooLarge,
+)
 from docmine.extract.builder import RawBlock
+from docmine.extract.pdf_layout import PageLines, assemble
+from docmine.extract.pdf_lines import Line, page_lines
 from docmine.model import BlockKind
 
+MAX_PAGES = 5000
+MAX_SECONDS = 300.0
+MAX_PAGE_FAILURES = 3  # consecutive pages that will not load: the page tree is lying or broken
+SCANNED = "no text layer: scanned PDF; OCR is not enabled"
 
-def _open(path: Path, data: bytes) -> pdfium.PdfDocument:
+
+class _Budget:
+    """Pages and seconds left for one file; checked once per page."""
+
+    def __init__(self, path: Path, max_pages: int, max_seconds: float) -> None:
+        self.path = path
+        self.max_pages = max_pages
+        self.max_seconds = max_seconds
+        self.deadline = time.monotonic() + max_seconds
+
+    def check(self, index: int) -> None:
+        if index >= self.max_pages:
+            raise TooLarge(
+                f"too large: more than {self.max_pages} pages "
+                "(raise DOCMINE_MAX_PAGES to allow it)",
+                str(self.path),
+            )
+        if time.monotonic() > self.deadline:
+            raise TimedOut(
+                f"timed out: reading stopped at page {index + 1} after {self.max_seconds:.0f} s "
+                "(raise DOCMINE_MAX_SECONDS_PER_FILE to allow more)",
+                str(self.path),
+            )
+
+
+def _open_error(path: Path, exc: Exception) -> DocmineError:
+    message = str(exc).lower()
+    if "password" in message:
+        return EncryptedDocument("encrypted: a password is needed", str(path))
+    return CorruptDocument(f"corrupt: not a readable PDF ({exc})", str(path))
+
+
+def _pdfium_pages(document: pdfium.PdfDocument, budget: _Budget) -> Iterator[PageLines | None]:
+    """Each page's lines, or None for a page that failed to load; stops at a run of failures."""
+    failures = 0
+    for index in range(len(document)):
+        budget.check(index)
+        try:
+            page = document[index]
+        except pdfium.PdfiumError:
+            failures += 1
+            if failures >= MAX_PAGE_FAILURES:
+                return
+            yield None
+            continue
+        failures = 0
+        try:
+            yield PageLines(index + 1, page.get_height(), page_lines(page, index + 1))
+        finally:
+            page.close()
+
+
+def _has_images(document: pdfium.PdfDocument, pages: int) -> bool:
+    """Does any of the first pages hold an image (so no text means a scan, not an empty page)?"""
+    for index in range(min(pages, 20, len(document))):
+        page = document[index]
+        try:
+            if any(
+                True for _ in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3)
+            ):
+                return True
+        finally:
+            page.close()
+    return False
+
+
+def _no_text_error(path: Path, document: pdfium.PdfDocument, pages: int) -> DocmineError:
+    if pages == 0:
+        return EmptyDocument("empty: the PDF has zero pages", str(path))
+    if _has_images(document, pages):
+        return NoTextLayer(SCANNED, str(path))
+    return EmptyDocument("empty: no text on any page (blank or vector-only pages)", str(path))
+
+
+def _read_with_pdfium(
+    path: Path, data: bytes, document: pdfium.PdfDocument, budget: _Budget
+) -> list[RawBlock]:
+    pages: list[PageLines] = []
+    failed = 0
+    for page in _pdfium_pages(document, budget):
+        if page is None:
+            failed += 1
+        else:
+            pages.append(page)
+    if any(p.lines for p in pages):
+        return assemble(pages)
+    if failed:
+        return _read_with_pdfplumber(path, data, budget, pdfium_error=None)
+    raise _no_text_error(path, document, len(pages))
+
+
+def _pdfplumber_lines(page: object, number: int) -> list[Line]:
+    """Plain lines from pdfplumber: no fonts needed, it only rescues what pdfium cannot open."""
+    text = page.extract_text() or ""  # type: ignore[attr-defined]
+    return [
+        Line(row.strip(), 0.0, 0.0, 0.0, 0.0, 10.0, False, number)
+        for row in text.splitlines()
+        if row.strip()
+    ]
+
+
+def _read_with_pdfplumber(
+    path: Path, data: bytes, budget: _Budget, pdfium_error: Exception | None
+) -> list[RawBlock]:
+    """Read what pdfminer can; pdfium's own error stands if pdfminer cannot open the file."""
+    import pdfplumber  # imported late: slow to import and rarely needed
+
     try:
-        return pdfium.PdfDocument(data)
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as exc:  # pdfminer raises many types for a broken file
+        raise _open_error(path, pdfium_error or exc) from exc
+    with pdf:
+        paragraphs: list[RawBlock] = []
+        for index, page in enumerate(pdf.pages):
+            budget.check(index)
+            lines = _pdfplumber_lines(page, index + 1)
+            if lines:
+                text = " ".join(line.text for line in lines)
+                paragraphs.append(RawBlock(BlockKind.PARAGRAPH, text, page=index + 1))
+        if not pdf.pages:
+            raise EmptyDocument("empty: the PDF has zero pages", str(path))
+    if not paragraphs:
+        raise EmptyDocument("empty: no text on any page", str(path))
+    return paragraphs
+
+
+def read_pdf(
+    path: Path, data: bytes, max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS
+) -> list[RawBlock]:
+    """Blocks in reading order, each with its page; raises a DocmineError for unreadable files."""
+    budget = _Budget(path, max_pages, max_seconds)
+    try:
+        document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
-            raise EncryptedDocument("encrypted: a password is needed", str(path)) from exc
-        raise CorruptDocument(f"corrupt: not a readable PDF ({exc})", str(path)) from exc
-
-
-def read_pdf(path: Path, data: bytes) -> list[RawBlock]:
-    """One paragraph block per run of lines, with its page number."""
-    document = _open(path, data)
-    blocks: list[RawBlock] = []
+        return _read_with_pdfplumber(path, data, budget, pdfium_error=exc)
     try:
-        for index in range(len(document)):
-            text = document[index].get_textpage().get_text_range()
-            lines = [line.strip() for line in text.replace("\r", "").split("\n")]
-            paragraph: list[str] = []
-            for line in [*lines, ""]:
-                if line:
-                    paragraph.append(line)
-                if paragraph and (not line or line.endswith((".", ":", "?"))):
-                    blocks.append(RawBlock(BlockKind.PARAGRAPH, " ".join(paragraph),
-                                           page=index + 1))
-                    paragraph = []
+        return _read_with_pdfium(path, data, document, budget)
     finally:
         document.close()
-    if not blocks:
-        raise NoTextLayer("no text layer: scanned PDF; OCR is not enabled", str(path))
-    return blocks

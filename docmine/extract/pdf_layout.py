@@ -1,0 +1,223 @@
+"""Lines of a whole PDF -> blocks: furniture, footnotes, headings, list items, paragraphs.
+
+Decisions are made from the document's own evidence: running headers and footers are lines that
+repeat (digits aside) at the same height in the page margins; the body size is the size most
+text is set in; headings are larger; footnotes are the small numbered lines at a page's foot."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from docmine.extract.builder import RawBlock
+from docmine.extract.pdf_lines import Line
+from docmine.model import BlockKind
+
+MARGIN_BAND = 0.085  # share of the page height at top and bottom where furniture lives
+REPEAT_SHARE = 0.4  # a margin line on this share of pages (and on two or more) is furniture
+HEADING_RATIO = 1.12
+FOOTNOTE_RATIO = 0.9
+MAX_HEADING_WORDS = 30
+_DIGITS = re.compile(r"\d+")
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
+_BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
+_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(?=\S)")
+_HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
+_FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
+_TERMINAL = re.compile(r"[.!?:;]$")
+
+
+@dataclass
+class PageLines:
+    number: int
+    height: float
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """A block being assembled from lines."""
+
+    kind: BlockKind
+    lines: list[Line]
+    marker: str = ""
+    text: str = ""
+
+    @property
+    def last(self) -> Line:
+        return self.lines[-1]
+
+
+def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
+    """Margin lines keyed by their digit-blind text and height, so 'Page 2 of 8' repeats."""
+    in_band = line.top > height * (1 - MARGIN_BAND) or line.bottom < height * MARGIN_BAND
+    if not in_band or line.is_table_row:
+        return None
+    return _DIGITS.sub("#", line.text.strip().lower()), round(line.bottom / 6)
+
+
+def remove_furniture(pages: list[PageLines]) -> None:
+    """Drop running headers, footers and page numbers found by repetition and position."""
+    counts: Counter[tuple[str, int]] = Counter()
+    for page in pages:
+        counts.update({k for ln in page.lines if (k := _furniture_key(ln, page.height))})
+    threshold = max(2, REPEAT_SHARE * sum(1 for p in pages if p.lines))
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            key = _furniture_key(line, page.height)
+            repeated = key is not None and counts[key] >= threshold
+            if not (repeated or (key is not None and _PAGE_NUMBER.match(line.text))):
+                kept.append(line)
+        if kept or not page.lines:
+            page.lines = kept
+
+
+def body_size(pages: list[PageLines]) -> float:
+    """The font size most characters are set in."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            if not line.is_table_row:
+                sizes[round(line.size * 2) / 2] += len(line.text)
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def split_footnotes(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
+    """(body, footnotes): footnotes are the small lines at the foot, from the first numbered one."""
+    start = len(lines)
+    while start > 0 and _is_small(lines[start - 1], size):
+        start -= 1
+    tail = lines[start:]
+    first = next((i for i, ln in enumerate(tail) if _FOOTNOTE_START.match(ln.text)), None)
+    if first is None:
+        return lines, []
+    return lines[: start + first], tail[first:]
+
+
+def _is_small(line: Line, size: float) -> bool:
+    return not line.is_table_row and line.size < size * FOOTNOTE_RATIO
+
+
+def footnote_blocks(lines: list[Line]) -> list[RawBlock]:
+    """One FOOTNOTE block per numbered note; its number is the marker, not part of the text."""
+    blocks: list[RawBlock] = []
+    for line in lines:
+        match = _FOOTNOTE_START.match(line.text)
+        if match or not blocks:
+            marker = match.group(1) if match else ""
+            text = line.text[match.end() :] if match else line.text
+            blocks.append(RawBlock(BlockKind.FOOTNOTE, text, marker=marker, page=line.page))
+        else:
+            blocks[-1].text = f"{blocks[-1].text} {line.text}"
+    return blocks
+
+
+def _starts_block(line: Line, size: float) -> tuple[BlockKind, str, str] | None:
+    """(kind, marker, text) when the line opens a heading, list item or numbered paragraph."""
+    if line.is_table_row:
+        return BlockKind.TABLE_ROW, "", line.text
+    if line.size >= size * HEADING_RATIO and len(line.text.split()) <= MAX_HEADING_WORDS:
+        return BlockKind.HEADING, "", line.text
+    if match := _BULLET.match(line.text):
+        return BlockKind.LIST_ITEM, match.group(1), line.text[match.end() :]
+    if match := _NUMBER.match(line.text):
+        return BlockKind.PARAGRAPH, match.group(1).strip(), line.text[match.end() :]
+    return None
+
+
+def _continues(draft: _Draft, line: Line, opened: BlockKind | None) -> bool:
+    """Is the line the next line of the same block: just below, same size, not far left?
+
+    A heading's second line looks like a heading itself; it continues unless it is numbered."""
+    previous = draft.last
+    gap = previous.bottom - line.top
+    if not -0.3 * line.size <= gap <= 0.45 * line.size:
+        return False
+    if draft.kind == BlockKind.HEADING:
+        same_size = abs(previous.size - line.size) < 0.6
+        return opened == BlockKind.HEADING and same_size and not _NUMBER.match(line.text)
+    if opened is not None or draft.kind == BlockKind.TABLE_ROW:
+        return False
+    return abs(previous.size - line.size) < 1.1 and line.x0 >= draft.lines[0].x0 - 3
+
+
+def _new_draft(line: Line, size: float) -> _Draft:
+    opened = _starts_block(line, size)
+    if opened is None:
+        return _Draft(BlockKind.PARAGRAPH, [line], text=line.text)
+    kind, marker, text = opened
+    return _Draft(kind, [line], marker, text)
+
+
+def _drafts(lines: list[Line], size: float) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for line in lines:
+        draft = drafts[-1] if drafts else None
+        opened = _starts_block(line, size)
+        if draft is not None and (
+            _continues(draft, line, opened[0] if opened else None) or _resumes(draft, line, size)
+        ):
+            draft.lines.append(line)
+            draft.text = f"{draft.text.rstrip()} {line.text.lstrip()}"
+        else:
+            drafts.append(_new_draft(line, size))
+    return drafts
+
+
+def _resumes(draft: _Draft, line: Line, size: float) -> bool:
+    """A sentence cut by a column or page break goes on at the top of the next column or page."""
+    jumped = line.page != draft.last.page or line.top > draft.last.top + line.size
+    return (
+        jumped
+        and draft.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+        and _starts_block(line, size) is None
+        and not _TERMINAL.search(draft.text.rstrip())
+        and abs(line.size - draft.last.size) < 1.1
+    )
+
+
+def _heading_levels(drafts: list[_Draft]) -> dict[float, int]:
+    """Unnumbered headings take their level from size: the largest size is level 1."""
+    sizes = sorted({round(d.lines[0].size, 1) for d in drafts if d.kind == BlockKind.HEADING})
+    return {s: i + 1 for i, s in enumerate(reversed(sizes))}
+
+
+def _to_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
+    page = draft.lines[0].page
+    if draft.kind == BlockKind.HEADING:
+        number = _HEADING_NUMBER.match(draft.text)
+        level = number.group(1).count(".") + 1 if number else levels[round(draft.lines[0].size, 1)]
+        return RawBlock(BlockKind.HEADING, draft.text, level=level, page=page)
+    if draft.kind == BlockKind.LIST_ITEM:
+        return RawBlock(BlockKind.LIST_ITEM, draft.text, level=1, marker=draft.marker, page=page)
+    level = draft.marker.rstrip(".").count(".") + 1 if draft.marker else 0
+    return RawBlock(draft.kind, draft.text, level=level, marker=draft.marker, page=page)
+
+
+def assemble(pages: list[PageLines]) -> list[RawBlock]:
+    """All blocks in reading order; each page's footnotes follow the text that cites them."""
+    remove_furniture(pages)
+    size = body_size(pages)
+    body: list[Line] = []
+    notes: list[RawBlock] = []
+    for page in pages:
+        page_body, page_notes = split_footnotes(page.lines, size)
+        body.extend(page_body)
+        notes.extend(footnote_blocks(page_notes))
+    drafts = _drafts(body, size)
+    levels = _heading_levels(drafts)
+    blocks = [_to_block(d, levels) for d in drafts]
+    return _interleave(blocks, notes)
+
+
+def _interleave(blocks: list[RawBlock], notes: list[RawBlock]) -> list[RawBlock]:
+    """Put each page's footnotes before the first block that starts on a later page."""
+    out: list[RawBlock] = []
+    pending = list(notes)
+    for block in blocks:
+        while pending and block.page is not None and (pending[0].page or 0) < block.page:
+            out.append(pending.pop(0))
+        out.append(block)
+    return out + pending
