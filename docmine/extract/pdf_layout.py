@@ -14,7 +14,7 @@ from docmine.extract.builder import RawBlock
 from docmine.extract.pdf_lines import Line
 from docmine.model import BlockKind
 
-MARGIN_BAND = 0.085  # share of the page height at top and bottom where furniture lives
+MARGIN_BAND = 0.07  # share of the page height at top and bottom where furniture lives
 REPEAT_SHARE = 0.4  # a margin line on this share of pages (and on two or more) is furniture
 HEADING_RATIO = 1.12
 FOOTNOTE_RATIO = 0.9
@@ -103,14 +103,14 @@ def _is_small(line: Line, size: float) -> bool:
 def footnote_blocks(lines: list[Line]) -> list[RawBlock]:
     """One FOOTNOTE block per numbered note; its number is the marker, not part of the text."""
     blocks: list[RawBlock] = []
-    for line in lines:
+    for index, line in enumerate(lines):
         match = _FOOTNOTE_START.match(line.text)
         if match or not blocks:
             marker = match.group(1) if match else ""
             text = line.text[match.end() :] if match else line.text
             blocks.append(RawBlock(BlockKind.FOOTNOTE, text, marker=marker, page=line.page))
         else:
-            blocks[-1].text = f"{blocks[-1].text} {line.text}"
+            blocks[-1].text = join_lines(blocks[-1].text, lines[index - 1], line.text)
     return blocks
 
 
@@ -159,8 +159,8 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
         if draft is not None and (
             _continues(draft, line, opened[0] if opened else None) or _resumes(draft, line, size)
         ):
+            draft.text = join_lines(draft.text, draft.last, line.text)
             draft.lines.append(line)
-            draft.text = f"{draft.text.rstrip()} {line.text.lstrip()}"
         else:
             drafts.append(_new_draft(line, size))
     return drafts
@@ -176,6 +176,12 @@ def _resumes(draft: _Draft, line: Line, size: float) -> bool:
         and not _TERMINAL.search(draft.text.rstrip())
         and abs(line.size - draft.last.size) < 1.1
     )
+
+
+def join_lines(text: str, previous: Line, following: str) -> str:
+    """A space between wrapped lines, none after a line-end hyphen pdfium removed."""
+    glue = "" if previous.hyphenated else " "
+    return f"{text.rstrip()}{glue}{following.lstrip()}"
 
 
 def _heading_levels(drafts: list[_Draft]) -> dict[float, int]:

@@ -15,8 +15,9 @@ import pypdfium2.raw as pdfium_c
 
 from docmine.extract.pdf_tables import Table, cell_text, find_tables
 
-_SEGMENT = re.compile(r"[^\r\n]+")
-_HYPHEN_BREAK = re.compile("\ufffe(?:\r?\n)?")
+# a line ends at a line break or at a hyphen pdfium removed (U+FFFE), which it joins to
+# whatever comes next in the stream: sometimes a footnote or the top of the next column
+_SEGMENT = re.compile("[^\r\n\ufffe]+\ufffe?")
 _SUPERSCRIPT_CANDIDATE = re.compile(r"(?<=[^\s\d])\d{1,3}(?=\s|$|[.,;:)])")
 SUPERSCRIPT_RATIO = 0.88  # a footnote marker is set at ~80% of the body size, raised
 
@@ -34,6 +35,7 @@ class Line:
     bold: bool
     page: int
     cells: tuple[str, ...] | None = None  # set for a table row
+    hyphenated: bool = False  # ends in a removed hyphen: the next line joins without a space
 
     @property
     def is_table_row(self) -> bool:
@@ -91,6 +93,8 @@ def _drop_superscripts(text: str, start: int, end: int, facts: _CharFacts, size:
 
 def _make_line(text: str, start: int, end: int, facts: _CharFacts, page: int) -> Line | None:
     """The line for text[start:end], or None if it is only spaces."""
+    hyphenated = text[end - 1] == "\ufffe"
+    end -= hyphenated
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -102,8 +106,8 @@ def _make_line(text: str, start: int, end: int, facts: _CharFacts, page: int) ->
     left, _, _, top = facts.loose_box(start)
     _, bottom, right, _ = facts.loose_box(end - 1)
     body = _drop_superscripts(text, start, end, facts, size)
-    body = _HYPHEN_BREAK.sub("", body).replace("\ufffe", "")
-    return Line(body, left, right, top, bottom, size, facts.bold(probe), page)
+    bold = facts.bold(probe)
+    return Line(body, left, right, top, bottom, size, bold, page, hyphenated=hyphenated)
 
 
 def _same_baseline(previous: Line, line: Line) -> bool:
@@ -122,6 +126,7 @@ def _merge_split_lines(lines: list[Line]) -> list[Line]:
         if previous is not None and not previous.is_table_row and _same_baseline(previous, line):
             previous.text = f"{previous.text.rstrip()} {line.text.lstrip()}"
             previous.x1 = line.x1
+            previous.hyphenated = line.hyphenated
         else:
             merged.append(line)
     return merged

@@ -22,6 +22,9 @@ MAX_PATHS = 4000  # drawings with more objects than this are not tables worth fi
 MAX_DEPTH = 3  # form XObjects can nest (or refer to themselves); look only this deep
 _BREAK = re.compile("\ufffe\r?\n|\ufffe")
 _NEWLINE = re.compile(r"\s*\r?\n\s*")
+# a word too wide for a narrow cell is broken between letters ("N" / "o."): a line that is one
+# or two characters followed by a lower-case line is such a break
+_CHAR_WRAP = re.compile(r"(?:(?<=\n)|^)(\S{1,2})\r?\n(?=[a-z.])([a-z.])", re.MULTILINE)
 
 
 @dataclass
@@ -100,4 +103,5 @@ def cell_text(textpage: pdfium.PdfTextPage, box: Box) -> str:
     """The text inside one cell, its wrapped lines joined (line-end hyphens closed up)."""
     left, bottom, right, top = box
     text = textpage.get_text_bounded(left + 0.5, bottom + 0.5, right - 0.5, top - 0.5)
-    return _NEWLINE.sub(" ", _BREAK.sub("", text)).strip()
+    text = _CHAR_WRAP.sub(r"\1\2", _BREAK.sub("", text).strip())
+    return _NEWLINE.sub(" ", text)

@@ -1,0 +1,217 @@
+"""PDF extraction against the generated corpus (text known exactly) plus small unit examples."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from docmine.bench import (
+    body_text,
+    char_accuracy,
+    collapse,
+    headings_on_page,
+    leaked_furniture,
+    load_meta,
+    render_block,
+)
+from docmine.errors import CorruptDocument, TimedOut, TooLarge
+from docmine.extract.builder import RawBlock
+from docmine.extract.pdf import read_pdf
+from docmine.extract.pdf_layout import PageLines, assemble, join_lines, remove_furniture
+from docmine.extract.pdf_lines import Line
+from docmine.extract.pdf_tables import cell_text
+from docmine.model import BlockKind
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus-pdf"
+MANY_PAGES = SHARED / "robustness" / "pdfs" / "ours__many-pages-1500.pdf"
+PDFS = sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
+needs_corpus = pytest.mark.skipif(not PDFS, reason=f"PDF corpus not found at {CORPUS}")
+
+
+@cache
+def _blocks(name: str) -> list[RawBlock]:
+    path = CORPUS / name
+    return read_pdf(path, path.read_bytes())
+
+
+def _sidecar(name: str, suffix: str) -> Path:
+    return CORPUS / (name.removesuffix(".pdf") + suffix)
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", PDFS)
+def test_body_text_matches_expected(name: str) -> None:
+    expected = _sidecar(name, ".expected.txt").read_text(encoding="utf-8")
+    assert char_accuracy(body_text(_blocks(name)), expected) >= 0.98
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", PDFS)
+def test_no_running_header_or_footer_leaks(name: str) -> None:
+    expected = _sidecar(name, ".expected.txt").read_text(encoding="utf-8")
+    meta = load_meta(CORPUS / name, expected)
+    assert leaked_furniture(body_text(_blocks(name)), meta) == 0
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", PDFS)
+def test_headings_found_on_their_page(name: str) -> None:
+    meta = json.loads(_sidecar(name, ".meta.json").read_text(encoding="utf-8"))
+    right, total = headings_on_page(_blocks(name), meta)
+    assert right == total
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", [n for n in PDFS if _sidecar(n, ".footnotes.txt").is_file()])
+def test_footnotes_are_separate_blocks_on_their_page(name: str) -> None:
+    blocks = _blocks(name)
+    found = {(b.marker, b.page, collapse(b.text)) for b in blocks if b.kind == BlockKind.FOOTNOTE}
+    lines = _sidecar(name, ".footnotes.txt").read_text(encoding="utf-8").splitlines()
+    for number, page, text in (line.split("\t", 2) for line in lines if line.strip()):
+        assert (number, int(page), collapse(text)) in found
+        assert collapse(text) not in collapse(body_text(blocks))
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", [n for n in PDFS if ".tables." in n or ".mixed." in n])
+def test_tables_come_out_as_rows_of_cells(name: str) -> None:
+    rows = [b for b in _blocks(name) if b.kind == BlockKind.TABLE_ROW]
+    expected = _sidecar(name, ".expected.txt").read_text(encoding="utf-8").split("\n\n")
+    expected_rows = {collapse(block) for block in expected if "\t" in block}
+    assert rows and sum("\t" in row.text for row in rows) >= 0.8 * len(rows)  # a row may be 1 cell
+    found = {collapse(row.text) for row in rows}
+    assert len(found & expected_rows) >= 0.9 * len(expected_rows)
+
+
+@needs_corpus
+def test_every_block_has_a_page() -> None:
+    assert all(b.page for name in PDFS for b in _blocks(name))
+
+
+@needs_corpus
+def test_real_hyphens_stay_and_line_end_hyphens_go() -> None:
+    text = body_text(_blocks("lga-cwb-ics-update.base.pdf"))
+    assert "upper-tier" in text and "integrated care systems" in text and "\ufffe" not in text
+
+
+@needs_corpus
+def test_list_items_carry_their_bullet_as_marker_not_text() -> None:
+    items = [
+        b
+        for b in _blocks("nhsconfed-integration-actions.base.pdf")
+        if b.kind == BlockKind.LIST_ITEM
+    ]
+    assert items and all(b.marker == "•" and not b.text.startswith("•") for b in items)
+
+
+def _line(text: str, top: float, page: int = 1, size: float = 10.0, x0: float = 72.0) -> Line:
+    return Line(text, x0, 500.0, top, top - size * 1.2, size, False, page)
+
+
+def test_running_header_repeated_across_pages_is_removed() -> None:
+    pages = [
+        PageLines(
+            n,
+            842.0,
+            [
+                _line("Short title OFFICIAL", 805),
+                _line(f"Body {n}.", 700),
+                _line(f"Page {n} of 3", 42),
+            ],
+        )
+        for n in (1, 2, 3)
+    ]
+    remove_furniture(pages)
+    assert [[line.text for line in page.lines] for page in pages] == [
+        ["Body 1."],
+        ["Body 2."],
+        ["Body 3."],
+    ]
+
+
+def test_body_text_in_the_margin_once_is_kept() -> None:
+    pages = [
+        PageLines(1, 842.0, [_line("A one-off note at the top", 805)]),
+        PageLines(2, 842.0, [_line("Body.", 700)]),
+    ]
+    remove_furniture(pages)
+    assert pages[0].lines[0].text == "A one-off note at the top"
+
+
+def test_paragraph_cut_by_a_page_break_is_joined() -> None:
+    pages = [
+        PageLines(1, 842.0, [_line("The board must", 700)]),
+        PageLines(2, 842.0, [_line("publish a plan.", 760, page=2)]),
+    ]
+    blocks = assemble(pages)
+    assert [(b.text, b.page) for b in blocks] == [("The board must publish a plan.", 1)]
+
+
+def test_numbered_paragraph_keeps_number_as_marker() -> None:
+    blocks = assemble([PageLines(1, 842.0, [_line("5.1. The ICB must act.", 700)])])
+    assert (blocks[0].kind, blocks[0].marker, blocks[0].text) == (
+        BlockKind.PARAGRAPH,
+        "5.1.",
+        "The ICB must act.",
+    )
+    assert render_block(blocks[0]) == "5.1. The ICB must act."
+
+
+def test_larger_numbered_line_is_a_heading_with_level_from_number() -> None:
+    lines = [
+        _line("2.1 Background", 720, size=12.0),
+        _line("Body text here.", 700),
+        _line("More body text here.", 650),
+    ]
+    heading = assemble([PageLines(1, 842.0, lines)])[0]
+    assert (heading.kind, heading.level, heading.text) == (BlockKind.HEADING, 2, "2.1 Background")
+
+
+def test_hyphenated_line_joins_without_a_space() -> None:
+    broken = _line("organ", 700)
+    broken.hyphenated = True
+    assert join_lines("Each organ", broken, "isation must") == "Each organisation must"
+
+
+def test_small_numbered_lines_at_the_foot_are_footnotes() -> None:
+    body = "The body of the page is set in the body size."
+    lines = [_line(body, 700), _line("1 Health and Care Act 2022.", 120, size=7.5)]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert [(b.kind, b.marker, b.text) for b in blocks] == [
+        (BlockKind.PARAGRAPH, "", body),
+        (BlockKind.FOOTNOTE, "1", "Health and Care Act 2022."),
+    ]
+
+
+def test_cell_text_closes_a_letter_wrapped_word() -> None:
+    class FakeTextPage:
+        def get_text_bounded(self, *box: float) -> str:
+            return "N\r\no."
+
+    assert cell_text(FakeTextPage(), (0, 0, 10, 10)) == "No."  # type: ignore[arg-type]
+
+
+def test_not_a_pdf_is_corrupt() -> None:
+    with pytest.raises(CorruptDocument, match="corrupt"):
+        read_pdf(Path("x.pdf"), b"%PDF-1.7\n%%EOF\n")
+
+
+@pytest.mark.skipif(not MANY_PAGES.is_file(), reason="robustness corpus not found")
+def test_page_limit_is_enforced() -> None:
+    with pytest.raises(TooLarge, match="more than 10 pages"):
+        read_pdf(MANY_PAGES, MANY_PAGES.read_bytes(), max_pages=10)
+
+
+@pytest.mark.skipif(not MANY_PAGES.is_file(), reason="robustness corpus not found")
+def test_deadline_is_checked_per_page() -> None:
+    with pytest.raises(TimedOut, match="timed out"):
+        read_pdf(MANY_PAGES, MANY_PAGES.read_bytes(), max_seconds=0.0)
+
+
+def test_pdfium_is_the_text_engine() -> None:
+    assert pdfium.PdfDocument  # pdfium, not pdfplumber, is imported at module load

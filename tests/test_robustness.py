@@ -1,0 +1,104 @@
+"""Every file of the shared robustness corpus behaves as MANIFEST.tsv's `expected` column says:
+the right error type for encrypted and corrupt files, text where there is text, and NoTextLayer
+or EmptyDocument where there is none, each within a time guard (no hangs on hostile files)."""
+
+from __future__ import annotations
+
+import csv
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from docmine.errors import (
+    CorruptDocument,
+    DocmineError,
+    EmptyDocument,
+    EncryptedDocument,
+    NoTextLayer,
+)
+from docmine.extract.builder import RawBlock
+from docmine.extract.pdf import read_pdf
+
+ROBUSTNESS = Path(__file__).resolve().parents[2] / "shared" / "robustness"
+MANIFEST = ROBUSTNESS / "MANIFEST.tsv"
+GUARD_SECONDS = 30  # far above the slowest file (about 0.5 s); a hang fails instead of blocking CI
+
+
+def _manifest() -> list[tuple[str, str]]:
+    if not MANIFEST.is_file():
+        return []
+    with MANIFEST.open(encoding="utf-8") as handle:
+        return [(row["file"], row["expected"]) for row in csv.DictReader(handle, delimiter="\t")]
+
+
+pytestmark = pytest.mark.skipif(
+    not MANIFEST.is_file(), reason=f"robustness corpus not found at {ROBUSTNESS} (../shared)"
+)
+
+
+@pytest.fixture
+def time_guard() -> Iterator[None]:
+    """Fail the test, rather than hang the run, if one file takes far too long."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"no result after {GUARD_SECONDS} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(GUARD_SECONDS)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _outcome(path: Path) -> list[RawBlock] | DocmineError:
+    try:
+        return read_pdf(path, path.read_bytes(), max_seconds=GUARD_SECONDS / 2)
+    except DocmineError as exc:
+        return exc
+
+
+def _has_text(outcome: list[RawBlock] | DocmineError) -> bool:
+    return isinstance(outcome, list) and any(block.text.strip() for block in outcome)
+
+
+def _check(expected: str, outcome: list[RawBlock] | DocmineError) -> None:
+    if expected.startswith("error: encrypted"):
+        assert isinstance(outcome, EncryptedDocument), outcome
+    elif expected.startswith("error: corrupt"):
+        assert isinstance(outcome, CorruptDocument), outcome
+    elif expected.startswith("no-text"):
+        assert isinstance(outcome, NoTextLayer | EmptyDocument), outcome
+    elif expected.startswith("libraries disagree"):
+        # pdfium refuses the file and pdfminer reads it: either answer is honest, a crash is not
+        assert _has_text(outcome) or isinstance(outcome, EncryptedDocument), outcome
+    else:
+        assert expected.startswith("text"), f"unknown expectation {expected!r}"
+        assert _has_text(outcome), outcome
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "expected"), _manifest(), ids=[n for n, _ in _manifest()])
+def test_file_behaves_as_manifest_says(name: str, expected: str, time_guard: None) -> None:
+    _check(expected, _outcome(ROBUSTNESS / "pdfs" / name))
+
+
+def test_error_messages_are_one_line() -> None:
+    outcome = _outcome(ROBUSTNESS / "pdfs" / "ours__random-bytes.pdf")
+    assert isinstance(outcome, CorruptDocument)
+    assert "\n" not in str(outcome) and outcome.message.startswith("corrupt:")
+
+
+def test_lying_page_count_reads_the_one_real_page() -> None:
+    outcome = _outcome(ROBUSTNESS / "pdfs" / "ours__lying-page-count.pdf")
+    assert isinstance(outcome, list)
+    assert [block.page for block in outcome] == [1]
+
+
+def test_scanned_pdf_says_ocr_is_not_enabled() -> None:
+    outcome = _outcome(ROBUSTNESS / "pdfs" / "ours__scanned-guidance.pdf")
+    assert isinstance(outcome, NoTextLayer)
+    assert outcome.message == "no text layer: scanned PDF; OCR is not enabled"
