@@ -193,7 +193,7 @@ def test_cell_text_closes_a_letter_wrapped_word() -> None:
         def get_text_bounded(self, *box: float) -> str:
             return "N\r\no."
 
-    assert cell_text(FakeTextPage(), (0, 0, 10, 10)) == "No."  # type: ignore[arg-type]
+    assert cell_text(FakeTextPage(), (0, 0, 10, 10)) == "No."
 
 
 def test_not_a_pdf_is_corrupt() -> None:
