@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
@@ -41,10 +42,10 @@ def _coerce(value: str, current: object) -> object:
     return value
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Defaults, overridden by DOCMINE_<FIELD> env vars, overridden by non-None keyword args."""
     settings = Settings()
-    from_env: dict[str, object] = {}
+    from_env: dict[str, Any] = {}
     for f in fields(Settings):
         raw = os.environ.get(f"DOCMINE_{f.name.upper()}")
         if raw:

@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache, lru_cache
+from functools import cache
 
 import yaml
 
 from docmine.config import RESOURCES_DIR
 
-_SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
-_FOOTNOTE_MARKERS = re.compile(r"\s*\[footnote \d+\]|[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+")
+_SPACES = re.compile(r"[ \u00a0\u2009\u202f]+")  # tabs survive: they separate table cells
+_FOOTNOTE_MARKERS = re.compile(
+    r"\s*\[footnote \d+\]|[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+"
+)
 _SOFT_HYPHEN = "\u00ad"
 _WORD = re.compile(r"[A-Za-z]+")
 # a token needs repair only if case flips inside it: lower->UPPER, or an UPPER run then lower
@@ -31,7 +33,7 @@ def clean_whitespace(text: str) -> str:
     """NFC, no soft hyphens or zero-width characters, single spaces, trimmed."""
     text = unicodedata.normalize("NFC", text).replace(_SOFT_HYPHEN, "").replace("\ufffe", "")
     text = text.replace("\u200b", "").replace("\ufeff", "")
-    return _SPACES.sub(" ", text).strip()
+    return re.sub(r" ?\t ?", "\t", _SPACES.sub(" ", text)).strip()
 
 
 def strip_footnote_markers(text: str) -> str:
@@ -114,7 +116,7 @@ class _Splitter:
         return pieces if has_acronym and (known_acronym or all_known) else [token]
 
     def _best(self, token: str) -> list[str] | None:
-        @lru_cache(maxsize=None)
+        @cache
         def best_from(i: int) -> tuple[float, tuple[str, ...]] | None:
             if i == len(token):
                 return 0.0, ()

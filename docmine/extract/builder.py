@@ -59,12 +59,15 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
         previous = joined[-1] if joined else None
         if (
             previous is not None
-            and previous.kind == block.kind == BlockKind.PARAGRAPH
+            and block.kind == BlockKind.PARAGRAPH
+            and previous.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
             and previous.text
             and not _TERMINAL.search(previous.text.rstrip())
             and block.text[:1].islower()
         ):
-            joined[-1] = replace(previous, text=f"{previous.text.rstrip()} {block.text.lstrip()}")
+            # a "heading" continued by a lower-case line was the first half of a sentence
+            text = f"{previous.text.rstrip()} {block.text.lstrip()}"
+            joined[-1] = replace(previous, kind=BlockKind.PARAGRAPH, text=text, level=0)
         else:
             joined.append(block)
     return joined
@@ -83,7 +86,12 @@ def build_document(
     source: str, fmt: str, raw_blocks: list[RawBlock], content_hash: str, title: str = ""
 ) -> Document:
     """Normalise, mark furniture, compute heading paths and spans, and return the Document."""
-    raw_blocks = join_broken_paragraphs([b for b in raw_blocks if b.text.strip()])
+    raw_blocks = [
+        b if b.kind == BlockKind.TABLE_ROW else replace(b, text=b.text.replace("\t", " "))
+        for b in raw_blocks
+        if b.text.strip()
+    ]
+    raw_blocks = join_broken_paragraphs(raw_blocks)
     texts = normalise_texts([b.text for b in raw_blocks])
     raw_blocks = [replace(b, text=t) for b, t in zip(raw_blocks, texts, strict=True) if t]
     raw_blocks = _mark_furniture(raw_blocks)
@@ -100,12 +108,26 @@ def build_document(
             section = tuple(h for _, h in path)
         end = offset + len(raw.text)
         blocks.append(
-            Block(raw.kind, raw.text, Provenance(raw.page, section, offset, end), raw.level,
-                  raw.marker)
+            Block(
+                raw.kind,
+                raw.text,
+                Provenance(raw.page, section, offset, end),
+                raw.level,
+                raw.marker,
+            )
         )
         offset = end + len(BLOCK_SEPARATOR)
     text = BLOCK_SEPARATOR.join(b.text for b in blocks)
     if not title:
-        title = next((b.text for b in blocks if b.kind != BlockKind.FURNITURE), Path(source).stem)
-    return Document(source=source, title=title[:300], format=fmt, content_hash=content_hash,
-                    text=text, blocks=tuple(blocks))
+        title = next(
+            (b.text for b in blocks if b.kind != BlockKind.FURNITURE and len(b.text.split()) >= 2),
+            Path(source).stem,
+        )
+    return Document(
+        source=source,
+        title=title[:300],
+        format=fmt,
+        content_hash=content_hash,
+        text=text,
+        blocks=tuple(blocks),
+    )

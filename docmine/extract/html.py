@@ -34,7 +34,9 @@ def _node_text(node: LexborNode) -> str:
 
 def _is_boilerplate(node: LexborNode) -> bool:
     marks = " ".join(filter(None, (node.attributes.get("id"), node.attributes.get("class"))))
-    return bool(marks and _BOILERPLATE.search(marks)) or node.attributes.get("aria-hidden") == "true"
+    return (
+        bool(marks and _BOILERPLATE.search(marks)) or node.attributes.get("aria-hidden") == "true"
+    )
 
 
 def _main_content(tree: LexborHTMLParser) -> LexborNode | None:
@@ -54,11 +56,11 @@ def _blocks_of(node: LexborNode, out: list[RawBlock]) -> None:
             out.append(RawBlock(BlockKind.HEADING, _node_text(child), level=_HEADINGS[tag]))
         elif tag == "li":
             out.append(RawBlock(BlockKind.LIST_ITEM, _list_item_text(child), level=1, marker="•"))
-            for nested in child.css("ul > li, ol > li"):
-                out.append(RawBlock(BlockKind.LIST_ITEM, _node_text(nested), level=2, marker="•"))
+            for sub in child.iter(include_text=False):
+                if sub.tag in ("ul", "ol"):
+                    _blocks_of(sub, out)
         elif tag == "tr":
-            cells = [_node_text(c) for c in child.iter(include_text=False)
-                     if c.tag in ("td", "th")]
+            cells = [_node_text(c) for c in child.iter(include_text=False) if c.tag in ("td", "th")]
             out.append(RawBlock(BlockKind.TABLE_ROW, "\t".join(c for c in cells if c)))
         elif tag in _BLOCK_TAGS:
             out.append(RawBlock(BlockKind.PARAGRAPH, _node_text(child)))

@@ -12,7 +12,9 @@ from docmine.model import BlockKind
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^\s*(?:[•\u25cf\u25aa\u2023\u2043◦▪*+]|-(?=\s))\s+(.*)$")
 _NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(.*)$")
-_FOOTNOTE = re.compile(r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+")
+_FOOTNOTE = re.compile(
+    r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+"
+)
 _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -20,6 +22,7 @@ _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _TERMINAL = re.compile(r"[.!;:,]$")
 MAX_HEADING_WORDS = 14
+SHORT_LINE = 40
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -70,8 +73,11 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         marker, body = m.group(1), strip_markdown(m.group(2))
         if alone and looks_like_heading(body):
             return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
-        kind = BlockKind.LIST_ITEM if line[:1].isspace() or "." in marker.rstrip(".") else (
-            BlockKind.PARAGRAPH)
+        kind = (
+            BlockKind.LIST_ITEM
+            if line[:1].isspace() or "." in marker.rstrip(".")
+            else (BlockKind.PARAGRAPH)
+        )
         return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
     if alone and looks_like_heading(text):
         return RawBlock(BlockKind.HEADING, text, level=0)
@@ -79,8 +85,13 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
 
 
 def _is_new_block(line: str) -> bool:
-    return bool(_BULLET.match(line) or _NUMBER.match(line) or _MD_HEADING.match(line)
-                or _TABLE_ROW.match(line) or _FOOTNOTE.match(line))
+    return bool(
+        _BULLET.match(line)
+        or _NUMBER.match(line)
+        or _MD_HEADING.match(line)
+        or _TABLE_ROW.match(line)
+        or _FOOTNOTE.match(line)
+    )
 
 
 def _paragraph_groups(text: str) -> list[list[str]]:
@@ -88,10 +99,11 @@ def _paragraph_groups(text: str) -> list[list[str]]:
     groups: list[list[str]] = []
     for para in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
         lines: list[str] = []
-        for line in para.split("\n"):
-            if not line.strip() or _TABLE_RULE.match(line):
-                continue
-            if lines and not _is_new_block(line):
+        raw = [line for line in para.split("\n") if line.strip() and not _TABLE_RULE.match(line)]
+        # short lines stacked together (bylines, icons, addresses) are separate blocks
+        stacked = len(raw) > 1 and all(len(line.strip()) < SHORT_LINE for line in raw)
+        for line in raw:
+            if lines and not stacked and not _is_new_block(line):
                 lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"  # soft-wrapped line
             else:
                 lines.append(line)
@@ -101,17 +113,19 @@ def _paragraph_groups(text: str) -> list[list[str]]:
 
 
 def _assign_heading_levels(blocks: list[RawBlock]) -> list[RawBlock]:
-    """Plain-text headings have no level: a heading right under another nests inside it."""
-    current = 1
-    previous_was_heading = False
+    """Plain-text headings have no level: a run of headings nests one level under the run's
+    first heading, which takes the level of the last heading that was followed by text."""
+    body_level = 1
+    run_level: int | None = None
     for block in blocks:
         if block.kind == BlockKind.HEADING:
             if block.level == 0:
-                block.level = current + 1 if previous_was_heading else current
-            current = block.level
-            previous_was_heading = True
+                block.level = body_level if run_level is None else run_level + 1
+            if run_level is None:
+                run_level = block.level
+            body_level = block.level if run_level == block.level else body_level
         elif block.kind != BlockKind.FURNITURE:
-            previous_was_heading = False
+            run_level = None
     return blocks
 
 

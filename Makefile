@@ -1,0 +1,34 @@
+# docmine: set up and run. Only pip + venv (uv/poetry do not see the local CPU torch wheel).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: venv demo test lint bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# torch first, from the CPU wheel, or pip pulls gigabytes of CUDA packages
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: venv
+	$(BIN)/docmine ingest corpus/
+	$(BIN)/docmine export -o outputs/register.xlsx
+	$(BIN)/docmine export -o outputs/register.csv
+	$(BIN)/docmine search "what must the integrated care partnership do about Healthwatch" -n 5
+
+lint: venv
+	$(BIN)/ruff check docmine tests
+	$(BIN)/ruff format --check docmine tests
+	$(BIN)/mypy docmine
+
+test: lint
+	HF_HUB_OFFLINE=1 $(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) docmine.db docmine.db-wal docmine.db-shm outputs/*.xlsx outputs/*.csv

@@ -1,0 +1,58 @@
+"""The deontic cue lexicon (resources/cues.yaml) and the function that finds cues in text.
+
+Shared by segmentation (to split a sentence where the force changes) and classification."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import yaml
+
+from docmine.config import RESOURCES_DIR
+from docmine.model import Force
+
+FORCE_LABELS = (Force.MANDATORY, Force.EXPECTATION, Force.SUGGESTION)
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A deontic phrase found in a clause; `label` is a force or a blocking signal."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def negated(self) -> bool:
+        return bool(re.search(r"\bnot\b|\bavoid", self.text, re.IGNORECASE)) and not re.search(
+            r"not need|need not|not mandating", self.text, re.IGNORECASE
+        )
+
+
+@cache
+def lexicon() -> dict[str, tuple[re.Pattern[str], ...]]:
+    data = yaml.safe_load((RESOURCES_DIR / "cues.yaml").read_text(encoding="utf-8"))
+    return {
+        label: tuple(re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for p in patterns)
+        for label, patterns in data.items()
+    }
+
+
+def find_cues(text: str, labels: tuple[str, ...] | None = None) -> list[Cue]:
+    """All cues in `text`, leftmost first; at the same start the longer phrase comes first."""
+    found: list[Cue] = []
+    for label, patterns in lexicon().items():
+        if labels is not None and label not in labels:
+            continue
+        for pattern in patterns:
+            found.extend(Cue(label, m.group(0), m.start(), m.end()) for m in pattern.finditer(text))
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    return found
+
+
+def force_cues(text: str) -> list[Cue]:
+    """Only the cues that carry a force label."""
+    return find_cues(text, tuple(str(f) for f in FORCE_LABELS))

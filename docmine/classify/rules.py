@@ -1,0 +1,90 @@
+"""Rule-based force, polarity and condition: the cues of ANNOTATION.md, explained.
+
+The governing cue is the leftmost force phrase (rule 9: the modal that governs the main verb);
+reported views, questions and the author's own commitments block force (rules 1, 7, 8); the
+document's authority decides whether a "must" can bind (DECISIONS.md B.10)."""
+
+from __future__ import annotations
+
+import re
+
+from docmine.classify.cues import Cue, find_cues, force_cues
+from docmine.model import Authority, Force, ForceDecision, Polarity
+
+_CONDITION = re.compile(
+    r"\b(?:subject to [^,.;]+|where (?:appropriate|applicable|possible|necessary|relevant)"
+    r"|as appropriate|if (?:passed|it wishes[^,.;]*|there are [^,.;]*|[^,.;]{3,80}?)(?=[,.;]|$)"
+    r"|unless [^,.;]+|provided that [^,.;]+|upon receipt of [^,.;]+|on receipt of [^,.;]+"
+    r"|whenever [^,.;]+|once [^,.;]{3,60}(?=,))",
+    re.IGNORECASE,
+)
+_MODAL_WORD = re.compile(
+    r"\b(must|shall|required|should|ought|expected|expect|need|needs|may|could|might|can|"
+    r"encouraged|encourage|recommend)\b",
+    re.IGNORECASE,
+)
+_KEYWORD_FORCE = {
+    "must": Force.MANDATORY,
+    "shall": Force.MANDATORY,
+    "required": Force.MANDATORY,
+    "should": Force.EXPECTATION,
+    "ought": Force.EXPECTATION,
+    "expected": Force.EXPECTATION,
+    "expect": Force.EXPECTATION,
+    "need": Force.EXPECTATION,
+    "needs": Force.EXPECTATION,
+}
+CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.65}
+
+
+def find_condition(text: str) -> str:
+    """The proviso, trigger or scope limit the instruction is subject to, as written."""
+    match = _CONDITION.search(text)
+    return match.group(0).strip() if match else ""
+
+
+def _blocking_cue(text: str, governing: Cue | None) -> Cue | None:
+    """A reported-view or commitment signal standing before the governing cue."""
+    for cue in find_cues(text, ("reported", "commitment")):
+        if governing is None or cue.start <= governing.start:
+            return cue
+    return None
+
+
+def _apply_authority(force: Force, authority: Authority, text: str) -> Force:
+    """A position paper's "must" is an expectation unless it restates the law."""
+    restates_law = re.search(
+        r"\b(?:act|law|legislation|bill|statutory|regulations?)\b", text, re.IGNORECASE
+    )
+    if force == Force.MANDATORY and authority == Authority.POSITION_PAPER and not restates_law:
+        return Force.EXPECTATION
+    return force
+
+
+def classify_rules(
+    text: str, authority: Authority = Authority.GUIDANCE, lead_in: str = ""
+) -> ForceDecision:
+    """Force by the rules; a list item's own force word beats its lead-in's (DECISIONS A.3)."""
+    own = text[len(lead_in) :] if lead_in and text.startswith(lead_in) else text
+    own_cues = force_cues(own)
+    cues = own_cues or force_cues(text)
+    scope = own if own_cues else text
+    governing = cues[0] if cues else None
+    if own.rstrip().endswith("?") and not lead_in:
+        return ForceDecision(Force.NONE, confidence=0.9, cue="question")
+    blocker = _blocking_cue(scope, governing)
+    if blocker is not None:
+        return ForceDecision(Force.NONE, confidence=0.75, cue=f"{blocker.label}: {blocker.text}")
+    if governing is None:
+        return ForceDecision(Force.NONE, confidence=0.7, cue="")
+    force = _apply_authority(Force(governing.label), authority, text)
+    polarity = Polarity.PROHIBITION if governing.negated else Polarity.POSITIVE
+    return ForceDecision(force, polarity, CONFIDENCE[force], governing.text, find_condition(text))
+
+
+def classify_keyword(text: str) -> Force:
+    """The baseline the issue measures against: the first modal word found decides."""
+    match = _MODAL_WORD.search(text)
+    if not match:
+        return Force.NONE
+    return _KEYWORD_FORCE.get(match.group(1).lower(), Force.SUGGESTION)

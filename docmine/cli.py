@@ -1,0 +1,519 @@
+"""The `docmine` command: parse arguments, call the library, print. Nothing else lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from docmine.config import Settings, load_settings
+from docmine.errors import DocmineError
+
+app = typer.Typer(
+    help="Turn health and care guidance into an obligation register.\n\n"
+    'Example: docmine ingest corpus/ && docmine search "what must ICBs publish"',
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="SQLite file (env DOCMINE_DB).", show_default="docmine.db"),
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Print a DocmineError as one line, without a traceback, and exit 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DocmineError as error:
+            errors.print(f"[red]error[/red] {escape(str(error))}")
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(db: Path | None, **overrides: Any) -> Settings:
+    return load_settings(db=db, **overrides)
+
+
+def _open_store(settings: Settings, must_exist: bool = True) -> Any:
+    from docmine.errors import NotFound
+    from docmine.store import Store
+
+    if must_exist and not settings.db.exists():
+        raise NotFound(
+            "no database here: run `docmine ingest PATH` first or pass --db", str(settings.db)
+        )
+    return Store(settings.db)
+
+
+def _filters(
+    force: list[str] | None,
+    holder: str,
+    body: str,
+    duty: str,
+    document: str,
+    deadline_from: str,
+    deadline_to: str,
+    all_versions: bool = False,
+    polarity: str = "",
+    version: int | None = None,
+) -> Any:
+    from docmine.search import Filters
+
+    return Filters(
+        force=tuple(force or ()),
+        polarity=polarity,
+        holder=holder,
+        body=body,
+        duty=duty,
+        document=document,
+        version=version,
+        deadline_from=deadline_from,
+        deadline_to=deadline_to,
+        all_versions=all_versions,
+    )
+
+
+ForceOption = Annotated[
+    list[str] | None,
+    typer.Option("--force", "-f", help="mandatory, expectation, suggestion or none (repeatable)."),
+]
+HolderOption = Annotated[
+    str, typer.Option(help="Canonical duty-holder, e.g. 'integrated care board'.")
+]
+BodyOption = Annotated[str, typer.Option(help="Any body named, holder or other.")]
+DutyOption = Annotated[str, typer.Option(help="Duty id, e.g. prepare-integrated-care-strategy.")]
+DocumentOption = Annotated[
+    str, typer.Option("--document", "-d", help="Document id, path or title part.")
+]
+FromOption = Annotated[
+    str, typer.Option("--deadline-from", help="ISO date: deadlines ending on or after.")
+]
+ToOption = Annotated[
+    str, typer.Option("--deadline-to", help="ISO date: deadlines starting on or before.")
+]
+
+
+@app.command()
+@reports_errors
+def ingest(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files or folders (.txt .md .html .pdf .docx).")
+    ],
+    db: DbOption = None,
+    authority: Annotated[
+        str | None,
+        typer.Option(
+            help="legislation, statutory_guidance, guidance, summary or position_paper; "
+            "detected from the text when omitted."
+        ),
+    ] = None,
+    bodies: Annotated[Path | None, typer.Option(help="Extra bodies gazetteer (YAML).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+) -> None:
+    """Extract, segment, classify and link guidance files into the store.
+
+    Example: docmine ingest corpus/ --db register.db
+    """
+    from docmine.model import Authority
+    from docmine.pipeline import FileResult, Status
+    from docmine.pipeline import ingest as run_ingest
+
+    settings = _settings(db, extra_bodies=bodies)
+    chosen = Authority(authority) if authority else None
+
+    def report(result: FileResult, seconds: float) -> None:
+        if result.status == Status.FAILED:
+            errors.print(f"[red]failed[/red]    {escape(result.path)}: {escape(result.message)}")
+        elif not quiet:
+            detail = (
+                f"v{result.version}, {result.clauses} clauses, "
+                f"{result.obligations} obligations, {seconds:.1f}s"
+                if result.status != Status.UNCHANGED
+                else "skipped"
+            )
+            console.print(f"{result.status.value:<11} {escape(result.path)} ({detail})")
+
+    with _open_store(settings, must_exist=False) as store:
+        results = run_ingest(paths, store, settings, chosen, on_file=report)
+    counts = {s: sum(r.status == s for r in results) for s in Status}
+    console.print(
+        f"{counts[Status.INGESTED] + counts[Status.NEW_VERSION]} ingested "
+        f"({counts[Status.NEW_VERSION]} as new versions), {counts[Status.UNCHANGED]} unchanged, "
+        f"{counts[Status.FAILED]} failed"
+    )
+    if counts[Status.FAILED] or not results:
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def search(
+    query: Annotated[str, typer.Argument(help="Free text, e.g. 'duty to involve carers'.")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500)] = 10,
+    mode: Annotated[str, typer.Option(help="lexical, dense or hybrid.")] = "lexical",
+    force: ForceOption = None,
+    holder: HolderOption = "",
+    body: BodyOption = "",
+    duty: DutyOption = "",
+    document: DocumentOption = "",
+    deadline_from: FromOption = "",
+    deadline_to: ToOption = "",
+    all_versions: Annotated[
+        bool, typer.Option(help="Search every version, not the latest.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print results as JSON.")] = False,
+) -> None:
+    """Ranked obligations for a question, with force, holder, duty and provenance.
+
+    Example: docmine search "Healthwatch role in the integrated care strategy" --force mandatory
+    """
+    from docmine.search import search as run_search
+    from docmine.search import snippet
+
+    settings = _settings(db)
+    filters = _filters(
+        force, holder, body, duty, document, deadline_from, deadline_to, all_versions
+    )
+    with _open_store(settings) as store:
+        hits = run_search(store, query, filters, limit, mode)
+    if as_json:
+        console.print_json(json.dumps([_hit_json(h) for h in hits]))
+        return
+    if not hits:
+        console.print("no matching obligations")
+    for rank, hit in enumerate(hits, start=1):
+        row = hit.row
+        shown, spans = snippet(row["text"], hit.matched_terms)
+        console.print(
+            f"[bold]{rank}.[/bold] [{_force_style(row['force'])}]{row['force']}[/] "
+            f"holder={escape(row['holder'] or '-')} duty={escape(row['duty'] or '-')} "
+            f"[dim]{row['id']}[/dim]"
+        )
+        console.print("   " + _highlight(shown, spans))
+        console.print(
+            f"   [dim]{escape(row['title'])} v{row['version']}, "
+            f"p.{row['page'] or '-'}, {escape(' > '.join(hit.section) or '-')}[/dim]"
+        )
+
+
+def _hit_json(hit: Any) -> dict[str, Any]:
+    row = hit.row
+    return {
+        "id": row["id"],
+        "score": round(hit.score, 4),
+        "force": row["force"],
+        "polarity": row["polarity"],
+        "holder": row["holder"],
+        "bodies": hit.bodies,
+        "duty": row["duty"],
+        "deadline": row["deadline"],
+        "condition": row["condition"],
+        "text": row["text"],
+        "cue": row["cue"],
+        "confidence": row["confidence"],
+        "document": row["title"],
+        "source": row["source"],
+        "version": row["version"],
+        "page": row["page"],
+        "section": hit.section,
+        "span": [row["span_start"], row["span_end"]],
+    }
+
+
+def _force_style(force: str) -> str:
+    return {"mandatory": "bold red", "expectation": "yellow", "suggestion": "green"}.get(
+        force, "dim"
+    )
+
+
+def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
+    out, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        out += [escape(text[last:start]), f"[reverse]{escape(text[start:end])}[/reverse]"]
+        last = end
+    out.append(escape(text[last:]))
+    return "".join(out)
+
+
+@app.command()
+@reports_errors
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
+        "outputs/register.xlsx"
+    ),
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, xlsx or json; else the suffix.")
+    ] = None,
+    db: DbOption = None,
+    force: ForceOption = None,
+    holder: HolderOption = "",
+    body: BodyOption = "",
+    duty: DutyOption = "",
+    document: DocumentOption = "",
+    deadline_from: FromOption = "",
+    deadline_to: ToOption = "",
+    include_none: Annotated[
+        bool, typer.Option(help="Also export clauses with force none.")
+    ] = False,
+) -> None:
+    """Write the obligation register (CSV, XLSX or JSON), filtered like search.
+
+    Example: docmine export -o outputs/icb.xlsx --holder "integrated care board"
+    """
+    from docmine.export import export as run_export
+    from docmine.search import select
+
+    settings = _settings(db)
+    chosen = force or (None if include_none else ["mandatory", "expectation", "suggestion"])
+    filters = _filters(chosen, holder, body, duty, document, deadline_from, deadline_to)
+    with _open_store(settings) as store:
+        hits = select(store, filters)
+    path = run_export(hits, output, fmt)
+    console.print(f"wrote {len(hits)} obligations to {escape(str(path))}")
+
+
+@app.command()
+@reports_errors
+def docs(
+    db: DbOption = None,
+    all_versions: Annotated[bool, typer.Option(help="List every version.")] = True,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List ingested documents with versions, authority and counts.
+
+    Example: docmine docs --json
+    """
+    with _open_store(_settings(db)) as store:
+        rows = [dict(r) for r in store.documents(all_versions)]
+    if as_json:
+        console.print_json(json.dumps(rows))
+        return
+    table = Table("id", "v", "authority", "clauses", "obligations", "title")
+    for row in rows:
+        table.add_row(
+            row["id"],
+            str(row["version"]),
+            row["authority"],
+            str(row["clauses"]),
+            str(row["obligations"]),
+            escape(row["title"][:70]),
+        )
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def show(
+    obligation_id: Annotated[str, typer.Argument(help="Obligation id (or a unique prefix).")],
+    db: DbOption = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """One obligation with its provenance and the clauses around it in the source.
+
+    Example: docmine show 3f9a2c
+    """
+    from docmine.errors import NotFound
+
+    with _open_store(_settings(db)) as store:
+        row = store.obligation(obligation_id)
+        if row is None:
+            raise NotFound(f"no obligation with id {obligation_id}")
+        context = store.neighbours(row["doc_id"], row["ordinal"])
+    data = dict(row)
+    data.pop("text_hash", None)
+    if as_json:
+        data["context"] = [dict(c) for c in context]
+        console.print_json(json.dumps(data))
+        return
+    for key in (
+        "id",
+        "force",
+        "polarity",
+        "confidence",
+        "cue",
+        "holder",
+        "holder_text",
+        "bodies",
+        "duty",
+        "duty_law",
+        "deadline",
+        "condition",
+        "title",
+        "version",
+        "source",
+        "page",
+        "section",
+        "span_start",
+        "span_end",
+    ):
+        console.print(f"[bold]{key:>12}[/bold] {escape(str(data[key]))}")
+    console.print()
+    for clause in context:
+        marker = ">>" if clause["id"] == row["id"] else "  "
+        console.print(
+            f"{marker} [{_force_style(clause['force'])}]{clause['force']:<11}[/] "
+            f"{escape(clause['text'])}"
+        )
+
+
+@app.command()
+@reports_errors
+def classify(
+    input_file: Annotated[
+        Path, typer.Argument(help="JSONL with a `text` per line (optional `doc`).")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL to write.")],
+    method: Annotated[str, typer.Option(help="rules or model.")] = "rules",
+) -> None:
+    """Predict force, polarity, holder, bodies, duty, deadline, condition, confidence and cue.
+
+    Example: docmine classify clauses.jsonl -o predicted.jsonl
+    """
+    from docmine.evaluate import load_jsonl, predict_rows
+
+    rows = load_jsonl(input_file)
+    predicted = predict_rows(rows, load_settings(), method)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8") as handle:
+        for row, fields in zip(rows, predicted, strict=True):
+            handle.write(json.dumps({**row, **fields}, ensure_ascii=False) + "\n")
+    console.print(f"classified {len(rows)} clauses into {escape(str(output))}")
+
+
+@app.command(name="eval")
+@reports_errors
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL labelled by ANNOTATION.md.")],
+    method: Annotated[str, typer.Option(help="rules or model.")] = "rules",
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Folder with the gold documents, to measure segmentation too."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Per-label precision/recall/F1, macro-F1, confusion matrix, links and segmentation.
+
+    Example: docmine eval ../shared/gold/dev.jsonl --corpus corpus/
+    """
+    from docmine import evaluate as ev
+
+    settings = load_settings()
+    rows = ev.load_jsonl(gold)
+    predicted = ev.predict_rows(rows, settings, method)
+    report = ev.force_report(rows, predicted)
+    links = ev.linking_report(rows, predicted)
+    segmentation = _segmentation(rows, corpus) if corpus else None
+    if as_json:
+        console.print_json(
+            json.dumps(
+                {"force": report.__dict__, "links": links, "segmentation_recall": segmentation}
+            )
+        )
+        return
+    _print_force_report(report)
+    console.print(" ".join(f"{k}={v:.3f}" for k, v in links.items() if k != "instructed_clauses"))
+    if segmentation is not None:
+        console.print(f"segmentation recall (token overlap >= 0.8): {segmentation:.3f}")
+
+
+def _segmentation(rows: list[dict[str, Any]], corpus: Path) -> float | None:
+    from docmine.evaluate import segmentation_recall
+    from docmine.extract import extract
+    from docmine.segment import segment
+
+    produced: dict[str, list[str]] = {}
+    for doc in {str(r.get("doc", "")) for r in rows}:
+        path = corpus / doc
+        if doc and path.is_file():
+            produced[doc] = [c.text for c in segment(extract(path))]
+    return segmentation_recall(rows, produced)
+
+
+def _print_force_report(report: Any) -> None:
+    from docmine.evaluate import LABELS
+
+    table = Table("label", "precision", "recall", "f1", "support", title="force")
+    for label, scores in report.per_label.items():
+        table.add_row(
+            label,
+            f"{scores['precision']:.3f}",
+            f"{scores['recall']:.3f}",
+            f"{scores['f1']:.3f}",
+            str(int(scores["support"])),
+        )
+    console.print(table)
+    console.print(
+        f"macro-F1 {report.macro_f1:.3f}  (keyword baseline {report.baseline_macro_f1:.3f}"
+        f", same run)  polarity accuracy {report.polarity_accuracy:.3f}  n={report.support}"
+    )
+    confusion = Table("gold \\ predicted", *LABELS, title="confusion")
+    for label, counts in zip(LABELS, report.confusion, strict=True):
+        confusion.add_row(label, *map(str, counts))
+    console.print(confusion)
+
+
+@app.command()
+@reports_errors
+def extract(
+    file: Annotated[Path, typer.Argument(help="A guidance file.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Blocks with kind, page, section, span.")
+    ] = False,
+) -> None:
+    """Show what extraction produced: the body text, or the blocks as JSON.
+
+    Example: docmine extract guidance.pdf --json
+    """
+    from docmine.extract import extract as run_extract
+
+    document = run_extract(file)
+    if as_json:
+        blocks = [
+            {
+                "kind": b.kind.value,
+                "text": b.text,
+                "page": b.provenance.page,
+                "section": list(b.provenance.section),
+                "span": [b.provenance.start, b.provenance.end],
+                "marker": b.marker,
+                "level": b.level,
+            }
+            for b in document.blocks
+        ]
+        console.print_json(
+            json.dumps(
+                {
+                    "title": document.title,
+                    "format": document.format,
+                    "content_hash": document.content_hash,
+                    "blocks": blocks,
+                }
+            )
+        )
+        return
+    sys.stdout.write(document.text + "\n")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,204 @@
+"""Measuring docmine against gold files (ANNOTATION.md fields): force, polarity, links and
+segmentation, beside the keyword baseline measured in the same run."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docmine.classify import classify_texts
+from docmine.classify.authority import detect_authority
+from docmine.classify.rules import classify_keyword
+from docmine.config import Settings
+from docmine.errors import BadInput
+from docmine.link import link_clause, make_context
+from docmine.model import FORCE_ORDER, Authority, ForceDecision, Links, Obligation
+
+LABELS = tuple(f.value for f in FORCE_ORDER)
+_TOKEN = re.compile(r"\w+")
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    """Rows of a JSONL file; every row needs a `text`."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise BadInput(f"line {number} is not JSON ({exc.msg})", str(path)) from exc
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise BadInput(f'line {number} has no "text" string', str(path))
+        rows.append(row)
+    return rows
+
+
+def predicted_fields(obligation: Obligation) -> dict[str, Any]:
+    """The ANNOTATION.md field names for a prediction, plus confidence and cue."""
+    decision, links = obligation.decision, obligation.links
+    return {
+        "force": decision.force.value,
+        "polarity": decision.polarity.value,
+        "holder": links.holder,
+        "bodies": list(obligation.other_bodies),
+        "duty": links.duty.id if links.duty else "",
+        "deadline": links.deadline.text if links.deadline else "",
+        "condition": decision.condition,
+        "confidence": round(decision.confidence, 3),
+        "cue": decision.cue,
+    }
+
+
+def _group_by_doc(rows: Sequence[dict[str, Any]]) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        groups[str(row.get("doc", ""))].append(index)
+    return groups
+
+
+def predict_rows(
+    rows: Sequence[dict[str, Any]], settings: Settings, method: str = "rules"
+) -> list[dict[str, Any]]:
+    """Predictions for gold-style rows; rows of one `doc` share its authority and acronyms."""
+    from docmine.model import Clause, Provenance
+
+    out: list[dict[str, Any]] = [{} for _ in rows]
+    for doc, indices in _group_by_doc(rows).items():
+        texts = [rows[i]["text"] for i in indices]
+        joined = "\n\n".join(texts)
+        given = {str(rows[i]["authority"]) for i in indices if rows[i].get("authority")}
+        authority = Authority(given.pop()) if given else detect_authority(joined)[0]
+        decisions: list[ForceDecision] = classify_texts(texts, authority, None, method)
+        context = make_context(joined, [settings.bodies], settings.duties)
+        for i, text, decision in zip(indices, texts, decisions, strict=True):
+            links: Links = link_clause(text, decision, context)
+            clause = Clause(doc, text, Provenance(None, (), 0, len(text)))
+            out[i] = predicted_fields(Obligation(clause, decision, links))
+    return out
+
+
+@dataclass
+class ForceReport:
+    per_label: dict[str, dict[str, float]]
+    macro_f1: float
+    confusion: list[list[int]]
+    polarity_accuracy: float
+    support: int
+    baseline_macro_f1: float = 0.0
+    worst: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _prf(gold: Sequence[str], pred: Sequence[str], label: str) -> dict[str, float]:
+    tp = sum(g == p == label for g, p in zip(gold, pred, strict=True))
+    predicted = sum(p == label for p in pred)
+    actual = sum(g == label for g in gold)
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / actual if actual else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "support": float(actual)}
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    return sum(_prf(gold, pred, label)["f1"] for label in LABELS) / len(LABELS)
+
+
+def force_report(
+    gold_rows: Sequence[dict[str, Any]], predicted: Sequence[dict[str, Any]]
+) -> ForceReport:
+    gold = [r["force"] for r in gold_rows]
+    pred = [p["force"] for p in predicted]
+    confusion = [
+        [sum(g == a and p == b for g, p in zip(gold, pred, strict=True)) for b in LABELS]
+        for a in LABELS
+    ]
+    polarity = [
+        r.get("polarity", "positive") == p["polarity"]
+        for r, p in zip(gold_rows, predicted, strict=True)
+    ]
+    baseline = [classify_keyword(r["text"]).value for r in gold_rows]
+    worst = sorted(
+        (
+            {
+                "id": r.get("id", ""),
+                "gold": r["force"],
+                "predicted": p["force"],
+                "confidence": p["confidence"],
+                "cue": p["cue"],
+                "text": r["text"],
+            }
+            for r, p in zip(gold_rows, predicted, strict=True)
+            if r["force"] != p["force"]
+        ),
+        key=lambda e: -float(e["confidence"]),
+    )[:10]
+    return ForceReport(
+        per_label={label: _prf(gold, pred, label) for label in LABELS},
+        macro_f1=macro_f1(gold, pred),
+        confusion=confusion,
+        polarity_accuracy=sum(polarity) / len(polarity) if polarity else 0.0,
+        support=len(gold),
+        baseline_macro_f1=macro_f1(gold, baseline),
+        worst=worst,
+    )
+
+
+def linking_report(
+    gold_rows: Sequence[dict[str, Any]], predicted: Sequence[dict[str, Any]]
+) -> dict[str, float]:
+    """Holder accuracy (force not none), bodies micro-F1, duty F1, deadline exact match."""
+    pairs = list(zip(gold_rows, predicted, strict=True))
+    instructed = [(g, p) for g, p in pairs if g["force"] != "none"]
+    holder_acc = sum(g.get("holder", "") == p["holder"] for g, p in instructed) / max(
+        len(instructed), 1
+    )
+    tp = fp = fn = 0
+    for g, p in pairs:
+        gold_set, pred_set = set(g.get("bodies", [])), set(p["bodies"])
+        tp, fp, fn = (
+            tp + len(gold_set & pred_set),
+            fp + len(pred_set - gold_set),
+            fn + len(gold_set - pred_set),
+        )
+    bodies_f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+    d_tp = sum(bool(g.get("duty")) and g.get("duty") == p["duty"] for g, p in pairs)
+    d_pred = sum(bool(p["duty"]) for _, p in pairs)
+    d_gold = sum(bool(g.get("duty")) for g, _ in pairs)
+    duty_f1 = 2 * d_tp / (d_pred + d_gold) if d_pred + d_gold else 1.0
+    with_deadline = [(g, p) for g, p in instructed if g.get("deadline")]
+    deadline_em = sum(g["deadline"] == p["deadline"] for g, p in with_deadline) / max(
+        len(with_deadline), 1
+    )
+    return {
+        "holder_accuracy": holder_acc,
+        "bodies_micro_f1": bodies_f1,
+        "duty_f1": duty_f1,
+        "deadline_exact_match": deadline_em,
+        "instructed_clauses": float(len(instructed)),
+    }
+
+
+def token_overlap(a: str, b: str) -> float:
+    """Dice overlap of word tokens: how well a produced clause reproduces a gold clause."""
+    left, right = Counter(_TOKEN.findall(a.lower())), Counter(_TOKEN.findall(b.lower()))
+    total = sum(left.values()) + sum(right.values())
+    return 2 * sum((left & right).values()) / total if total else 0.0
+
+
+def segmentation_recall(
+    gold_rows: Sequence[dict[str, Any]], produced: dict[str, list[str]], threshold: float = 0.8
+) -> float | None:
+    """Share of gold clauses with a produced clause of token overlap >= threshold."""
+    scored = [r for r in gold_rows if r.get("doc") in produced]
+    if not scored:
+        return None
+    hits = sum(
+        max((token_overlap(r["text"], c) for c in produced[r["doc"]]), default=0.0) >= threshold
+        for r in scored
+    )
+    return hits / len(scored)

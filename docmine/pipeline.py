@@ -1,0 +1,156 @@
+"""ingest(paths) = extract -> normalise -> segment -> classify -> link -> store.
+
+Each file is its own unit of work: a failure is recorded on that file with a status and a
+one-line reason, and the batch goes on; each stored document is one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from docmine.classify import classify_texts
+from docmine.classify.authority import detect_authority
+from docmine.config import Settings
+from docmine.errors import DocmineError, TimedOut
+from docmine.extract import SUFFIXES, extract
+from docmine.link import link_clause, make_context
+from docmine.model import Authority, Document, Obligation
+from docmine.segment import segment
+from docmine.store import Store
+
+
+class Status(StrEnum):
+    INGESTED = "ingested"
+    NEW_VERSION = "new version"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file of a batch."""
+
+    path: str
+    status: Status
+    message: str = ""
+    doc_id: str = ""
+    version: int = 0
+    clauses: int = 0
+    obligations: int = 0
+    pages: int = 0
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files given directly, plus supported files found under given folders (sorted)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUFFIXES and p.name.lower() != "readme.md"
+            )
+        else:
+            found.append(path)
+    return found
+
+
+@contextmanager
+def time_limit(seconds: float, path: Path) -> Iterator[None]:
+    """Abort work on one file after `seconds` (SIGALRM; main thread only, else no limit)."""
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise TimedOut(
+            f"timed out: over the {seconds:.0f} s per-file limit "
+            "(raise DOCMINE_MAX_SECONDS_PER_FILE to allow it)",
+            str(path),
+        )
+
+    try:
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+    except ValueError:  # not the main thread
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def analyse(document: Document, settings: Settings, method: str = "rules") -> list[Obligation]:
+    """Segment, classify and link one extracted document."""
+    clauses = segment(document)
+    decisions = classify_texts(
+        [c.text for c in clauses], document.authority, [c.lead_in for c in clauses], method
+    )
+    bodies_files = [settings.bodies, *([settings.extra_bodies] if settings.extra_bodies else [])]
+    context = make_context(document.text, bodies_files, settings.duties, document.published)
+    return [
+        Obligation(clause, decision, link_clause(clause.text, decision, context))
+        for clause, decision in zip(clauses, decisions, strict=True)
+    ]
+
+
+def prepare(path: Path, settings: Settings, authority: Authority | None) -> Document:
+    """Extract a file and settle its authority (given, else detected from its text)."""
+    document = extract(path, max_bytes=int(settings.max_file_mb * 1e6))
+    chosen = authority or detect_authority(document.text)[0]
+    return dataclasses.replace(document, authority=chosen)
+
+
+def ingest_file(
+    path: Path, store: Store, settings: Settings, authority: Authority | None = None
+) -> FileResult:
+    """Ingest one file; bad input becomes a FAILED result, bugs still raise."""
+    source = str(path.resolve())
+    try:
+        with time_limit(settings.max_seconds_per_file, path):
+            document = dataclasses.replace(prepare(path, settings, authority), source=source)
+            if store.has_content(source, document.content_hash):
+                return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
+            obligations = analyse(document, settings)
+    except DocmineError as error:
+        return FileResult(str(path), Status.FAILED, error.message)
+    hashes = [text_hash(o.clause.text) for o in obligations]
+    version = store.add_document(document, obligations, hashes)
+    pages = max((b.provenance.page or 0 for b in document.blocks), default=0)
+    return FileResult(
+        str(path),
+        Status.INGESTED if version == 1 else Status.NEW_VERSION,
+        doc_id=document.id,
+        version=version,
+        clauses=len(obligations),
+        obligations=sum(o.decision.force != "none" for o in obligations),
+        pages=pages,
+    )
+
+
+def ingest(
+    paths: Iterable[Path],
+    store: Store,
+    settings: Settings,
+    authority: Authority | None = None,
+    on_file: Callable[[FileResult, float], None] | None = None,
+) -> list[FileResult]:
+    """Ingest every file under `paths`; `on_file` hears each result and its seconds."""
+    results = []
+    for path in collect_files(paths):
+        started = time.perf_counter()
+        result = ingest_file(path, store, settings, authority)
+        results.append(result)
+        if on_file is not None:
+            on_file(result, time.perf_counter() - started)
+    return results

@@ -1,0 +1,174 @@
+"""Blocks -> Clauses: sentences, clause splits where force changes, and list lead-ins.
+
+Follows ANNOTATION.md "Unit: the clause" and DECISIONS.md A.3-A.7: a list item inherits its colon
+lead-in (written out before the item), a sentence is split where coordinated parts differ in
+force, and a split part is a verbatim span of the sentence."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from docmine.classify.cues import force_cues
+from docmine.model import Block, BlockKind, Clause, Document, Provenance
+
+_ABBREVIATIONS = frozenset(
+    "e.g i.e etc.al al cf vs approx no nos para paras s ss sec fig figs dr mr mrs ms prof st inc "
+    "ltd co jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[A-Z0-9\"'“‘(\[•])")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)[.!?][\"'”’)\]]*\s+$")
+_SPLIT_POINT = re.compile(
+    r"(?:,\s+|\s+)(?=(?:and|but|while|whereas)\s)|,\s+(?=(?:to which|in which|and which|which)\s)"
+    r"|;\s+"
+)
+_PRONOUN_SUBJECT = re.compile(
+    r"^(?:and|but|while|whereas|which|to which|in which|and which)?\s*"
+    r"(?:it|they|this|these|he|she|we|you)?\s*$",
+    re.IGNORECASE,
+)
+_TRAILING_PREPOSITION = re.compile(
+    r"\s+(?:through|by|via|with|including|in|to|for|on|as follows|the following)\s*:$", re.I
+)
+_COLON_END = re.compile(r":\s*$")
+MIN_PART_WORDS = 4
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, robust to "e.g.", "s.75", initials and numbered markers."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        before = text[start : match.end()]
+        last = _LAST_WORD.search(before)
+        word = (last.group(1) if last else "").lower().rstrip(".")
+        if word in _ABBREVIATIONS or len(word) == 1 or re.fullmatch(r"[\d.]+", word):
+            continue
+        end = match.start() + 1
+        while end < len(text) and text[end] in "\"'”’)]":
+            end += 1
+        spans.append((start, end))
+        start = match.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def _force_of(text: str) -> str:
+    cues = force_cues(text)
+    return cues[0].label if cues else "none"
+
+
+def _subject_before_cue(text: str) -> str:
+    cues = force_cues(text)
+    return text[: cues[0].start].strip() if cues else ""
+
+
+def _should_split(left: str, right: str) -> bool:
+    """Split where the parts differ in force, or the right part names a new subject."""
+    if len(left.split()) < MIN_PART_WORDS or len(right.split()) < MIN_PART_WORDS:
+        return False
+    right_force = _force_of(right)
+    if right_force == "none":
+        return False
+    if _force_of(left) != right_force:
+        return True
+    subject = _subject_before_cue(right)
+    return not _PRONOUN_SUBJECT.match(subject) and len(subject.split()) <= 8
+
+
+def split_coordinated(sentence: str) -> list[tuple[int, int]]:
+    """Verbatim sub-spans of a sentence, split where coordinated clauses differ in force."""
+    parts: list[tuple[int, int]] = []
+    start = 0
+    for match in _SPLIT_POINT.finditer(sentence):
+        left_end = match.start() + (1 if sentence[match.start()] in ",;" else 0)
+        left, right = sentence[start:left_end], sentence[match.end() :]
+        if _should_split(left, right):
+            parts.append((start, left_end))
+            start = match.end()
+    parts.append((start, len(sentence)))
+    return parts
+
+
+def _clause_spans(text: str) -> Iterator[tuple[int, int]]:
+    for s_start, s_end in split_sentences(text):
+        for p_start, p_end in split_coordinated(text[s_start:s_end]):
+            yield s_start + p_start, s_start + p_end
+
+
+def _compose_lead_in(previous: str, continuation: str) -> str:
+    """A second lead-in that continues the first ("...through: [items] to deliver four main
+    roles:") is written out in full (DECISIONS.md A.5)."""
+    stem = _TRAILING_PREPOSITION.sub("", previous).rstrip(": ")
+    return f"{stem} {continuation.strip()}"
+
+
+def _is_table_header(block: Block, previous: Block | None) -> bool:
+    starts_table = previous is None or previous.kind != BlockKind.TABLE_ROW
+    cells = block.text.split("\t")
+    return starts_table and len(cells) > 1 and all(len(c.split()) <= 4 for c in cells)
+
+
+class _Segmenter:
+    """Walks a document's blocks once, remembering the open list lead-in."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.clauses: list[Clause] = []
+        self.lead_in = ""
+
+    def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
+        own = block.text[start:end].replace("\t", " ").strip()
+        if not re.search(r"[A-Za-z]{2}", own):
+            return
+        text = f"{lead_in} {own}" if lead_in else own
+        base = block.provenance
+        span = Provenance(base.page, base.section, base.start + start, base.start + end)
+        self.clauses.append(Clause(self.document.id, text, span, lead_in, len(self.clauses)))
+
+    def paragraph(self, block: Block, next_is_list: bool) -> None:
+        spans = list(_clause_spans(block.text))
+        last_sentence = block.text[spans[-1][0] : spans[-1][1]].strip() if spans else ""
+        opens_list = next_is_list and bool(_COLON_END.search(last_sentence))
+        for start, end in spans[:-1] if opens_list else spans:
+            self.emit(block, start, end)
+        if opens_list:
+            continuation = last_sentence[:1].islower() and self.lead_in
+            self.lead_in = (
+                _compose_lead_in(self.lead_in, last_sentence) if continuation else (last_sentence)
+            )
+        else:
+            self.lead_in = ""
+
+    def list_item(self, block: Block) -> None:
+        for index, (start, end) in enumerate(_clause_spans(block.text)):
+            self.emit(block, start, end, self.lead_in if index == 0 else "")
+
+    def run(self) -> list[Clause]:
+        blocks = [b for b in self.document.blocks if b.kind != BlockKind.FURNITURE]
+        for index, block in enumerate(blocks):
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            previous = blocks[index - 1] if index else None
+            if block.kind == BlockKind.LIST_ITEM:
+                self.list_item(block)
+            elif block.kind == BlockKind.PARAGRAPH:
+                next_is_list = following is not None and following.kind == BlockKind.LIST_ITEM
+                self.paragraph(block, next_is_list)
+            elif block.kind == BlockKind.TABLE_ROW and not _is_table_header(block, previous):
+                self.emit(block, 0, len(block.text))
+            if block.kind == BlockKind.HEADING:
+                self.lead_in = ""
+        return self.clauses
+
+
+def segment(document: Document) -> list[Clause]:
+    """All clauses of a document, in reading order; headings, furniture and footnotes excluded."""
+    return _Segmenter(document).run()

@@ -1,0 +1,98 @@
+import json
+import re
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from docmine.cli import app
+
+runner = CliRunner()
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = README.read_text(encoding="utf-8")
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    missing = [n for n in names if not re.search(rf"docmine {n}\b", readme)]
+    assert not missing, f"commands missing from README: {missing}"
+
+
+def test_ingest_search_show_export_docs(tmp_path: Path, corpus_dir: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    code, out = run("ingest", str(corpus_dir), "--db", db, "--quiet")
+    assert code == 0 and "5 ingested" in out
+    code, out = run("ingest", str(corpus_dir), "--db", db, "--quiet")
+    assert code == 0 and "0 ingested" in out and "5 unchanged" in out
+    code, out = run("search", "publish integrated care strategy", "--db", db, "--json", "-n", "3")
+    hits = json.loads(out)
+    assert code == 0 and len(hits) == 3 and {"force", "holder", "page", "section"} <= set(hits[0])
+    code, out = run("show", hits[0]["id"], "--db", db)
+    assert code == 0 and hits[0]["id"] in out
+    code, out = run("export", "-o", str(tmp_path / "r.csv"), "--db", db)
+    assert code == 0 and (tmp_path / "r.csv").exists()
+    code, out = run("docs", "--db", db, "--json")
+    assert code == 0 and len(json.loads(out)) == 5
+
+
+def test_failures_are_one_line_and_set_the_exit_status(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    code, out = run("ingest", str(empty), "--db", str(tmp_path / "x.db"))
+    assert code == 1 and "empty.txt: empty" in out and "Traceback" not in out
+    code, out = run("search", "anything", "--db", str(tmp_path / "missing.db"))
+    assert code == 1 and "no database here" in out
+
+
+def test_classify_writes_annotation_fields(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"text": "ICBs must publish a plan by April 2023."}) + "\n", encoding="utf-8"
+    )
+    code, _ = run("classify", str(source), "-o", str(tmp_path / "out.jsonl"))
+    row = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
+    assert code == 0
+    assert (row["force"], row["holder"], row["deadline"]) == (
+        "mandatory",
+        "integrated care board",
+        "by April 2023",
+    )
+    assert row["cue"] == "must" and 0 < row["confidence"] <= 1
+
+
+def test_eval_prints_per_label_scores_and_the_baseline(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {
+                    "text": "ICBs must publish a plan.",
+                    "force": "mandatory",
+                    "holder": "integrated care board",
+                    "bodies": [],
+                },
+                {
+                    "text": "We heard partners should engage.",
+                    "force": "none",
+                    "holder": "",
+                    "bodies": [],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    code, out = run("eval", str(gold))
+    assert code == 0 and "macro-F1" in out and "keyword baseline" in out and "confusion" in out
+
+
+def test_extract_json_shows_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "g.md"
+    path.write_text("# Title\n\nICBs must act.\n", encoding="utf-8")
+    code, out = run("extract", str(path), "--json")
+    blocks = json.loads(out)["blocks"]
+    assert code == 0 and blocks[1]["kind"] == "paragraph" and blocks[1]["section"] == ["Title"]

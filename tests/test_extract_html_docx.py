@@ -1,0 +1,52 @@
+from pathlib import Path
+
+import docx
+
+from docmine.extract import extract
+from docmine.model import BlockKind
+
+PAGE = """<!doctype html><html><head><title>ICP guidance</title></head><body>
+<nav><a href="/">Home</a> Menu</nav>
+<div class="cookie-banner">We use cookies. Accept</div>
+<main><h1>Integrated care partnerships</h1>
+<p>We expect the<abbr title="integrated care partnership">ICP</abbr>should meet in public.</p>
+<h2>Membership</h2><p>Each ICP should include:</p><ul><li>local <b>Healthwatch</b></li>
+<li>the VCSE sector</li></ul>
+<table><tr><th>Date</th><th>Activity</th></tr><tr><td>July 2022</td><td>ICPs established</td></tr>
+</table></main><footer>Contact us</footer></body></html>"""
+
+
+def test_html_main_content_structure_and_no_glued_words(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    doc = extract(path)
+    texts = [b.text for b in doc.blocks]
+    assert doc.title == "ICP guidance"
+    assert "We expect the ICP should meet in public." in texts
+    assert not any("cookies" in t or "Home" in t or "Contact" in t for t in texts)
+    items = [b for b in doc.blocks if b.kind == BlockKind.LIST_ITEM]
+    assert [b.text for b in items] == ["local Healthwatch", "the VCSE sector"]
+    assert items[0].provenance.section == ("Integrated care partnerships", "Membership")
+    assert [b.text for b in doc.blocks if b.kind == BlockKind.TABLE_ROW][-1] == (
+        "July 2022\tICPs established"
+    )
+
+
+def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Statutory guidance", level=1)
+    document.add_paragraph("The ICB must publish a plan.")
+    document.add_paragraph("involve Healthwatch", style="List Bullet")
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "April 2023"
+    table.rows[0].cells[1].text = "Plan published"
+    path = tmp_path / "g.docx"
+    document.save(str(path))
+    blocks = extract(path).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        (BlockKind.HEADING, "Statutory guidance"),
+        (BlockKind.PARAGRAPH, "The ICB must publish a plan."),
+        (BlockKind.LIST_ITEM, "involve Healthwatch"),
+        (BlockKind.TABLE_ROW, "April 2023\tPlan published"),
+    ]
+    assert blocks[1].provenance.section == ("Statutory guidance",)

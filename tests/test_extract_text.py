@@ -1,0 +1,90 @@
+from pathlib import Path
+
+import pytest
+
+from docmine.errors import EmptyDocument, UnsupportedFormat
+from docmine.extract import extract
+from docmine.model import BlockKind
+
+
+def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_markdown_headings_lists_and_links(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "g.md",
+        "# Title here\n\n## Duties\n\nICBs **must** see "
+        "[the guide](https://x.org).\n\nEach system should define:\n\n- leadership\n"
+        "- governance\n",
+    )
+    doc = extract(path)
+    kinds = [b.kind for b in doc.blocks]
+    assert kinds == [
+        BlockKind.HEADING,
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+        BlockKind.PARAGRAPH,
+        BlockKind.LIST_ITEM,
+        BlockKind.LIST_ITEM,
+    ]
+    paragraph = doc.blocks[2]
+    assert paragraph.text == "ICBs must see the guide."
+    assert paragraph.provenance.section == ("Title here", "Duties")
+    assert doc.text[paragraph.provenance.start : paragraph.provenance.end] == paragraph.text
+
+
+def test_numbered_paragraphs_are_structure(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "lga.txt",
+        "Progress\n\n5. The components are summarised below:\n"
+        " - 5.1. Ensuring the safe transfer of functions.\n - 5.2. Place partnerships.\n",
+    )
+    blocks = extract(path).blocks
+    assert [(b.kind, b.marker) for b in blocks[1:]] == [
+        (BlockKind.PARAGRAPH, "5."),
+        (BlockKind.LIST_ITEM, "5.1."),
+        (BlockKind.LIST_ITEM, "5.2."),
+    ]
+    assert blocks[2].text == "Ensuring the safe transfer of functions."
+
+
+def test_page_furniture_is_marked(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "blog.txt",
+        "A summary of the plan\n\nCalendar Icon\n29/1/2021\n\n"
+        "Text that matters here.\n\ncontinued..\n\nTags:\n",
+    )
+    kinds = {b.text: b.kind for b in extract(path).blocks}
+    assert kinds["Calendar Icon"] == BlockKind.FURNITURE
+    assert kinds["continued.."] == BlockKind.FURNITURE
+    assert kinds["Text that matters here."] == BlockKind.PARAGRAPH
+
+
+def test_page_break_inside_a_sentence_is_joined(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "b.txt", "Since then, the Confederation has met\n\n\n\nwith ministers.\n"
+    )
+    assert extract(path).blocks[0].text == "Since then, the Confederation has met with ministers."
+
+
+def test_windows_1252_text_is_decoded(tmp_path: Path) -> None:
+    path = write(tmp_path, "w.txt", "ICBs should publish the plan – by April.".encode("cp1252"))
+    assert "–" in extract(path).text
+
+
+def test_bad_text_inputs_fail_clearly(tmp_path: Path) -> None:
+    with pytest.raises(EmptyDocument, match="0 bytes"):
+        extract(write(tmp_path, "empty.txt", b""))
+    with pytest.raises(UnsupportedFormat, match="binary"):
+        extract(write(tmp_path, "bin.txt", b"\x00\x01\x02abc"))
+    with pytest.raises(UnsupportedFormat, match="unsupported file type"):
+        extract(write(tmp_path, "x.xyz", "hello"))

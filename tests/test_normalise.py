@@ -1,0 +1,31 @@
+from docmine.normalise import normalise_texts
+
+
+def repair(text: str, *context: str) -> str:
+    return normalise_texts([text, *context])[0]
+
+
+def test_glued_acronyms_get_their_spaces_back() -> None:
+    assert repair("theICPshould work with ICPs") == "the ICP should work with ICPs"
+    assert repair("byDHSC,NHSEandLGA") == "by DHSC, NHSE and LGA"
+    assert repair("the formation ofICPs") == "the formation of ICPs"
+
+
+def test_plural_acronym_versus_next_word() -> None:
+    assert repair("ICPstrategies", "strategies") == "ICP strategies"
+    assert repair("theICBsplans", "plans") == "the ICBs plans"
+
+
+def test_acronym_followed_by_capitalised_word() -> None:
+    assert repair("theICBChair", "Chair") == "the ICB Chair"
+    assert repair("CQCICSreviews", "reviews") == "CQC ICS reviews"
+
+
+def test_real_words_and_names_are_left_alone() -> None:
+    text = "NHSEI, Healthwatch, McDonald, iPhone and www.gov.UK stay as written, as does 1,000."
+    assert repair(text) == text
+
+
+def test_footnote_markers_and_spacing() -> None:
+    assert repair("published in June 2021ⁱ, set  out") == "published in June 2021, set out"
+    assert repair("see [footnote 1] here") == "see here"

@@ -1,0 +1,75 @@
+from pathlib import Path
+
+from docmine.config import Settings
+from docmine.pipeline import Status, ingest
+from docmine.search import Filters, select
+from docmine.store import Store
+
+GUIDANCE = "Duties\n\nICBs must publish a joint forward plan before April 2023.\n"
+
+
+def test_unchanged_files_are_skipped_and_changed_files_become_versions(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(GUIDANCE, encoding="utf-8")
+    assert [r.status for r in ingest([path], store, settings)] == [Status.INGESTED]
+    assert [r.status for r in ingest([path], store, settings)] == [Status.UNCHANGED]
+    path.write_text(GUIDANCE.replace("must", "should"), encoding="utf-8")
+    result = ingest([path], store, settings)[0]
+    assert (result.status, result.version) == (Status.NEW_VERSION, 2)
+    latest = select(store, Filters())
+    assert [h.row["force"] for h in latest] == ["expectation"]
+    assert len(select(store, Filters(all_versions=True))) == 2
+
+
+def test_a_bad_file_fails_alone_and_the_batch_goes_on(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    good, empty, broken = tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.pdf"
+    good.write_text(GUIDANCE, encoding="utf-8")
+    empty.write_bytes(b"")
+    broken.write_bytes(b"%PDF-1.7\n%%EOF\n")
+    results = {Path(r.path).name: r for r in ingest([good, empty, broken], store, settings)}
+    assert results["a.txt"].status == Status.INGESTED
+    assert results["b.txt"].status == Status.FAILED and "0 bytes" in results["b.txt"].message
+    assert results["c.pdf"].status == Status.FAILED and "corrupt" in results["c.pdf"].message
+    assert len(select(store, Filters())) == 1
+
+
+def test_a_crash_mid_document_leaves_no_half_document(store: Store) -> None:
+    try:
+        with store.transaction() as db:
+            db.execute(
+                "INSERT INTO documents (id, source, title, format, content_hash, version, "
+                "authority, ingested_at, text) VALUES ('x','s','t','text','h',1,'guidance',"
+                "'now','')"
+            )
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert store.documents() == []
+
+
+def test_demo_register_has_the_annex_c_duty(corpus_store: Store) -> None:
+    """End to end over corpus/: a clause a policy lead would look for, with provenance."""
+    hits = [
+        h
+        for h in select(corpus_store, Filters(force=("mandatory",)))
+        if "must involve the local Healthwatch" in h.row["text"]
+    ]
+    assert len(hits) == 1
+    row = hits[0].row
+    assert row["holder"] == "integrated care partnership"
+    assert hits[0].section[-1].startswith("Annex C")
+    assert row["source"].endswith("dhsc-icp-engagement-summary-2022.txt")
+    document_text = corpus_store.document(row["doc_id"])["text"]
+    assert (
+        "must involve the local Healthwatch" in document_text[row["span_start"] : row["span_end"]]
+    )
+
+
+def test_demo_register_covers_every_seed(corpus_store: Store) -> None:
+    documents = corpus_store.documents()
+    assert len(documents) == 5
+    assert all(d["obligations"] > 0 for d in documents)

@@ -1,0 +1,77 @@
+from docmine.extract.builder import RawBlock, build_document
+from docmine.model import BlockKind, Document
+from docmine.segment import segment, split_coordinated, split_sentences
+
+
+def document(*blocks: tuple[BlockKind, str]) -> Document:
+    raw = [RawBlock(kind, text) for kind, text in blocks]
+    return build_document("test.txt", "text", raw, "hash")
+
+
+def sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_sentences(text)]
+
+
+def test_sentences_survive_abbreviations_and_numbers() -> None:
+    text = "Use s. 75 powers, e.g. pooled budgets. See No. 3 of the list. ICBs must act."
+    assert sentences(text) == [
+        "Use s. 75 powers, e.g. pooled budgets.",
+        "See No. 3 of the list.",
+        "ICBs must act.",
+    ]
+
+
+def test_a_sentence_with_two_forces_is_two_clauses() -> None:
+    text = "ICBs must publish a plan and should consult Healthwatch on it."
+    parts = [text[a:b] for a, b in split_coordinated(text)]
+    assert parts == ["ICBs must publish a plan", "and should consult Healthwatch on it."]
+
+
+def test_same_force_same_holder_stays_one_clause() -> None:
+    text = "The ICP must have regard to the mandate, and it must involve the local Healthwatch."
+    assert len(split_coordinated(text)) == 1
+
+
+def test_list_items_inherit_their_lead_in_and_keep_their_own_span() -> None:
+    doc = document(
+        (BlockKind.PARAGRAPH, "Background here. Each system should define:"),
+        (BlockKind.LIST_ITEM, "place leadership arrangements"),
+        (BlockKind.LIST_ITEM, "provider collaborative leadership"),
+    )
+    clauses = segment(doc)
+    assert [c.text for c in clauses] == [
+        "Background here.",
+        "Each system should define: place leadership arrangements",
+        "Each system should define: provider collaborative leadership",
+    ]
+    item = clauses[1]
+    assert item.lead_in == "Each system should define:"
+    assert doc.text[item.provenance.start : item.provenance.end] == "place leadership arrangements"
+
+
+def test_second_lead_in_is_composed_with_the_first() -> None:
+    doc = document(
+        (BlockKind.PARAGRAPH, "Systems will need to ensure effective partnerships through:"),
+        (BlockKind.LIST_ITEM, "full involvement of partners"),
+        (BlockKind.PARAGRAPH, "to deliver four main roles:"),
+        (BlockKind.LIST_ITEM, "developing PCNs"),
+    )
+    assert segment(doc)[-1].text == (
+        "Systems will need to ensure effective partnerships to deliver four main roles: "
+        "developing PCNs"
+    )
+
+
+def test_headings_and_furniture_are_not_clauses() -> None:
+    doc = document(
+        (BlockKind.HEADING, "Duties"),
+        (BlockKind.FURNITURE, "Calendar Icon"),
+        (BlockKind.PARAGRAPH, "ICBs must publish a plan."),
+    )
+    assert [c.text for c in segment(doc)] == ["ICBs must publish a plan."]
+
+
+def test_clause_ids_are_stable_content_hashes() -> None:
+    first = segment(document((BlockKind.PARAGRAPH, "ICBs must publish a plan.")))
+    again = segment(document((BlockKind.PARAGRAPH, "ICBs must publish a plan.")))
+    assert first[0].id == again[0].id
