@@ -187,9 +187,3 @@ def format_table(rows: Sequence[BenchRow]) -> str:
             f"{row.headings_right}/{row.headings_expected} |"
         )
     return "\n".join(lines)
-
-
-if __name__ == "__main__":  # ad-hoc: python -m docmine.bench DIR
-    import sys
-
-    print(format_table(bench_pdf(Path(sys.argv[1] if len(sys.argv) > 1 else "."))))

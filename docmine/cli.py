@@ -515,5 +515,20 @@ def extract(
     sys.stdout.write(document.text + "\n")
 
 
+@app.command(name="bench-extract")
+@reports_errors
+def bench_extract(
+    folder: Annotated[Path, typer.Argument(help="Folder of PDFs with .expected.txt sidecars.")],
+    repeats: Annotated[int, typer.Option(min=1, help="Timed runs per file (median).")] = 3,
+) -> None:
+    """Character accuracy and pages/s per PDF, beside plain pdfplumber in the same run.
+
+    Example: docmine bench-extract ../shared/corpus-pdf
+    """
+    from docmine.bench import bench_pdf, format_table
+
+    console.print(format_table(bench_pdf(folder, repeats=repeats)), markup=False)
+
+
 if __name__ == "__main__":
     app()

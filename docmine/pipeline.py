@@ -106,7 +106,12 @@ def analyse(document: Document, settings: Settings, method: str = "rules") -> li
 
 def prepare(path: Path, settings: Settings, authority: Authority | None) -> Document:
     """Extract a file and settle its authority (given, else detected from its text)."""
-    document = extract(path, max_bytes=int(settings.max_file_mb * 1e6))
+    document = extract(
+        path,
+        max_bytes=int(settings.max_file_mb * 1e6),
+        max_pages=settings.max_pages,
+        max_seconds=settings.max_seconds_per_file,
+    )
     chosen = authority or detect_authority(document.text)[0]
     return dataclasses.replace(document, authority=chosen)
 

@@ -6,13 +6,14 @@ suffix."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from docmine.errors import EmptyDocument, NotFound, TooLarge, UnsupportedFormat
 from docmine.extract.builder import RawBlock, build_document, file_hash
 from docmine.extract.docx import read_docx
 from docmine.extract.html import read_html
-from docmine.extract.pdf import read_pdf
+from docmine.extract.pdf import MAX_PAGES, MAX_SECONDS, read_pdf
 from docmine.extract.text import read_text
 from docmine.model import Document
 
@@ -24,7 +25,7 @@ def _untitled(read: Callable[[Path, bytes], list[RawBlock]]) -> Reader:
 
 
 READERS: dict[str, Reader] = {
-    "pdf": _untitled(read_pdf),
+    "pdf": _untitled(read_pdf),  # extract() passes the page and time limits
     "html": read_html,
     "docx": read_docx,
     "text": _untitled(read_text),
@@ -58,7 +59,12 @@ def sniff_format(path: Path, head: bytes) -> str:
     return suffix_format
 
 
-def extract(path: Path, max_bytes: int | None = None) -> Document:
+def extract(
+    path: Path,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
+    max_seconds: float | None = None,
+) -> Document:
     """Read one file into a Document; raises a DocmineError naming the file on bad input."""
     if not path.is_file():
         raise NotFound("not found: no such file", str(path))
@@ -73,7 +79,14 @@ def extract(path: Path, max_bytes: int | None = None) -> Document:
         )
     data = path.read_bytes()
     fmt = sniff_format(path, data[:1024])
-    raw_blocks, title = READERS[fmt](path, data)
+    reader = READERS[fmt]
+    if fmt == "pdf":
+        reader = _untitled(
+            partial(
+                read_pdf, max_pages=max_pages or MAX_PAGES, max_seconds=max_seconds or MAX_SECONDS
+            )
+        )
+    raw_blocks, title = reader(path, data)
     document = build_document(str(path), fmt, raw_blocks, file_hash(path), title)
     if not document.text.strip():
         raise EmptyDocument("empty: no text after extraction", str(path))
