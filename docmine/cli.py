@@ -24,8 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+console = Console(soft_wrap=True)  # one result per line, also when piped
+errors = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     Path | None,
