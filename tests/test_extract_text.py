@@ -88,3 +88,14 @@ def test_bad_text_inputs_fail_clearly(tmp_path: Path) -> None:
         extract(write(tmp_path, "bin.txt", b"\x00\x01\x02abc"))
     with pytest.raises(UnsupportedFormat, match="unsupported file type"):
         extract(write(tmp_path, "x.xyz", "hello"))
+
+
+def test_a_running_header_repeating_the_title_is_furniture(tmp_path: Path) -> None:
+    path = write(tmp_path, "h.txt", "ICS update\n\nIntro text here.\n\nICS update\n\nMore text.\n")
+    kinds = [b.kind for b in extract(path).blocks]
+    assert kinds == [
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+        BlockKind.FURNITURE,
+        BlockKind.PARAGRAPH,
+    ]

@@ -82,6 +82,19 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
     ]
 
 
+def _mark_repeated_title(blocks: list[RawBlock]) -> list[RawBlock]:
+    """A running header left in the body repeats the document's title: it is furniture."""
+    first = next((b for b in blocks if b.kind == BlockKind.HEADING), None)
+    if first is None:
+        return blocks
+    return [
+        replace(b, kind=BlockKind.FURNITURE)
+        if b is not first and b.kind == BlockKind.HEADING and b.text == first.text
+        else b
+        for b in blocks
+    ]
+
+
 def build_document(
     source: str, fmt: str, raw_blocks: list[RawBlock], content_hash: str, title: str = ""
 ) -> Document:
@@ -94,7 +107,7 @@ def build_document(
     raw_blocks = join_broken_paragraphs(raw_blocks)
     texts = normalise_texts([b.text for b in raw_blocks])
     raw_blocks = [replace(b, text=t) for b, t in zip(raw_blocks, texts, strict=True) if t]
-    raw_blocks = _mark_furniture(raw_blocks)
+    raw_blocks = _mark_repeated_title(_mark_furniture(raw_blocks))
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []
     offset = 0
