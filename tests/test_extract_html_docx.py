@@ -10,7 +10,9 @@ PAGE = """<!doctype html><html><head><title>ICP guidance</title></head><body>
 <div class="cookie-banner">We use cookies. Accept</div>
 <main><h1>Integrated care partnerships</h1>
 <p>We expect the<abbr title="integrated care partnership">ICP</abbr>should meet in public.</p>
-<h2>Membership</h2><p>Each ICP should include:</p><ul><li>local <b>Healthwatch</b></li>
+<figure><img src="a.png" alt="Man working from home"><figcaption>Man working from home
+</figcaption></figure><h2>Membership</h2><p>Each ICP should include:</p>
+<ul><li>local <b>Healthwatch</b></li>
 <li>the VCSE sector</li></ul>
 <table><tr><th>Date</th><th>Activity</th></tr><tr><td>July 2022</td><td>ICPs established</td></tr>
 </table></main><footer>Contact us</footer></body></html>"""
@@ -24,6 +26,8 @@ def test_html_main_content_structure_and_no_glued_words(tmp_path: Path) -> None:
     assert doc.title == "ICP guidance"
     assert "We expect the ICP should meet in public." in texts
     assert not any("cookies" in t or "Home" in t or "Contact" in t for t in texts)
+    captions = [b for b in doc.blocks if "working from home" in b.text]
+    assert captions and all(b.kind == BlockKind.FURNITURE for b in captions)
     items = [b for b in doc.blocks if b.kind == BlockKind.LIST_ITEM]
     assert [b.text for b in items] == ["local Healthwatch", "the VCSE sector"]
     assert items[0].provenance.section == ("Integrated care partnerships", "Membership")

@@ -22,7 +22,7 @@ _BOILERPLATE = re.compile(
 )
 _MAIN = ("main", "[role=main]", "article", "#content", ".govuk-main-wrapper", "body")
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
-_BLOCK_TAGS = {"p", "li", "tr", "blockquote", "dd", "dt", "figcaption", "pre", *_HEADINGS}
+_BLOCK_TAGS = {"p", "li", "tr", "blockquote", "dd", "dt", "pre", *_HEADINGS}
 _INLINE_SPACE = re.compile(r"\s+")
 
 
@@ -62,6 +62,10 @@ def _blocks_of(node: LexborNode, out: list[RawBlock]) -> None:
         elif tag == "tr":
             cells = [_node_text(c) for c in child.iter(include_text=False) if c.tag in ("td", "th")]
             out.append(RawBlock(BlockKind.TABLE_ROW, "\t".join(c for c in cells if c)))
+        elif tag in ("figcaption", "caption") or (tag == "img" and child.attributes.get("alt")):
+            # image captions describe a picture, never an instruction
+            text = _node_text(child) or str(child.attributes.get("alt") or "")
+            out.append(RawBlock(BlockKind.FURNITURE, text))
         elif tag in _BLOCK_TAGS:
             out.append(RawBlock(BlockKind.PARAGRAPH, _node_text(child)))
         else:
