@@ -1,52 +1,64 @@
 """Bodies: a gazetteer (resources/bodies.yaml, extensible with --bodies) matched with plurals,
-possessives, "the X", line breaks and case; acronyms defined in the document are learned."""
+possessives, "the X", line breaks and case; acronyms defined in the document are learned, and
+generic words ("system") count only where they name a body (rules in body_rules.yaml)."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from docmine.config import RESOURCES_DIR
 from docmine.model import Mention
 
-# Generic words that name a body only in some contexts (DECISIONS.md C.23)
-_GENERIC = {"system", "systems", "council", "councils", "the department", "nhs body", "voluntary"}
-_GENERIC_BLOCKERS = re.compile(
-    r"^(?:[\s-]+(?:level|wide|partners?|leaders?|leadership|working|transformation|"
-    r"to-system|change|architecture|approach|priorities|colleagues))",
-    re.IGNORECASE,
-)
-_GENERIC_PREFIX_BLOCKERS = re.compile(
-    r"(?:health and (?:social )?care|health|care|the whole|national|new|current|whole)\s+$",
-    re.IGNORECASE,
-)
-_DEFINITION = re.compile(r"([A-Za-z][A-Za-z ,'&-]{3,80}?)\s*\(([A-Z][A-Za-z]{1,7}?)(s?)\)")
+RULES_FILE = RESOURCES_DIR / "body_rules.yaml"
+_DEFINITION = re.compile(r"([A-Za-z][A-Za-z ,'’&-]{3,80}?)\s*\(([A-Z][A-Za-z/]{1,7}?)(s?)\)")
+_MODIFIER_DEPS = {"compound", "amod", "nmod"}
+
+
+@dataclass(frozen=True)
+class BodyRules:
+    """Generic words, alias traps and back-references (resources/body_rules.yaml)."""
+
+    generic: frozenset[str]
+    blocked_after: re.Pattern[str]
+    blocked_before: re.Pattern[str]
+    not_bodies: re.Pattern[str] | None
+    back_reference: re.Pattern[str] | None
+    ambiguous: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
 
 
 @dataclass(frozen=True)
 class Gazetteer:
-    """Canonical body names and every alias, as one compiled matcher."""
+    """Canonical body names and every alias, as one compiled matcher, with the matching rules."""
 
     aliases: tuple[tuple[str, str], ...]  # (alias, canonical), longest first
+    rules: BodyRules
 
     @property
     def canonical_names(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(c for _, c in self.aliases))
 
     def canonical_for(self, phrase: str) -> str | None:
-        key = _key(phrase)
-        for alias, canonical in self.aliases:
-            if _key(alias) == key:
-                return canonical
-        return None
+        return _alias_index(self).get(_key(phrase))
 
 
 def _key(phrase: str) -> str:
-    return re.sub(r"\s+", " ", phrase.strip().lower()).removeprefix("the ")
+    return re.sub(r"[\s-]+", " ", phrase.strip().lower()).removeprefix("the ")
+
+
+@cache
+def _alias_index(gazetteer: Gazetteer) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for alias, canonical in gazetteer.aliases:
+        index.setdefault(_key(alias), canonical)
+    return index
 
 
 def _plural(alias: str) -> str:
@@ -57,7 +69,39 @@ def _plural(alias: str) -> str:
     return alias + "s"
 
 
-def load_gazetteer(paths: Iterable[Path]) -> Gazetteer:
+def _words(items: Iterable[str]) -> str:
+    return "|".join(r"[\s-]+".join(re.escape(w) for w in i.split()) for i in items)
+
+
+def load_rules(path: Path = RULES_FILE) -> BodyRules:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    traps = [str(p) for p in data.get("not_bodies", [])]
+    heads = [str(h) for h in data.get("back_reference_heads", [])]
+    dets = [str(d) for d in data.get("back_reference_determiners", [])]
+    back = (
+        re.compile(rf"\b(?:{_words(dets)})\s+({_words(heads)})\b", re.IGNORECASE)
+        if heads and dets
+        else None
+    )
+    return BodyRules(
+        generic=frozenset(_key(g) for g in data.get("generic", [])),
+        blocked_after=re.compile(
+            rf"^(?:[\s-]+(?:{_words(data.get('generic_blockers_after', []))})\b|-)", re.IGNORECASE
+        ),
+        blocked_before=re.compile(
+            rf"(?:^|\W)(?:{_words(data.get('generic_blockers_before', []))})[\s‘’'\"]+$",
+            re.IGNORECASE,
+        ),
+        not_bodies=re.compile("|".join(f"(?:{t})" for t in traps)) if traps else None,
+        back_reference=back,
+        ambiguous=tuple(
+            (str(acronym), tuple((str(k), str(v)) for k, v in (senses or {}).items()))
+            for acronym, senses in (data.get("ambiguous_acronyms") or {}).items()
+        ),
+    )
+
+
+def load_gazetteer(paths: Iterable[Path], rules_file: Path = RULES_FILE) -> Gazetteer:
     """Merge gazetteer files in order; a later file may add aliases to an existing body."""
     pairs: dict[str, str] = {}
     for path in paths:
@@ -67,31 +111,61 @@ def load_gazetteer(paths: Iterable[Path]) -> Gazetteer:
                 pairs.setdefault(str(alias), str(canonical))
                 pairs.setdefault(_plural(str(alias)), str(canonical))
     ordered = sorted(pairs.items(), key=lambda kv: -len(kv[0]))
-    return Gazetteer(tuple(ordered))
+    return Gazetteer(tuple(ordered), load_rules(rules_file))
+
+
+def _alias_pattern(alias: str) -> str:
+    words = r"[\s-]+".join(re.escape(w) for w in alias.split())
+    # acronyms match case-sensitively (and glued plural "ICBs"); names in any case
+    return f"(?-i:{words})" if alias.replace("/", "").isupper() else words
 
 
 @cache
-def _matcher(gazetteer: Gazetteer) -> re.Pattern[str]:
-    parts = []
-    for alias, _ in gazetteer.aliases:
-        words = r"[\s-]+".join(re.escape(w) for w in alias.split())
-        # acronyms match case-sensitively; names in any case
-        parts.append(f"(?-i:{words})" if alias.replace("/", "").isupper() else words)
-    return re.compile(rf"(?<![\w-])(?:{'|'.join(parts)})(?:['’]s|s['’])?(?![\w-])", re.IGNORECASE)
-
-
-def _generic_ok(text: str, start: int, end: int) -> bool:
-    """ "system" names an ICS only as a noun on its own ("within a system", not "system level")."""
-    return not (
-        _GENERIC_BLOCKERS.match(text[end:]) or _GENERIC_PREFIX_BLOCKERS.search(text[:start])
+def _matcher(gazetteer: Gazetteer, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    parts = [_alias_pattern(a) for a, _ in gazetteer.aliases] + [
+        f"(?-i:{re.escape(a)})" for a in extra
+    ]
+    parts.sort(key=len, reverse=True)
+    return re.compile(
+        rf"(?<![\w-])(?:{'|'.join(parts)})(?-i:s)?(?:['’]s|s['’])?(?![\w-])", re.IGNORECASE
     )
+
+
+def _generic_ok(text: str, start: int, end: int, parse: Any = None) -> bool:
+    """A generic word names a body only as a noun of its own ("within a system", not "system
+    level" or "the health and care system")."""
+    rules_ok = True
+    if parse is not None:
+        token = next((t for t in parse if t.idx <= end - 1 < t.idx + len(t.text)), None)
+        if token is not None and token.dep_ in _MODIFIER_DEPS and token.head.i > token.i:
+            rules_ok = False
+    return rules_ok
+
+
+def _blank(text: str, pattern: re.Pattern[str] | None) -> str:
+    if pattern is None:
+        return text
+    return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def resolve_ambiguous(text: str, gazetteer: Gazetteer) -> dict[str, str]:
+    """Ambiguous acronyms (ICP: partnership or provider?) decided by the expansion the document
+    uses most; acronyms whose expansions the document never uses are left to the gazetteer."""
+    resolved: dict[str, str] = {}
+    lowered = text.lower()
+    for acronym, senses in gazetteer.rules.ambiguous:
+        counts = Counter({body: lowered.count(phrase.lower()) for phrase, body in senses})
+        if counts and counts.most_common(1)[0][1] > 0:
+            resolved[acronym] = counts.most_common(1)[0][0]
+    return resolved
 
 
 def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     """Acronyms a document defines, "integrated care boards (ICBs)" -> ICB: integrated care board.
 
     A definition the gazetteer does not know (ICP = integrated care *provider*) maps the acronym
-    to "" so that it is not linked to the wrong body."""
+    to "" so that it is not linked to the wrong body. Without a definition, an ambiguous acronym
+    takes the sense the document uses most (body_rules.yaml)."""
     learned: dict[str, str] = {}
     for match in _DEFINITION.finditer(text):
         expansion, acronym = match.group(1), match.group(2)
@@ -106,25 +180,84 @@ def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             canonical = ""
         if canonical is not None:
             learned.setdefault(acronym, canonical)
+    for acronym, canonical in resolve_ambiguous(text, gazetteer).items():
+        learned.setdefault(acronym, canonical)
     return learned
 
 
+def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
+    """Head word -> the first body of the document whose name ends with it ("the Board" in a
+    board paper for the Community Wellbeing Board is the LGA's board)."""
+    pattern = gazetteer.rules.back_reference
+    if pattern is None:
+        return {}
+    heads = {_key(h).rstrip("s") for h in re.findall(r"\w+", pattern.pattern) if len(h) > 3}
+    found: dict[str, str] = {}
+    for mention in find_bodies(text, gazetteer, learn_acronyms(text, gazetteer)):
+        last = _key(mention.text).split(" ")[-1].removesuffix("'s").removesuffix("’s")
+        last = last.rstrip("s")
+        if last in heads and " " in _key(mention.text):
+            found.setdefault(last, mention.canonical)
+    return found
+
+
 def find_bodies(
-    text: str, gazetteer: Gazetteer, acronyms: dict[str, str] | None = None
+    text: str,
+    gazetteer: Gazetteer,
+    acronyms: dict[str, str] | None = None,
+    parse: Any = None,
+    back_references: dict[str, str] | None = None,
 ) -> list[Mention]:
-    """Every body the text names, in order, with the matched words and their span."""
+    """Every body the text names, in order, with the matched words and their span. `parse` (a
+    spaCy Doc of `text`) lets generic words be judged by their syntax."""
+    acronyms = acronyms or {}
+    searchable = _blank(text, gazetteer.rules.not_bodies)
+    extra = tuple(
+        sorted(a for a, c in acronyms.items() if c and gazetteer.canonical_for(a) is None)
+    )
     mentions: list[Mention] = []
-    for match in _matcher(gazetteer).finditer(text):
-        surface = match.group(0)
+    for match in _matcher(gazetteer, extra).finditer(searchable):
+        surface = text[match.start() : match.end()]
         bare = re.sub(r"(?:['’]s|s['’])$", "", surface)
-        key = bare.rstrip("s") if bare[:-1].isupper() else bare
-        if acronyms and key in acronyms:
+        key = bare[:-1] if bare.endswith("s") and bare[:-1].isupper() else bare
+        if key in acronyms:
             canonical = acronyms[key]
         else:
             canonical = gazetteer.canonical_for(bare) or gazetteer.canonical_for(surface) or ""
+            if not canonical and bare.endswith("s"):
+                canonical = gazetteer.canonical_for(bare[:-1]) or ""
         if not canonical:
             continue
-        if _key(bare) in _GENERIC and not _generic_ok(text, match.start(), match.end()):
+        if _key(key) in gazetteer.rules.generic and not _generic_word_ok(
+            gazetteer.rules, text, match.start(), match.end(), parse
+        ):
             continue
         mentions.append(Mention(canonical, surface, match.start(), match.end()))
-    return mentions
+    mentions.extend(_back_reference_mentions(text, gazetteer, mentions, back_references))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _generic_word_ok(rules: BodyRules, text: str, start: int, end: int, parse: Any) -> bool:
+    if rules.blocked_after.match(text[end:]) or rules.blocked_before.search(text[:start]):
+        return False
+    return _generic_ok(text, start, end, parse)
+
+
+def _back_reference_mentions(
+    text: str,
+    gazetteer: Gazetteer,
+    mentions: list[Mention],
+    back_references: dict[str, str] | None,
+) -> list[Mention]:
+    pattern = gazetteer.rules.back_reference
+    if not back_references or pattern is None:
+        return []
+    found = []
+    for match in pattern.finditer(text):
+        head = match.group(1).lower().rstrip("s")
+        overlaps = any(m.start < match.end() and match.start() < m.end for m in mentions)
+        following = text[match.end() : match.end() + 1]
+        if head in back_references and not overlaps and not following.isalnum():
+            span = match.start(1), match.end(1)
+            found.append(Mention(back_references[head], match.group(0), span[0], span[1]))
+    return found

@@ -1,5 +1,5 @@
-"""Deadlines: dates and periods as written, normalised to an ISO date or interval with their
-relation (by, before, from, during)."""
+"""Deadlines: dates and periods as written (with their preposition, as gold records them),
+normalised to an ISO date or interval with their relation (by, before, from, during, on)."""
 
 from __future__ import annotations
 
@@ -15,29 +15,52 @@ _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)"
 )
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
+_PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
-    r"(?:by(?: the)?(?: end of)?|before|from|during|throughout|until|no later than|in|on|ahead of)"
+    r"(?:by(?: the)?(?: end of)?|before|from|during|throughout|until|no later than|in|on|"
+    r"ahead of|as of|starting|since)"
 )
+_YEAR = r"20\d\d"
 _PATTERN = re.compile(
     rf"\b(?P<rel>{_RELATION})?\s*(?P<when>"
-    rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})\s+(?P<year>20\d\d)"
-    rf"|(?:end of |the end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>20\d\d(?:/\d\d)?))?"
-    rf"|(?P<fy1>20\d\d)\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)"
-    rf"|(?P<lone>20\d\d)(?![/\d])"
+    rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
+    rf"|(?:(?:the )?end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>{_YEAR}(?:/\d\d)?))?"
+    rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)"
+    rf"|(?P<part>early|mid|late)[- ](?:in )?(?P<pyear>{_YEAR})"
+    rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})"
+    rf"|(?P<lone>{_YEAR})(?![/\d])"
     r")",
     re.IGNORECASE,
 )
+# A month with no year counts only after a relation word, capitalised ("by July", not "may").
+_MONTH_ONLY = re.compile(
+    rf"\b(?P<rel>by(?: the end of)?|before|from|until|during|in|ahead of)\s+"
+    rf"(?P<month>(?-i:{_MONTH}))\b(?!\s+\d)",
+    re.IGNORECASE,
+)
+# Periods of action with no date ("During the establishment phase"): kept, not normalised.
+_NAMED_PERIOD = re.compile(
+    r"\b(?P<rel>during|throughout|over|in)\s+(?P<when>the\s+(?:\w+[- ]){1,2}"
+    r"(?:phase|period|stage|year|months|transition))\b",
+    re.IGNORECASE,
+)
+_LEGISLATION_BEFORE = re.compile(r"\b(?:Act|Acts|Regulations|Order|Bill|Plan|Review)\s*$")
 _RELATION_NAMES = {
     "by": "by",
     "before": "before",
     "from": "from",
     "during": "during",
     "throughout": "during",
+    "over": "during",
     "until": "by",
     "no later than": "by",
     "in": "during",
     "on": "on",
     "ahead of": "before",
+    "as of": "from",
+    "starting": "from",
+    "since": "from",
 }
 
 
@@ -49,23 +72,24 @@ def _month_interval(year: int, month: int, day: str | None) -> tuple[str, str]:
     return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
 
 
+def _months(year: int, first: int, last: int) -> tuple[str, str]:
+    end_year, end_month = year + (last - 1) // 12, (last - 1) % 12 + 1
+    return f"{year:04d}-{first:02d}-01", _month_interval(end_year, end_month, None)[1]
+
+
 def _financial_year(first: int) -> tuple[str, str]:
     """UK financial years run 1 April to 31 March."""
     return f"{first:04d}-04-01", f"{first + 1:04d}-03-31"
 
 
 def _quarter(q: int, year_text: str | None, default_year: int | None) -> tuple[str, str]:
-    if year_text:
-        first = int(year_text[:4])
-    elif default_year:
-        first = default_year
-    else:
+    first = int(year_text[:4]) if year_text else default_year
+    if not first:
         return "", ""
     start_month = 4 + 3 * (q - 1)  # financial-year quarters, as the NHS uses them
     year = first + (start_month - 1) // 12
     month = (start_month - 1) % 12 + 1
-    end_month = month + 2
-    return f"{year:04d}-{month:02d}-01", _month_interval(year, end_month, None)[1]
+    return _months(year, month, month + 2)
 
 
 def _interval(match: re.Match[str], default_year: int | None) -> tuple[str, str]:
@@ -76,18 +100,57 @@ def _interval(match: re.Match[str], default_year: int | None) -> tuple[str, str]
         return _quarter(int(match.group("q")), match.group("qyear"), default_year)
     if match.group("fy1"):
         return _financial_year(int(match.group("fy1")))
+    if match.group("part"):
+        return _months(int(match.group("pyear")), *_PARTS[match.group("part").lower()])
+    if match.group("season"):
+        return _months(int(match.group("syear")), *_SEASONS[match.group("season").lower()])
     year = int(match.group("lone"))
     return f"{year:04d}-01-01", f"{year:04d}-12-31"
 
 
+def _relation(word: str | None) -> str:
+    key = re.sub(r"\s+(?:the\s+)?(?:end of)?$", "", (word or "").lower()).strip()
+    return _RELATION_NAMES.get(re.sub(r"\s+", " ", key), "")
+
+
+def _is_date(text: str, match: re.Match[str]) -> bool:
+    """Not a year in a law's or report's name ("NHS Act 2006") nor a date in brackets after a
+    title ("The Design Framework (June 2021)")."""
+    start = match.start("when")
+    if _LEGISLATION_BEFORE.search(text[:start]):
+        return False
+    before, after = text[:start].rstrip(), text[match.end() :].lstrip()
+    return not (before.endswith("(") and after.startswith(")"))
+
+
+def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, Deadline]]:
+    found = []
+    for match in _PATTERN.finditer(text):
+        if _is_date(text, match):
+            start, end = _interval(match, default_year)
+            deadline = Deadline(match.group(0).strip(), _relation(match.group("rel")), start, end)
+            found.append((match.start(), bool(match.group("rel")), deadline))
+    if default_year:
+        for match in _MONTH_ONLY.finditer(text):
+            month = _MONTHS[match.group("month").lower()]
+            start, end = _month_interval(default_year, month, None)
+            deadline = Deadline(match.group(0).strip(), _relation(match.group("rel")), start, end)
+            found.append((match.start(), True, deadline))
+    for match in _NAMED_PERIOD.finditer(text):
+        found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
+    return sorted(found, key=lambda c: c[0])
+
+
 def find_deadline(text: str, default_year: int | None = None) -> Deadline | None:
-    """The first date or period in the clause, preferring one with a relation word."""
-    matches = list(_PATTERN.finditer(text))
-    if not matches:
+    """The clause's date or period: a date opening the clause (a timeline row), else the first
+    one with a relation word, else the first; in a lead-in + item clause the item's own deadline
+    wins over the lead-in's."""
+    candidates = _candidates(text, default_year)
+    if not candidates:
         return None
-    match = next((m for m in matches if m.group("rel")), matches[0])
-    relation = _RELATION_NAMES.get(
-        re.sub(r"\s+(?:the\s+)?(?:end of)?$", "", (match.group("rel") or "").lower()).strip(), ""
-    )
-    start, end = _interval(match, default_year)
-    return Deadline(text=match.group(0).strip(), relation=relation, start=start, end=end)
+    if candidates[0][0] == 0:
+        return candidates[0][2]
+    colon = text.rfind(": ")
+    in_item = [c for c in candidates if colon >= 0 and c[0] > colon]
+    pool = in_item or candidates
+    return next((c[2] for c in pool if c[1]), pool[0][2])

@@ -1,5 +1,6 @@
 """Statutory duties (resources/duties.yaml) a clause states or restates, found by phrase patterns
-(resources/duty_patterns.yaml)."""
+(resources/duty_patterns.yaml) and gated by duty_rules.yaml: a clause that is an instruction, or
+that frames the duty in law, links it; a description that only mentions the topic does not."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import yaml
 from docmine.config import RESOURCES_DIR
 from docmine.model import DutyLink
 
+PATTERNS_FILE = RESOURCES_DIR / "duty_patterns.yaml"
+RULES_FILE = RESOURCES_DIR / "duty_rules.yaml"
+
 
 @dataclass(frozen=True)
 class Duty:
@@ -23,10 +27,16 @@ class Duty:
     patterns: tuple[re.Pattern[str], ...]
 
 
+@dataclass(frozen=True)
+class DutyRules:
+    framing: re.Pattern[str]
+    back_references: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+
+
 @cache
 def load_duties(path: Path = RESOURCES_DIR / "duties.yaml") -> tuple[Duty, ...]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    patterns = yaml.safe_load((RESOURCES_DIR / "duty_patterns.yaml").read_text("utf-8")) or {}
+    patterns = yaml.safe_load(PATTERNS_FILE.read_text("utf-8")) or {}
     return tuple(
         Duty(
             id=str(duty_id),
@@ -39,15 +49,61 @@ def load_duties(path: Path = RESOURCES_DIR / "duties.yaml") -> tuple[Duty, ...]:
     )
 
 
-def find_duty(text: str, duties: tuple[Duty, ...]) -> DutyLink | None:
-    """The first duty the clause names (DECISIONS.md A.7: the first duty named wins)."""
-    best: tuple[int, Duty, str] | None = None
-    for duty in duties:
+@cache
+def load_duty_rules(path: Path = RULES_FILE) -> DutyRules:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    framing = "|".join(f"(?:{p})" for p in data.get("framing", [])) or r"(?!)"
+    return DutyRules(
+        framing=re.compile(framing, re.IGNORECASE),
+        back_references=tuple(
+            (re.compile(str(b["pattern"]), re.IGNORECASE), tuple(b.get("duties", [])))
+            for b in data.get("back_references", [])
+        ),
+    )
+
+
+def frames_in_law(text: str) -> bool:
+    """Whether the clause names a duty or frames what it says as law (duty_rules.yaml)."""
+    return bool(load_duty_rules().framing.search(text))
+
+
+def match_duty(text: str, duties: tuple[Duty, ...]) -> DutyLink | None:
+    """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated."""
+    best: tuple[int, int, Duty, str] | None = None
+    for order, duty in enumerate(duties):
         for pattern in duty.patterns:
             match = pattern.search(text)
-            if match and (best is None or match.start() < best[0]):
-                best = (match.start(), duty, match.group(0))
+            if match and (best is None or (match.start(), order) < best[:2]):
+                best = (match.start(), order, duty, match.group(0))
     if best is None:
         return None
-    _, duty, matched = best
+    _, _, duty, matched = best
     return DutyLink(id=duty.id, law=duty.law, matched=matched)
+
+
+def back_referenced_duty(text: str, duties: tuple[Duty, ...], recent: list[str]) -> DutyLink | None:
+    """A duty referred to by its subject only ("The strategy must ..."): the most recently
+    linked of the candidate duties, else the first candidate."""
+    by_id = {d.id: d for d in duties}
+    for pattern, candidates in load_duty_rules().back_references:
+        match = pattern.search(text)
+        if not match:
+            continue
+        known = [c for c in candidates if c in by_id]
+        chosen = next((d for d in reversed(recent) if d in known), known[0] if known else None)
+        if chosen:
+            return DutyLink(id=chosen, law=by_id[chosen].law, matched=match.group(0).strip())
+    return None
+
+
+def find_duty(
+    text: str,
+    duties: tuple[Duty, ...],
+    instruction: bool = True,
+    recent: list[str] | None = None,
+) -> DutyLink | None:
+    """The duty the clause states or restates. `instruction` is whether its force is not none:
+    a `none` clause links a duty only when it frames it in law or names it as a duty."""
+    if not (instruction or frames_in_law(text)):
+        return None
+    return match_duty(text, duties) or back_referenced_duty(text, duties, recent or [])

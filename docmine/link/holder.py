@@ -1,43 +1,279 @@
-"""Duty-holder: the body that must/should/may act, from the clause's shape around its cue.
+"""Duty-holder: the body that must/should/may act, read from the dependency parse.
 
-Active voice: the body before the cue ("ICBs must"); expectation verbs: the object after the cue
-("we expect ICPs to"); passive voice: the agent ("must be published by the ICP")."""
+The governing word is the classifier's cue (or, failing that, the first modal or expectation word
+of the clause). Its holder is the subject of the modal verb in active voice ("ICBs must"), the
+passive agent ("must be published by the ICP"), the object of an expectation verb ("we expect ICPs
+to"), the subject of a passive expectation verb ("ICPs are expected to"), or the body a duty noun
+is placed on ("a duty on ICBs to"). The first body named in that phrase wins (joint holders; a
+role or a thing owned by a body maps to the body). Pronouns: the author gives no holder, the
+reader is the document's audience, "they"/"it" and split-off continuations take the previous
+clause's holder. Rules in resources/holder_rules.yaml."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import yaml
+
+from docmine.config import RESOURCES_DIR
 from docmine.model import Mention
 
-_OBJECT_CUES = re.compile(
-    r"\b(?:expects?|require[sd]?|encourages?|asks?|allows?|recommend)\b", re.IGNORECASE
-)
-_PASSIVE_AGENT = re.compile(
-    r"^\s*(?:be|have been)\s+[^.;]{0,60}?\bby\s+(?:the|each|every|all)?\s*$", re.IGNORECASE
-)
-_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:that|which|who|whether)\b", re.IGNORECASE)
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
+_CLAUSES = ("ccomp", "xcomp", "advcl", "relcl", "conj", "acl", "oprd")
+_SKIP_IN_SUBJECT = {"relcl", "acl", "appos", "advcl"}
+
+
+@dataclass(frozen=True)
+class HolderRules:
+    modals: frozenset[str]
+    expectation_verbs: frozenset[str]
+    duty_nouns: frozenset[str]
+    duty_adjectives: frozenset[str]
+    generic_subjects: frozenset[str]
+    author_pronouns: frozenset[str]
+    reader_pronouns: frozenset[str]
+    back_pronouns: frozenset[str]
+    continuations: tuple[str, ...]
+
+
+@cache
+def load_holder_rules(path: Path = RESOURCES_DIR / "holder_rules.yaml") -> HolderRules:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+    def words(key: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data.get(key, []))
+
+    return HolderRules(
+        modals=words("modals"),
+        expectation_verbs=words("expectation_verbs"),
+        duty_nouns=words("duty_nouns"),
+        duty_adjectives=words("duty_adjectives"),
+        generic_subjects=words("generic_subjects"),
+        author_pronouns=words("author_pronouns"),
+        reader_pronouns=words("reader_pronouns"),
+        back_pronouns=words("back_pronouns"),
+        continuations=tuple(str(w).lower() for w in data.get("continuations", [])),
+    )
+
+
+@dataclass
+class Discourse:
+    """What the previous clauses of the document said: for pronouns and continuations."""
+
+    last_holder: Mention | None = None
+    audience: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+# What the holder search found: a token to read bodies from, a pronoun class, or nothing.
+Found = tuple[str, Any]
+
+
+def _is_governing(token: Any, rules: HolderRules) -> bool:
+    lemma = token.lemma_.lower()
+    if token.tag_ == "MD" or (lemma in rules.modals and _has_to_complement(token)):
+        return True
+    if token.pos_ == "VERB" and lemma in rules.expectation_verbs:
+        return True
+    if token.pos_ in {"NOUN", "ADJ"} and (
+        lemma in rules.duty_nouns or lemma in rules.duty_adjectives
+    ):
+        return _has_to_complement(token) or any(c.dep_ == "prep" for c in token.children)
+    # timeline rows: "December 2022 Each ICP to publish ..."
+    return token.lower_ == "to" and token.dep_ == "aux" and token.head.dep_ == "ROOT"
+
+
+def _has_to_complement(token: Any) -> bool:
+    return any(c.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") for c in token.children)
+
+
+def find_anchor(parse: Any, cue_start: int, cue_text: str) -> Any | None:
+    """The token that carries the clause's force: in the cue if one is given, else the first
+    governing word (of the list item, when the clause is lead-in + item and the item has one)."""
+    rules = load_holder_rules()
+    if cue_start >= 0 and cue_text:
+        in_cue = [t for t in parse if cue_start <= t.idx < cue_start + len(cue_text)]
+        for token in in_cue:
+            if _is_governing(token, rules):
+                return token
+    governing = [t for t in parse if _is_governing(t, rules)]
+    colons = [t.i for t in parse if t.text == ":"]
+    # an item that is a question is what the lead-in suggests asking: the lead-in governs
+    if colons and not parse.text.rstrip().endswith("?"):
+        after = [t for t in governing if t.i > colons[-1]]
+        if after:
+            return after[0]
+    return governing[0] if governing else None
+
+
+def _child(token: Any, *deps: str) -> Any | None:
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+def _complement_subject(token: Any, depth: int = 0) -> Any | None:
+    """The first subject or object inside the complement of an expectation verb or duty noun."""
+    if depth > 3:
+        return None
+    for child in token.children:
+        if child.dep_ in ("dobj", "nsubj", "nsubjpass") and depth > 0:
+            return child
+        if child.dep_ == "dobj" and child.lemma_.lower() not in {"it", "this"}:
+            if _child(child, "relcl", "acl"):
+                return child
+            if any(c.dep_ in _CLAUSES for c in token.children):
+                return child
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "for", "of"):
+            pobj = _child(child, "pobj")
+            if pobj is not None:
+                return pobj
+        if child.dep_ in _CLAUSES or child.dep_ == "mark":
+            found = _complement_subject(child, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def _duty_bearer(noun: Any) -> Any | None:
+    """Whom a duty noun is placed on: "a duty on ICBs to", "a need for ICSs to"."""
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("on", "for", "of"):
+            pobj = _child(child, "pobj")
+            if pobj is not None:
+                return pobj
+        if child.dep_ in _CLAUSES:
+            subject = _child(child, "nsubj", "nsubjpass")
+            if subject is not None:
+                return subject
+    return None
+
+
+def _subject(verb: Any) -> Any | None:
+    """The subject of a verb, climbing coordinated and controlled verbs that share it."""
+    for _ in range(4):
+        subject = _child(verb, *_SUBJECTS)
+        if subject is not None:
+            return subject
+        if verb.dep_ in ("conj", "xcomp", "pcomp", "prep") and verb.head is not verb:
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def holder_token(anchor: Any, rules: HolderRules) -> Any | None:
+    """The token whose phrase names the holder of the governing word `anchor`."""
+    verb = anchor
+    while verb.dep_ in ("aux", "auxpass") and verb.head is not verb:
+        verb = verb.head
+    if verb.pos_ in {"NOUN", "ADJ"} and verb.lemma_.lower() in rules.duty_nouns:
+        found = _duty_bearer(verb)
+        if found is not None:
+            return found
+        if verb.dep_ in ("dobj", "attr", "acomp") and verb.head is not verb:
+            verb = verb.head  # "HWBs have a duty to": the subject of "have"
+    lemma = verb.lemma_.lower()
+    passive = _child(verb, "nsubjpass", "auxpass") is not None
+    if lemma in rules.expectation_verbs and not passive:
+        found = _complement_subject(verb)
+        if found is not None:
+            return found
+    if passive:
+        agent = _child(verb, "agent")
+        pobj = _child(agent, "pobj") if agent is not None else None
+        if pobj is not None:
+            return pobj
+    subject = _subject(verb)
+    if subject is not None and subject.dep_ == "expl":
+        attr = _child(subject.head, "attr", "acomp")
+        return _complement_subject(attr) if attr is not None else None
+    if subject is not None and subject.lower_ in {"which", "that", "who"}:
+        antecedent = verb.head if verb.dep_ == "relcl" else None
+        return antecedent if antecedent is not None else subject
+    return subject
+
+
+def _span(token: Any) -> tuple[int, int]:
+    """Characters of the token's phrase, without relative clauses and appositions."""
+    tokens = [token]
+    stack = list(token.children)
+    while stack:
+        child = stack.pop()
+        if child.dep_ in _SKIP_IN_SUBJECT:
+            continue
+        tokens.append(child)
+        stack.extend(child.children)
+    start = min(t.idx for t in tokens)
+    end = max(t.idx + len(t.text) for t in tokens)
+    return start, end
+
+
+def resolve(
+    token: Any, mentions: list[Mention], rules: HolderRules, discourse: Discourse
+) -> Mention | None:
+    """The body the holder phrase names: the first mention in it, or a resolved pronoun."""
+    start, end = _span(token)
+    inside = [m for m in mentions if m.start < end and start < m.end]
+    if inside:
+        return inside[0]
+    word = token.lower_
+    if word in rules.reader_pronouns and discourse.audience:
+        return Mention(discourse.audience, token.text, token.idx, token.idx + len(token.text))
+    if word in rules.back_pronouns | {"which", "who", "that"}:
+        return discourse.last_holder
+    return None
+
+
+def _named_just_before(text: str, anchor: Any, mentions: list[Mention]) -> Mention | None:
+    """A body written right before the modal when the parse lost the subject ("by Q2 systems
+    must")."""
+    before = [m for m in mentions if m.end <= anchor.idx]
+    if before and not text[before[-1].end : anchor.idx].strip(" ,"):
+        return before[-1]
+    return None
+
+
+def _is_active_expectation(anchor: Any, rules: HolderRules) -> bool:
+    """ "We expect X to ...": an expectation verb whose subject is the author."""
+    verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
+    subject = _child(verb, "nsubj")
+    return (
+        verb.lemma_.lower() in rules.expectation_verbs
+        and subject is not None
+        and subject.lower_ in rules.author_pronouns
+    )
+
+
+def _continues(text: str, rules: HolderRules) -> bool:
+    lowered = text.lstrip(" –-—(").lower()
+    return bool(lowered[:1].islower()) and lowered.startswith(rules.continuations)
 
 
 def find_holder(
-    text: str, mentions: list[Mention], cue_start: int, cue_text: str
+    parse: Any,
+    text: str,
+    mentions: list[Mention],
+    cue_start: int,
+    cue_text: str,
+    discourse: Discourse,
 ) -> Mention | None:
-    """The mention that is the duty-holder of the cue at `cue_start`, or None."""
-    if cue_start < 0:
-        return None
-    if _OBJECT_CUES.search(cue_text):
-        after = [m for m in mentions if m.start >= cue_start]
-        if after:
-            return after[0]
-    before = [m for m in mentions if m.end <= cue_start]
-    if before:
-        # the subject is the first body in the stretch of text just before the cue
-        breaks = [b.end() for b in _CLAUSE_BREAK.finditer(text[:cue_start])]
-        floor = breaks[-1] if breaks else 0
-        subjects = [m for m in before if m.start >= floor]
-        if subjects:
-            return subjects[0]
-    for mention in mentions:
-        cue_end = cue_start + len(cue_text)
-        if mention.start > cue_end and _PASSIVE_AGENT.match(text[cue_end : mention.start]):
-            return mention
-    return None
+    """The mention that is the duty-holder of the clause, or None; updates the discourse."""
+    rules = load_holder_rules()
+    anchor = find_anchor(parse, cue_start, cue_text)
+    holder: Mention | None = None
+    if anchor is not None:
+        token = holder_token(anchor, rules)
+        if token is not None:
+            holder = resolve(token, mentions, rules, discourse)
+        elif _continues(text, rules):
+            holder = discourse.last_holder
+        else:
+            holder = _named_just_before(text, anchor, mentions)
+        if holder is None and _is_active_expectation(anchor, rules):
+            holder = next((m for m in mentions if m.start > anchor.idx), None)
+    if holder is not None:
+        discourse.last_holder = holder
+    return holder

@@ -1,0 +1,29 @@
+"""Dependency parses of clause texts: parsed in batches with nlp.pipe, once per text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from docmine.nlp import load_nlp
+
+
+class ParseCache:
+    """spaCy Docs by clause text; `prefetch` parses many texts in one batch."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self._docs: dict[str, Any] = {}
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._docs]
+        if not missing:
+            return
+        nlp = load_nlp(self.model)
+        for text, doc in zip(missing, nlp.pipe(missing, batch_size=128), strict=True):
+            self._docs[text] = doc
+
+    def get(self, text: str) -> Any:
+        if text not in self._docs:
+            self.prefetch([text])
+        return self._docs[text]
