@@ -149,38 +149,44 @@ def force_report(
 
 
 def linking_report(
-    gold_rows: Sequence[dict[str, Any]], predicted: Sequence[dict[str, Any]]
+    gold_rows: Sequence[dict[str, Any]],
+    predicted: Sequence[dict[str, Any]],
+    settings: Settings | None = None,
 ) -> dict[str, float]:
-    """Holder accuracy (force not none), bodies micro-F1, duty F1, deadline exact match."""
-    pairs = list(zip(gold_rows, predicted, strict=True))
-    instructed = [(g, p) for g, p in pairs if g["force"] != "none"]
-    holder_acc = sum(g.get("holder", "") == p["holder"] for g, p in instructed) / max(
-        len(instructed), 1
-    )
-    tp = fp = fn = 0
-    for g, p in pairs:
-        gold_set, pred_set = set(g.get("bodies", [])), set(p["bodies"])
-        tp, fp, fn = (
-            tp + len(gold_set & pred_set),
-            fp + len(pred_set - gold_set),
-            fn + len(gold_set - pred_set),
-        )
-    bodies_f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
-    d_tp = sum(bool(g.get("duty")) and g.get("duty") == p["duty"] for g, p in pairs)
-    d_pred = sum(bool(p["duty"]) for _, p in pairs)
-    d_gold = sum(bool(g.get("duty")) for g, _ in pairs)
-    duty_f1 = 2 * d_tp / (d_pred + d_gold) if d_pred + d_gold else 1.0
-    with_deadline = [(g, p) for g, p in instructed if g.get("deadline")]
-    deadline_em = sum(g["deadline"] == p["deadline"] for g, p in with_deadline) / max(
-        len(with_deadline), 1
-    )
-    return {
-        "holder_accuracy": holder_acc,
-        "bodies_micro_f1": bodies_f1,
-        "duty_f1": duty_f1,
-        "deadline_exact_match": deadline_em,
-        "instructed_clauses": float(len(instructed)),
-    }
+    """Holder accuracy (on clauses whose gold force is not none), bodies micro-F1, duty F1 and
+    deadline exact match (gold deadlines of those clauses), end to end (with the predicted force).
+    With `settings`, also `*_given_gold_force`: the same rows re-linked with their gold force, which
+    measures the linker apart from the classifier's force errors."""
+    from docmine.link.gold import link_with_gold_force
+
+    def scores(linked: Sequence[dict[str, Any]]) -> dict[str, float]:
+        pairs = list(zip(gold_rows, linked, strict=True))
+        instructed = [(g, p) for g, p in pairs if g["force"] != "none"]
+        holder = sum(g.get("holder", "") == p["holder"] for g, p in instructed)
+        tp = fp = fn = 0
+        for g, p in pairs:
+            gold_set, pred_set = set(g.get("bodies", [])), set(p["bodies"])
+            tp += len(gold_set & pred_set)
+            fp += len(pred_set - gold_set)
+            fn += len(gold_set - pred_set)
+        d_tp = sum(bool(g.get("duty")) and g.get("duty") == p["duty"] for g, p in pairs)
+        d_pred = sum(bool(p["duty"]) for _, p in pairs)
+        d_gold = sum(bool(g.get("duty")) for g, _ in pairs)
+        dated = [(g, p) for g, p in instructed if g.get("deadline")]
+        return {
+            "holder_accuracy": holder / max(len(instructed), 1),
+            "bodies_micro_f1": 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
+            "duty_f1": 2 * d_tp / (d_pred + d_gold) if d_pred + d_gold else 1.0,
+            "deadline_exact_match": sum(g["deadline"] == p["deadline"] for g, p in dated)
+            / max(len(dated), 1),
+        }
+
+    report = scores(predicted)
+    if settings is not None:
+        oracle = scores(link_with_gold_force(gold_rows, predicted, settings))
+        report.update({f"{k}_given_gold_force": v for k, v in oracle.items()})
+    report["instructed_clauses"] = float(sum(g["force"] != "none" for g in gold_rows))
+    return report
 
 
 def token_overlap(a: str, b: str) -> float:
