@@ -422,7 +422,7 @@ def evaluate(
     rows = ev.load_jsonl(gold)
     predicted = ev.predict_rows(rows, settings, method)
     report = ev.force_report(rows, predicted)
-    links = ev.linking_report(rows, predicted)
+    links = ev.linking_report(rows, predicted, settings)
     segmentation = _segmentation(rows, corpus) if corpus else None
     if as_json:
         console.print_json(
@@ -432,9 +432,21 @@ def evaluate(
         )
         return
     _print_force_report(report)
-    console.print(" ".join(f"{k}={v:.3f}" for k, v in links.items() if k != "instructed_clauses"))
+    _print_links(links)
     if segmentation is not None:
         console.print(f"segmentation recall (token overlap >= 0.8): {segmentation:.3f}")
+
+
+def _print_links(links: dict[str, float]) -> None:
+    table = Table("links", "end to end", "given gold force", title="links")
+    for name in ("holder_accuracy", "bodies_micro_f1", "duty_f1", "deadline_exact_match"):
+        given = links.get(f"{name}_given_gold_force")
+        table.add_row(name, f"{links[name]:.3f}", "" if given is None else f"{given:.3f}")
+    console.print(table)
+    console.print(
+        f"holder accuracy and deadline match on the {int(links['instructed_clauses'])} clauses "
+        "whose gold force is not none; 'given gold force' re-links them with the gold force"
+    )
 
 
 def _segmentation(rows: list[dict[str, Any]], corpus: Path) -> float | None:
