@@ -542,5 +542,25 @@ def bench_extract(
     console.print(format_table(bench_pdf(folder, repeats=repeats)), markup=False)
 
 
+@app.command()
+@reports_errors
+def serve(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option(help="Address to bind; 0.0.0.0 exposes the register to the network.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """A read-only web page and JSON API (/api/) for searching and browsing the register.
+
+    Example: docmine serve --db register.db --port 8000, then open http://127.0.0.1:8000/
+    """
+    from docmine.web.app import serve as run_server
+
+    settings = _settings(db)
+    console.print(f"serving {escape(str(settings.db))} read-only on http://{host}:{port}/")
+    run_server(settings.db, host, port)
+
+
 if __name__ == "__main__":
     app()

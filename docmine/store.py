@@ -78,6 +78,17 @@ _MIGRATIONS: dict[int, str] = {
 }
 
 
+# facet name -> (value expression, label expression, extra FROM) for Store.facet_counts
+_FACETS: dict[str, tuple[str, str, str]] = {
+    "force": ("o.force", "o.force", ""),
+    "holder": ("o.holder", "o.holder", ""),
+    "body": ("b.value", "b.value", ", json_each(json_insert(o.bodies, '$[#]', o.holder)) b"),
+    "duty": ("o.duty", "o.duty || ' (' || o.duty_law || ')'", ""),
+    "document": ("d.id", "d.title || ' v' || d.version", ""),
+    "deadline": ("substr(o.deadline_start, 1, 4)", "substr(o.deadline_start, 1, 4)", ""),
+}
+
+
 def _section_text(section: tuple[str, ...]) -> str:
     return " > ".join(section)
 
@@ -119,13 +130,18 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
 class Store:
     """A docmine database file. Opening it creates or migrates the schema."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.connection = sqlite3.connect(str(self.path), timeout=30.0)
+        if read_only:  # SQLite refuses every write (the web app); no migration either
+            target = self.path.resolve().as_uri() + "?mode=ro"
+            self.connection = sqlite3.connect(target, timeout=30.0, uri=True)
+        else:
+            self.connection = sqlite3.connect(str(self.path), timeout=30.0)
         self.connection.row_factory = sqlite3.Row
-        self.connection.execute("PRAGMA journal_mode=WAL")
-        self.connection.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        if not read_only:
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
 
     def close(self) -> None:
         self.connection.close()
@@ -266,6 +282,17 @@ class Store:
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         return self.connection.execute(sql, list(params)).fetchall()
+
+    def facet_counts(self, facet: str, sql_where: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+        """(value, label, count) per value of one facet, most frequent first, under a WHERE
+        built by `search.where_clause`."""
+        value, label, source = _FACETS[facet]
+        return self.connection.execute(
+            f"SELECT {value} AS value, {label} AS label, COUNT(DISTINCT o.rowid) AS count "
+            f"FROM obligations o JOIN documents d ON d.id = o.doc_id {source} "
+            f"WHERE {sql_where} AND {value} != '' GROUP BY {value} ORDER BY count DESC, label",
+            list(params),
+        ).fetchall()
 
     # embeddings --------------------------------------------------------------------------
     def embeddings(self, text_hashes: Sequence[str], model: str) -> dict[str, bytes]:

@@ -46,3 +46,44 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     with Store(path) as opened:
         ingest([CORPUS], opened, load_settings(db=path))
         yield opened
+
+
+WEB_PLAN_V1 = """Joint forward plans
+
+The integrated care board must publish a joint forward plan before 1 April 2024.
+
+The integrated care partnership should involve local Healthwatch in preparing the strategy.
+
+Local authorities may wish to share good practice with neighbouring areas.
+"""
+WEB_MARKUP = """Guidance that quotes markup
+
+The integrated care board must publish its plan <script>alert(1)</script> on its website.
+"""
+WEB_BRIEFING = """<html><head><title>Briefing on carers</title></head><body>
+<h1>Carers</h1><p>Each local authority should assess the needs of carers
+&lt;img src=x onerror=alert(3)&gt; in its area by 30 June 2025.</p>
+<script>alert('inline')</script></body></html>
+"""
+
+
+@pytest.fixture(scope="session")
+def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny store for the web tests: two versions of one plan, text quoting <script>, and an
+    HTML page whose escaped text reads as markup."""
+    folder = tmp_path_factory.mktemp("web-corpus")
+    path = folder / "web.db"
+    plan = folder / "docs" / "plans.txt"
+    plan.parent.mkdir()
+    plan.write_text(WEB_PLAN_V1, encoding="utf-8")
+    (folder / "docs" / "markup.txt").write_text(WEB_MARKUP, encoding="utf-8")
+    (folder / "docs" / "briefing.html").write_text(WEB_BRIEFING, encoding="utf-8")
+    with Store(path) as opened:
+        settings = load_settings(db=path)
+        ingest([plan.parent], opened, settings, embed_vectors=False)
+        plan.write_text(
+            WEB_PLAN_V1 + "\nThe integrated care board must review the plan every year.\n",
+            encoding="utf-8",
+        )
+        ingest([plan], opened, settings, embed_vectors=False)
+    return path

@@ -1,0 +1,154 @@
+"""What each page and API answer shows, built from the store: plain data, no HTML, no FastAPI.
+
+The routes in app.py call one function here; the templates and the JSON API render its result."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docmine.errors import DocmineError
+from docmine.export import export
+from docmine.search import Filters, Hit, query_terms, search, select, snippet
+from docmine.store import Store
+from docmine.web.query import View
+
+
+@dataclass(frozen=True)
+class Results:
+    """The hits a view shows, how many matched in all, and any note for the user."""
+
+    hits: list[Hit]
+    total: int
+    mode: str
+    terms: tuple[str, ...]
+    notes: list[str] = field(default_factory=list)
+
+
+def run_view(store: Store, view: View) -> Results:
+    """Ranked hits for a query, else the filtered register in document order."""
+    limit = view.limit
+    if not view.q:
+        register = select(store, view.filters)
+        return Results(register[:limit], len(register), view.mode, ())
+    notes: list[str] = []
+    mode = view.mode
+    try:
+        hits = search(store, view.q, view.filters, limit, mode)
+    except (DocmineError, sqlite3.OperationalError) as error:
+        # dense ranking needs a model and stored vectors; a read-only store cannot add them
+        reason = error.message if isinstance(error, DocmineError) else str(error)
+        notes.append(f"{mode} search is unavailable ({reason}); showing lexical results")
+        mode = "lexical"
+        hits = search(store, view.q, view.filters, limit, mode)
+    if not query_terms(view.q):
+        notes.append("the query has only common words; try naming a body, duty or action")
+    terms = tuple(dict.fromkeys(t for h in hits for t in h.matched_terms)) or tuple(
+        query_terms(view.q)
+    )
+    return Results(hits, len(hits), mode, terms, notes)
+
+
+def snippet_parts(text: str, terms: Sequence[str], width: int = 260) -> list[tuple[str, bool]]:
+    """The snippet around the first matched term, as (text, is_match) pieces to render escaped."""
+    if not terms:
+        shown = text if len(text) <= width else text[:width] + "…"
+        return [(shown, False)]
+    shown, spans = snippet(text, tuple(terms), width)
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for start, end in spans:
+        if start < last:
+            continue
+        parts += [(shown[last:start], False), (shown[start:end], True)]
+        last = end
+    parts.append((shown[last:], False))
+    return [p for p in parts if p[0]]
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    """One obligation as the API returns it."""
+    row = hit.row
+    return {
+        "id": row["id"],
+        "score": round(hit.score, 4),
+        "force": row["force"],
+        "polarity": row["polarity"],
+        "holder": row["holder"],
+        "bodies": hit.bodies,
+        "duty": row["duty"],
+        "duty_law": row["duty_law"],
+        "deadline": row["deadline"],
+        "deadline_start": row["deadline_start"],
+        "deadline_end": row["deadline_end"],
+        "condition": row["condition"],
+        "text": row["text"],
+        "cue": row["cue"],
+        "confidence": row["confidence"],
+        "document_id": row["doc_id"],
+        "document": row["title"],
+        "source": row["source"],
+        "version": row["version"],
+        "page": row["page"],
+        "section": hit.section,
+        "span": [row["span_start"], row["span_end"]],
+    }
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One obligation with the clauses around it and the same clause in other versions."""
+
+    hit: Hit
+    context: list[dict[str, Any]]
+    versions: list[dict[str, Any]]
+
+
+def obligation_detail(store: Store, obligation_id: str, width: int = 2) -> Detail | None:
+    """The obligation (id or unique prefix), its neighbours in the source and other versions."""
+    row = store.obligation(obligation_id)
+    if row is None:
+        return None
+    hit = Hit(dict(row))
+    context = [dict(c) for c in store.neighbours(row["doc_id"], row["ordinal"], width)]
+    # Ids hash the document version, so the "same" clause in another version is found by its
+    # text hash within the same source.
+    same_source = select(store, Filters(document=row["source"], all_versions=True))
+    versions = [
+        {"id": h.row["id"], "version": h.row["version"], "force": h.row["force"]}
+        for h in same_source
+        if h.row["source"] == row["source"]
+        and h.row["text_hash"] == row["text_hash"]
+        and h.row["id"] != row["id"]
+    ]
+    return Detail(hit, context, versions)
+
+
+def detail_json(detail: Detail) -> dict[str, Any]:
+    return {
+        **hit_json(detail.hit),
+        "lead_in": detail.hit.row["lead_in"],
+        "context": detail.context,
+        "other_versions": detail.versions,
+    }
+
+
+def documents(store: Store) -> list[dict[str, Any]]:
+    """Ingested documents, newest version first within each source, with clause counts."""
+    rows = [dict(r) for r in store.documents(all_versions=True)]
+    latest: dict[str, int] = {}
+    for row in rows:
+        latest[row["source"]] = max(latest.get(row["source"], 0), row["version"])
+    for row in rows:
+        row["latest"] = row["version"] == latest[row["source"]]
+    return sorted(rows, key=lambda r: (r["title"].lower(), r["source"], -r["version"]))
+
+
+def export_view(store: Store, view: View, fmt: str, directory: Path) -> Path:
+    """Write the view (every filtered row, or the ranked hits of a query) with `docmine export`'s
+    code; returns the file."""
+    hits = run_view(store, view).hits if view.q else select(store, view.filters)
+    return export(hits, directory / f"docmine-register.{fmt}", fmt)
