@@ -150,7 +150,7 @@ def find_deadline(text: str, default_year: int | None = None) -> Deadline | None
         return None
     if candidates[0][0] == 0:
         return candidates[0][2]
-    colon = text.rfind(": ")
+    colon = text.find(": ")
     in_item = [c for c in candidates if colon >= 0 and c[0] > colon]
     pool = in_item or candidates
     return next((c[2] for c in pool if c[1]), pool[0][2])

@@ -106,7 +106,11 @@ def find_anchor(parse: Any, cue_start: int, cue_text: str) -> Any | None:
         after = [t for t in governing if t.i > colons[-1]]
         if after:
             return after[0]
-    return governing[0] if governing else None
+    if governing:
+        return governing[0]
+    # no modal at all (a timeline row, "ICP formally established by ..."): a main verb with a
+    # named agent
+    return next((t for t in parse if t.pos_ == "VERB" and _child(t, "agent") is not None), None)
 
 
 def _child(token: Any, *deps: str) -> Any | None:
@@ -181,7 +185,7 @@ def holder_token(anchor: Any, rules: HolderRules) -> Any | None:
         found = _complement_subject(verb)
         if found is not None:
             return found
-    if passive:
+    if passive or _child(verb, "agent") is not None:
         agent = _child(verb, "agent")
         pobj = _child(agent, "pobj") if agent is not None else None
         if pobj is not None:
