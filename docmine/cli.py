@@ -384,7 +384,7 @@ def classify(
         Path, typer.Argument(help="JSONL with a `text` per line (optional `doc`).")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL to write.")],
-    method: Annotated[str, typer.Option(help="rules or model.")] = "rules",
+    method: Annotated[str, typer.Option(help="rules or model.")] = "model",
 ) -> None:
     """Predict force, polarity, holder, bodies, duty, deadline, condition, confidence and cue.
 
@@ -405,23 +405,31 @@ def classify(
 @reports_errors
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL labelled by ANNOTATION.md.")],
-    method: Annotated[str, typer.Option(help="rules or model.")] = "rules",
+    method: Annotated[str, typer.Option(help="rules or model.")] = "model",
     corpus: Annotated[
         Path | None,
-        typer.Option(help="Folder with the gold documents, to measure segmentation too."),
+        typer.Option(
+            help="Folder with the gold documents: section context for the model, and "
+            "segmentation recall."
+        ),
     ] = None,
+    cv_by_doc: Annotated[
+        bool,
+        typer.Option(
+            "--cv-by-doc", help="Leave-one-document-out cross-validation of the model (by `doc`)."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Per-label precision/recall/F1, macro-F1, confusion matrix, links and segmentation.
 
-    Example: docmine eval ../shared/gold/dev.jsonl --corpus corpus/
+    Example: docmine eval ../shared/gold/dev.jsonl --corpus corpus/ --cv-by-doc
     """
     from docmine import evaluate as ev
 
     settings = load_settings()
     rows = ev.load_jsonl(gold)
-    predicted = ev.predict_rows(rows, settings, method)
-    report = ev.force_report(rows, predicted)
+    report, predicted = ev.evaluate_force(rows, settings, method, corpus, cv_by_doc)
     links = ev.linking_report(rows, predicted, settings)
     segmentation = _segmentation(rows, corpus) if corpus else None
     if as_json:
@@ -475,14 +483,51 @@ def _print_force_report(report: Any) -> None:
             str(int(scores["support"])),
         )
     console.print(table)
+    rules = "" if report.rules_macro_f1 is None else f", rules {report.rules_macro_f1:.3f}"
     console.print(
         f"macro-F1 {report.macro_f1:.3f}  (keyword baseline {report.baseline_macro_f1:.3f}"
-        f", same run)  polarity accuracy {report.polarity_accuracy:.3f}  n={report.support}"
+        f"{rules}, same run)  polarity accuracy {report.polarity_accuracy:.3f}"
+        f"  n={report.support}"
     )
     confusion = Table("gold \\ predicted", *LABELS, title="confusion")
     for label, counts in zip(LABELS, report.confusion, strict=True):
         confusion.add_row(label, *map(str, counts))
     console.print(confusion)
+    console.print("most confident errors (gold -> predicted, confidence, cue):")
+    for error in report.worst:
+        console.print(
+            escape(
+                f"  {error['id']}: {error['gold']} -> {error['predicted']} "
+                f"{error['confidence']:.2f} [{error['cue']}] {error['text'][:100]}"
+            )
+        )
+
+
+@app.command()
+@reports_errors
+def train(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files labelled by ANNOTATION.md.")],
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="Folder with the gold documents, for section context."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Artefact to write.")
+    ] = None,
+) -> None:
+    """Train the force model (fixed seed: same gold, same artefact) and write models/.
+
+    Example: docmine train ../shared/gold/dev.jsonl --corpus corpus/
+    """
+    from docmine.classify.train import train_from_files
+
+    settings = load_settings()
+    result = train_from_files(gold, settings, corpus, output or settings.force_model)
+    labels = " ".join(f"{k}={v}" for k, v in result.labels.items())
+    console.print(
+        f"trained on {result.clauses} clauses from {result.documents} documents ({labels}); "
+        f"wrote {escape(str(result.path))} sha256 {result.sha256[:16]}"
+    )
 
 
 @app.command()

@@ -11,13 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docmine.classify import classify_texts
-from docmine.classify.authority import detect_authority
+from docmine.classify import classify_contexts
 from docmine.classify.rules import classify_keyword
 from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.link import link_clause, make_context
-from docmine.model import FORCE_ORDER, Authority, ForceDecision, Links, Obligation
+from docmine.model import FORCE_ORDER, Clause, ForceDecision, Links, Obligation, Provenance
 
 LABELS = tuple(f.value for f in FORCE_ORDER)
 _TOKEN = re.compile(r"\w+")
@@ -63,24 +62,47 @@ def _group_by_doc(rows: Sequence[dict[str, Any]]) -> dict[str, list[int]]:
 
 
 def predict_rows(
-    rows: Sequence[dict[str, Any]], settings: Settings, method: str = "rules"
+    rows: Sequence[dict[str, Any]],
+    settings: Settings,
+    method: str = "rules",
+    corpus: Path | None = None,
+    cv_by_doc: bool = False,
 ) -> list[dict[str, Any]]:
-    """Predictions for gold-style rows; rows of one `doc` share its authority and acronyms."""
-    from docmine.model import Clause, Provenance
+    """Predictions for gold-style rows; rows of one `doc` share its authority and acronyms.
 
+    With `corpus`, each row takes its section path and lead-in from the clause of `corpus/<doc>`
+    it aligns to (by text only). With `cv_by_doc`, force comes from leave-one-document-out
+    cross-validation of the model on these rows' own labels, so no document is both trained and
+    tested on."""
+    from docmine.classify.train import gold_contexts
+
+    contexts = gold_contexts(rows, corpus)
+    if cv_by_doc:
+        decisions = _cross_validated(rows, contexts, settings)
+    else:
+        decisions = classify_contexts(contexts, method, settings)
     out: list[dict[str, Any]] = [{} for _ in rows]
     for doc, indices in _group_by_doc(rows).items():
-        texts = [rows[i]["text"] for i in indices]
-        joined = "\n\n".join(texts)
-        given = {str(rows[i]["authority"]) for i in indices if rows[i].get("authority")}
-        authority = Authority(given.pop()) if given else detect_authority(joined)[0]
-        decisions: list[ForceDecision] = classify_texts(texts, authority, None, method)
+        joined = "\n\n".join(rows[i]["text"] for i in indices)
         context = make_context(joined, [settings.bodies], settings.duties)
-        for i, text, decision in zip(indices, texts, decisions, strict=True):
+        for i in indices:
+            text, decision = rows[i]["text"], decisions[i]
             links: Links = link_clause(text, decision, context)
             clause = Clause(doc, text, Provenance(None, (), 0, len(text)))
             out[i] = predicted_fields(Obligation(clause, decision, links))
     return out
+
+
+def _cross_validated(
+    rows: Sequence[dict[str, Any]], contexts: Sequence[Any], settings: Settings
+) -> list[ForceDecision]:
+    from docmine.classify.train import cross_validate_by_doc, featurise
+
+    if any("force" not in r for r in rows):
+        raise BadInput("--cv-by-doc needs a gold `force` on every row")
+    if len({r.get("doc", "") for r in rows}) < 2:
+        raise BadInput("--cv-by-doc needs rows from at least two documents (`doc` field)")
+    return cross_validate_by_doc(rows, contexts, featurise(contexts, settings))
 
 
 @dataclass
@@ -91,6 +113,7 @@ class ForceReport:
     polarity_accuracy: float
     support: int
     baseline_macro_f1: float = 0.0
+    rules_macro_f1: float | None = None
     worst: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -109,8 +132,12 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
 
 
 def force_report(
-    gold_rows: Sequence[dict[str, Any]], predicted: Sequence[dict[str, Any]]
+    gold_rows: Sequence[dict[str, Any]],
+    predicted: Sequence[dict[str, Any]],
+    rules_predicted: Sequence[dict[str, Any]] | None = None,
 ) -> ForceReport:
+    """Per-label P/R/F1, macro-F1, confusion, polarity accuracy and the ten most confident
+    errors, beside the keyword baseline (and the rules, if given) on the same rows."""
     gold = [r["force"] for r in gold_rows]
     pred = [p["force"] for p in predicted]
     confusion = [
@@ -144,8 +171,27 @@ def force_report(
         polarity_accuracy=sum(polarity) / len(polarity) if polarity else 0.0,
         support=len(gold),
         baseline_macro_f1=macro_f1(gold, baseline),
+        rules_macro_f1=(
+            macro_f1(gold, [p["force"] for p in rules_predicted]) if rules_predicted else None
+        ),
         worst=worst,
     )
+
+
+def evaluate_force(
+    rows: Sequence[dict[str, Any]],
+    settings: Settings,
+    method: str = "model",
+    corpus: Path | None = None,
+    cv_by_doc: bool = False,
+) -> tuple[ForceReport, list[dict[str, Any]]]:
+    """Predict the rows (or cross-validate by document) and report force beside the keyword
+    baseline and the rules, all measured in this run on the same rows and context."""
+    predicted = predict_rows(rows, settings, method, corpus, cv_by_doc)
+    rules = (
+        predict_rows(rows, settings, "rules", corpus) if cv_by_doc or method != "rules" else None
+    )
+    return force_report(rows, predicted, rules), predicted
 
 
 def linking_report(

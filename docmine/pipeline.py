@@ -90,11 +90,16 @@ def time_limit(seconds: float, path: Path) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def analyse(document: Document, settings: Settings, method: str = "rules") -> list[Obligation]:
+def analyse(document: Document, settings: Settings, method: str = "model") -> list[Obligation]:
     """Segment, classify and link one extracted document."""
     clauses = segment(document)
     decisions = classify_texts(
-        [c.text for c in clauses], document.authority, [c.lead_in for c in clauses], method
+        [c.text for c in clauses],
+        document.authority,
+        [c.lead_in for c in clauses],
+        method,
+        sections=[c.provenance.section for c in clauses],
+        settings=settings,
     )
     bodies_files = [settings.bodies, *([settings.extra_bodies] if settings.extra_bodies else [])]
     context = make_context(document.text, bodies_files, settings.duties, document.published)

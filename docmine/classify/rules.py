@@ -35,12 +35,36 @@ _KEYWORD_FORCE = {
     "needs": Force.EXPECTATION,
 }
 CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.65}
+# A cue inside a wh-clause ("guidance on what should be in a strategy", "how they might set up")
+# or a fronted subordinate clause ("Whilst the ICB may differ..., ...") does not govern the main
+# verb (rule 9). A wh-word that opens the clause ("which each ICB must publish") still governs.
+_WH_BEFORE = re.compile(
+    r"\b(?:who|whom|what|how|whether|where|when|which|why)\b(?:(?!\b(?:and|but)\b)[^,;:.?!])*$",
+    re.IGNORECASE,
+)
+_SUBORDINATE_BEFORE = re.compile(
+    r"^\W*(?:whilst|while|although|though|because|since|as|if|unless|where)\b[^,;:]*$",
+    re.IGNORECASE,
+)
+_CLAUSE_OPENERS = frozenset({"", "and", "but", "to", "in", "of", "on", "by", "for", "and to"})
 
 
 def find_condition(text: str) -> str:
     """The proviso, trigger or scope limit the instruction is subject to, as written."""
     match = _CONDITION.search(text)
     return match.group(0).strip() if match else ""
+
+
+def governs(scope: str, cue: Cue) -> bool:
+    """Whether a cue governs the main verb of `scope`, rather than a wh- or subordinate clause."""
+    before = scope[: cue.start]
+    if _SUBORDINATE_BEFORE.search(before):
+        return False
+    wh = _WH_BEFORE.search(before)
+    if wh is None:
+        return True
+    opener = before[: wh.start()].strip(" ,(\u2013-").lower()
+    return opener in _CLAUSE_OPENERS
 
 
 def _blocking_cue(text: str, governing: Cue | None) -> Cue | None:
@@ -69,14 +93,15 @@ def classify_rules(
     own_cues = force_cues(own)
     cues = own_cues or force_cues(text)
     scope = own if own_cues else text
-    governing = cues[0] if cues else None
+    governing = next((c for c in cues if governs(scope, c)), None)
     if own.rstrip().endswith("?") and not lead_in:
         return ForceDecision(Force.NONE, confidence=0.9, cue="question")
     blocker = _blocking_cue(scope, governing)
     if blocker is not None:
         return ForceDecision(Force.NONE, confidence=0.75, cue=f"{blocker.label}: {blocker.text}")
     if governing is None:
-        return ForceDecision(Force.NONE, confidence=0.7, cue="")
+        cue = f"embedded: {cues[0].text}" if cues else ""
+        return ForceDecision(Force.NONE, confidence=0.7, cue=cue)
     force = _apply_authority(Force(governing.label), authority, text)
     polarity = Polarity.PROHIBITION if governing.negated else Polarity.POSITIVE
     return ForceDecision(force, polarity, CONFIDENCE[force], governing.text, find_condition(text))

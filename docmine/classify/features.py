@@ -1,0 +1,117 @@
+"""Features for the force model: what the rules saw, what the parse says, and where a clause sits.
+
+Three groups, all derived from a clause's own words and its context, never from a label:
+- rules: the rule decision and its governing cue, blocking signals (reported view, the author's
+  commitment, question), negation, the document's authority;
+- parse (spaCy): which modal governs the main verb, the subject's person, imperative mood,
+  predictive "will", tense and voice of the main verb;
+- context: the kind of section the clause sits in ("What we heard", "Case studies", "Next
+  steps"...), matched by the section cues of resources/cues.yaml.
+Sentence embeddings are added beside these by `docmine.classify.model`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from docmine.classify.cues import find_cues, force_cues
+from docmine.classify.rules import classify_rules
+from docmine.model import Authority
+
+SECTION_LABELS = (
+    "section_reported",
+    "section_case_study",
+    "section_background",
+    "section_actions",
+    "section_law",
+    "section_position",
+    "section_annex",
+)
+_FIRST_PERSON = frozenset({"i", "we", "us", "our"})
+_SECOND_PERSON = frozenset({"you", "your"})
+
+
+@dataclass(frozen=True)
+class ClauseContext:
+    """What the classifier may know about a clause: its text, lead-in, document authority and
+    section heading path."""
+
+    text: str
+    lead_in: str = ""
+    authority: Authority = Authority.GUIDANCE
+    section: tuple[str, ...] = ()
+
+
+def section_kinds(section: Sequence[str]) -> list[str]:
+    """Section-cue labels found in a heading path (innermost heading first)."""
+    path = " > ".join(reversed(section))
+    return sorted({c.label for c in find_cues(path, SECTION_LABELS)})
+
+
+def rule_features(context: ClauseContext) -> dict[str, float]:
+    """What the rules decided and why, as named indicator features."""
+    decision = classify_rules(context.text, context.authority, context.lead_in)
+    own = context.text[len(context.lead_in) :] if context.lead_in else context.text
+    cues = force_cues(context.text)
+    own_cues = force_cues(own)
+    features: dict[str, float] = {
+        f"rule={decision.force.value}": 1.0,
+        f"authority={context.authority.value}": 1.0,
+        f"first_cue={cues[0].label if cues else 'none'}": 1.0,
+        f"own_cue={own_cues[0].label if own_cues else 'none'}": 1.0,
+        "n_cue_labels": float(len({c.label for c in cues})),
+        "is_list_item": float(bool(context.lead_in)),
+        "question": float(own.rstrip().endswith("?")),
+        "negated": float(decision.polarity.value == "prohibition"),
+        "has_condition": float(bool(decision.condition)),
+    }
+    if cues:
+        features[f"cue_text={cues[0].text.lower()}"] = 1.0
+    blocker = decision.cue.split(":", 1)[0] if ":" in decision.cue else ""
+    if blocker:
+        features[f"blocked={blocker}"] = 1.0
+    for kind in section_kinds(context.section):
+        features[kind] = 1.0
+    return features
+
+
+def _root(sentence: Any) -> Any:
+    return sentence.root
+
+
+def parse_features(parsed: Any) -> dict[str, float]:
+    """Features of the main verb of a spaCy Doc: its governing modal, subject, mood and tense."""
+    sentences = list(parsed.sents)
+    if not sentences:
+        return {}
+    root = _root(sentences[0])
+    children = list(root.children)
+    modals = [c.lower_ for c in children if c.tag_ == "MD"]
+    subjects = [c for c in children if c.dep_ in {"nsubj", "nsubjpass", "expl"}]
+    features: dict[str, float] = {
+        f"root_modal={modals[0] if modals else 'none'}": 1.0,
+        f"root_tag={root.tag_}": 1.0,
+        "root_negated": float(any(c.dep_ == "neg" for c in children)),
+        "root_passive": float(any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)),
+        "imperative": float(root.tag_ == "VB" and not subjects and root.i == sentences[0].start),
+    }
+    if subjects:
+        word = subjects[0].lower_
+        person = (
+            "first" if word in _FIRST_PERSON else "second" if word in _SECOND_PERSON else "third"
+        )
+        features[f"subject={person}"] = 1.0
+    if modals and modals[0] in {"will", "'ll"}:
+        features["predictive_will"] = float(not force_cues(parsed.text))
+    return features
+
+
+def clause_features(contexts: Sequence[ClauseContext], nlp: Any) -> list[dict[str, float]]:
+    """Rule and parse features for each clause (the parse is of the clause's own words)."""
+    owns = [c.text[len(c.lead_in) :].strip() if c.lead_in else c.text for c in contexts]
+    parsed = nlp.pipe(owns, batch_size=64)
+    return [
+        {**rule_features(context), **parse_features(doc)}
+        for context, doc in zip(contexts, parsed, strict=True)
+    ]
