@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docmine.config import Settings
+from docmine.config import load_settings
 from docmine.link.bodies import (
     Gazetteer,
     find_bodies,
@@ -65,7 +65,7 @@ def make_context(
     gazetteer = load_gazetteer(bodies_files)
     year = re.search(r"\b(20\d\d)\b", published or document_text[:3000])
     acronyms = learn_acronyms(document_text, gazetteer)
-    parses = ParseCache(spacy_model or Settings().spacy_model)
+    parses = ParseCache(spacy_model or load_settings().spacy_model)
     parses.prefetch(clause_texts)
     return LinkContext(
         gazetteer=gazetteer,
