@@ -127,22 +127,35 @@ def ingest(
     ] = None,
     bodies: Annotated[Path | None, typer.Option(help="Extra bodies gazetteer (YAML).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
+    no_embed: Annotated[
+        bool,
+        typer.Option(
+            "--no-embed", help="Skip clause vectors (dense search makes them when first used)."
+        ),
+    ] = False,
 ) -> None:
-    """Extract, segment, classify and link guidance files into the store.
+    """Extract, segment, classify, link and embed guidance files into the store.
+
+    A progress bar (files, pages and clauses per second) shows on a terminal unless --quiet.
 
     Example: docmine ingest corpus/ --db register.db
     """
+    from contextlib import nullcontext
+
     from docmine.model import Authority
     from docmine.pipeline import FileResult, Status
     from docmine.pipeline import ingest as run_ingest
 
     settings = _settings(db, extra_bodies=bodies)
     chosen = Authority(authority) if authority else None
+    bar = _IngestProgress() if console.is_terminal and not quiet else None
 
     def report(result: FileResult, seconds: float) -> None:
+        if bar is not None:
+            bar.advance(result)
         if result.status == Status.FAILED:
             errors.print(f"[red]failed[/red]    {escape(result.path)}: {escape(result.message)}")
-        elif not quiet:
+        elif not quiet and bar is None:
             detail = (
                 f"v{result.version}, {result.clauses} clauses, "
                 f"{result.obligations} obligations, {seconds:.1f}s"
@@ -151,16 +164,68 @@ def ingest(
             )
             console.print(f"{result.status.value:<11} {escape(result.path)} ({detail})")
 
-    with _open_store(settings, must_exist=False) as store:
-        results = run_ingest(paths, store, settings, chosen, on_file=report)
+    with _open_store(settings, must_exist=False) as store, bar or nullcontext():
+        results = run_ingest(
+            paths,
+            store,
+            settings,
+            chosen,
+            on_file=report,
+            embed_vectors=not no_embed,
+            on_start=bar.start if bar else None,
+        )
     counts = {s: sum(r.status == s for r in results) for s in Status}
+    changed = counts[Status.INGESTED] + counts[Status.NEW_VERSION]
     console.print(
-        f"{counts[Status.INGESTED] + counts[Status.NEW_VERSION]} ingested "
+        f"{changed} ingested "
         f"({counts[Status.NEW_VERSION]} as new versions), {counts[Status.UNCHANGED]} unchanged, "
-        f"{counts[Status.FAILED]} failed"
+        f"{counts[Status.FAILED]} failed" + ("; nothing changed" if results and not changed else "")
     )
     if counts[Status.FAILED] or not results:
         raise typer.Exit(1)
+
+
+class _IngestProgress:
+    """A rich progress bar over the files of an ingest, with files, pages and clauses per s."""
+
+    def __init__(self) -> None:
+        import time
+
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self._clock = time.perf_counter
+        self.progress = Progress(
+            TextColumn("ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rates]}"),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("ingest", total=None, rates="")
+        self.started = self._clock()
+        self.files = self.pages = self.clauses = 0
+
+    def start(self, files: list[Path]) -> None:
+        self.progress.update(self.task, total=len(files))
+
+    def advance(self, result: Any) -> None:
+        self.files += 1
+        self.pages += result.pages
+        self.clauses += result.clauses
+        seconds = max(self._clock() - self.started, 1e-9)
+        rates = (
+            f"{self.files / seconds:.1f} files/s, {self.pages / seconds:.1f} pages/s, "
+            f"{self.clauses / seconds:.0f} clauses/s"
+        )
+        self.progress.update(self.task, advance=1, rates=rates)
+
+    def __enter__(self) -> _IngestProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
 
 
 @app.command()
@@ -169,12 +234,22 @@ def search(
     query: Annotated[str, typer.Argument(help="Free text, e.g. 'duty to involve carers'.")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, max=500)] = 10,
-    mode: Annotated[str, typer.Option(help="lexical, dense or hybrid.")] = "lexical",
+    mode: Annotated[
+        str,
+        typer.Option(
+            help="lexical (BM25), dense (MiniLM) or hybrid (both, rank-fused); see "
+            "`docmine eval-search` for how they compare."
+        ),
+    ] = "lexical",
     force: ForceOption = None,
+    polarity: Annotated[str, typer.Option(help="positive or prohibition.")] = "",
     holder: HolderOption = "",
     body: BodyOption = "",
     duty: DutyOption = "",
     document: DocumentOption = "",
+    version: Annotated[
+        int | None, typer.Option(help="Only this version of the documents (default latest).")
+    ] = None,
     deadline_from: FromOption = "",
     deadline_to: ToOption = "",
     all_versions: Annotated[
@@ -191,10 +266,19 @@ def search(
 
     settings = _settings(db)
     filters = _filters(
-        force, holder, body, duty, document, deadline_from, deadline_to, all_versions
+        force,
+        holder,
+        body,
+        duty,
+        document,
+        deadline_from,
+        deadline_to,
+        all_versions,
+        polarity=polarity,
+        version=version,
     )
     with _open_store(settings) as store:
-        hits = run_search(store, query, filters, limit, mode)
+        hits = run_search(store, query, filters, limit, mode, settings)
     if as_json:
         console.print_json(json.dumps([_hit_json(h) for h in hits]))
         return
@@ -259,38 +343,197 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
 @app.command()
 @reports_errors
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
-        "outputs/register.xlsx"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File (or folder) to write.",
+            show_default="outputs/register.xlsx",
+        ),
+    ] = None,
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, xlsx or json; else the suffix.")
+        str | None,
+        typer.Option("--format", help="csv, xlsx, json, md or html; else the file suffix."),
     ] = None,
     db: DbOption = None,
+    query: Annotated[
+        str, typer.Option("--query", "-q", help="Free text: export the ranked search hits.")
+    ] = "",
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="At most N rows (default: all).")
+    ] = None,
     force: ForceOption = None,
     holder: HolderOption = "",
     body: BodyOption = "",
     duty: DutyOption = "",
     document: DocumentOption = "",
+    version: Annotated[
+        int | None, typer.Option(help="Only this version of the documents (default latest).")
+    ] = None,
+    all_versions: Annotated[bool, typer.Option(help="Every version, not the latest.")] = False,
     deadline_from: FromOption = "",
     deadline_to: ToOption = "",
     include_none: Annotated[
         bool, typer.Option(help="Also export clauses with force none.")
     ] = False,
+    bom: Annotated[
+        bool, typer.Option(help="CSV: start with a UTF-8 byte-order mark (for Excel).")
+    ] = True,
 ) -> None:
-    """Write the obligation register (CSV, XLSX or JSON), filtered like search.
+    """Write the obligation register (CSV, XLSX, JSON, Markdown or HTML report), filtered like
+    search.
 
     Example: docmine export -o outputs/icb.xlsx --holder "integrated care board"
     """
-    from docmine.export import export as run_export
-    from docmine.search import select
+    from docmine.export import export_register, output_path
 
     settings = _settings(db)
     chosen = force or (None if include_none else ["mandatory", "expectation", "suggestion"])
-    filters = _filters(chosen, holder, body, duty, document, deadline_from, deadline_to)
+    filters = _filters(
+        chosen,
+        holder,
+        body,
+        duty,
+        document,
+        deadline_from,
+        deadline_to,
+        all_versions,
+        version=version,
+    )
+    path = output_path(output, fmt, settings.outputs)
     with _open_store(settings) as store:
-        hits = select(store, filters)
-    path = run_export(hits, output, fmt)
-    console.print(f"wrote {len(hits)} obligations to {escape(str(path))}")
+        register = export_register(store, path, filters, query, limit, fmt, bom)
+    console.print(
+        f"wrote {len(register.rows)} obligations from {len(register.documents)} documents "
+        f"to {escape(str(path))}"
+    )
+
+
+@app.command()
+@reports_errors
+def diff(
+    old: Annotated[str, typer.Argument(help="Old document: id (or prefix), path or source.")],
+    new: Annotated[
+        str | None,
+        typer.Argument(help="New document; omit to compare OLD's last two versions."),
+    ] = None,
+    versions: Annotated[
+        tuple[int, int] | None,
+        typer.Option(help="Two versions of OLD to compare, e.g. --versions 1 2."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Also write the changes as a register file."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, xlsx, json, md or html; else the file suffix."),
+    ] = None,
+    db: DbOption = None,
+    unchanged: Annotated[bool, typer.Option(help="List unchanged obligations too.")] = False,
+    include_none: Annotated[
+        bool, typer.Option(help="Also compare clauses with force none on both sides.")
+    ] = False,
+    embeddings: Annotated[
+        bool, typer.Option(help="Match reworded clauses by meaning (else token overlap only).")
+    ] = True,
+) -> None:
+    """Obligations added, removed and changed (force, holder, deadline, wording) between two
+    documents or two versions of one, matched by meaning.
+
+    Example: docmine diff corpus/guidance.txt --versions 1 2 -o outputs/changes.xlsx
+    """
+    from docmine.diff import default_embedder, diff_documents
+    from docmine.export import export as run_export
+
+    settings = _settings(db)
+    embedder = default_embedder(settings.embedding_model) if embeddings else None
+    with _open_store(settings) as store:
+        register, _ = diff_documents(store, old, new, versions, embedder, unchanged, include_none)
+    console.print(escape(register.title))
+    for row in register.rows:
+        detail = f" [dim]({escape(row['change_detail'])})[/dim]" if row["change_detail"] else ""
+        console.print(
+            f"{row['change']:<9} [{_force_style(row['force'])}]{row['force']:<11}[/] "
+            f"{escape(row['clause_text'][:150])}{detail}",
+            soft_wrap=True,
+        )
+    counts = {
+        k: sum(r["change"] == k for r in register.rows) for k in ("added", "removed", "changed")
+    }
+    console.print(", ".join(f"{n} {k}" for k, n in counts.items()))
+    if output is not None or fmt is not None:
+        path = run_export(register, output or settings.outputs / f"changes.{fmt}", fmt)
+        console.print(f"wrote {len(register.rows)} changes to {escape(str(path))}")
+
+
+@app.command(name="eval-search")
+@reports_errors
+def eval_search(
+    queries: Annotated[
+        Path, typer.Argument(help="JSONL: query, optional filters, relevant (texts or ids).")
+    ],
+    db: DbOption = None,
+    modes: Annotated[
+        list[str] | None, typer.Option("--mode", help="Modes to score (repeatable; default all).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """nDCG@10, Recall@10 and MRR@10 of lexical, dense and hybrid search, side by side.
+
+    Example: docmine eval-search tests/queries.jsonl --db docmine.db
+    """
+    from docmine.search import MODES
+    from docmine.search_eval import evaluate_search, load_queries, scores_table
+
+    settings = _settings(db)
+    cases = load_queries(queries)
+    with _open_store(settings) as store:
+        rows = scores_table(evaluate_search(store, cases, settings, modes or MODES))
+    if as_json:
+        console.print_json(json.dumps(rows))
+        return
+    table = Table(*rows[0], title=f"search quality, {len(cases)} queries")
+    for row in rows:
+        table.add_row(*(v if isinstance(v, str) else f"{v:.3f}" for v in row.values()))
+    console.print(table)
+
+
+@app.command()
+@reports_errors
+def bench(
+    sizes: Annotated[
+        str, typer.Option(help="Synthetic store sizes, comma-separated (1000000 is optional).")
+    ] = "10000,100000",
+    queries: Annotated[Path, typer.Option(help="Query set (texts to time, and to score).")] = Path(
+        "tests/queries.jsonl"
+    ),
+    corpus: Annotated[Path, typer.Option(help="Demo corpus for embedding and ingest.")] = Path(
+        "corpus"
+    ),
+    pdf_corpus: Annotated[
+        Path | None, typer.Option(help="PDF folder to time ingest on, e.g. ../shared/corpus-pdf.")
+    ] = None,
+    repeats: Annotated[int, typer.Option(min=1, help="Timed searches per mode.")] = 100,
+    backends: Annotated[bool, typer.Option(help="Compare embedding backends.")] = True,
+) -> None:
+    """Search latency at N clauses beside bare numpy, embedding backends, ingest throughput.
+
+    Example: docmine bench --sizes 10000,100000,1000000 --pdf-corpus ../shared/corpus-pdf
+    """
+    from docmine import bench_search as bs
+    from docmine.embed import BACKENDS
+
+    settings = _settings(None)
+    texts = bs.corpus_clauses(corpus)
+    timed = bs.benchmark_queries(queries)
+    numbers = [int(n) for n in sizes.split(",") if n.strip()]
+    indexes = [bs.bench_index(n, texts, timed, settings, repeats) for n in numbers]
+    compared = bs.bench_backends(corpus, queries, settings, BACKENDS) if backends else []
+    folders = [corpus, *([pdf_corpus] if pdf_corpus else [])]
+    ingests = [bs.bench_ingest(folder, settings) for folder in folders]
+    console.print(bs.format_report(indexes, compared, ingests), markup=False, soft_wrap=True)
 
 
 @app.command()

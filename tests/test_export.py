@@ -1,51 +1,39 @@
 import csv
 import json
+import shutil
+import subprocess
+import zipfile
+from collections import Counter
 from pathlib import Path
 
+import jsonschema
 import openpyxl
 import pytest
 
 from docmine.errors import BadInput
-from docmine.export import export
-from docmine.export.register import COLUMNS
-from docmine.search import Filters, Hit, select
+from docmine.export import EXPORTERS, export, export_register, output_path
+from docmine.export.json import load_schema
+from docmine.export.register import COLUMNS, Register, build_register
+from docmine.export.xlsx import FORCE_COLOURS
+from docmine.search import Filters, Hit, search, select
 from docmine.store import Store
 
-
-def obligations(store: Store) -> list[Hit]:
-    return select(store, Filters(force=("mandatory", "expectation", "suggestion")))
+OBLIGATIONS = Filters(force=("mandatory", "expectation", "suggestion"))
 
 
-def test_csv_has_the_documented_columns_and_a_bom(corpus_store: Store, tmp_path: Path) -> None:
-    path = export(obligations(corpus_store), tmp_path / "r.csv")
-    raw = path.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    assert tuple(rows[0]) == COLUMNS
-    assert len(rows) == len(obligations(corpus_store))
+def corpus_register(store: Store, filters: Filters = OBLIGATIONS) -> Register:
+    return build_register(select(store, filters), store.documents())
 
 
-def test_xlsx_round_trips_through_openpyxl(corpus_store: Store, tmp_path: Path) -> None:
-    path = export(obligations(corpus_store), tmp_path / "r.xlsx")
-    sheet = openpyxl.load_workbook(path)["Register"]
-    assert tuple(c.value for c in sheet[1]) == COLUMNS
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
-    assert sheet.max_row == len(obligations(corpus_store)) + 1
-
-
-def test_json_lists_obligations(corpus_store: Store, tmp_path: Path) -> None:
-    path = export(obligations(corpus_store), tmp_path / "r.json")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    assert set(data["obligations"][0]) == set(COLUMNS)
-
-
-def test_formula_injection_is_neutralised(tmp_path: Path) -> None:
-    row = {
-        "id": "x",
+def stored_row(text: str, **fields: object) -> dict[str, object]:
+    """A stored obligation row as the store returns it, with `text` as the clause."""
+    row: dict[str, object] = {
+        "id": "0123456789ab",
+        "doc_id": "d0c",
         "force": "mandatory",
         "polarity": "positive",
-        "holder": "",
-        "bodies": "[]",
+        "holder": "integrated care board",
+        "bodies": '["local authority"]',
         "duty": "",
         "duty_law": "",
         "deadline": "",
@@ -53,22 +41,192 @@ def test_formula_injection_is_neutralised(tmp_path: Path) -> None:
         "deadline_end": "",
         "deadline_relation": "",
         "condition": "",
-        "text": '=HYPERLINK("http://evil")',
-        "title": "t",
+        "text": text,
+        "title": "Plan",
         "version": 1,
         "authority": "guidance",
-        "page": None,
-        "section": "[]",
-        "source": "s.txt",
-        "confidence": 1.0,
+        "page": 3,
+        "section": '["Part 1", "Duties"]',
+        "source": "/data/plan.pdf",
+        "confidence": 0.9,
         "cue": "must",
     }
-    path = export([Hit(row)], tmp_path / "r.csv")
-    assert "'=HYPERLINK" in path.read_text(encoding="utf-8-sig")
-    sheet = openpyxl.load_workbook(export([Hit(row)], tmp_path / "r.xlsx"))["Register"]
-    assert str(sheet.cell(2, COLUMNS.index("clause_text") + 1).value).startswith("'=")
+    row.update(fields)
+    return row
+
+
+def test_csv_has_the_documented_columns_and_a_bom(corpus_store: Store, tmp_path: Path) -> None:
+    register = corpus_register(corpus_store)
+    path = export(register, tmp_path / "r.csv")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == len(register.rows) > 0
+
+
+def test_csv_without_bom_quotes_commas_quotes_and_newlines(tmp_path: Path) -> None:
+    text = 'ICBs must publish "a plan", then\nreview it.'
+    path = export([Hit(stored_row(text))], tmp_path / "r.csv", bom=False)
+    raw = path.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert b'"ICBs must publish ""a plan"", then\nreview it."' in raw  # RFC 4180 quoting
+    assert raw.endswith(b"\r\n")
+    with path.open(encoding="utf-8", newline="") as handle:
+        (row,) = list(csv.DictReader(handle))
+    assert row["clause_text"] == text and row["page"] == "3"
+
+
+def test_xlsx_has_register_summary_and_sources_sheets(corpus_store: Store, tmp_path: Path) -> None:
+    register = corpus_register(corpus_store)
+    workbook = openpyxl.load_workbook(export(register, tmp_path / "r.xlsx"))
+    assert workbook.sheetnames == ["Register", "Summary", "Sources"]
+    sheet = workbook["Register"]
+    assert tuple(c.value for c in sheet[1]) == COLUMNS
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:S{len(register.rows) + 1}"
+    assert sheet.column_dimensions["K"].width > sheet.column_dimensions["B"].width  # clause text
+    assert sheet.cell(2, COLUMNS.index("clause_text") + 1).alignment.wrap_text
+    force_column = COLUMNS.index("force") + 1
+    for row in range(2, sheet.max_row + 1):
+        cell = sheet.cell(row, force_column)
+        assert cell.fill.start_color.rgb.endswith(FORCE_COLOURS[cell.value])
+    link = sheet.cell(2, COLUMNS.index("source_location") + 1)
+    assert link.hyperlink is not None and link.hyperlink.target == link.value
+    # round trip: every cell reads back as the register wrote it
+    for index, row in enumerate(register.rows, start=2):
+        assert [sheet.cell(index, c + 1).value for c in range(len(COLUMNS))] == [
+            None if row[c] == "" else row[c] for c in COLUMNS
+        ]
+
+
+def test_xlsx_summary_counts_by_holder_and_force(corpus_store: Store, tmp_path: Path) -> None:
+    register = corpus_register(corpus_store)
+    workbook = openpyxl.load_workbook(export(register, tmp_path / "r.xlsx"))
+    summary = [[c.value for c in row] for row in workbook["Summary"].iter_rows()]
+    header, *body, total = summary
+    expected = Counter((r["duty_holder"], r["force"]) for r in register.rows)
+    holder_row = next(r for r in body if r[0] == "integrated care board")
+    for column, force in enumerate(header[1:-1], start=1):
+        assert holder_row[column] == expected[("integrated care board", force)]
+    assert total[0] == "Total" and total[-1] == len(register.rows)
+    assert sum(r[-1] for r in body) == len(register.rows)
+
+
+def test_xlsx_sources_list_documents_with_versions_and_hashes(
+    corpus_store: Store, tmp_path: Path
+) -> None:
+    register = corpus_register(corpus_store)
+    sheet = openpyxl.load_workbook(export(register, tmp_path / "r.xlsx"))["Sources"]
+    header = [c.value for c in sheet[1]]
+    rows = [
+        dict(zip(header, [c.value for c in r], strict=True)) for r in sheet.iter_rows(min_row=2)
+    ]
+    assert {r["content_hash"] for r in rows} == {
+        d["content_hash"] for d in corpus_store.documents()
+    }
+    assert all(r["version"] == 1 and r["obligations"] > 0 for r in rows)
+    assert sum(r["obligations"] for r in rows) == len(register.rows)
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)"])
+def test_formula_injection_is_neutralised(tmp_path: Path, text: str) -> None:
+    hits = [Hit(stored_row(text))]
+    with export(hits, tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.DictReader(handle))["clause_text"] == f"'{text}"
+    workbook = openpyxl.load_workbook(export(hits, tmp_path / "r.xlsx"))
+    cell = workbook["Register"].cell(2, COLUMNS.index("clause_text") + 1)
+    assert cell.value == text and cell.data_type == "s" and cell.quotePrefix  # text, not formula
+    assert not any(c.data_type == "f" for ws in workbook for row in ws.iter_rows() for c in row)
+
+
+def test_xlsx_drops_characters_xml_forbids(tmp_path: Path) -> None:
+    path = export([Hit(stored_row("ICBs must\x0b publish\x00 a plan."))], tmp_path / "r.xlsx")
+    cell = openpyxl.load_workbook(path)["Register"].cell(2, COLUMNS.index("clause_text") + 1)
+    assert cell.value == "ICBs must  publish  a plan."
+
+
+def test_json_validates_against_the_shipped_schema(corpus_store: Store, tmp_path: Path) -> None:
+    register = corpus_register(corpus_store)
+    data = json.loads(export(register, tmp_path / "r.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, load_schema())
+    assert data["columns"] == list(COLUMNS) and len(data["obligations"]) == len(register.rows)
+    assert {d["content_hash"] for d in data["documents"]} == {
+        d.content_hash for d in register.documents
+    }
+    data["obligations"][0]["force"] = "maybe"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, load_schema())
+
+
+def test_export_register_applies_filters_and_cites_only_those_documents(
+    corpus_store: Store, tmp_path: Path
+) -> None:
+    filters = Filters(force=("mandatory",), holder="integrated care board")
+    register = export_register(corpus_store, tmp_path / "icb.json", filters)
+    assert register.rows and all(
+        r["force"] == "mandatory" and r["duty_holder"] == "integrated care board"
+        for r in register.rows
+    )
+    titles = {r["document_title"] for r in register.rows}
+    assert {d.title for d in register.documents} == titles
+    assert "holder: integrated care board" in register.scope
+
+
+def test_export_register_with_a_query_exports_the_ranked_hits(
+    corpus_store: Store, tmp_path: Path
+) -> None:
+    query = "involve Healthwatch in the integrated care strategy"
+    register = export_register(corpus_store, tmp_path / "q.csv", OBLIGATIONS, query, limit=5)
+    expected = [h.row["id"] for h in search(corpus_store, query, OBLIGATIONS, 5)]
+    assert [r["obligation_id"] for r in register.rows] == expected and len(expected) == 5
+
+
+def test_a_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def half_written(register: Register, path: Path) -> None:
+        path.write_text("{", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(EXPORTERS, "json", half_written)
+    with pytest.raises(RuntimeError):
+        export([Hit(stored_row("ICBs must publish."))], tmp_path / "r.json")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_path_defaults_to_the_outputs_folder(tmp_path: Path) -> None:
+    assert output_path(None, None, Path("outputs")) == Path("outputs/register.xlsx")
+    assert output_path(None, "markdown", Path("outputs")) == Path("outputs/register.md")
+    assert output_path(tmp_path, "csv", Path("outputs")) == tmp_path / "register.csv"
 
 
 def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BadInput, match="unknown export format"):
         export([], tmp_path / "r.pdf")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not on PATH")
+def test_libreoffice_opens_the_workbook(corpus_store: Store, tmp_path: Path) -> None:
+    """LibreOffice reads all three sheets back and prints the register (no repair needed)."""
+    path = export(corpus_register(corpus_store), tmp_path / "r.xlsx")
+    for target in ("pdf", "ods"):
+        subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(tmp_path / "lo-out"),
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    assert (tmp_path / "lo-out" / "r.pdf").stat().st_size > 10_000
+    with zipfile.ZipFile(tmp_path / "lo-out" / "r.ods") as ods:
+        content = ods.read("content.xml").decode("utf-8")
+    for name in ("Register", "Summary", "Sources"):
+        assert f'table:name="{name}"' in content

@@ -1,20 +1,20 @@
-"""CSV: RFC 4180 quoting, UTF-8 with a BOM so Excel reads the encoding right."""
+"""CSV: RFC 4180 (comma, double-quote escaping, CRLF), UTF-8, with a BOM by default so Excel
+reads the encoding right (`bom=False` for tools that choke on one)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
 from pathlib import Path
 
-from docmine.export.register import COLUMNS, RegisterRow
+from docmine.export.register import Register
 from docmine.export.safety import safe_cell
 
 
-def write_csv(rows: Sequence[RegisterRow], path: Path, bom: bool = True) -> None:
+def write_csv(register: Register, path: Path, bom: bool = True) -> None:
     with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
-        writer = csv.DictWriter(
-            handle, fieldnames=COLUMNS, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
-        )
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: safe_cell(v) for k, v in row.items()})
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow(register.columns)
+        for row in register.rows:
+            writer.writerow(
+                ["" if row.get(c) is None else safe_cell(row[c]) for c in register.columns]
+            )

@@ -1,28 +1,41 @@
-"""JSON: {"schema": ..., "obligations": [...]} following resources/register.schema.json."""
+"""JSON: the register as one object that validates against resources/register.schema.json."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from docmine import __version__
-from docmine.export.register import RegisterRow
+from docmine.config import RESOURCES_DIR
+from docmine.export.register import Register
 
+SCHEMA_PATH = RESOURCES_DIR / "register.schema.json"
 SCHEMA_ID = "https://docmine.example/register.schema.json"
 
 
-def register_document(rows: Sequence[RegisterRow]) -> dict[str, object]:
+def load_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def register_document(register: Register) -> dict[str, Any]:
+    """The JSON object: header, the documents cited, and one object per row in column order."""
     return {
         "$schema": SCHEMA_ID,
+        "title": register.title,
+        "scope": register.scope,
         "generator": f"docmine {__version__}",
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "obligations": list(rows),
+        "generated_at": register.generated_at,
+        "columns": list(register.columns),
+        "documents": [asdict(d) for d in register.documents],
+        "obligations": [{c: row.get(c) for c in register.columns} for row in register.rows],
     }
 
 
-def write_json(rows: Sequence[RegisterRow], path: Path) -> None:
+def write_json(register: Register, path: Path) -> None:
     path.write_text(
-        json.dumps(register_document(rows), ensure_ascii=False, indent=2), encoding="utf-8"
+        json.dumps(register_document(register), ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
     )

@@ -1,9 +1,14 @@
-"""The register's columns, in the documented order, built from stored obligation rows."""
+"""The register: its columns in the documented order, and the typed object every exporter takes.
+
+A `Register` carries the rows, the documents they cite (for the Sources sheet and the report
+header) and when it was made, so exporters never go back to the store."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +38,52 @@ COLUMNS: tuple[str, ...] = (
     "cue",
 )
 
+# Columns a diff puts in front of the register columns.
+CHANGE_COLUMNS: tuple[str, ...] = ("change", "change_detail", "previous_text")
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One document version a register cites: what the Sources sheet and report header list."""
+
+    id: str
+    source: str
+    title: str
+    version: int
+    content_hash: str
+    authority: str = ""
+    published: str = ""
+    ingested_at: str = ""
+
+    @classmethod
+    def from_row(cls, row: Any) -> SourceDocument:
+        return cls(
+            id=row["id"],
+            source=row["source"],
+            title=row["title"],
+            version=int(row["version"]),
+            content_hash=row["content_hash"],
+            authority=row["authority"],
+            published=row["published"],
+            ingested_at=row["ingested_at"],
+        )
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Register:
+    """Rows in column order plus the documents they cite; `columns` adds any diff columns."""
+
+    rows: tuple[RegisterRow, ...]
+    documents: tuple[SourceDocument, ...] = ()
+    title: str = "Obligation register"
+    scope: str = ""  # the filters or comparison that produced it, in words
+    generated_at: str = field(default_factory=now_iso)
+    columns: tuple[str, ...] = COLUMNS
+
 
 def source_location(source: str, page: int | None) -> str:
     """A path or URL a user can open; PDFs get a #page= anchor."""
@@ -40,12 +91,12 @@ def source_location(source: str, page: int | None) -> str:
         location = source
     else:
         location = Path(source).resolve().as_uri() if Path(source).is_absolute() else source
-    if page and source.lower().endswith(".pdf"):
+    if page and source.lower().split("?")[0].endswith(".pdf"):
         location += f"#page={page}"
     return location
 
 
-def normalised_deadline(row: dict[str, Any]) -> str:
+def normalised_deadline(row: Mapping[str, Any]) -> str:
     start, end, relation = row["deadline_start"], row["deadline_end"], row["deadline_relation"]
     if not start:
         return ""
@@ -53,7 +104,8 @@ def normalised_deadline(row: dict[str, Any]) -> str:
     return f"{relation} {span}".strip()
 
 
-def register_row(row: dict[str, Any]) -> RegisterRow:
+def register_row(row: Mapping[str, Any]) -> RegisterRow:
+    """One stored obligation row (joined with its document) as a register row."""
     return {
         "obligation_id": row["id"],
         "force": row["force"],
@@ -69,7 +121,7 @@ def register_row(row: dict[str, Any]) -> RegisterRow:
         "document_title": row["title"],
         "version": row["version"],
         "authority": row["authority"],
-        "page": row["page"] if row["page"] is not None else "",
+        "page": row["page"],
         "section_path": " > ".join(json.loads(row["section"])),
         "source_location": source_location(row["source"], row["page"]),
         "confidence": row["confidence"],
@@ -79,3 +131,23 @@ def register_row(row: dict[str, Any]) -> RegisterRow:
 
 def register_rows(hits: Sequence[Hit]) -> list[RegisterRow]:
     return [register_row(hit.row) for hit in hits]
+
+
+def cited_documents(hits: Sequence[Hit], documents: Sequence[Any]) -> tuple[SourceDocument, ...]:
+    """The documents (from Store.documents()) that at least one hit comes from, in store order."""
+    cited = {hit.row["doc_id"] for hit in hits}
+    return tuple(SourceDocument.from_row(d) for d in documents if d["id"] in cited)
+
+
+def build_register(
+    hits: Sequence[Hit],
+    documents: Sequence[Any],
+    title: str = "Obligation register",
+    scope: str = "",
+) -> Register:
+    return Register(
+        rows=tuple(register_rows(hits)),
+        documents=cited_documents(hits, documents),
+        title=title,
+        scope=scope,
+    )
