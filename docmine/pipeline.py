@@ -18,6 +18,8 @@ from pathlib import Path
 from docmine.classify import classify_texts
 from docmine.classify.authority import detect_authority
 from docmine.config import Settings
+from docmine.dense import to_blobs
+from docmine.embed import embed, model_key
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
 from docmine.link import link_clause, make_context
@@ -45,6 +47,8 @@ class FileResult:
     clauses: int = 0
     obligations: int = 0
     pages: int = 0
+    embedded: int = 0  # clause vectors computed (texts already embedded are reused)
+    stage_seconds: tuple[tuple[str, float], ...] = ()  # extract, analyse, embed, store
 
 
 def text_hash(text: str) -> str:
@@ -121,22 +125,49 @@ def prepare(path: Path, settings: Settings, authority: Authority | None) -> Docu
     return dataclasses.replace(document, authority=chosen)
 
 
+def new_vectors(
+    store: Store, texts_by_hash: dict[str, str], settings: Settings
+) -> dict[str, bytes]:
+    """Vectors for the clause texts the store has not embedded yet (by text hash)."""
+    key = model_key(settings.embedding_model, settings.embedding_backend)
+    known = store.embeddings(list(texts_by_hash), key)
+    missing = [h for h in texts_by_hash if h not in known]
+    vectors = embed(
+        [texts_by_hash[h] for h in missing],
+        settings.embedding_model,
+        backend=settings.embedding_backend,
+    )
+    return dict(zip(missing, to_blobs(vectors), strict=True))
+
+
 def ingest_file(
-    path: Path, store: Store, settings: Settings, authority: Authority | None = None
+    path: Path,
+    store: Store,
+    settings: Settings,
+    authority: Authority | None = None,
+    embed_vectors: bool = True,
 ) -> FileResult:
-    """Ingest one file; bad input becomes a FAILED result, bugs still raise."""
+    """Ingest one file; bad input becomes a FAILED result, bugs still raise. With
+    `embed_vectors`, clause vectors are stored in the same transaction (else made on demand)."""
     source = str(path.resolve())
+    clock = _Stages()
     try:
         with time_limit(settings.max_seconds_per_file, path):
             document = dataclasses.replace(prepare(path, settings, authority), source=source)
+            clock.lap("extract")
             if store.has_content(source, document.content_hash):
                 return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
             obligations = analyse(document, settings)
+            clock.lap("analyse")
+            hashes = [text_hash(o.clause.text) for o in obligations]
+            texts = dict(zip(hashes, (o.clause.text for o in obligations), strict=True))
+            vectors = new_vectors(store, texts, settings) if embed_vectors else {}
+            clock.lap("embed")
     except DocmineError as error:
         return FileResult(str(path), Status.FAILED, error.message)
-    hashes = [text_hash(o.clause.text) for o in obligations]
-    version = store.add_document(document, obligations, hashes)
-    pages = max((b.provenance.page or 0 for b in document.blocks), default=0)
+    key = model_key(settings.embedding_model, settings.embedding_backend)
+    version = store.add_document(document, obligations, hashes, vectors, key)
+    clock.lap("store")
     return FileResult(
         str(path),
         Status.INGESTED if version == 1 else Status.NEW_VERSION,
@@ -144,8 +175,23 @@ def ingest_file(
         version=version,
         clauses=len(obligations),
         obligations=sum(o.decision.force != "none" for o in obligations),
-        pages=pages,
+        pages=max((b.provenance.page or 0 for b in document.blocks), default=0),
+        embedded=len(vectors),
+        stage_seconds=tuple(clock.laps.items()),
     )
+
+
+class _Stages:
+    """Seconds spent per stage of one file."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
+        self._last = now
 
 
 def ingest(
@@ -154,12 +200,18 @@ def ingest(
     settings: Settings,
     authority: Authority | None = None,
     on_file: Callable[[FileResult, float], None] | None = None,
+    embed_vectors: bool = True,
+    on_start: Callable[[list[Path]], None] | None = None,
 ) -> list[FileResult]:
-    """Ingest every file under `paths`; `on_file` hears each result and its seconds."""
+    """Ingest every file under `paths`; `on_start` hears the file list, `on_file` each result
+    and its seconds (the CLI draws progress from these; the library never prints)."""
     results = []
-    for path in collect_files(paths):
+    files = collect_files(paths)
+    if on_start is not None:
+        on_start(files)
+    for path in files:
         started = time.perf_counter()
-        result = ingest_file(path, store, settings, authority)
+        result = ingest_file(path, store, settings, authority, embed_vectors)
         results.append(result)
         if on_file is not None:
             on_file(result, time.perf_counter() - started)

