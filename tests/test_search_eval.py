@@ -63,3 +63,15 @@ def test_all_three_modes_are_scored_side_by_side(corpus_store: Store, settings: 
     assert list(scores) == ["lexical", "dense", "hybrid"]
     # fusion must never be worse than its weaker input
     assert scores["hybrid"].ndcg >= scores["dense"].ndcg
+
+
+def test_eval_search_command_prints_the_metrics_per_mode(corpus_store: Store) -> None:
+    from typer.testing import CliRunner
+
+    from docmine.cli import app
+
+    args = ["eval-search", str(QUERIES), "--db", str(corpus_store.path), "--mode", "lexical"]
+    result = CliRunner().invoke(app, [*args, "--json"])
+    (row,) = json.loads(result.output)
+    assert result.exit_code == 0 and row["mode"] == "lexical"
+    assert set(row) == {"mode", "nDCG@10", "Recall@10", "MRR"}
