@@ -83,8 +83,11 @@ def predict_rows(
         decisions = classify_contexts(contexts, method, settings)
     out: list[dict[str, Any]] = [{} for _ in rows]
     for doc, indices in _group_by_doc(rows).items():
-        joined = "\n\n".join(rows[i]["text"] for i in indices)
-        context = make_context(joined, [settings.bodies], settings.duties)
+        texts = [rows[i]["text"] for i in indices]
+        joined = "\n\n".join(texts)
+        context = make_context(
+            joined, [settings.bodies], settings.duties, "", texts, settings.spacy_model
+        )
         for i in indices:
             text, decision = rows[i]["text"], decisions[i]
             links: Links = link_clause(text, decision, context)

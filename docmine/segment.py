@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from docmine.classify.cues import force_cues
+from docmine.classify.cues import Cue, force_cues
+from docmine.classify.rules import governs
 from docmine.model import Block, BlockKind, Clause, Document, Provenance
 
 _ABBREVIATIONS = frozenset(
@@ -71,27 +72,43 @@ def _subject_before_cue(text: str) -> str:
     return text[: cues[0].start].strip() if cues else ""
 
 
-def _should_split(left: str, right: str) -> bool:
-    """Split where the parts differ in force, or the right part names a new subject."""
+def _subject_fragment(left: str) -> bool:
+    """The left part ends in a bare noun phrase ("..., ICB Chair Designates", "...that the ICB"),
+    so the "and" joins two subjects, not two clauses."""
+    tail = re.split(r"[,;:(]|\bthat\b", left)[-1]
+    return len(tail.split()) <= 4 and not force_cues(tail)
+
+
+def _should_split(sentence: str, left: str, right: str, right_start: int) -> bool:
+    """Split where the next conjunct carries its own governing force that differs from the
+    left part's, or names a new subject (DECISIONS.md A.7)."""
     if len(left.split()) < MIN_PART_WORDS or len(right.split()) < MIN_PART_WORDS:
         return False
-    right_force = _force_of(right)
-    if right_force == "none":
+    cues = force_cues(right)
+    if not cues or "," in right[: cues[0].start] or _subject_fragment(left):
         return False
-    if _force_of(left) != right_force:
+    cue = cues[0]
+    whole = Cue(cue.label, cue.text, right_start + cue.start, right_start + cue.end)
+    if not governs(sentence, whole):
+        return False
+    if _force_of(left) != cue.label:
         return True
     subject = _subject_before_cue(right)
     return not _PRONOUN_SUBJECT.match(subject) and len(subject.split()) <= 8
 
 
 def split_coordinated(sentence: str) -> list[tuple[int, int]]:
-    """Verbatim sub-spans of a sentence, split where coordinated clauses differ in force."""
+    """Verbatim sub-spans of a sentence, split where coordinated clauses differ in force. Each
+    split point is judged on the conjunct it opens (up to the next split point), so an early
+    "and" inside a noun phrase does not take the force of a later clause."""
+    points = list(_SPLIT_POINT.finditer(sentence))
     parts: list[tuple[int, int]] = []
     start = 0
-    for match in _SPLIT_POINT.finditer(sentence):
+    for index, match in enumerate(points):
         left_end = match.start() + (1 if sentence[match.start()] in ",;" else 0)
-        left, right = sentence[start:left_end], sentence[match.end() :]
-        if _should_split(left, right):
+        following = points[index + 1].start() if index + 1 < len(points) else len(sentence)
+        left, right = sentence[start:left_end], sentence[match.end() : following]
+        if _should_split(sentence, left, right, match.end()):
             parts.append((start, left_end))
             start = match.end()
     parts.append((start, len(sentence)))

@@ -88,3 +88,14 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )
         ingest([plan], opened, settings, embed_vectors=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def gold_force_data(shared_dir: Path) -> tuple[list[dict[str, object]], list[object], object]:
+    """dev.jsonl rows, their corpus context and features (spaCy + MiniLM), built once."""
+    from docmine.classify.train import featurise, gold_contexts
+    from docmine.evaluate import load_jsonl
+
+    rows = load_jsonl(shared_dir / "gold" / "dev.jsonl")
+    contexts = gold_contexts(rows, CORPUS)
+    return rows, contexts, featurise(contexts, load_settings())

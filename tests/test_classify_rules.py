@@ -60,3 +60,64 @@ def test_authority_is_detected_from_the_text() -> None:
         Authority.STATUTORY_GUIDANCE
     )
     assert detect_authority("Plain words.")[0] == Authority.GUIDANCE
+
+
+@pytest.mark.parametrize(
+    ("text", "force"),
+    [
+        # rule 6: encouraging, but not mandating
+        (
+            "We are encouraging, but not mandating, ICPs to publish an interim strategy.",
+            "suggestion",
+        ),
+        # rule 9: a modal inside a wh-clause does not govern the main verb
+        ("There was interest in who should be engaged on the strategy.", "none"),
+        (
+            "Whilst the dynamic may differ across systems, it is important that ICBs agree.",
+            "expectation",
+        ),
+        ("Systems should agree how they might share data.", "expectation"),
+        # a possibility is not a permission
+        ("There may be financial implications for councils.", "none"),
+        # the month is not a modal
+        ("The Board met on 12 May 2022 to agree the plan.", "none"),
+        # B.11: an expected outcome, or a body outside the audience, is a prediction
+        ("We expect that the CQC reviews will assess the functioning of the system.", "none"),
+        ("We would expect ICPs to continue to evolve and mature over time.", "none"),
+        ("We would expect ICPs to publish their strategy.", "expectation"),
+        # reported views (rule 1, B.9)
+        ("It was generally agreed that there should be an open approach.", "none"),
+        ("Several stakeholders reinforced that all partners should engage early.", "none"),
+        # the author's own commitment (rule 7), also with a modal
+        ("We must make sure that the flexibility in the legislation is kept.", "none"),
+    ],
+)
+def test_hard_rules(text: str, force: str) -> None:
+    assert classify_rules(text).force == force
+
+
+def test_a_case_study_instructs_no_one() -> None:
+    text = "Members are expected to attend at least 75% of meetings."
+    assert classify_rules(text).force == Force.EXPECTATION
+    section = ("Annex B: case studies", "Frimley")
+    decision = classify_rules(text, section=section)
+    assert decision.force == Force.NONE and decision.cue.startswith("section: case study")
+
+
+def test_in_reported_views_only_the_authors_stance_or_an_addressed_body_keeps_force() -> None:
+    section = ("Member reactions",)
+    view = "There is a need to be pragmatic about the timescales."
+    assert classify_rules(view).force == Force.EXPECTATION
+    assert classify_rules(view, section=section).force == Force.NONE
+    stance = "We would therefore expect the ICB to be fully engaged with the ICP."
+    assert classify_rules(stance, section=section).force == Force.EXPECTATION
+    addressed = "Where this is not happening, ICB leaders should reach out urgently."
+    assert classify_rules(addressed, section=section).force == Force.EXPECTATION
+
+
+def test_a_position_paper_asking_national_bodies_proposes_rather_than_states() -> None:
+    ask = "Shared learning should become a central part of the future support offer."
+    assert classify_rules(ask, Authority.POSITION_PAPER).force == Force.NONE
+    assert classify_rules(ask, Authority.GUIDANCE).force == Force.EXPECTATION
+    to_systems = "ICSs need to develop plans in collaboration with their communities."
+    assert classify_rules(to_systems, Authority.POSITION_PAPER).force == Force.EXPECTATION

@@ -75,3 +75,31 @@ def test_clause_ids_are_stable_content_hashes() -> None:
     first = segment(document((BlockKind.PARAGRAPH, "ICBs must publish a plan.")))
     again = segment(document((BlockKind.PARAGRAPH, "ICBs must publish a plan.")))
     assert first[0].id == again[0].id
+
+
+def parts(text: str) -> list[str]:
+    return [text[a:b] for a, b in split_coordinated(text)]
+
+
+def test_an_and_inside_a_noun_phrase_does_not_split() -> None:
+    # the first "and" joins nouns; the split belongs to the later clause with its own force
+    text = (
+        "Much of the transformation and integration will happen at place level "
+        "and the ICP should avoid duplicating the work of the board."
+    )
+    assert parts(text) == [
+        "Much of the transformation and integration will happen at place level",
+        "and the ICP should avoid duplicating the work of the board.",
+    ]
+
+
+def test_coordinated_subjects_stay_together() -> None:
+    text = "If this is not happening, ICB chairs and local authority leaders should reach out."
+    assert parts(text) == [text]
+    text = "It is important that the ICB and ICP should agree how they will work together."
+    assert parts(text) == [text]
+
+
+def test_a_modal_inside_a_wh_clause_does_not_split() -> None:
+    text = "Members are not clear on the two separate entities and how they may work."
+    assert parts(text) == [text]

@@ -19,7 +19,7 @@ NO_MODEL_NOTE = "rules (no force model artefact: run `docmine train`)"
 
 
 def _rules(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:
-    return [classify_rules(c.text, c.authority, c.lead_in) for c in contexts]
+    return [classify_rules(c.text, c.authority, c.lead_in, c.section) for c in contexts]
 
 
 def _model(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:

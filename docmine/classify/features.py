@@ -15,19 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from docmine.classify.cues import find_cues, force_cues
-from docmine.classify.rules import classify_rules
+from docmine.classify.cues import force_cues
+from docmine.classify.rules import classify_rules, section_kinds
 from docmine.model import Authority
 
-SECTION_LABELS = (
-    "section_reported",
-    "section_case_study",
-    "section_background",
-    "section_actions",
-    "section_law",
-    "section_position",
-    "section_annex",
-)
 _FIRST_PERSON = frozenset({"i", "we", "us", "our"})
 _SECOND_PERSON = frozenset({"you", "your"})
 
@@ -43,15 +34,9 @@ class ClauseContext:
     section: tuple[str, ...] = ()
 
 
-def section_kinds(section: Sequence[str]) -> list[str]:
-    """Section-cue labels found in a heading path (innermost heading first)."""
-    path = " > ".join(reversed(section))
-    return sorted({c.label for c in find_cues(path, SECTION_LABELS)})
-
-
 def rule_features(context: ClauseContext) -> dict[str, float]:
     """What the rules decided and why, as named indicator features."""
-    decision = classify_rules(context.text, context.authority, context.lead_in)
+    decision = classify_rules(context.text, context.authority, context.lead_in, context.section)
     own = context.text[len(context.lead_in) :] if context.lead_in else context.text
     cues = force_cues(context.text)
     own_cues = force_cues(own)
@@ -68,7 +53,7 @@ def rule_features(context: ClauseContext) -> dict[str, float]:
     }
     if cues:
         features[f"cue_text={cues[0].text.lower()}"] = 1.0
-    blocker = decision.cue.split(":", 1)[0] if ":" in decision.cue else ""
+    blocker = decision.cue.split(":", 1)[0] if decision.force.value == "none" else ""
     if blocker:
         features[f"blocked={blocker}"] = 1.0
     for kind in section_kinds(context.section):

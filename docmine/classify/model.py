@@ -19,7 +19,7 @@ from docmine.model import FORCE_ORDER, Force, ForceDecision, Polarity
 
 ARTEFACT_FORMAT = 1
 LABELS = tuple(f.value for f in FORCE_ORDER)
-DEMOTE_AT = 0.5  # P(none) at which the model overrules a rule force
+DEMOTE_AT = 0.7  # P(none) at which the model overrules a rule force
 PROMOTE_AT = 0.7  # P(instruction) at which a cue-less clause becomes an instruction
 
 
@@ -28,7 +28,7 @@ class ForceModel:
     """Estimator in the scikit-learn manner: the constructor stores, `fit` learns (state ends in
     `_`), `predict_proba` before `fit` raises."""
 
-    c: float = 0.5
+    c: float = 0.3
     balanced: bool = True
     feature_weight: float = 1.0
     seed: int = 0
@@ -109,7 +109,7 @@ def decide(
     probabilities = model.predict_proba(features, embeddings)
     decisions = []
     for context, named, row in zip(contexts, features, probabilities, strict=True):
-        rules = classify_rules(context.text, context.authority, context.lead_in)
+        rules = classify_rules(context.text, context.authority, context.lead_in, context.section)
         force, how = combine(rules, model.classes, row)
         if how == "rules":
             cue = rules.cue

@@ -7,8 +7,9 @@ document's authority decides whether a "must" can bind (DECISIONS.md B.10)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from docmine.classify.cues import Cue, find_cues, force_cues
+from docmine.classify.cues import Cue, find_cues, force_cues, lexicon
 from docmine.model import Authority, Force, ForceDecision, Polarity
 
 _CONDITION = re.compile(
@@ -39,7 +40,7 @@ CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.
 # or a fronted subordinate clause ("Whilst the ICB may differ..., ...") does not govern the main
 # verb (rule 9). A wh-word that opens the clause ("which each ICB must publish") still governs.
 _WH_BEFORE = re.compile(
-    r"\b(?:who|whom|what|how|whether|where|when|which|why)\b(?:(?!\b(?:and|but)\b)[^,;:.?!])*$",
+    r"\b(?:who|whom|what|how|whether|where|when|which|why)\b[^,;:.?!]*$",
     re.IGNORECASE,
 )
 _SUBORDINATE_BEFORE = re.compile(
@@ -68,32 +69,74 @@ def governs(scope: str, cue: Cue) -> bool:
 
 
 def _blocking_cue(text: str, governing: Cue | None) -> Cue | None:
-    """A reported-view or commitment signal standing before the governing cue."""
-    for cue in find_cues(text, ("reported", "commitment")):
-        if governing is None or cue.start <= governing.start:
+    """A reported-view or commitment signal standing before the governing cue, or a prediction
+    covering it."""
+    for cue in find_cues(text, ("reported", "commitment", "prediction")):
+        before = governing is None or cue.start <= governing.start
+        covers = governing is not None and cue.start <= governing.start < cue.end
+        if (cue.label != "prediction" and before) or covers:
             return cue
     return None
 
 
+def _has(text: str, label: str) -> bool:
+    return bool(find_cues(text, (label,)))
+
+
+def _context_block(
+    text: str, governing: Cue, force: Force, authority: Authority, section: Sequence[str]
+) -> str:
+    """Why the clause's context makes it instruct no one, or "" (DECISIONS.md B.9, B.10)."""
+    kinds = section_kinds(section)
+    if "section_case_study" in kinds:
+        return "section: case study"
+    addressed = _has(text[: governing.start], "audience")
+    if "section_reported" in kinds and not (
+        addressed or _has(text, "author_stance") or _has(text, "law_restatement")
+    ):
+        return "section: reported views"
+    asks = authority == Authority.POSITION_PAPER and force != Force.MANDATORY
+    if asks and _has(text, "national_ask"):
+        return f"position: asks {find_cues(text, ('national_ask',))[0].text}"
+    return ""
+
+
+def section_kinds(section: Sequence[str]) -> list[str]:
+    """Section-cue labels found in a heading path (resources/cues.yaml `section_*`)."""
+    path = " > ".join(section)
+    labels = tuple(label for label in lexicon() if label.startswith("section_"))
+    return sorted({c.label for c in find_cues(path, labels)})
+
+
 def _apply_authority(force: Force, authority: Authority, text: str) -> Force:
     """A position paper's "must" is an expectation unless it restates the law."""
-    restates_law = re.search(
-        r"\b(?:act|law|legislation|bill|statutory|regulations?)\b", text, re.IGNORECASE
-    )
-    if force == Force.MANDATORY and authority == Authority.POSITION_PAPER and not restates_law:
-        return Force.EXPECTATION
+    if force == Force.MANDATORY and authority == Authority.POSITION_PAPER:
+        return force if _has(text, "law_restatement") else Force.EXPECTATION
     return force
 
 
+def _governing(scope: str, cues: Sequence[Cue]) -> Cue | None:
+    """The first cue that governs the main verb and is not a mere possibility."""
+    epistemic = find_cues(scope, ("epistemic",))
+    for cue in cues:
+        possible = any(e.start <= cue.start < e.end for e in epistemic)
+        if governs(scope, cue) and not (possible and cue.label == "suggestion"):
+            return cue
+    return None
+
+
 def classify_rules(
-    text: str, authority: Authority = Authority.GUIDANCE, lead_in: str = ""
+    text: str,
+    authority: Authority = Authority.GUIDANCE,
+    lead_in: str = "",
+    section: Sequence[str] = (),
 ) -> ForceDecision:
     """Force by the rules; a list item's own force word beats its lead-in's (DECISIONS A.3)."""
     own = text[len(lead_in) :] if lead_in and text.startswith(lead_in) else text
     own_cues = force_cues(own)
     cues = own_cues or force_cues(text)
     scope = own if own_cues else text
-    governing = next((c for c in cues if governs(scope, c)), None)
+    governing = _governing(scope, cues)
     if own.rstrip().endswith("?") and not lead_in:
         return ForceDecision(Force.NONE, confidence=0.9, cue="question")
     blocker = _blocking_cue(scope, governing)
@@ -103,6 +146,9 @@ def classify_rules(
         cue = f"embedded: {cues[0].text}" if cues else ""
         return ForceDecision(Force.NONE, confidence=0.7, cue=cue)
     force = _apply_authority(Force(governing.label), authority, text)
+    context = _context_block(scope, governing, force, authority, section)
+    if context:
+        return ForceDecision(Force.NONE, confidence=0.7, cue=f"{context} (over {governing.text})")
     polarity = Polarity.PROHIBITION if governing.negated else Polarity.POSITIVE
     return ForceDecision(force, polarity, CONFIDENCE[force], governing.text, find_condition(text))
 

@@ -1,0 +1,42 @@
+"""Authority is read from what a document says it is, whoever publishes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from docmine.classify.authority import detect_authority
+from docmine.model import Authority
+
+
+@pytest.mark.parametrize(
+    ("opening", "authority"),
+    [
+        ("Care Act 2014\n\nBe it enacted by the King's most Excellent Majesty...", "legislation"),
+        ("These Regulations may be cited as the Care Planning Regulations 2025.", "legislation"),
+        (
+            "Discharge guidance\n\nThis guidance is issued by the Secretary of State under section "
+            "78 of the Care Act 2014. Local authorities must have regard to this guidance.",
+            "statutory_guidance",
+        ),
+        ("Working with carers: a toolkit\n\nThis toolkit sets out good practice.", "guidance"),
+        (
+            "Our response to the consultation on adult social care charging\n\nWe call on the "
+            "government to fund reform.",
+            "position_paper",
+        ),
+        ("An explainer of the new duties\n\nThis article explains what the Act means.", "summary"),
+        ("A quiet report about nothing in particular.", "guidance"),
+    ],
+)
+def test_authority_from_other_publishers_phrasing(opening: str, authority: str) -> None:
+    assert detect_authority(opening)[0] == Authority(authority)
+
+
+def test_a_mention_of_statutory_guidance_does_not_make_a_document_statutory() -> None:
+    text = "Engagement summary\n\nDHSC will publish statutory guidance on ICPs in July."
+    assert detect_authority(text)[0] == Authority.GUIDANCE
+
+
+def test_the_deciding_phrase_is_returned() -> None:
+    authority, phrase = detect_authority("A summary of the Health and Care Act 2022")
+    assert authority == Authority.SUMMARY and phrase.lower() == "a summary of"
