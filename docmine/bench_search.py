@@ -224,12 +224,14 @@ class IngestRow:
         return self.clauses / self.seconds if self.seconds else 0.0
 
 
-def bench_ingest(folder: Path, settings: Settings) -> IngestRow:
-    """Ingest a folder into a fresh store with vectors (model already loaded), by stage."""
+def bench_ingest(folder: Path, settings: Settings, pattern: str = "") -> IngestRow:
+    """Ingest a folder (only files matching `pattern`, e.g. "*.pdf", if given) into a fresh
+    store with vectors, the model already loaded; seconds by stage."""
     embed(["warm up"], settings.embedding_model, backend=settings.embedding_backend)
+    paths = sorted(folder.glob(pattern)) if pattern else [folder]
     with tempfile.TemporaryDirectory() as scratch, Store(Path(scratch) / "i.db") as store:
         started = time.perf_counter()
-        results = ingest([folder], store, settings)
+        results = ingest(paths, store, settings)
         seconds = time.perf_counter() - started
     stages: dict[str, float] = {}
     for result in results:

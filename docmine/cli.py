@@ -531,8 +531,9 @@ def bench(
     numbers = [int(n) for n in sizes.split(",") if n.strip()]
     indexes = [bs.bench_index(n, texts, timed, settings, repeats) for n in numbers]
     compared = bs.bench_backends(corpus, queries, settings, BACKENDS) if backends else []
-    folders = [corpus, *([pdf_corpus] if pdf_corpus else [])]
-    ingests = [bs.bench_ingest(folder, settings) for folder in folders]
+    ingests = [bs.bench_ingest(corpus, settings)]
+    if pdf_corpus is not None:  # its PDFs only, not the .expected.txt sidecars
+        ingests.append(bs.bench_ingest(pdf_corpus, settings, "*.pdf"))
     console.print(bs.format_report(indexes, compared, ingests), markup=False, soft_wrap=True)
 
 
