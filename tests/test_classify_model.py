@@ -20,7 +20,7 @@ def test_without_an_artefact_the_rules_decide_and_say_so(tmp_path: Path) -> None
     )
     assert [d.force for d in decisions] == [Force.MANDATORY, Force.NONE]
     assert decisions[0].cue == f"must [{NO_MODEL_NOTE}]"
-    assert decisions[1].cue == NO_MODEL_NOTE
+    assert decisions[1].cue == f"no force cue [{NO_MODEL_NOTE}]"
 
 
 @pytest.mark.slow

@@ -29,7 +29,7 @@ def _model(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceD
     model = load_artefact(settings.force_model)
     if model is None:
         return [
-            dataclasses.replace(d, cue=f"{d.cue} [{NO_MODEL_NOTE}]" if d.cue else NO_MODEL_NOTE)
+            dataclasses.replace(d, cue=f"{d.cue} [{NO_MODEL_NOTE}]")
             for d in _rules(contexts, settings)
         ]
     if not contexts:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from docmine.classify.rules import classify_rules
+from docmine.classify.rules import NO_CUE, classify_rules
 from docmine.model import FORCE_ORDER, Force, ForceDecision, Polarity
 
 ARTEFACT_FORMAT = 1
@@ -90,7 +90,7 @@ def combine(rules: ForceDecision, classes: Sequence[str], row: np.ndarray) -> tu
     p_none = float(row[list(classes).index(Force.NONE.value)])
     if rules.force != Force.NONE:
         return (Force.NONE, "demoted") if p_none >= DEMOTE_AT else (rules.force, "rules")
-    if rules.cue or p_none >= 1 - PROMOTE_AT:
+    if rules.cue != NO_CUE or p_none >= 1 - PROMOTE_AT:
         return Force.NONE, "rules"
     best = max(
         (i for i, c in enumerate(classes) if c != Force.NONE.value), key=lambda i: float(row[i])
@@ -115,7 +115,7 @@ def decide(
             cue = rules.cue
         else:
             strongest = model.strongest_feature(named, force.value) or "embedding"
-            cue = f"model {how}: {strongest}" + (f" (rules: {rules.cue})" if rules.cue else "")
+            cue = f"model {how}: {strongest} (rules: {rules.cue})"
         instructed = force != Force.NONE
         decisions.append(
             ForceDecision(

@@ -35,6 +35,7 @@ _KEYWORD_FORCE = {
     "need": Force.EXPECTATION,
     "needs": Force.EXPECTATION,
 }
+NO_CUE = "no force cue"
 CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.65}
 # A cue inside a wh-clause ("guidance on what should be in a strategy", "how they might set up")
 # or a fronted subordinate clause ("Whilst the ICB may differ..., ...") does not govern the main
@@ -143,7 +144,7 @@ def classify_rules(
     if blocker is not None:
         return ForceDecision(Force.NONE, confidence=0.75, cue=f"{blocker.label}: {blocker.text}")
     if governing is None:
-        cue = f"embedded: {cues[0].text}" if cues else ""
+        cue = f"embedded: {cues[0].text}" if cues else NO_CUE
         return ForceDecision(Force.NONE, confidence=0.7, cue=cue)
     force = _apply_authority(Force(governing.label), authority, text)
     context = _context_block(scope, governing, force, authority, section)
