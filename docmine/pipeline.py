@@ -106,7 +106,14 @@ def analyse(document: Document, settings: Settings, method: str = "model") -> li
         settings=settings,
     )
     bodies_files = [settings.bodies, *([settings.extra_bodies] if settings.extra_bodies else [])]
-    context = make_context(document.text, bodies_files, settings.duties, document.published)
+    context = make_context(
+        document.text,
+        bodies_files,
+        settings.duties,
+        document.published,
+        [c.text for c in clauses],  # parsed in one batch
+        settings.spacy_model,
+    )
     return [
         Obligation(clause, decision, link_clause(clause.text, decision, context))
         for clause, decision in zip(clauses, decisions, strict=True)
