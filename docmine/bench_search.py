@@ -255,11 +255,14 @@ def format_report(
     indexes: Sequence[IndexRow], backends: Sequence[BackendRow], ingests: Sequence[IngestRow]
 ) -> str:
     """Plain-text tables to paste into a note."""
-    lines = ["search latency (ms, p50/p95 over the query set; query embedding excluded)"]
+    lines = []
+    if indexes:
+        lines.append("search latency (ms, p50/p95 over the query set; query embedding excluded)")
     header = f"{'clauses':>9} {'build s':>8} {'MB':>7} {'load s':>7} {'numpy top10':>12}"
     columns = [(m, f) for m in MODES for f in FILTERS]
     header += "".join(f" {m + ('' if f == 'none' else '+filt'):>15}" for m, f in columns)
-    lines.append(header)
+    if indexes:
+        lines.append(header)
     for row in indexes:
         line = (
             f"{row.size:>9} {row.build_s:>8.1f} {row.store_mb:>7.0f} {row.load_s:>7.2f} "
@@ -279,7 +282,7 @@ def format_report(
             )
         )
     if backends:
-        lines += ["", "embedding backends (demo corpus clauses; nDCG@10 on the query set)"]
+        lines += ["embedding backends (demo corpus clauses; nDCG@10 on the query set)"]
         lines.append(
             f"{'backend':<10} {'clauses/s':>10} {'cos-torch':>10} {'dense':>7} {'hybrid':>7}"
         )
@@ -289,7 +292,7 @@ def format_report(
                 f"{b.dense_ndcg:>7.3f} {b.hybrid_ndcg:>7.3f}"
             )
     if ingests:
-        lines += ["", "ingest (fresh store, vectors included; seconds by stage)"]
+        lines += ["ingest (fresh store, vectors included; seconds by stage)"]
         lines.append(
             f"{'corpus':<28} {'files':>5} {'pages':>5} {'clauses':>7} {'s':>6} {'pages/s':>8} "
             f"{'clauses/s':>9}  stages"

@@ -530,11 +530,13 @@ def bench(
     timed = bs.benchmark_queries(queries)
     numbers = [int(n) for n in sizes.split(",") if n.strip()]
     indexes = [bs.bench_index(n, texts, timed, settings, repeats) for n in numbers]
+    console.print(bs.format_report(indexes, [], []), markup=False, soft_wrap=True)  # as it comes
     compared = bs.bench_backends(corpus, queries, settings, BACKENDS) if backends else []
+    console.print(bs.format_report([], compared, []), markup=False, soft_wrap=True)
     ingests = [bs.bench_ingest(corpus, settings)]
     if pdf_corpus is not None:  # its PDFs only, not the .expected.txt sidecars
         ingests.append(bs.bench_ingest(pdf_corpus, settings, "*.pdf"))
-    console.print(bs.format_report(indexes, compared, ingests), markup=False, soft_wrap=True)
+    console.print(bs.format_report([], [], ingests), markup=False, soft_wrap=True)
 
 
 @app.command()
