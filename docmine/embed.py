@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import json
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
@@ -183,12 +184,30 @@ _BACKENDS: dict[str, Callable[[list[str], str, int], np.ndarray]] = {
 }
 
 
+VECTOR_MEMO_SIZE = 50_000  # 50k x 384 float32 = 77 MB at most
+_vectors: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
+
+
 def embed(
     texts: Sequence[str], model: str, batch_size: int = 64, backend: str = DEFAULT_BACKEND
 ) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text."""
+    """L2-normalised float32 vectors, one row per text.
+
+    Recent vectors are memoised, so the force classifier and the search index share one
+    computation per clause during ingest."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     if backend not in _BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}: one of {', '.join(BACKENDS)}")
-    return _BACKENDS[backend](list(texts), model, batch_size)
+    missing = [t for t in dict.fromkeys(texts) if (model, backend, t) not in _vectors]
+    if missing:
+        computed = _BACKENDS[backend](missing, model, batch_size)
+        for text, vector in zip(missing, computed, strict=True):
+            _vectors[(model, backend, text)] = vector
+        while len(_vectors) > VECTOR_MEMO_SIZE:
+            _vectors.popitem(last=False)
+    rows = []
+    for text in texts:
+        _vectors.move_to_end((model, backend, text))
+        rows.append(_vectors[(model, backend, text)])
+    return np.stack(rows)

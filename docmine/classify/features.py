@@ -92,10 +92,12 @@ def parse_features(parsed: Any) -> dict[str, float]:
     return features
 
 
-def clause_features(contexts: Sequence[ClauseContext], nlp: Any) -> list[dict[str, float]]:
+def clause_features(contexts: Sequence[ClauseContext], spacy_model: str) -> list[dict[str, float]]:
     """Rule and parse features for each clause (the parse is of the clause's own words)."""
+    from docmine.nlp import parse_texts
+
     owns = [c.text[len(c.lead_in) :].strip() if c.lead_in else c.text for c in contexts]
-    parsed = nlp.pipe(owns, batch_size=64)
+    parsed = parse_texts(owns, spacy_model)
     return [
         {**rule_features(context), **parse_features(doc)}
         for context, doc in zip(contexts, parsed, strict=True)

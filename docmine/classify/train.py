@@ -110,10 +110,8 @@ class Featurised:
 def featurise(
     contexts: Sequence[ClauseContext], settings: Settings, cache: EmbeddingCache | None = None
 ) -> Featurised:
-    from docmine.nlp import load_nlp
-
     embedder = cache or EmbeddingCache(settings)
-    features = clause_features(contexts, load_nlp(settings.spacy_model))
+    features = clause_features(contexts, settings.spacy_model)
     return Featurised(features, embedder([c.text for c in contexts]))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from docmine.nlp import load_nlp
+from docmine.nlp import parse_texts
 
 
 class ParseCache:
@@ -19,8 +19,7 @@ class ParseCache:
         missing = [t for t in dict.fromkeys(texts) if t not in self._docs]
         if not missing:
             return
-        nlp = load_nlp(self.model)
-        for text, doc in zip(missing, nlp.pipe(missing, batch_size=128), strict=True):
+        for text, doc in zip(missing, parse_texts(missing, self.model), strict=True):
             self._docs[text] = doc
 
     def get(self, text: str) -> Any:
