@@ -280,7 +280,7 @@ def search(
     with _open_store(settings) as store:
         hits = run_search(store, query, filters, limit, mode, settings)
     if as_json:
-        console.print_json(json.dumps([_hit_json(h) for h in hits]))
+        console.print_json(json.dumps([h.to_json() for h in hits]))
         return
     if not hits:
         console.print("no matching obligations")
@@ -299,30 +299,6 @@ def search(
         )
 
 
-def _hit_json(hit: Any) -> dict[str, Any]:
-    row = hit.row
-    return {
-        "id": row["id"],
-        "score": round(hit.score, 4),
-        "force": row["force"],
-        "polarity": row["polarity"],
-        "holder": row["holder"],
-        "bodies": hit.bodies,
-        "duty": row["duty"],
-        "deadline": row["deadline"],
-        "condition": row["condition"],
-        "text": row["text"],
-        "cue": row["cue"],
-        "confidence": row["confidence"],
-        "document": row["title"],
-        "source": row["source"],
-        "version": row["version"],
-        "page": row["page"],
-        "section": hit.section,
-        "span": [row["span_start"], row["span_end"]],
-    }
-
-
 def _force_style(force: str) -> str:
     return {"mandatory": "bold red", "expectation": "yellow", "suggestion": "green"}.get(
         force, "dim"
@@ -330,14 +306,12 @@ def _force_style(force: str) -> str:
 
 
 def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
-    out, last = [], 0
-    for start, end in spans:
-        if start < last:
-            continue
-        out += [escape(text[last:start]), f"[reverse]{escape(text[start:end])}[/reverse]"]
-        last = end
-    out.append(escape(text[last:]))
-    return "".join(out)
+    from docmine.search import highlight_parts
+
+    return "".join(
+        f"[reverse]{escape(piece)}[/reverse]" if match else escape(piece)
+        for piece, match in highlight_parts(text, spans)
+    )
 
 
 @app.command()

@@ -104,17 +104,21 @@ class Clause:
     """The smallest span carrying one instruction to one duty-holder. Written by segmentation.
 
     `text` reads as a whole instruction (a list item carries its lead-in); `provenance` points at
-    the clause's own words in the document."""
+    the clause's own words in the document. The id hashes the source, the text and how many
+    times that text came before in the document, so an unchanged clause keeps its id in every
+    version of its document, and editing one paragraph renumbers nothing."""
 
     doc_id: str
     text: str
     provenance: Provenance
     lead_in: str = ""
     ordinal: int = 0  # position in the document, for context and ordering
+    source: str = ""  # the document's source path or URL
+    occurrence: int = 0  # earlier clauses of the same document with the same text
 
     @property
     def id(self) -> str:
-        return content_id(self.doc_id, self.text, str(self.ordinal))
+        return content_id(self.source or self.doc_id, self.text, str(self.occurrence))
 
 
 @dataclass(frozen=True)

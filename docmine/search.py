@@ -65,6 +65,37 @@ class Hit:
     def bodies(self) -> list[str]:
         return list(json.loads(self.row["bodies"]))
 
+    def to_json(self) -> dict[str, Any]:
+        """The obligation as the CLI's --json and the web API return it."""
+        row = self.row
+        fields = (
+            "id",
+            "force",
+            "polarity",
+            "holder",
+            "duty",
+            "duty_law",
+            "deadline",
+            "deadline_start",
+            "deadline_end",
+            "condition",
+            "text",
+            "cue",
+            "confidence",
+        )
+        return {
+            **{name: row[name] for name in fields},
+            "score": round(self.score, 4),
+            "bodies": self.bodies,
+            "document_id": row["doc_id"],
+            "document": row["title"],
+            "source": row["source"],
+            "version": row["version"],
+            "page": row["page"],
+            "section": self.section,
+            "span": [row["span_start"], row["span_end"]],
+        }
+
 
 def where_clause(filters: Filters) -> tuple[str, list[Any]]:
     """SQL WHERE text and parameters for the filters (o = obligations, d = documents)."""
@@ -390,3 +421,16 @@ def snippet(
         for m in re.finditer(rf"\b{re.escape(t)}\w*", shown, re.IGNORECASE)
     ]
     return shown, sorted(spans)
+
+
+def highlight_parts(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_match) pieces at the given spans, overlaps ignored."""
+    parts: list[tuple[str, bool]] = []
+    last = 0
+    for start, end in spans:
+        if start < last:
+            continue
+        parts += [(text[last:start], False), (text[start:end], True)]
+        last = end
+    parts.append((text[last:], False))
+    return [p for p in parts if p[0]]

@@ -140,6 +140,7 @@ class _Segmenter:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.clauses: list[Clause] = []
+        self.seen: dict[str, int] = {}
         self.lead_in = ""
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
@@ -149,7 +150,19 @@ class _Segmenter:
         text = f"{lead_in} {own}" if lead_in else own
         base = block.provenance
         span = Provenance(base.page, base.section, base.start + start, base.start + end)
-        self.clauses.append(Clause(self.document.id, text, span, lead_in, len(self.clauses)))
+        occurrence = self.seen.get(text, 0)
+        self.seen[text] = occurrence + 1
+        self.clauses.append(
+            Clause(
+                self.document.id,
+                text,
+                span,
+                lead_in,
+                len(self.clauses),
+                self.document.source,
+                occurrence,
+            )
+        )
 
     def paragraph(self, block: Block, next_is_list: bool) -> None:
         spans = list(_clause_spans(block.text))

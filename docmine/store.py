@@ -281,14 +281,25 @@ class Store:
         ).fetchone()
 
     # obligations -------------------------------------------------------------------------
-    def obligation(self, obligation_id: str) -> sqlite3.Row | None:
-        """The newest stored version of an obligation (ids may be given as a unique prefix)."""
+    def obligation(self, obligation_id: str, version: int | None = None) -> sqlite3.Row | None:
+        """An obligation in the given document version, else its newest (ids are stable across
+        versions and may be given as a unique prefix)."""
         return self.connection.execute(
             "SELECT o.*, d.title, d.source, d.version, d.authority, d.content_hash "
             "FROM obligations o JOIN documents d ON d.id = o.doc_id "
-            "WHERE o.id = ? OR o.id LIKE ? ORDER BY d.version DESC LIMIT 1",
-            (obligation_id, f"{obligation_id}%"),
+            "WHERE (o.id = ? OR o.id LIKE ?) AND (? IS NULL OR d.version = ?) "
+            "ORDER BY d.version DESC LIMIT 1",
+            (obligation_id, f"{obligation_id}%", version, version),
         ).fetchone()
+
+    def versions_of(self, obligation_id: str, source: str) -> list[sqlite3.Row]:
+        """Every stored version of one clause of one source, newest first."""
+        return self.connection.execute(
+            "SELECT o.id, o.force, o.text, d.version FROM obligations o "
+            "JOIN documents d ON d.id = o.doc_id WHERE o.id = ? AND d.source = ? "
+            "ORDER BY d.version DESC",
+            (obligation_id, source),
+        ).fetchall()
 
     def neighbours(self, doc_id: str, ordinal: int, width: int = 1) -> list[sqlite3.Row]:
         return self.connection.execute(

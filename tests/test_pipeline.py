@@ -149,3 +149,19 @@ def test_the_file_list_is_announced_before_work_starts(
         on_file=lambda result, seconds: heard.append(Path(result.path).name),
     )
     assert [[p.name for p in files] for files in announced] == [["a.txt"]] and heard == ["a.txt"]
+
+
+def test_unchanged_clauses_keep_their_ids_in_a_new_version(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(GUIDANCE + "\nICPs should involve Healthwatch.\n", encoding="utf-8")
+    ingest([path], store, settings, embed_vectors=False)
+    first = {h.row["text"]: h.row["id"] for h in select(store, Filters())}
+    path.write_text(GUIDANCE.replace("must", "should") + "\nICPs should involve Healthwatch.\n",
+                    encoding="utf-8")
+    ingest([path], store, settings, embed_vectors=False)
+    second = {h.row["text"]: h.row["id"] for h in select(store, Filters())}
+    kept = "ICPs should involve Healthwatch."
+    assert second[kept] == first[kept]
+    assert set(first.values()) != set(second.values())  # the edited clause has a new id

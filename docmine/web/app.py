@@ -43,6 +43,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 ObligationId = Annotated[str, PathParam(pattern=r"^[0-9a-f]{4,64}$", description="Id or prefix.")]
+VersionParam = Annotated[int | None, Query(ge=1, description="Document version (default newest).")]
 Format = Annotated[str, Query(pattern=r"^(xlsx|csv|json)$", description="xlsx, csv or json.")]
 log = logging.getLogger("docmine.web")
 
@@ -130,10 +131,13 @@ def add_api_routes(app: FastAPI) -> None:
         }
 
     @app.get("/api/obligations/{obligation_id}", tags=["api"])
-    def api_obligation(request: Request, obligation_id: ObligationId) -> dict[str, Any]:
-        """One obligation with the clauses around it and its other versions."""
+    def api_obligation(
+        request: Request, obligation_id: ObligationId, version: VersionParam = None
+    ) -> dict[str, Any]:
+        """One obligation (in a given document version, else the newest) with the clauses
+        around it and its other versions."""
         store = reading(request)
-        detail = pages.obligation_detail(store, obligation_id)
+        detail = pages.obligation_detail(store, obligation_id, version=version)
         if detail is None:
             raise HTTPException(404, f"no obligation with id {obligation_id}")
         return pages.detail_json(detail)
@@ -178,9 +182,11 @@ def add_page_routes(app: FastAPI) -> None:
         )
 
     @app.get("/obligations/{obligation_id}", response_class=HTMLResponse, include_in_schema=False)
-    def obligation_page(request: Request, obligation_id: ObligationId) -> HTMLResponse:
+    def obligation_page(
+        request: Request, obligation_id: ObligationId, version: VersionParam = None
+    ) -> HTMLResponse:
         store = reading(request)
-        detail = pages.obligation_detail(store, obligation_id)
+        detail = pages.obligation_detail(store, obligation_id, version=version)
         if detail is None:
             raise HTTPException(404, f"no obligation with id {obligation_id}")
         return render(request, "obligation.html", detail=detail, hit=detail.hit)

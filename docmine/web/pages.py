@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from docmine.errors import DocmineError
-from docmine.export import export
-from docmine.search import Filters, Hit, query_terms, search, select, snippet
+from docmine.export import build_register, describe_filters, export
+from docmine.search import Hit, highlight_parts, query_terms, search, select, snippet
 from docmine.store import Store
 from docmine.web.query import View
 
@@ -58,44 +58,12 @@ def snippet_parts(text: str, terms: Sequence[str], width: int = 260) -> list[tup
         shown = text if len(text) <= width else text[:width] + "…"
         return [(shown, False)]
     shown, spans = snippet(text, tuple(terms), width)
-    parts: list[tuple[str, bool]] = []
-    last = 0
-    for start, end in spans:
-        if start < last:
-            continue
-        parts += [(shown[last:start], False), (shown[start:end], True)]
-        last = end
-    parts.append((shown[last:], False))
-    return [p for p in parts if p[0]]
+    return highlight_parts(shown, spans)
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
     """One obligation as the API returns it."""
-    row = hit.row
-    return {
-        "id": row["id"],
-        "score": round(hit.score, 4),
-        "force": row["force"],
-        "polarity": row["polarity"],
-        "holder": row["holder"],
-        "bodies": hit.bodies,
-        "duty": row["duty"],
-        "duty_law": row["duty_law"],
-        "deadline": row["deadline"],
-        "deadline_start": row["deadline_start"],
-        "deadline_end": row["deadline_end"],
-        "condition": row["condition"],
-        "text": row["text"],
-        "cue": row["cue"],
-        "confidence": row["confidence"],
-        "document_id": row["doc_id"],
-        "document": row["title"],
-        "source": row["source"],
-        "version": row["version"],
-        "page": row["page"],
-        "section": hit.section,
-        "span": [row["span_start"], row["span_end"]],
-    }
+    return hit.to_json()
 
 
 @dataclass(frozen=True)
@@ -107,22 +75,20 @@ class Detail:
     versions: list[dict[str, Any]]
 
 
-def obligation_detail(store: Store, obligation_id: str, width: int = 2) -> Detail | None:
+def obligation_detail(
+    store: Store, obligation_id: str, width: int = 2, version: int | None = None
+) -> Detail | None:
     """The obligation (id or unique prefix), its neighbours in the source and other versions."""
-    row = store.obligation(obligation_id)
+    row = store.obligation(obligation_id, version)
     if row is None:
         return None
     hit = Hit(dict(row))
     context = [dict(c) for c in store.neighbours(row["doc_id"], row["ordinal"], width)]
-    # Ids hash the document version, so the "same" clause in another version is found by its
-    # text hash within the same source.
-    same_source = select(store, Filters(document=row["source"], all_versions=True))
+    # clause ids are stable across versions of a source: the same id is the same clause
     versions = [
-        {"id": h.row["id"], "version": h.row["version"], "force": h.row["force"]}
-        for h in same_source
-        if h.row["source"] == row["source"]
-        and h.row["text_hash"] == row["text_hash"]
-        and h.row["id"] != row["id"]
+        {"id": v["id"], "version": v["version"], "force": v["force"]}
+        for v in store.versions_of(row["id"], row["source"])
+        if v["version"] != row["version"]
     ]
     return Detail(hit, context, versions)
 
@@ -151,4 +117,7 @@ def export_view(store: Store, view: View, fmt: str, directory: Path) -> Path:
     """Write the view (every filtered row, or the ranked hits of a query) with `docmine export`'s
     code; returns the file."""
     hits = run_view(store, view).hits if view.q else select(store, view.filters)
-    return export(hits, directory / f"docmine-register.{fmt}", fmt)
+    register = build_register(
+        hits, store.documents(all_versions=True), scope=describe_filters(view.filters, view.q)
+    )
+    return export(register, directory / f"docmine-register.{fmt}", fmt)
