@@ -158,8 +158,10 @@ def test_unchanged_clauses_keep_their_ids_in_a_new_version(
     path.write_text(GUIDANCE + "\nICPs should involve Healthwatch.\n", encoding="utf-8")
     ingest([path], store, settings, embed_vectors=False)
     first = {h.row["text"]: h.row["id"] for h in select(store, Filters())}
-    path.write_text(GUIDANCE.replace("must", "should") + "\nICPs should involve Healthwatch.\n",
-                    encoding="utf-8")
+    path.write_text(
+        GUIDANCE.replace("must", "should") + "\nICPs should involve Healthwatch.\n",
+        encoding="utf-8",
+    )
     ingest([path], store, settings, embed_vectors=False)
     second = {h.row["text"]: h.row["id"] for h in select(store, Filters())}
     kept = "ICPs should involve Healthwatch."
