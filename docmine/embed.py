@@ -189,16 +189,22 @@ _vectors: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
 
 
 def embed(
-    texts: Sequence[str], model: str, batch_size: int = 64, backend: str = DEFAULT_BACKEND
+    texts: Sequence[str],
+    model: str,
+    batch_size: int = 64,
+    backend: str = DEFAULT_BACKEND,
+    memo: bool = True,
 ) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text.
 
     Recent vectors are memoised, so the force classifier and the search index share one
-    computation per clause during ingest."""
+    computation per clause during ingest; `memo=False` always computes (for benchmarks)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     if backend not in _BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}: one of {', '.join(BACKENDS)}")
+    if not memo:
+        return _BACKENDS[backend](list(texts), model, batch_size)
     missing = [t for t in dict.fromkeys(texts) if (model, backend, t) not in _vectors]
     if missing:
         computed = _BACKENDS[backend](missing, model, batch_size)
@@ -211,3 +217,8 @@ def embed(
         _vectors.move_to_end((model, backend, text))
         rows.append(_vectors[(model, backend, text)])
     return np.stack(rows)
+
+
+def clear_vectors() -> None:
+    """Forget memoised vectors (benchmarks measure cold text)."""
+    _vectors.clear()
