@@ -81,6 +81,14 @@ def test_holder_is_subject_object_or_agent() -> None:
         ),
         ("The Bill places a duty on ICBs to involve carers.", "duty"): "integrated care board",
         ("There will be a need for ICSs to share practice", "need"): "integrated care system",
+        ("Health and wellbeing boards are responsible for preparing the JSNA.", ""): (
+            "health and wellbeing board"
+        ),
+        (
+            "Whilst practice may differ across ICPs, it is important that the ICB should agree "
+            "a plan.",
+            "it is important that",
+        ): "integrated care board",
     }
     for (text, cue), holder in cases.items():
         assert holder_of(text, cue) == holder, text

@@ -94,12 +94,17 @@ def find_anchor(parse: Any, cue_start: int, cue_text: str) -> Any | None:
     """The token that carries the clause's force: in the cue if one is given, else the first
     governing word (of the list item, when the clause is lead-in + item and the item has one)."""
     rules = load_holder_rules()
+    governing = [t for t in parse if _is_governing(t, rules)]
     if cue_start >= 0 and cue_text:
         in_cue = [t for t in parse if cue_start <= t.idx < cue_start + len(cue_text)]
         for token in in_cue:
             if _is_governing(token, rules):
                 return token
-    governing = [t for t in parse if _is_governing(t, rules)]
+        # a phrase cue ("it is important that"): the modal it introduces, not one in a fronted
+        # "whilst ..." clause before it
+        after_cue = [t for t in governing if t.idx >= cue_start]
+        if after_cue:
+            return after_cue[0]
     colons = [t.i for t in parse if t.text == ":"]
     # an item that is a question is what the lead-in suggests asking: the lead-in governs
     if colons and not parse.text.rstrip().endswith("?"):
@@ -168,17 +173,27 @@ def _subject(verb: Any) -> Any | None:
     return None
 
 
-def holder_token(anchor: Any, rules: HolderRules) -> Any | None:
-    """The token whose phrase names the holder of the governing word `anchor`."""
+def _predicate(anchor: Any, rules: HolderRules) -> tuple[Any, Any | None]:
+    """(the verb whose subject holds the duty, or a bearer a duty noun names directly)."""
     verb = anchor
     while verb.dep_ in ("aux", "auxpass") and verb.head is not verb:
         verb = verb.head
-    if verb.pos_ in {"NOUN", "ADJ"} and verb.lemma_.lower() in rules.duty_nouns:
-        found = _duty_bearer(verb)
-        if found is not None:
-            return found
-        if verb.dep_ in ("dobj", "attr", "acomp") and verb.head is not verb:
-            verb = verb.head  # "HWBs have a duty to": the subject of "have"
+    lemma = verb.lemma_.lower()
+    is_duty_noun = verb.pos_ in {"NOUN", "ADJ"} and lemma in rules.duty_nouns
+    if is_duty_noun and (bearer := _duty_bearer(verb)) is not None:
+        return verb, bearer
+    is_duty_adjective = verb.pos_ == "ADJ" and lemma in rules.duty_adjectives
+    if (is_duty_noun or is_duty_adjective) and verb.dep_ in ("dobj", "attr", "acomp"):
+        # "HWBs have a duty to" / "HWBs are responsible for": the subject of "have" / "are"
+        return (verb.head if verb.head is not verb else verb), None
+    return verb, None
+
+
+def holder_token(anchor: Any, rules: HolderRules) -> Any | None:
+    """The token whose phrase names the holder of the governing word `anchor`."""
+    verb, bearer = _predicate(anchor, rules)
+    if bearer is not None:
+        return bearer
     lemma = verb.lemma_.lower()
     passive = _child(verb, "nsubjpass", "auxpass") is not None
     if lemma in rules.expectation_verbs and not passive:
