@@ -104,7 +104,14 @@ def build_synthetic(store: Store, size: int, texts: Sequence[str], key: str, see
         obligations = []
         for ordinal in range(count):
             text = " ".join(rng.choices(words, k=rng.choice(lengths)))
-            clause = Clause(document.id, text, Provenance(1, ("Section",), 0, 0), ordinal=ordinal)
+            # random texts may repeat: the occurrence keeps ids unique, as segmentation does
+            clause = Clause(
+                document.id,
+                text,
+                Provenance(1, ("Section",), 0, 0),
+                ordinal=ordinal,
+                occurrence=ordinal,
+            )
             decision = ForceDecision(rng.choice(forces))
             obligations.append(Obligation(clause, decision, Links(holder=rng.choice(HOLDERS))))
         hashes = [hashlib.sha256(o.clause.text.encode()).hexdigest()[:16] for o in obligations]

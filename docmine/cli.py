@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from docmine.config import Settings, load_settings
-from docmine.errors import DocmineError
+from docmine.config import InvalidSetting, Settings, load_settings
+from docmine.errors import BadInput, DocmineError
 
 app = typer.Typer(
     help="Turn health and care guidance into an obligation register.\n\n"
@@ -41,7 +41,7 @@ def reports_errors(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
-        except DocmineError as error:
+        except (DocmineError, InvalidSetting) as error:
             errors.print(f"[red]error[/red] {escape(str(error))}")
             raise typer.Exit(1) from None
 
@@ -147,6 +147,10 @@ def ingest(
     from docmine.pipeline import ingest as run_ingest
 
     settings = _settings(db, extra_bodies=bodies)
+    if authority and authority not in {a.value for a in Authority}:
+        raise BadInput(
+            f"unknown authority {authority!r}: use one of {', '.join(a.value for a in Authority)}"
+        )
     chosen = Authority(authority) if authority else None
     bar = _IngestProgress() if console.is_terminal and not quiet else None
 
@@ -610,15 +614,10 @@ def classify(
 
     Example: docmine classify clauses.jsonl -o predicted.jsonl
     """
-    from docmine.evaluate import load_jsonl, predict_rows
+    from docmine.evaluate import classify_file
 
-    rows = load_jsonl(input_file)
-    predicted = predict_rows(rows, load_settings(), method)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    with output.open("w", encoding="utf-8") as handle:
-        for row, fields in zip(rows, predicted, strict=True):
-            handle.write(json.dumps({**row, **fields}, ensure_ascii=False) + "\n")
-    console.print(f"classified {len(rows)} clauses into {escape(str(output))}")
+    count = classify_file(input_file, output, load_settings(), method)
+    console.print(f"classified {count} clauses into {escape(str(output))}")
 
 
 @app.command(name="eval")
@@ -651,7 +650,7 @@ def evaluate(
     rows = ev.load_jsonl(gold)
     report, predicted = ev.evaluate_force(rows, settings, method, corpus, cv_by_doc)
     links = ev.linking_report(rows, predicted, settings)
-    segmentation = _segmentation(rows, corpus) if corpus else None
+    segmentation = ev.corpus_segmentation_recall(rows, corpus) if corpus else None
     if as_json:
         console.print_json(
             json.dumps(
@@ -675,19 +674,6 @@ def _print_links(links: dict[str, float]) -> None:
         f"holder accuracy and deadline match on the {int(links['instructed_clauses'])} clauses "
         "whose gold force is not none; 'given gold force' re-links them with the gold force"
     )
-
-
-def _segmentation(rows: list[dict[str, Any]], corpus: Path) -> float | None:
-    from docmine.evaluate import segmentation_recall
-    from docmine.extract import extract
-    from docmine.segment import segment
-
-    produced: dict[str, list[str]] = {}
-    for doc in {str(r.get("doc", "")) for r in rows}:
-        path = corpus / doc
-        if doc and path.is_file():
-            produced[doc] = [c.text for c in segment(extract(path))]
-    return segmentation_recall(rows, produced)
 
 
 def _print_force_report(report: Any) -> None:

@@ -12,6 +12,11 @@ RESOURCES_DIR = PACKAGE_DIR / "resources"
 PROJECT_DIR = PACKAGE_DIR.parent
 
 
+class InvalidSetting(ValueError):
+    """A DOCMINE_* variable that cannot be read (the CLI prints it as one line). Defined here,
+    not in errors.py, because config imports nothing from docmine."""
+
+
 @dataclass(frozen=True)
 class Settings:
     db: Path = Path("docmine.db")
@@ -49,9 +54,14 @@ def load_settings(**overrides: Any) -> Settings:
     settings = Settings()
     from_env: dict[str, Any] = {}
     for f in fields(Settings):
-        raw = os.environ.get(f"DOCMINE_{f.name.upper()}")
+        name = f"DOCMINE_{f.name.upper()}"
+        raw = os.environ.get(name)
         if raw:
-            from_env[f.name] = _coerce(raw, getattr(settings, f.name))
+            try:
+                from_env[f.name] = _coerce(raw, getattr(settings, f.name))
+            except ValueError:
+                kind = type(f.default).__name__
+                raise InvalidSetting(f"{name}={raw!r} is not a valid {kind}") from None
     settings = replace(settings, **from_env)
     given = {k: v for k, v in overrides.items() if v is not None}
     return replace(settings, **given)

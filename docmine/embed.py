@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import json
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -25,7 +26,8 @@ from docmine.errors import ModelMissing
 
 DIMENSIONS = 384
 BACKENDS = ("onnx-int8", "torch")
-# embed() defaults to torch: the force model was trained on torch vectors; search picks its own
+# embed() defaults to torch, the reference vectors; ingest, the force model and search pass
+# Settings.embedding_backend (onnx-int8 unless configured)
 DEFAULT_BACKEND = "torch"
 SEARCH_BACKEND = "onnx-int8"
 
@@ -91,7 +93,8 @@ def export_onnx(model: str) -> Path:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     sample = load_encoder(model)[0].tokenizer(["an example clause"], return_tensors="pt")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fp32 = target.with_suffix(".fp32.onnx")
+    # per-process scratch names: two processes exporting at once never share a half file
+    fp32 = target.with_suffix(f".{os.getpid()}.fp32.onnx")
     axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "hidden"]}
     torch.onnx.export(
         _last_hidden(bert),
@@ -103,7 +106,7 @@ def export_onnx(model: str) -> Path:
         opset_version=17,
         dynamo=False,
     )
-    partial = target.with_suffix(".partial")
+    partial = target.with_suffix(f".{os.getpid()}.partial")
     # per-channel weights keep cosine to torch at 0.99 (per-tensor: 0.96)
     quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True)
     partial.replace(target)  # atomic: a half-written model is never picked up
@@ -129,8 +132,17 @@ def _last_hidden(bert: Any) -> Any:
     return LastHidden().eval()
 
 
-@cache
+_onnx_lock = threading.Lock()
+
+
 def load_onnx(model: str) -> tuple[Any, Any]:
+    """(onnxruntime session, tokenizer), built once even when web threads ask at once."""
+    with _onnx_lock:
+        return _load_onnx(model)
+
+
+@cache
+def _load_onnx(model: str) -> tuple[Any, Any]:
     """(onnxruntime session, tokenizer) for the int8 export of `model`."""
     try:
         import onnxruntime

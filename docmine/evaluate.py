@@ -17,6 +17,7 @@ from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.link import link_clause, make_context
 from docmine.model import FORCE_ORDER, Clause, ForceDecision, Links, Obligation, Provenance
+from docmine.textfile import read_text
 
 LABELS = tuple(f.value for f in FORCE_ORDER)
 _TOKEN = re.compile(r"\w+")
@@ -25,7 +26,7 @@ _TOKEN = re.compile(r"\w+")
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
     """Rows of a JSONL file; every row needs a `text`."""
     rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -257,3 +258,32 @@ def segmentation_recall(
         for r in scored
     )
     return hits / len(scored)
+
+
+def corpus_segmentation_recall(
+    rows: Sequence[dict[str, Any]], corpus: Path, threshold: float = 0.8
+) -> float | None:
+    """Segmentation recall of the gold rows' documents found in `corpus` (by the `doc` field)."""
+    from docmine.extract import extract
+    from docmine.segment import segment
+
+    produced: dict[str, list[str]] = {}
+    for doc in {str(r.get("doc", "")) for r in rows}:
+        path = corpus / doc
+        if doc and path.is_file():
+            produced[doc] = [c.text for c in segment(extract(path))]
+    return segmentation_recall(rows, produced, threshold)
+
+
+def classify_file(source: Path, output: Path, settings: Settings, method: str = "model") -> int:
+    """`docmine classify`: each input row written back with its predicted fields; the output
+    appears whole or not at all. Returns the number of rows."""
+    rows = load_jsonl(source)
+    predicted = predict_rows(rows, settings, method)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        for row, fields in zip(rows, predicted, strict=True):
+            handle.write(json.dumps({**row, **fields}, ensure_ascii=False) + "\n")
+    partial.replace(output)
+    return len(rows)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import signal
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -173,12 +174,20 @@ def ingest_file(
     except DocmineError as error:
         return FileResult(str(path), Status.FAILED, error.message)
     key = model_key(settings.embedding_model, settings.embedding_backend)
-    version = store.add_document(document, obligations, hashes, vectors, key)
+    try:
+        doc_id, version = store.add_document(document, obligations, hashes, vectors, key)
+    except sqlite3.IntegrityError:  # another process stored this version first
+        return FileResult(
+            str(path),
+            Status.FAILED,
+            "not stored: another ingest of the same file finished first; run ingest again",
+            doc_id=document.id,
+        )
     clock.lap("store")
     return FileResult(
         str(path),
         Status.INGESTED if version == 1 else Status.NEW_VERSION,
-        doc_id=document.id,
+        doc_id=doc_id,
         version=version,
         clauses=len(obligations),
         obligations=sum(o.decision.force != "none" for o in obligations),

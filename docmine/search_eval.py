@@ -19,6 +19,7 @@ from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.search import MODES, Filters, search, select
 from docmine.store import Store
+from docmine.textfile import read_text
 
 _SPACE = re.compile(r"\s+")
 _FILTER_FIELDS = {f.name for f in fields(Filters)}
@@ -45,7 +46,7 @@ class ModeScores:
 def load_queries(path: Path) -> list[QueryCase]:
     """Read a query file; a malformed line is a BadInput naming the line."""
     cases = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -65,6 +66,8 @@ def load_queries(path: Path) -> list[QueryCase]:
                 f"optional `filters`: {error}",
                 str(path),
             ) from None
+    if not cases:
+        raise BadInput("no queries: the file has no JSON lines", str(path))
     return cases
 
 

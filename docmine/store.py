@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from docmine.model import Document, Obligation
+from docmine.model import Document, Obligation, content_id
 
 SCHEMA_VERSION = 2
 
@@ -199,10 +199,22 @@ class Store:
 
     # documents ---------------------------------------------------------------------------
     def has_content(self, source: str, content_hash: str) -> bool:
+        """Whether the latest version of `source` has this content (a file put back to an older
+        content is a change, and becomes a new version)."""
         row = self.connection.execute(
-            "SELECT 1 FROM documents WHERE source = ? AND content_hash = ?", (source, content_hash)
+            "SELECT 1 FROM documents WHERE source = ? AND content_hash = ? AND version = "
+            "(SELECT MAX(version) FROM documents WHERE source = ?)",
+            (source, content_hash, source),
         ).fetchone()
         return row is not None
+
+    def _stored_id(self, document: Document, version: int) -> str:
+        """The document's id, or, for content an older version already had, one made unique by
+        the version number."""
+        taken = self.connection.execute(
+            "SELECT 1 FROM documents WHERE id = ?", (document.id,)
+        ).fetchone()
+        return content_id(document.id, str(version)) if taken else document.id
 
     def next_version(self, source: str) -> int:
         row = self.connection.execute(
@@ -217,16 +229,17 @@ class Store:
         text_hashes: Sequence[str],
         vectors: dict[str, bytes] | None = None,
         model: str = "",
-    ) -> int:
+    ) -> tuple[str, int]:
         """Store one document version, its obligations and their new clause vectors (by text
-        hash) in one transaction; returns the version."""
+        hash) in one transaction; returns the stored document id and the version."""
         with self.transaction() as db:
             version = self.next_version(document.source)
+            doc_id = self._stored_id(document, version)
             db.execute(
                 "INSERT INTO documents (id, source, title, format, content_hash, version, "
                 "authority, published, ingested_at, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
-                    document.id,
+                    doc_id,
                     document.source,
                     document.title,
                     document.format,
@@ -239,8 +252,7 @@ class Store:
                 ),
             )
             rows = [
-                obligation_row(document.id, o, h)
-                for o, h in zip(obligations, text_hashes, strict=True)
+                obligation_row(doc_id, o, h) for o, h in zip(obligations, text_hashes, strict=True)
             ]
             if rows:
                 columns = list(rows[0])
@@ -252,11 +264,11 @@ class Store:
             db.execute(
                 "INSERT INTO obligations_fts(rowid, text, section) SELECT rowid, text, section "
                 "FROM obligations WHERE doc_id = ?",
-                (document.id,),
+                (doc_id,),
             )
             if vectors:
                 self._insert_embeddings(db, vectors, model)
-        return version
+        return doc_id, version
 
     def documents(self, all_versions: bool = True) -> list[sqlite3.Row]:
         latest = (

@@ -25,6 +25,7 @@ def test_a_synthetic_store_has_the_clauses_vectors_and_filters_asked_for(tmp_pat
         assert store.missing_embeddings("model-x") == []
         assert len(store.documents()) == 2  # documents of 1000 clauses
         hits = search(store, "forward plan", FILTERS["force+holder"], 10, "lexical")
+        assert hits
         assert all(
             (h.row["force"], h.row["holder"]) == ("mandatory", "integrated care board")
             for h in hits

@@ -2,6 +2,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from docmine.cli import app
@@ -96,3 +97,21 @@ def test_extract_json_shows_blocks(tmp_path: Path) -> None:
     code, out = run("extract", str(path), "--json")
     blocks = json.loads(out)["blocks"]
     assert code == 0 and blocks[1]["kind"] == "paragraph" and blocks[1]["section"] == ["Title"]
+
+
+def test_bad_options_and_inputs_are_one_line_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out = run("ingest", str(tmp_path), "--authority", "bogus", "--db", str(tmp_path / "x.db"))
+    assert code == 1 and "unknown authority 'bogus'" in out and "Traceback" not in out
+    code, out = run("eval", str(tmp_path / "missing.jsonl"))
+    assert code == 1 and "missing.jsonl: not found" in out
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"text": "caf\xe9"}\n')
+    code, out = run("classify", str(tmp_path / "latin1.jsonl"), "-o", str(tmp_path / "o.jsonl"))
+    assert code == 1 and "not UTF-8" in out
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    code, out = run("eval-search", str(tmp_path / "empty.jsonl"), "--db", str(tmp_path / "x.db"))
+    assert code == 1 and "no queries" in out
+    monkeypatch.setenv("DOCMINE_MAX_FILE_MB", "lots")
+    code, out = run("ingest", str(tmp_path), "--db", str(tmp_path / "x.db"))
+    assert code == 1 and "DOCMINE_MAX_FILE_MB='lots'" in out

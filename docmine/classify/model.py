@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from docmine.classify.rules import NO_CUE, classify_rules
+from docmine.errors import ModelMissing
 from docmine.model import FORCE_ORDER, Force, ForceDecision, Polarity
 
 ARTEFACT_FORMAT = 1
@@ -141,7 +142,9 @@ def save_artefact(model: ForceModel, path: Path, meta: dict[str, Any]) -> None:
         "meta": meta,
         "model": model,
     }
-    joblib.dump(payload, path, compress=3)
+    partial = path.with_name(f".{path.name}.partial")
+    joblib.dump(payload, partial, compress=3)
+    partial.replace(path)  # an interrupted `docmine train` never leaves a half artefact
 
 
 @cache
@@ -151,8 +154,14 @@ def load_artefact(path: Path) -> ForceModel | None:
 
     if not path.is_file():
         return None
-    payload = joblib.load(path)
-    if payload.get("format") != ARTEFACT_FORMAT:
+    try:
+        payload = joblib.load(path)
+    except Exception as exc:  # unpickling raises many types; all mean "unusable artefact"
+        raise ModelMissing(
+            f"unreadable force model ({type(exc).__name__}): run `docmine train` to rebuild it",
+            str(path),
+        ) from exc
+    if not isinstance(payload, dict) or payload.get("format") != ARTEFACT_FORMAT:
         return None
     model: ForceModel = payload["model"]
     return model
