@@ -4,8 +4,7 @@ segmentation, beside the keyword baseline measured in the same run."""
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +16,10 @@ from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.link import link_clause, make_context
 from docmine.model import FORCE_ORDER, Clause, ForceDecision, Links, Obligation, Provenance
+from docmine.overlap import token_overlap
 from docmine.textfile import read_text
 
 LABELS = tuple(f.value for f in FORCE_ORDER)
-_TOKEN = re.compile(r"\w+")
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -237,13 +236,6 @@ def linking_report(
         report.update({f"{k}_given_gold_force": v for k, v in oracle.items()})
     report["instructed_clauses"] = float(sum(g["force"] != "none" for g in gold_rows))
     return report
-
-
-def token_overlap(a: str, b: str) -> float:
-    """Dice overlap of word tokens: how well a produced clause reproduces a gold clause."""
-    left, right = Counter(_TOKEN.findall(a.lower())), Counter(_TOKEN.findall(b.lower()))
-    total = sum(left.values()) + sum(right.values())
-    return 2 * sum((left & right).values()) / total if total else 0.0
 
 
 def segmentation_recall(

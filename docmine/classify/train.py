@@ -8,7 +8,6 @@ text once."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,10 +21,10 @@ from docmine.classify.features import ClauseContext, clause_features
 from docmine.classify.model import ForceModel, decide, save_artefact
 from docmine.config import Settings
 from docmine.model import Authority, ForceDecision
+from docmine.overlap import dice, word_counts
 
 SEED = 0
 MIN_ALIGNMENT = 0.6  # token overlap below which a gold row takes no section from the corpus
-_TOKEN = re.compile(r"\w+")
 
 
 class EmbeddingCache:
@@ -48,15 +47,6 @@ class EmbeddingCache:
         return np.stack([self.vectors[t] for t in texts])
 
 
-def _tokens(text: str) -> Counter[str]:
-    return Counter(_TOKEN.findall(text.lower()))
-
-
-def _overlap(left: Counter[str], right: Counter[str]) -> float:
-    total = sum(left.values()) + sum(right.values())
-    return 2 * sum((left & right).values()) / total if total else 0.0
-
-
 def _corpus_clauses(path: Path) -> tuple[Authority, list[Any]]:
     from docmine.extract import extract
     from docmine.segment import segment
@@ -66,8 +56,8 @@ def _corpus_clauses(path: Path) -> tuple[Authority, list[Any]]:
 
 
 def _aligned(text: str, clauses: Sequence[Any], tokens: Sequence[Counter[str]]) -> Any | None:
-    own = _tokens(text)
-    scored = [(_overlap(own, t), i) for i, t in enumerate(tokens)]
+    own = word_counts(text)
+    scored = [(dice(own, t), i) for i, t in enumerate(tokens)]
     score, index = max(scored, default=(0.0, -1))
     return clauses[index] if score >= MIN_ALIGNMENT else None
 
@@ -86,7 +76,7 @@ def gold_contexts(rows: Sequence[dict[str, Any]], corpus: Path | None) -> list[C
         else:
             joined = "\n\n".join(rows[i]["text"] for i in indices)
             authority, clauses = detect_authority(joined)[0], []
-        tokens = [_tokens(c.text) for c in clauses]
+        tokens = [word_counts(c.text) for c in clauses]
         for i in indices:
             text = rows[i]["text"]
             given = rows[i].get("authority")
