@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import logging
 import os
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -51,7 +53,11 @@ def model_key(model: str, backend: str) -> str:
 def load_encoder(name: str) -> Any:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # a library never draws on the user's terminal
 
     try:
         return SentenceTransformer(resolve_model_path(name), device="cpu")
@@ -96,19 +102,27 @@ def export_onnx(model: str) -> Path:
     # per-process scratch names: two processes exporting at once never share a half file
     fp32 = target.with_suffix(f".{os.getpid()}.fp32.onnx")
     axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "hidden"]}
-    torch.onnx.export(
-        _last_hidden(bert),
-        tuple(sample[n] for n in names),
-        str(fp32),
-        input_names=names,
-        output_names=["hidden"],
-        dynamic_axes=axes,
-        opset_version=17,
-        dynamo=False,
-    )
+    with warnings.catch_warnings():  # the tracer's notes are for exporter authors, not users
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            _last_hidden(bert),
+            tuple(sample[n] for n in names),
+            str(fp32),
+            input_names=names,
+            output_names=["hidden"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
     partial = target.with_suffix(f".{os.getpid()}.partial")
     # per-channel weights keep cosine to torch at 0.99 (per-tensor: 0.96)
-    quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # onnxruntime logs a pre-processing tip on the root logger
+    try:
+        quantize_dynamic(str(fp32), str(partial), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        root.setLevel(level)
     partial.replace(target)  # atomic: a half-written model is never picked up
     fp32.unlink(missing_ok=True)
     return target
