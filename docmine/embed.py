@@ -229,20 +229,20 @@ def embed(
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     if backend not in _BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r}: one of {', '.join(BACKENDS)}")
-    if not memo:
+    if not memo or len(texts) > VECTOR_MEMO_SIZE:  # a batch bigger than the memo bypasses it
         return _BACKENDS[backend](list(texts), model, batch_size)
-    missing = [t for t in dict.fromkeys(texts) if (model, backend, t) not in _vectors]
+    keys = [(model, backend, t) for t in texts]
+    missing = [k[2] for k in dict.fromkeys(keys) if k not in _vectors]
+    for key in keys:  # this call's known texts become newest, so eviction spares them
+        if key in _vectors:
+            _vectors.move_to_end(key)
     if missing:
         computed = _BACKENDS[backend](missing, model, batch_size)
         for text, vector in zip(missing, computed, strict=True):
             _vectors[(model, backend, text)] = vector
         while len(_vectors) > VECTOR_MEMO_SIZE:
             _vectors.popitem(last=False)
-    rows = []
-    for text in texts:
-        _vectors.move_to_end((model, backend, text))
-        rows.append(_vectors[(model, backend, text)])
-    return np.stack(rows)
+    return np.stack([_vectors[key] for key in keys])
 
 
 def clear_vectors() -> None:

@@ -1,9 +1,10 @@
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from docmine import search as search_module
-from docmine.config import Settings
+from docmine.config import Settings, load_settings
 from docmine.pipeline import ingest
 from docmine.search import (
     Filters,
@@ -154,3 +155,20 @@ def test_dense_index_sees_documents_committed_by_another_connection(
         ingest([other], second, settings)
     hits = search(small_store, "short breaks for people who care for relatives", mode="dense")
     assert hits[0].row["text"].startswith("Hospitals should offer respite")
+
+
+@pytest.mark.slow
+def test_the_vector_memo_never_evicts_what_the_same_call_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import docmine.embed as embedding
+
+    monkeypatch.setattr(embedding, "VECTOR_MEMO_SIZE", 3)
+    settings = load_settings()
+    first = embedding.embed(["a", "b", "c"], settings.embedding_model, backend="onnx-int8")
+    again = embedding.embed(["a", "d", "e"], settings.embedding_model, backend="onnx-int8")
+    assert again.shape == (3, 384) and np.allclose(first[0], again[0], atol=1e-6)
+    assert embedding.embed(list("abcde"), settings.embedding_model, backend="onnx-int8").shape == (
+        5,
+        384,
+    )
