@@ -1,7 +1,9 @@
 from pathlib import Path
 
 import docx
+import pytest
 
+from docmine.errors import CorruptDocument, EncryptedDocument
 from docmine.extract import extract
 from docmine.model import BlockKind
 
@@ -54,3 +56,17 @@ def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
         (BlockKind.TABLE_ROW, "April 2023\tPlan published"),
     ]
     assert blocks[1].provenance.section == ("Statutory guidance",)
+
+
+def test_a_password_protected_docx_says_it_is_encrypted(tmp_path: Path) -> None:
+    path = tmp_path / "locked.docx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # an OLE container
+    with pytest.raises(EncryptedDocument, match="encrypted: a password is needed"):
+        extract(path)
+
+
+def test_a_broken_docx_is_corrupt(tmp_path: Path) -> None:
+    path = tmp_path / "broken.docx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(CorruptDocument, match="corrupt"):
+        extract(path)

@@ -188,3 +188,11 @@ def test_serve_command_refuses_a_missing_database_in_one_line(tmp_path: Path) ->
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "absent.db")])
     assert result.exit_code == 1 and "docmine ingest" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serving_on_every_interface_still_checks_the_host_header() -> None:
+    from docmine.web.app import served_hosts
+
+    assert served_hosts("127.0.0.1") == ["127.0.0.1", "127.0.0.1", "localhost", "::1", "[::1]"]
+    everywhere = served_hosts("0.0.0.0")
+    assert "*" not in everywhere and "localhost" in everywhere

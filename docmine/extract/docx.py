@@ -11,10 +11,11 @@ from docx import Document as open_docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from docmine.errors import CorruptDocument, EmptyDocument
+from docmine.errors import CorruptDocument, EmptyDocument, EncryptedDocument
 from docmine.extract.builder import RawBlock
 from docmine.model import BlockKind
 
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre)\s*(\d)", re.IGNORECASE)
 
 
@@ -46,6 +47,12 @@ def _table_blocks(table: Table) -> list[RawBlock]:
 
 def read_docx(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     """Blocks of a .docx in body order, and its core-properties title."""
+    if data.startswith(_OLE_MAGIC):
+        # Word wraps a password-protected .docx in an OLE container (so does a legacy .doc)
+        raise EncryptedDocument(
+            "encrypted: a password is needed (or it is a legacy .doc: save it as .docx)",
+            str(path),
+        )
     try:
         document = open_docx(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:

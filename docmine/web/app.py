@@ -7,8 +7,10 @@ errors are one line, never a stack trace."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import shutil
+import socket
 import sqlite3
 import tempfile
 import threading
@@ -240,5 +242,21 @@ def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8000) -> Non
     """Run the app with uvicorn until interrupted (binds to 127.0.0.1 unless told otherwise)."""
     import uvicorn
 
-    hosts = ["*"] if host in ("0.0.0.0", "::") else [host, *LOCAL_HOSTS]
-    uvicorn.run(create_app(db_path, allowed_hosts=hosts), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(db_path, allowed_hosts=served_hosts(host)),
+        host=host,
+        port=port,
+        log_level="info",
+    )
+
+
+def served_hosts(host: str) -> list[str]:
+    """Host headers to accept: the bound name and local names; on every interface, the
+    machine's own names and addresses, never "*" (which would re-open DNS rebinding)."""
+    if host not in ("0.0.0.0", "::"):
+        return [host, *LOCAL_HOSTS]
+    name = socket.gethostname()
+    names = {name, socket.getfqdn(), *LOCAL_HOSTS}
+    with contextlib.suppress(OSError):
+        names.update(str(info[4][0]) for info in socket.getaddrinfo(name, None))
+    return sorted(names)
