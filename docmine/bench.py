@@ -92,14 +92,19 @@ def headings_on_page(blocks: Sequence[RawBlock], meta: dict[str, object]) -> tup
     return right, len(items)
 
 
-def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    """Median wall time of `repeats` runs: the machine is shared and noisy."""
+def wall_times(run: Callable[[], object], repeats: int) -> list[float]:
+    """Seconds of each of `repeats` runs of `run`."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return times
+
+
+def median_seconds(run: Callable[[], object], repeats: int) -> float:
+    """Median wall time of `repeats` runs: the machine is shared and noisy."""
+    return statistics.median(wall_times(run, repeats))
 
 
 def pdfplumber_text(path: Path) -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from docmine.bench import wall_times
 from docmine.config import Settings
 from docmine.dense import query_vector, to_blobs, vector_index
 from docmine.embed import clear_vectors, embed, model_key
@@ -74,12 +75,7 @@ def _percentiles(samples: Sequence[float]) -> Latency:
 
 
 def _timed(function: Callable[[], object], repeats: int) -> Latency:
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        function()
-        samples.append(time.perf_counter() - started)
-    return _percentiles(samples)
+    return _percentiles(wall_times(function, repeats))
 
 
 def build_synthetic(store: Store, size: int, texts: Sequence[str], key: str, seed: int = 7) -> None:

@@ -308,6 +308,12 @@ def search_lexical(
 
 
 # dense and hybrid ---------------------------------------------------------------------------
+def _prepare(store: Store, query: str, settings: Settings | None) -> tuple[Settings, Query]:
+    """The settings to use and the parsed, expanded query."""
+    chosen = settings or load_settings()
+    return chosen, parse_query(query, chosen, store_acronyms(store))
+
+
 def dense_ranking(
     store: Store, parsed: Query, filters: Filters, limit: int, settings: Settings
 ) -> list[tuple[int, float]]:
@@ -327,8 +333,7 @@ def search_dense(
     settings: Settings | None = None,
 ) -> list[Hit]:
     """Cosine similarity of MiniLM vectors, best first."""
-    settings = settings or load_settings()
-    parsed = parse_query(query, settings, store_acronyms(store))
+    settings, parsed = _prepare(store, query, settings)
     return _hits(store, dense_ranking(store, parsed, filters, limit, settings), parsed)
 
 
@@ -362,8 +367,7 @@ def search_hybrid(
     settings: Settings | None = None,
 ) -> list[Hit]:
     """Lexical and dense rankings fused by RRF: exact terms ("section 75") and paraphrases."""
-    settings = settings or load_settings()
-    parsed = parse_query(query, settings, store_acronyms(store))
+    settings, parsed = _prepare(store, query, settings)
     depth = max(FUSION_DEPTH, limit)
     lexical = lexical_ranking(store, parsed, filters, depth)
     dense = dense_ranking(store, parsed, filters, depth, settings)
