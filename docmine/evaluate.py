@@ -15,7 +15,7 @@ from docmine.classify.rules import classify_keyword
 from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.link import link_clause, make_context
-from docmine.model import FORCE_ORDER, Clause, ForceDecision, Links, Obligation, Provenance
+from docmine.model import FORCE_ORDER, Clause, Links, Obligation, Provenance
 from docmine.overlap import token_overlap
 from docmine.textfile import read_text
 
@@ -51,6 +51,7 @@ def predicted_fields(obligation: Obligation) -> dict[str, Any]:
         "condition": decision.condition,
         "confidence": round(decision.confidence, 3),
         "cue": decision.cue,
+        "cue_span": [decision.cue_start, decision.cue_end] if decision.cue else [],
     }
 
 
@@ -61,24 +62,39 @@ def _group_by_doc(rows: Sequence[dict[str, Any]]) -> dict[str, list[int]]:
     return groups
 
 
+CV_MODES = ("doc", "group")
+
+
+@dataclass
+class Predicted:
+    """Predicted fields per row, the force probabilities (model only) and each row's fold."""
+
+    fields: list[dict[str, Any]]
+    probabilities: Any = None
+    fold_of: list[str] = field(default_factory=list)
+
+
 def predict_rows(
     rows: Sequence[dict[str, Any]],
     settings: Settings,
-    method: str = "rules",
-    corpus: Path | None = None,
-    cv_by_doc: bool = False,
-) -> list[dict[str, Any]]:
+    method: str = "model",
+    corpora: Sequence[Path] = (),
+    cv: str | None = None,
+) -> Predicted:
     """Predictions for gold-style rows; rows of one `doc` share its authority and acronyms.
 
-    With `corpus`, each row takes its section path and lead-in from the clause of `corpus/<doc>`
-    it aligns to (by text only). With `cv_by_doc`, force comes from leave-one-document-out
-    cross-validation of the model on these rows' own labels, so no document is both trained and
-    tested on."""
+    With `corpora`, each row takes its document's title and authority, and its section path and
+    lead-in from the clause of `<corpus>/<doc>` it aligns to (by text only). With `cv` ("doc" or
+    "group"), force comes from cross-validation of the model on these rows' own labels: 5 folds
+    grouped by document, or one publisher group (`group`) held out at a time, so no document is
+    both trained and tested on."""
     from docmine.classify.train import gold_contexts
 
-    contexts = gold_contexts(rows, corpus)
-    if cv_by_doc:
-        decisions = _cross_validated(rows, contexts, settings)
+    contexts = gold_contexts(rows, corpora)
+    probabilities, fold_of = None, []
+    if cv is not None:
+        result = _cross_validated(rows, contexts, settings, cv)
+        decisions, probabilities, fold_of = result.decisions, result.probabilities, result.fold_of
     else:
         decisions = classify_contexts(contexts, method, settings)
     out: list[dict[str, Any]] = [{} for _ in rows]
@@ -93,19 +109,35 @@ def predict_rows(
             links: Links = link_clause(text, decision, context)
             clause = Clause(doc, text, Provenance(None, (), 0, len(text)))
             out[i] = predicted_fields(Obligation(clause, decision, links))
-    return out
+    return Predicted(out, probabilities, fold_of)
 
 
 def _cross_validated(
-    rows: Sequence[dict[str, Any]], contexts: Sequence[Any], settings: Settings
-) -> list[ForceDecision]:
-    from docmine.classify.train import cross_validate_by_doc, featurise
+    rows: Sequence[dict[str, Any]], contexts: Sequence[Any], settings: Settings, cv: str
+) -> Any:
+    from docmine.classify.model import LABELS as MODEL_LABELS
+    from docmine.classify.train import (
+        FOLDS,
+        cross_validate,
+        document_folds,
+        featurise,
+        group_folds,
+    )
 
-    if any("force" not in r for r in rows):
-        raise BadInput("--cv-by-doc needs a gold `force` on every row")
-    if len({r.get("doc", "") for r in rows}) < 2:
-        raise BadInput("--cv-by-doc needs rows from at least two documents (`doc` field)")
-    return cross_validate_by_doc(rows, contexts, featurise(contexts, settings))
+    if cv not in CV_MODES:
+        raise BadInput(f"unknown cross-validation {cv!r}: use one of {list(CV_MODES)}")
+    if any(r.get("force") not in MODEL_LABELS for r in rows):
+        raise BadInput("cross-validation needs a gold `force` on every row")
+    docs = {r.get("doc", "") for r in rows}
+    if cv == "doc" and len(docs) < FOLDS:
+        raise BadInput(f"--cv-by-doc needs rows from at least {FOLDS} documents (`doc` field)")
+    splits = document_folds(rows) if cv == "doc" else group_folds(rows)
+    if cv == "group" and len(splits) < 2:
+        raise BadInput("--cv-by-group needs rows from at least two groups (`group` field)")
+    try:
+        return cross_validate(rows, contexts, featurise(contexts, settings), splits)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
 
 
 @dataclass
@@ -115,8 +147,12 @@ class ForceReport:
     confusion: list[list[int]]
     polarity_accuracy: float
     support: int
+    instruction_recall: float = 0.0
+    instruction_precision: float = 0.0
+    ece: float | None = None
     baseline_macro_f1: float = 0.0
     rules_macro_f1: float | None = None
+    per_split: dict[str, dict[str, float]] = field(default_factory=dict)
     worst: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -134,13 +170,54 @@ def macro_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
     return sum(_prf(gold, pred, label)["f1"] for label in LABELS) / len(LABELS)
 
 
+def instruction_scores(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:
+    """Recall and precision of "carries any force" against "none"."""
+    hits = sum(g != "none" and p != "none" for g, p in zip(gold, pred, strict=True))
+    instructed, called = sum(g != "none" for g in gold), sum(p != "none" for p in pred)
+    return hits / max(instructed, 1), hits / max(called, 1)
+
+
+def expected_calibration_error(
+    confidences: Sequence[float], correct: Sequence[bool], bins: int = 15
+) -> float:
+    """Mean |accuracy - confidence| over equal-width confidence bins, weighted by bin size."""
+    total, error = len(confidences), 0.0
+    for b in range(bins):
+        members = [
+            (c, k)
+            for c, k in zip(confidences, correct, strict=True)
+            if min(int(c * bins), bins - 1) == b
+        ]
+        if members:
+            confidence = sum(c for c, _ in members) / len(members)
+            accuracy = sum(k for _, k in members) / len(members)
+            error += len(members) / total * abs(accuracy - confidence)
+    return error
+
+
+def _per_split(gold: Sequence[str], pred: Sequence[str], fold_of: Sequence[str]) -> dict[str, Any]:
+    out: dict[str, dict[str, float]] = {}
+    for name in sorted(set(fold_of)):
+        members = [i for i, f in enumerate(fold_of) if f == name]
+        g, p = [gold[i] for i in members], [pred[i] for i in members]
+        out[name] = {
+            "clauses": float(len(members)),
+            "macro_f1": macro_f1(g, p),
+            "keyword_macro_f1": 0.0,
+            **{f"{label}_f1": _prf(g, p, label)["f1"] for label in LABELS},
+        }
+    return out
+
+
 def force_report(
     gold_rows: Sequence[dict[str, Any]],
     predicted: Sequence[dict[str, Any]],
     rules_predicted: Sequence[dict[str, Any]] | None = None,
+    fold_of: Sequence[str] = (),
 ) -> ForceReport:
-    """Per-label P/R/F1, macro-F1, confusion, polarity accuracy and the ten most confident
-    errors, beside the keyword baseline (and the rules, if given) on the same rows."""
+    """Per-label P/R/F1, macro-F1, confusion, instruction recall and precision, ECE (of the
+    stated confidences), polarity accuracy and the ten most confident errors, beside the keyword
+    baseline (and the rules, if given) on the same rows; per fold or group with `fold_of`."""
     gold = [r["force"] for r in gold_rows]
     pred = [p["force"] for p in predicted]
     confusion = [
@@ -152,6 +229,14 @@ def force_report(
         for r, p in zip(gold_rows, predicted, strict=True)
     ]
     baseline = [classify_keyword(r["text"]).value for r in gold_rows]
+    recall, precision = instruction_scores(gold, pred)
+    confidences = [float(p["confidence"]) for p in predicted]
+    per_split = _per_split(gold, pred, fold_of) if fold_of else {}
+    for name, scores in per_split.items():
+        members = [i for i, f in enumerate(fold_of) if f == name]
+        scores["keyword_macro_f1"] = macro_f1(
+            [gold[i] for i in members], [baseline[i] for i in members]
+        )
     worst = sorted(
         (
             {
@@ -173,10 +258,16 @@ def force_report(
         confusion=confusion,
         polarity_accuracy=sum(polarity) / len(polarity) if polarity else 0.0,
         support=len(gold),
+        instruction_recall=recall,
+        instruction_precision=precision,
+        ece=expected_calibration_error(
+            confidences, [g == p for g, p in zip(gold, pred, strict=True)]
+        ),
         baseline_macro_f1=macro_f1(gold, baseline),
         rules_macro_f1=(
             macro_f1(gold, [p["force"] for p in rules_predicted]) if rules_predicted else None
         ),
+        per_split=per_split,
         worst=worst,
     )
 
@@ -185,16 +276,17 @@ def evaluate_force(
     rows: Sequence[dict[str, Any]],
     settings: Settings,
     method: str = "model",
-    corpus: Path | None = None,
-    cv_by_doc: bool = False,
+    corpora: Sequence[Path] = (),
+    cv: str | None = None,
 ) -> tuple[ForceReport, list[dict[str, Any]]]:
-    """Predict the rows (or cross-validate by document) and report force beside the keyword
-    baseline and the rules, all measured in this run on the same rows and context."""
-    predicted = predict_rows(rows, settings, method, corpus, cv_by_doc)
-    rules = (
-        predict_rows(rows, settings, "rules", corpus) if cv_by_doc or method != "rules" else None
+    """Predict the rows (or cross-validate) and report force beside the keyword baseline and the
+    rules, all measured in this run on the same rows and context."""
+    predicted = predict_rows(rows, settings, method, corpora, cv)
+    rules = predict_rows(rows, settings, "rules", corpora) if cv or method != "rules" else None
+    report = force_report(
+        rows, predicted.fields, rules.fields if rules else None, predicted.fold_of
     )
-    return force_report(rows, predicted, rules), predicted
+    return report, predicted.fields
 
 
 def linking_report(
@@ -253,25 +345,32 @@ def segmentation_recall(
 
 
 def corpus_segmentation_recall(
-    rows: Sequence[dict[str, Any]], corpus: Path, threshold: float = 0.8
+    rows: Sequence[dict[str, Any]], corpora: Sequence[Path], threshold: float = 0.8
 ) -> float | None:
-    """Segmentation recall of the gold rows' documents found in `corpus` (by the `doc` field)."""
+    """Segmentation recall of the gold rows' documents found in `corpora` (by the `doc` field)."""
+    from docmine.classify.train import find_document
     from docmine.extract import extract
     from docmine.segment import segment
 
     produced: dict[str, list[str]] = {}
     for doc in {str(r.get("doc", "")) for r in rows}:
-        path = corpus / doc
-        if doc and path.is_file():
+        path = find_document(doc, corpora)
+        if path is not None:
             produced[doc] = [c.text for c in segment(extract(path))]
     return segmentation_recall(rows, produced, threshold)
 
 
-def classify_file(source: Path, output: Path, settings: Settings, method: str = "model") -> int:
+def classify_file(
+    source: Path,
+    output: Path,
+    settings: Settings,
+    method: str = "model",
+    corpora: Sequence[Path] = (),
+) -> int:
     """`docmine classify`: each input row written back with its predicted fields; the output
     appears whole or not at all. Returns the number of rows."""
     rows = load_jsonl(source)
-    predicted = predict_rows(rows, settings, method)
+    predicted = predict_rows(rows, settings, method, corpora).fields
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     with partial.open("w", encoding="utf-8") as handle:

@@ -123,13 +123,18 @@ class Clause:
 
 @dataclass(frozen=True)
 class ForceDecision:
-    """Written by classification: the force, why (cue), how sure, and any condition."""
+    """Written by classification: the force, why (cue), how sure, and any condition.
+
+    `cue` is the word or phrase of the clause text (lead-in included) that carries the force, at
+    `cue_start:cue_end`; -1 when nothing in the text does (a `none` with no deontic word)."""
 
     force: Force
     polarity: Polarity = Polarity.POSITIVE
     confidence: float = 1.0
     cue: str = ""
     condition: str = ""
+    cue_start: int = -1
+    cue_end: int = -1
 
 
 @dataclass(frozen=True)

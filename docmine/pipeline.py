@@ -105,6 +105,7 @@ def analyse(document: Document, settings: Settings, method: str = "model") -> li
         method,
         sections=[c.provenance.section for c in clauses],
         settings=settings,
+        title=document.title,
     )
     bodies_files = [settings.bodies, *([settings.extra_bodies] if settings.extra_bodies else [])]
     context = make_context(

@@ -16,7 +16,7 @@ from typing import Any
 
 from docmine.model import Document, Obligation, content_id
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -90,6 +90,11 @@ _MIGRATIONS: dict[int, str] = {
     CREATE INDEX obligations_text_hash ON obligations(text_hash);
     CREATE INDEX documents_source_version ON documents(source, version);
     """,
+    # 3: the force cue as a span of the clause text (-1: no cue), beside its text.
+    3: """
+    ALTER TABLE obligations ADD COLUMN cue_start INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE obligations ADD COLUMN cue_end INTEGER NOT NULL DEFAULT -1;
+    """,
 }
 
 # Stored vectors are float16 (half the size; cosine changes by under 1e-3); search uses float32.
@@ -129,6 +134,8 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "polarity": decision.polarity.value,
         "confidence": round(decision.confidence, 4),
         "cue": decision.cue,
+        "cue_start": decision.cue_start,
+        "cue_end": decision.cue_end,
         "condition": decision.condition,
         "holder": links.holder,
         "holder_text": links.holder_text,

@@ -92,10 +92,11 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def gold_force_data(shared_dir: Path) -> tuple[list[dict[str, object]], list[object], object]:
-    """dev.jsonl rows, their corpus context and features (spaCy + MiniLM), built once."""
-    from docmine.classify.train import featurise, gold_contexts
-    from docmine.evaluate import load_jsonl
+    """train.jsonl + dev.jsonl rows, their documents' context and features (spaCy + MiniLM),
+    built once."""
+    from docmine.classify.train import featurise, gold_contexts, load_gold
 
-    rows = load_jsonl(shared_dir / "gold" / "dev.jsonl")
-    contexts = gold_contexts(rows, CORPUS)
+    gold = shared_dir / "gold"
+    rows = load_gold([gold / "train.jsonl", gold / "dev.jsonl"])
+    contexts = gold_contexts(rows, [gold / "train-docs", CORPUS])
     return rows, contexts, featurise(contexts, load_settings())

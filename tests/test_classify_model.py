@@ -1,42 +1,122 @@
-"""The trained force model: explained decisions, and a clear fallback without an artefact."""
+"""The learned force model: calibrated decisions with cue spans, a plain-data artefact that ships
+inside the wheel, and a one-line error when the artefact is missing."""
 
 from __future__ import annotations
 
+import gzip
+import json
+import os
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from docmine.classify import NO_MODEL_NOTE, classify_texts
-from docmine.config import load_settings
+from docmine.classify import classify_texts
+from docmine.config import PROJECT_DIR, load_settings
+from docmine.errors import ModelMissing
 from docmine.model import Authority, Force
 
 
-def test_without_an_artefact_the_rules_decide_and_say_so(tmp_path: Path) -> None:
-    settings = load_settings(force_model=tmp_path / "missing.joblib")
-    decisions = classify_texts(
-        ["ICBs must publish a plan.", "The ICB was set up in 2022."],
-        method="model",
-        settings=settings,
-    )
-    assert [d.force for d in decisions] == [Force.MANDATORY, Force.NONE]
-    assert decisions[0].cue == f"must [{NO_MODEL_NOTE}]"
-    assert decisions[1].cue == f"no force cue [{NO_MODEL_NOTE}]"
+def test_a_missing_artefact_is_a_one_line_error_naming_the_remedy(tmp_path: Path) -> None:
+    settings = load_settings(force_model=tmp_path / "missing.json.gz")
+    with pytest.raises(ModelMissing, match="docmine train"):
+        classify_texts(["ICBs must publish a plan."], method="model", settings=settings)
+    rules = classify_texts(["ICBs must publish a plan."], method="rules", settings=settings)
+    assert rules[0].force == Force.MANDATORY and rules[0].cue == "must"
+
+
+def test_an_unreadable_artefact_is_a_one_line_error(tmp_path: Path) -> None:
+    broken = tmp_path / "force.json.gz"
+    broken.write_bytes(b"not gzip")
+    with pytest.raises(ModelMissing, match="unreadable force model"):
+        classify_texts(["x"], settings=load_settings(force_model=broken))
+
+
+def test_the_artefact_is_plain_json_weights_and_small() -> None:
+    path = load_settings().force_model
+    assert path.is_file(), "models/force.json.gz is committed"
+    assert path.stat().st_size < 30 * 1024 * 1024
+    with gzip.open(path, "rb") as handle:
+        payload = json.loads(handle.read())
+    model = payload["model"]
+    assert model["labels"] == ["mandatory", "expectation", "suggestion", "none"]
+    width = len(model["features"]) + len(model["ngrams"]) + model["embedding_dim"]
+    assert all(len(row) == width for row in model["coef"])
+    assert payload["meta"]["clauses"] > 4000 and 0.2 < model["temperature"] < 5
+
+
+SCHEME_EXAMPLES = [
+    # ANNOTATION.md's own examples and signals, one per label and rule
+    ("ICBs must publish a joint forward plan before April 2023.", "mandatory", "must"),
+    ("We heard that partners should engage early.", "none", None),
+    ("We expect ICPs to engage early.", "expectation", "expect"),
+    ("ICPs are encouraged to publish an interim strategy.", "suggestion", "encouraged"),
+    (
+        "ICPs should not duplicate the work of the health and wellbeing board.",
+        "expectation",
+        "should",
+    ),
+    ("The integrated care board was established on 1 July 2022.", "none", None),
+]
 
 
 @pytest.mark.slow
-def test_the_committed_model_classifies_with_confidence_and_cue() -> None:
-    settings = load_settings()
-    assert settings.force_model.is_file(), "models/force.joblib is committed"
-    texts = [
-        "ICBs must publish a joint forward plan before April 2023.",
-        "We heard that partners should engage early.",
-        "ICPs are encouraged to publish an interim strategy.",
-        "ICPs should not duplicate the work of the health and wellbeing board.",
-    ]
-    decisions = classify_texts(
-        texts, Authority.STATUTORY_GUIDANCE, method="model", settings=settings
+def test_the_shipped_model_classifies_the_schemes_examples_with_spans() -> None:
+    texts = [t for t, _, _ in SCHEME_EXAMPLES]
+    decisions = classify_texts(texts, Authority.STATUTORY_GUIDANCE)
+    assert [d.force.value for d in decisions] == [f for _, f, _ in SCHEME_EXAMPLES]
+    for text, decision, (_, _, cue) in zip(texts, decisions, SCHEME_EXAMPLES, strict=True):
+        assert 0.25 <= decision.confidence <= 1.0
+        if cue is not None:
+            assert decision.cue == cue == text[decision.cue_start : decision.cue_end]
+        if decision.cue:
+            assert text[decision.cue_start : decision.cue_end] == decision.cue
+    assert decisions[4].polarity == "prohibition"
+    assert decisions[0].polarity == "positive"
+
+
+@pytest.mark.slow
+def test_a_wheel_carries_the_model_and_classifies_with_it(tmp_path: Path) -> None:
+    """A non-editable install: the built wheel, unpacked, imported from outside the checkout."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(PROJECT_DIR),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+        ],
+        check=True,
+        capture_output=True,
     )
-    assert [d.force.value for d in decisions] == ["mandatory", "none", "suggestion", "expectation"]
-    assert decisions[3].polarity == "prohibition"
-    assert all(0.0 < d.confidence <= 1.0 for d in decisions)
-    assert decisions[0].cue == "must" and decisions[1].cue.startswith("reported")
+    wheel = next((tmp_path / "dist").glob("docmine-*.whl"))
+    site = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        assert "docmine/trained/force.json.gz" in archive.namelist()
+        archive.extractall(site)
+    script = (
+        "import docmine, docmine.config as c;"
+        "from docmine.classify import classify_texts;"
+        "assert c.shipped_force_model().is_relative_to(c.PACKAGE_DIR), c.shipped_force_model();"
+        "d = classify_texts(['Each council must publish a plan.'], method='model')[0];"
+        "print(docmine.__file__, d.force.value, d.cue)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(site), "HF_HUB_OFFLINE": "1"}
+    env.pop("DOCMINE_FORCE_MODEL", None)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    location, force, cue = out.split()
+    assert location.startswith(str(site)) and (force, cue) == ("mandatory", "must")

@@ -36,7 +36,9 @@ def test_segmentation_recall_counts_gold_clauses_reproduced() -> None:
     assert segmentation_recall(gold, {"a": ["ICBs must publish a plan."]}) == 0.5
 
 
-def test_cross_validation_needs_more_than_one_document() -> None:
-    rows = [{"doc": "a", "text": "ICBs must act.", "force": "mandatory"}]
-    with pytest.raises(BadInput):
-        predict_rows(rows, load_settings(), cv_by_doc=True)
+def test_cross_validation_needs_enough_documents_and_groups() -> None:
+    rows = [{"doc": "a", "text": "ICBs must act.", "force": "mandatory", "group": "g"}]
+    with pytest.raises(BadInput, match="at least 5 documents"):
+        predict_rows(rows, load_settings(), cv="doc")
+    with pytest.raises(BadInput, match="two groups"):
+        predict_rows(rows, load_settings(), cv="group")

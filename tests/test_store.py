@@ -23,6 +23,8 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
     old = sqlite3.connect(path)  # roll the file back to what a version-1 store looked like
     old.executescript(
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
+        "ALTER TABLE obligations DROP COLUMN cue_start; "
+        "ALTER TABLE obligations DROP COLUMN cue_end; "
         f"DROP INDEX documents_source_version; {V1_EMBEDDINGS}; "
         "INSERT INTO embeddings VALUES ('abc', 'm1', x'0000'); PRAGMA user_version = 1;"
     )
@@ -31,7 +33,22 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
         assert store.embeddings(["abc"], "m1") == {"abc": b"\x00\x00"}
         store.add_embeddings({"abc": b"\x01\x00"}, "m2")  # same text, another model: both kept
         assert store.embeddings(["abc"], "m2") == {"abc": b"\x01\x00"}
-        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_migration_3_gives_old_obligations_an_empty_cue_span(tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    Store(path).close()
+    old = sqlite3.connect(path)
+    old.executescript(
+        "ALTER TABLE obligations DROP COLUMN cue_start; "
+        "ALTER TABLE obligations DROP COLUMN cue_end; PRAGMA user_version = 2;"
+    )
+    old.close()
+    with Store(path) as store:
+        columns = {r[1] for r in store.connection.execute("PRAGMA table_info(obligations)")}
+        assert {"cue_start", "cue_end"} <= columns
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_generation_changes_when_another_connection_commits(tmp_path: Path) -> None:

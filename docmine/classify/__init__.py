@@ -1,8 +1,8 @@
-"""Classification: force, polarity, condition, confidence and cue for each clause.
+"""Classification: force, polarity, condition, calibrated confidence and cue span for each clause.
 
-Two implementations behind one name table: `rules` (the cues of ANNOTATION.md) and `model` (the
-trained hybrid in models/, which falls back to rules, saying so in the cue, when no artefact is
-present)."""
+Two implementations behind one name table: `model` (the learned classifier whose artefact ships in
+the package: docmine.classify.model) and `rules` (the cues of ANNOTATION.md, kept as the model's
+features and as a transparent baseline)."""
 
 from __future__ import annotations
 
@@ -12,30 +12,45 @@ from collections.abc import Callable, Sequence
 from docmine.classify.features import ClauseContext
 from docmine.classify.rules import classify_rules
 from docmine.config import Settings, load_settings
+from docmine.errors import BadInput, ModelMissing
 from docmine.model import Authority, ForceDecision
 
 Classifier = Callable[[Sequence[ClauseContext], Settings], list[ForceDecision]]
-NO_MODEL_NOTE = "rules (no force model artefact: run `docmine train`)"
+
+
+def _with_span(decision: ForceDecision, context: ClauseContext) -> ForceDecision:
+    """A rule decision's cue as a span of the clause: the governing or blocking phrase, looked for
+    in the item's own words first ("no force cue" and "question" name no span)."""
+    phrase = decision.cue.split(": ", 1)[-1].split(" (over ", 1)[0]
+    own_start = len(context.lead_in) if context.text.startswith(context.lead_in) else 0
+    start = context.text.find(phrase, own_start) if phrase else -1
+    if start < 0 and phrase:
+        start = context.text.find(phrase)
+    if start < 0:
+        return dataclasses.replace(decision, cue="", cue_start=-1, cue_end=-1)
+    end = start + len(phrase)
+    return dataclasses.replace(decision, cue=context.text[start:end], cue_start=start, cue_end=end)
 
 
 def _rules(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:
-    return [classify_rules(c.text, c.authority, c.lead_in, c.section) for c in contexts]
+    return [
+        _with_span(classify_rules(c.text, c.authority, c.lead_in, c.section), c) for c in contexts
+    ]
 
 
 def _model(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:
-    from docmine.classify.model import decide, load_artefact
-    from docmine.classify.train import featurise
+    from docmine.classify.model import load_artefact
+    from docmine.classify.train import featurise, predict
 
     model = load_artefact(settings.force_model)
     if model is None:
-        return [
-            dataclasses.replace(d, cue=f"{d.cue} [{NO_MODEL_NOTE}]")
-            for d in _rules(contexts, settings)
-        ]
+        raise ModelMissing(
+            "no force model: run `docmine train` or classify with --method rules",
+            str(settings.force_model),
+        )
     if not contexts:
         return []
-    data = featurise(contexts, settings)
-    return decide(model, contexts, data.features, data.embeddings)
+    return predict(model, contexts, featurise(contexts, settings))[0]
 
 
 CLASSIFIERS: dict[str, Classifier] = {"rules": _rules, "model": _model}
@@ -45,13 +60,14 @@ def classify_texts(
     texts: Sequence[str],
     authority: Authority = Authority.GUIDANCE,
     lead_ins: Sequence[str] | None = None,
-    method: str = "rules",
+    method: str = "model",
     sections: Sequence[tuple[str, ...]] | None = None,
     settings: Settings | None = None,
+    title: str = "",
 ) -> list[ForceDecision]:
-    """Decisions for clause texts of one document, in order."""
+    """Decisions for the clause texts of one document, in order."""
     contexts = [
-        ClauseContext(text, lead_in, authority, section)
+        ClauseContext(text, lead_in, authority, section, title)
         for text, lead_in, section in zip(
             texts, lead_ins or [""] * len(texts), sections or [()] * len(texts), strict=True
         )
@@ -60,11 +76,9 @@ def classify_texts(
 
 
 def classify_contexts(
-    contexts: Sequence[ClauseContext], method: str = "rules", settings: Settings | None = None
+    contexts: Sequence[ClauseContext], method: str = "model", settings: Settings | None = None
 ) -> list[ForceDecision]:
-    """Decisions for clauses that carry their own context (authority, lead-in, section)."""
+    """Decisions for clauses that carry their own context (authority, lead-in, section, title)."""
     if method not in CLASSIFIERS:
-        from docmine.errors import BadInput
-
         raise BadInput(f"unknown classification method {method!r}: use one of {list(CLASSIFIERS)}")
     return CLASSIFIERS[method](contexts, settings or load_settings())

@@ -1,21 +1,26 @@
 """Features for the force model: what the rules saw, what the parse says, and where a clause sits.
 
-Three groups, all derived from a clause's own words and its context, never from a label:
+Four groups, all derived from a clause's own words and its context, never from a label:
+- deontic markers (docmine.classify.deontic): modal verbs, deontic nouns, verbs and adjectives,
+  imperatives, each with its place in the parse;
 - rules: the rule decision and its governing cue, blocking signals (reported view, the author's
   commitment, question), negation, the document's authority;
 - parse (spaCy): which modal governs the main verb, the subject's person, imperative mood,
   predictive "will", tense and voice of the main verb;
 - context: the kind of section the clause sits in ("What we heard", "Case studies", "Next
-  steps"...), matched by the section cues of resources/cues.yaml.
-Sentence embeddings are added beside these by `docmine.classify.model`."""
+  steps"...), matched by the section cues of resources/cues.yaml, and the words of the document's
+  title (an Act, a letter, a committee report...).
+Word n-grams and the sentence embedding are added beside these by `docmine.classify.model`."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from docmine.classify.cues import force_cues
+from docmine.classify.deontic import Marker, deontic_features, markers
 from docmine.classify.rules import classify_rules, section_kinds
 from docmine.model import Authority
 
@@ -25,13 +30,22 @@ _SECOND_PERSON = frozenset({"you", "your"})
 
 @dataclass(frozen=True)
 class ClauseContext:
-    """What the classifier may know about a clause: its text, lead-in, document authority and
-    section heading path."""
+    """What the classifier may know about a clause: its text, lead-in, document authority,
+    section heading path and document title."""
 
     text: str
     lead_in: str = ""
     authority: Authority = Authority.GUIDANCE
     section: tuple[str, ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A clause's named features, and the deontic markers they came from (cue candidates)."""
+
+    features: dict[str, float]
+    markers: tuple[Marker, ...]
 
 
 def rule_features(context: ClauseContext) -> dict[str, float]:
@@ -92,13 +106,33 @@ def parse_features(parsed: Any) -> dict[str, float]:
     return features
 
 
-def clause_features(contexts: Sequence[ClauseContext], spacy_model: str) -> list[dict[str, float]]:
-    """Rule and parse features for each clause (the parse is of the clause's own words)."""
+def title_features(title: str) -> dict[str, float]:
+    """The words of the document's title: what kind of document the clause is in."""
+    return {f"title:{w}": 1.0 for w in set(re.findall(r"[a-z]{3,}", title.lower()))}
+
+
+def _own(context: ClauseContext) -> str:
+    if context.lead_in and context.text.startswith(context.lead_in):
+        return context.text[len(context.lead_in) :].strip()
+    return context.text
+
+
+def clause_evidence(contexts: Sequence[ClauseContext], spacy_model: str) -> list[Evidence]:
+    """Rule, parse, deontic and context features for each clause. The whole clause is parsed for
+    its markers (the lead-in's carry a flag), the item's own words for the main-verb features."""
     from docmine.nlp import parse_texts
 
-    owns = [c.text[len(c.lead_in) :].strip() if c.lead_in else c.text for c in contexts]
-    parsed = parse_texts(owns, spacy_model)
-    return [
-        {**rule_features(context), **parse_features(doc)}
-        for context, doc in zip(contexts, parsed, strict=True)
-    ]
+    wholes = parse_texts([c.text for c in contexts], spacy_model)
+    owns = parse_texts([_own(c) for c in contexts], spacy_model)
+    evidence = []
+    for context, whole, own in zip(contexts, wholes, owns, strict=True):
+        lead = len(context.lead_in) if context.text.startswith(context.lead_in) else 0
+        found = markers(whole, lead)
+        features = {
+            **rule_features(context),
+            **parse_features(own),
+            **deontic_features(whole, lead, found),
+            **title_features(context.title),
+        }
+        evidence.append(Evidence(features, tuple(found)))
+    return evidence

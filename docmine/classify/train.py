@@ -1,9 +1,11 @@
-"""Training and leave-one-document-out evaluation of the force model from gold files.
+"""Training the force model from gold files, and cross-validation grouped by document or by
+publisher group.
 
-Gold rows carry only `doc` and `text`; their section path and list lead-in are recovered by
-aligning each row to the clauses segmentation produces for `corpus/<doc>` (text overlap only, no
-label is read). Embeddings of gold texts are cached for the run, so cross-validation embeds each
-text once."""
+Gold rows carry `doc` and `text` (and, for list items, `lead_in`); the document's title, authority
+and each row's section path are recovered from `<corpus>/<doc>` (with or without a `.md`/`.txt`
+suffix) by aligning the row to the clauses segmentation produces (text overlap only; no label is
+read). Embeddings of gold texts are cached for the run, so cross-validation embeds each text
+once."""
 
 from __future__ import annotations
 
@@ -17,14 +19,22 @@ from typing import Any
 import numpy as np
 
 from docmine.classify.authority import detect_authority
-from docmine.classify.features import ClauseContext, clause_features
-from docmine.classify.model import ForceModel, decide, save_artefact
+from docmine.classify.features import ClauseContext, Evidence, clause_evidence
+from docmine.classify.model import (
+    LABELS,
+    ForceModel,
+    decide,
+    grouped_folds,
+    save_artefact,
+)
 from docmine.config import Settings
 from docmine.model import Authority, ForceDecision
 from docmine.overlap import dice, word_counts
 
 SEED = 0
+FOLDS = 5
 MIN_ALIGNMENT = 0.6  # token overlap below which a gold row takes no section from the corpus
+_SUFFIXES = ("", ".md", ".txt", ".html", ".pdf", ".docx")
 
 
 class EmbeddingCache:
@@ -47,12 +57,14 @@ class EmbeddingCache:
         return np.stack([self.vectors[t] for t in texts])
 
 
-def _corpus_clauses(path: Path) -> tuple[Authority, list[Any]]:
-    from docmine.extract import extract
-    from docmine.segment import segment
-
-    document = extract(path)
-    return detect_authority(document.text)[0], segment(document)
+def find_document(doc: str, corpora: Sequence[Path]) -> Path | None:
+    """The file of a gold `doc` in the first corpus folder that has it."""
+    for folder in corpora:
+        for suffix in _SUFFIXES:
+            path = folder / f"{doc}{suffix}"
+            if doc and path.is_file():
+                return path
+    return None
 
 
 def _aligned(text: str, clauses: Sequence[Any], tokens: Sequence[Counter[str]]) -> Any | None:
@@ -62,75 +74,145 @@ def _aligned(text: str, clauses: Sequence[Any], tokens: Sequence[Counter[str]]) 
     return clauses[index] if score >= MIN_ALIGNMENT else None
 
 
-def gold_contexts(rows: Sequence[dict[str, Any]], corpus: Path | None) -> list[ClauseContext]:
-    """A ClauseContext per gold row: authority given in the row, else detected from the corpus
-    document (else from the rows' joined text); section and lead-in from the aligned clause."""
+def _lead_in(row: dict[str, Any], match: Any | None) -> str:
+    """The row's own lead-in if it gives one, else the aligned clause's."""
+    text = row["text"]
+    given = row.get("lead_in")
+    if isinstance(given, str) and "lead_in" in row:
+        return given if text.startswith(given) else ""
+    return match.lead_in if match and text.startswith(match.lead_in) else ""
+
+
+def gold_contexts(
+    rows: Sequence[dict[str, Any]], corpora: Sequence[Path] = ()
+) -> list[ClauseContext]:
+    """A ClauseContext per gold row: title, authority and sections from the row's document in
+    `corpora` (authority from the row if it gives one; without the document, detected from the
+    rows' joined text)."""
+    from docmine.extract import extract
+    from docmine.segment import segment
+
     groups: dict[str, list[int]] = defaultdict(list)
     for index, row in enumerate(rows):
         groups[str(row.get("doc", ""))].append(index)
     contexts: list[ClauseContext] = [ClauseContext("") for _ in rows]
     for doc, indices in groups.items():
-        path = corpus / doc if corpus and doc else None
-        if path is not None and path.is_file():
-            authority, clauses = _corpus_clauses(path)
+        path = find_document(doc, corpora)
+        if path is not None:
+            document = extract(path)
+            title, authority = document.title, detect_authority(document.text)[0]
+            clauses = segment(document)
         else:
             joined = "\n\n".join(rows[i]["text"] for i in indices)
-            authority, clauses = detect_authority(joined)[0], []
+            title, authority, clauses = "", detect_authority(joined)[0], []
         tokens = [word_counts(c.text) for c in clauses]
         for i in indices:
-            text = rows[i]["text"]
-            given = rows[i].get("authority")
-            match = _aligned(text, clauses, tokens)
-            lead_in = match.lead_in if match and text.startswith(match.lead_in) else ""
+            row = rows[i]
+            match = _aligned(row["text"], clauses, tokens)
+            given = row.get("authority")
             contexts[i] = ClauseContext(
-                text,
-                lead_in,
+                row["text"],
+                _lead_in(row, match),
                 Authority(given) if given else authority,
                 match.provenance.section if match else (),
+                title,
             )
     return contexts
 
 
 @dataclass
 class Featurised:
-    features: list[dict[str, float]]
+    evidence: list[Evidence]
+    texts: list[str]
     embeddings: np.ndarray
+
+    @property
+    def features(self) -> list[dict[str, float]]:
+        return [e.features for e in self.evidence]
+
+    def subset(self, indices: Sequence[int] | np.ndarray) -> Featurised:
+        return Featurised(
+            [self.evidence[i] for i in indices],
+            [self.texts[i] for i in indices],
+            self.embeddings[list(indices)],
+        )
 
 
 def featurise(
     contexts: Sequence[ClauseContext], settings: Settings, cache: EmbeddingCache | None = None
 ) -> Featurised:
     embedder = cache or EmbeddingCache(settings)
-    features = clause_features(contexts, settings.spacy_model)
-    return Featurised(features, embedder([c.text for c in contexts]))
+    texts = [c.text for c in contexts]
+    return Featurised(clause_evidence(contexts, settings.spacy_model), texts, embedder(texts))
 
 
-def fit_model(data: Featurised, labels: Sequence[str]) -> ForceModel:
-    return ForceModel(seed=SEED).fit(data.features, data.embeddings, labels)
+def fit_model(
+    data: Featurised, labels: Sequence[str], groups: Sequence[str] | None = None
+) -> ForceModel:
+    return ForceModel(seed=SEED).fit(data.features, data.texts, data.embeddings, labels, groups)
 
 
-def cross_validate_by_doc(
-    rows: Sequence[dict[str, Any]], contexts: Sequence[ClauseContext], data: Featurised
-) -> list[ForceDecision]:
-    """Leave-one-document-out: each document is predicted by a model trained on the others."""
-    docs = [str(r.get("doc", "")) for r in rows]
+def predict(
+    model: ForceModel, contexts: Sequence[ClauseContext], data: Featurised
+) -> tuple[list[ForceDecision], np.ndarray]:
+    probabilities = model.predict_proba(data.features, data.texts, data.embeddings)
+    markers = [e.markers for e in data.evidence]
+    return decide(model, contexts, markers, probabilities), probabilities
+
+
+Split = tuple[str, np.ndarray, np.ndarray]  # name, train rows, test rows
+
+
+def document_folds(rows: Sequence[dict[str, Any]], k: int = FOLDS) -> list[Split]:
+    """K folds grouped by document (`doc`), stratified by force."""
     labels = [str(r["force"]) for r in rows]
-    out: list[ForceDecision | None] = [None] * len(rows)
-    for held_out in sorted(set(docs)):
-        train = [i for i, d in enumerate(docs) if d != held_out]
-        test = [i for i, d in enumerate(docs) if d == held_out]
-        if len({labels[i] for i in train}) < 2:
-            raise ValueError("cross-validation needs at least two labels in every training fold")
-        model = fit_model(_subset(data, train), [labels[i] for i in train])
-        held = _subset(data, test)
-        decisions = decide(model, [contexts[i] for i in test], held.features, held.embeddings)
-        for i, decision in zip(test, decisions, strict=True):
-            out[i] = decision
-    return [d for d in out if d is not None]
+    docs = [str(r.get("doc", "")) for r in rows]
+    return [
+        (f"fold {n + 1}", train, test)
+        for n, (train, test) in enumerate(grouped_folds(labels, docs, k, SEED))
+    ]
 
 
-def _subset(data: Featurised, indices: Sequence[int]) -> Featurised:
-    return Featurised([data.features[i] for i in indices], data.embeddings[list(indices)])
+def group_folds(rows: Sequence[dict[str, Any]]) -> list[Split]:
+    """Leave one publisher group (`group`) out at a time."""
+    groups = np.array([str(r.get("group", "")) for r in rows])
+    return [
+        (name, np.flatnonzero(groups != name), np.flatnonzero(groups == name))
+        for name in sorted(set(groups))
+    ]
+
+
+@dataclass
+class CrossValidated:
+    decisions: list[ForceDecision]
+    probabilities: np.ndarray
+    fold_of: list[str]
+
+
+def cross_validate(
+    rows: Sequence[dict[str, Any]],
+    contexts: Sequence[ClauseContext],
+    data: Featurised,
+    splits: Sequence[Split],
+    calibrate: bool = True,
+) -> CrossValidated:
+    """Each test fold predicted by a model fitted (and calibrated) on its training folds only."""
+    labels = [str(r["force"]) for r in rows]
+    docs = [str(r.get("doc", "")) for r in rows]
+    decisions: list[ForceDecision | None] = [None] * len(rows)
+    probabilities = np.zeros((len(rows), len(LABELS)))
+    fold_of = [""] * len(rows)
+    for name, train, test in splits:
+        if len({labels[i] for i in train}) < len(LABELS):
+            raise ValueError(f"{name}: every label needs training examples outside the fold")
+        groups = [docs[i] for i in train] if calibrate else None
+        model = fit_model(data.subset(train), [labels[i] for i in train], groups)
+        fold_decisions, fold_probabilities = predict(
+            model, [contexts[i] for i in test], data.subset(test)
+        )
+        for i, decision, row in zip(test, fold_decisions, fold_probabilities, strict=True):
+            decisions[i], probabilities[i], fold_of[i] = decision, row, name
+    return CrossValidated([d for d in decisions if d is not None], probabilities, fold_of)
 
 
 @dataclass(frozen=True)
@@ -139,44 +221,62 @@ class TrainResult:
     clauses: int
     documents: int
     labels: dict[str, int]
+    temperature: float
     sha256: str
 
 
 def train(
     rows: Sequence[dict[str, Any]],
     settings: Settings,
-    corpus: Path | None,
+    corpora: Sequence[Path],
     output: Path,
     sources: Sequence[str] = (),
 ) -> TrainResult:
     """Fit the force model on gold rows and write the artefact; same rows, same artefact."""
-    contexts = gold_contexts(rows, corpus)
+    contexts = gold_contexts(rows, corpora)
     labels = [str(r["force"]) for r in rows]
-    model = fit_model(featurise(contexts, settings), labels)
+    docs = [str(r.get("doc", "")) for r in rows]
+    model = fit_model(featurise(contexts, settings), labels, docs)
     meta = {
         "sources": list(sources),
         "clauses": len(rows),
+        "documents": len(set(docs)),
         "seed": SEED,
         "embedding": f"{settings.embedding_model}/{settings.embedding_backend}",
+        "spacy": settings.spacy_model,
     }
     save_artefact(model, output, meta)
     return TrainResult(
         output,
         len(rows),
-        len({r.get("doc", "") for r in rows}),
+        len(set(docs)),
         dict(sorted(Counter(labels).items())),
+        model.temperature_,
         hashlib.sha256(output.read_bytes()).hexdigest(),
     )
 
 
-def train_from_files(
-    gold_files: Sequence[Path], settings: Settings, corpus: Path | None, output: Path
-) -> TrainResult:
-    """`docmine train`: read gold JSONL files (labelled by ANNOTATION.md) and write the model."""
+def load_gold(gold_files: Sequence[Path]) -> list[dict[str, Any]]:
+    """Rows of gold JSONL files; a row without a `group` takes its file's name as its group."""
     from docmine.errors import BadInput
     from docmine.evaluate import load_jsonl
 
-    rows = [row for path in gold_files for row in load_jsonl(path)]
-    if not rows or any("force" not in r for r in rows):
-        raise BadInput("every gold row needs a `force` label", ", ".join(map(str, gold_files)))
-    return train(rows, settings, corpus, output, [p.name for p in gold_files])
+    rows = []
+    for path in gold_files:
+        for row in load_jsonl(path):
+            row.setdefault("group", path.stem)
+            rows.append(row)
+    if not rows or any(r.get("force") not in LABELS for r in rows):
+        raise BadInput(
+            f"every gold row needs a `force` label, one of {', '.join(LABELS)}",
+            ", ".join(map(str, gold_files)),
+        )
+    return rows
+
+
+def train_from_files(
+    gold_files: Sequence[Path], settings: Settings, corpora: Sequence[Path], output: Path
+) -> TrainResult:
+    """`docmine train`: read gold JSONL files (labelled by ANNOTATION.md) and write the model."""
+    rows = load_gold(gold_files)
+    return train(rows, settings, corpora, output, [p.name for p in gold_files])

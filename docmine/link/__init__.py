@@ -92,7 +92,9 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
         context.recent_duties.append(duty.id)
     holder = None
     if parse is not None:
-        cue_start = text.find(decision.cue) if decision.cue else -1
+        cue_start = decision.cue_start
+        if cue_start < 0 and decision.cue:  # a cue given as text only (gold, callers)
+            cue_start = text.find(decision.cue)
         holder = find_holder(parse, text, mentions, cue_start, decision.cue, context.discourse)
     if not instruction:
         return Links(bodies=tuple(mentions), duty=duty)

@@ -28,6 +28,8 @@ def link_with_gold_force(
                 Force(rows[i].get("force", "none")),
                 Polarity(rows[i].get("polarity", "positive")),
                 cue=str(predicted[i].get("cue", "")),
+                cue_start=(list(predicted[i].get("cue_span") or []) or [-1])[0],
+                cue_end=(list(predicted[i].get("cue_span") or [-1, -1]))[-1],
             )
             for i in indices
         ]

@@ -1,0 +1,246 @@
+"""Deontic markers in a parsed clause, and the features the force model learns from them.
+
+A marker is a word of resources/deontic.yaml (a modal verb, the "be to" construction, a deontic
+noun, verb or adjective) or an imperative main verb, found in the spaCy parse with where it stands:
+whether it governs the main verb or sits in a relative, adverbial or reported clause, whether it is
+negated, what kind of subject its verb has, and whether it is in a list item's lead-in. Nothing here
+decides a force; the model weighs the markers, and the one it relies on becomes the cue span."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import yaml
+
+from docmine.config import RESOURCES_DIR
+
+_EMBEDDING_DEPS = {
+    "relcl": "relative",
+    "acl": "relative",
+    "advcl": "adverbial",
+    "ccomp": "complement",
+    "csubj": "complement",
+    "pcomp": "complement",
+    "xcomp": "",  # "is required to publish": same clause
+    "conj": "",
+}
+_FIRST = frozenset({"we", "i", "us", "our"})
+_SECOND = frozenset({"you", "your"})
+_EXPLETIVE = frozenset({"it", "there", "this", "that"})
+_NEGATIONS = frozenset({"not", "n't", "never", "no"})
+
+
+@cache
+def vocabulary() -> dict[str, frozenset[str]]:
+    data = yaml.safe_load((RESOURCES_DIR / "deontic.yaml").read_text(encoding="utf-8"))
+    return {kind: frozenset(words) for kind, words in data.items()}
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A deontic word (or an imperative verb) and its place in the parse; `start`/`end` are
+    character offsets in the parsed text."""
+
+    kind: str  # modal, noun, verb, adjective, be_to, imperative, reporting
+    lemma: str
+    start: int
+    end: int
+    scope: str  # main, relative, adverbial, complement, reported
+    negated: bool
+    subject: str  # first, second, expletive, noun, none
+    in_lead_in: bool
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}:{self.lemma}"
+
+
+def _clause_head(token: Any) -> Any:
+    """The verb a marker belongs to: an auxiliary's or adjective's head, else the word itself."""
+    if token.dep_ in {"aux", "auxpass", "neg", "acomp", "amod", "attr", "dobj", "nsubj"}:
+        return token.head
+    return token
+
+
+def _scope(head: Any) -> str:
+    """Where the marker's verb sits: the main clause, or the first embedding on the way up."""
+    vocab = vocabulary()
+    node = head
+    while node.dep_ != "ROOT" and node.head.i != node.i:
+        kind = _EMBEDDING_DEPS.get(node.dep_)
+        if kind == "complement" and node.head.lemma_.lower() in vocab["reporting"]:
+            return "reported"
+        if kind:
+            return kind
+        node = node.head
+    return "main"
+
+
+def _subject(head: Any) -> str:
+    for child in head.children:
+        if child.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"}:
+            word = child.lower_
+            if word in _FIRST:
+                return "first"
+            if word in _SECOND:
+                return "second"
+            if word in _EXPLETIVE:
+                return "expletive"
+            return "noun"
+    if head.dep_ in {"xcomp", "conj"} and head.head.i != head.i:
+        return _subject(head.head)
+    return "none"
+
+
+def _negated(token: Any, head: Any) -> bool:
+    if token.lower_ in {"cannot", "can't", "mustn't", "shouldn't"}:
+        return True
+    return any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in (*head.children, *token.children))
+
+
+def _kind(token: Any) -> tuple[str, str] | None:
+    vocab, lemma, lower = vocabulary(), token.lemma_.lower(), token.lower_
+    if token.tag_ == "MD" or (lower in vocab["modal"] and token.dep_ in {"aux", "ROOT"}):
+        return "modal", "cannot" if lower in {"cannot", "can't"} else lemma
+    if lemma in {"need", "have"} and any(
+        c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children
+    ):
+        return "modal", f"{lemma}_to"
+    if lemma == "be" and any(
+        c.dep_ == "xcomp" and any(g.tag_ == "TO" for g in c.children) for c in token.children
+    ):
+        return "be_to", "be_to"
+    if token.pos_ in {"NOUN", "PROPN"} and lemma in vocab["noun"]:
+        return "noun", lemma
+    if token.pos_ == "VERB" and lemma in vocab["verb"] and lemma != "have":
+        return "verb", lemma
+    if lower in vocab["adjective"] and token.pos_ in {"ADJ", "VERB"}:
+        return "adjective", lower
+    return None
+
+
+def _imperative(sentence: Any) -> Any | None:
+    """The main verb of a sentence in the imperative mood: a bare verb with no subject, first
+    (after an enumerator, "please", or "do not")."""
+    root = sentence.root
+    if root.tag_ != "VB":
+        return None
+    for token in sentence:
+        if token.i == root.i:
+            break
+        skippable = (
+            token.is_punct
+            or token.like_num
+            or token.tag_ in {"LS", "-LRB-", "-RRB-"}
+            or (
+                len(token.text) <= 4 and token.nbor(1).text == ")"
+                if token.i + 1 < len(token.doc)
+                else False
+            )
+            or token.lower_ in {"please", "do", "not", "n't", "never", "always", "also", "then"}
+        )
+        if not skippable:
+            return None
+    if any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in root.children):
+        return None
+    if any(c.dep_ == "aux" and c.lower_ not in {"do"} for c in root.children):
+        return None
+    return root
+
+
+def markers(parsed: Any, lead_in_chars: int = 0) -> list[Marker]:
+    """Deontic markers of a parsed clause, leftmost first."""
+    found: list[Marker] = []
+    for token in parsed:
+        kind = _kind(token)
+        if kind is None:
+            continue
+        head = _clause_head(token)
+        found.append(
+            Marker(
+                kind[0],
+                kind[1],
+                token.idx,
+                token.idx + len(token.text),
+                _scope(head),
+                _negated(token, head),
+                _subject(head),
+                token.idx < lead_in_chars,
+            )
+        )
+    for sentence in parsed.sents:
+        root = sentence.root
+        if root.lemma_.lower() in vocabulary()["reporting"] and root.pos_ == "VERB":
+            found.append(
+                Marker(
+                    "reporting",
+                    root.lemma_.lower(),
+                    root.idx,
+                    root.idx + len(root.text),
+                    "main",
+                    _negated(root, root),
+                    _subject(root),
+                    root.idx < lead_in_chars,
+                )
+            )
+        verb = _imperative(sentence)
+        if verb is not None:
+            found.append(
+                Marker(
+                    "imperative",
+                    "verb" if verb.lemma_.lower() not in vocabulary()["verb"] else verb.lemma_,
+                    verb.idx,
+                    verb.idx + len(verb.text),
+                    "main",
+                    _negated(verb, verb),
+                    "none",
+                    verb.idx < lead_in_chars,
+                )
+            )
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def _marker_features(marker: Marker) -> Iterator[str]:
+    where = "lead" if marker.in_lead_in else "own"
+    yield marker.name
+    yield f"{marker.name}|{marker.scope}"
+    yield f"{marker.kind}|{marker.scope}"
+    yield f"{marker.name}|{where}"
+    yield f"{marker.name}|subj={marker.subject}"
+    yield f"{marker.kind}|{marker.scope}|subj={marker.subject}"
+    if marker.negated:
+        yield f"{marker.name}|neg"
+    if marker.scope == "main":
+        yield f"{marker.name}|main|{where}"
+
+
+def marker_feature_names(marker: Marker) -> list[str]:
+    """The features a marker contributes (the model's weights on them rank cue candidates)."""
+    return [f"d:{name}" for name in _marker_features(marker)]
+
+
+def deontic_features(
+    parsed: Any, lead_in_chars: int = 0, found: list[Marker] | None = None
+) -> dict[str, float]:
+    """Indicator features of the markers, the first main-clause marker, and the sentence: mood,
+    tense of the main verb, reporting main verb."""
+    if found is None:
+        found = markers(parsed, lead_in_chars)
+    features: dict[str, float] = {}
+    for marker in found:
+        for name in marker_feature_names(marker):
+            features[name] = 1.0
+    main = [m for m in found if m.scope == "main" and m.kind != "reporting"]
+    features[f"d:first_main={main[0].name if main else 'none'}"] = 1.0
+    own = [m for m in main if not m.in_lead_in]
+    features[f"d:first_own_main={own[0].name if own else 'none'}"] = 1.0
+    sentences = list(parsed.sents)
+    if sentences:
+        root = sentences[-1].root if lead_in_chars else sentences[0].root
+        features[f"d:root_tag={root.tag_}"] = 1.0
+    features["d:n_markers"] = min(len(found), 6) / 6
+    return features

