@@ -52,6 +52,7 @@ class Marker:
     negated: bool
     subject: str  # first, second, expletive, noun, none
     in_lead_in: bool
+    subject_word: str = ""  # the subject's lemma: who is addressed ("government", "icb")
 
     @property
     def name(self) -> str:
@@ -93,6 +94,16 @@ def _subject(head: Any) -> str:
     if head.dep_ in {"xcomp", "conj"} and head.head.i != head.i:
         return _subject(head.head)
     return "none"
+
+
+def _subject_word(head: Any) -> str:
+    """The lemma of the subject of a marker's verb ("government", "icb", "we"), or ""."""
+    for child in head.children:
+        if child.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"}:
+            return str(child.lemma_.lower())
+    if head.dep_ in {"xcomp", "conj"} and head.head.i != head.i:
+        return _subject_word(head.head)
+    return ""
 
 
 def _negated(token: Any, head: Any) -> bool:
@@ -169,6 +180,7 @@ def markers(parsed: Any, lead_in_chars: int = 0) -> list[Marker]:
                 _negated(token, head),
                 _subject(head),
                 token.idx < lead_in_chars,
+                _subject_word(head),
             )
         )
     for sentence in parsed.sents:
@@ -216,6 +228,8 @@ def _marker_features(marker: Marker) -> Iterator[str]:
         yield f"{marker.name}|neg"
     if marker.scope == "main":
         yield f"{marker.name}|main|{where}"
+        if marker.subject_word:
+            yield f"{marker.kind}|main|subj_word={marker.subject_word}"
 
 
 def marker_feature_names(marker: Marker) -> list[str]:
