@@ -22,7 +22,7 @@ from typing import Any
 from docmine.classify.cues import force_cues
 from docmine.classify.deontic import Marker, deontic_features, markers
 from docmine.classify.rules import classify_rules, section_kinds
-from docmine.model import Authority
+from docmine.model import Authority, ForceDecision
 
 _FIRST_PERSON = frozenset({"i", "we", "us", "our"})
 _SECOND_PERSON = frozenset({"you", "your"})
@@ -42,15 +42,16 @@ class ClauseContext:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A clause's named features, and the deontic markers they came from (cue candidates)."""
+    """A clause's named features, the deontic markers they came from (cue candidates) and the
+    rules' decision (polarity and condition of an instruction)."""
 
     features: dict[str, float]
     markers: tuple[Marker, ...]
+    rules: ForceDecision
 
 
-def rule_features(context: ClauseContext) -> dict[str, float]:
-    """What the rules decided and why, as named indicator features."""
-    decision = classify_rules(context.text, context.authority, context.lead_in, context.section)
+def rule_features(context: ClauseContext, decision: ForceDecision) -> dict[str, float]:
+    """What the rules decided (`decision`) and why, as named indicator features."""
     own = context.text[len(context.lead_in) :] if context.lead_in else context.text
     cues = force_cues(context.text)
     own_cues = force_cues(own)
@@ -128,11 +129,12 @@ def clause_evidence(contexts: Sequence[ClauseContext], spacy_model: str) -> list
     for context, whole, own in zip(contexts, wholes, owns, strict=True):
         lead = len(context.lead_in) if context.text.startswith(context.lead_in) else 0
         found = markers(whole, lead)
+        rules = classify_rules(context.text, context.authority, context.lead_in, context.section)
         features = {
-            **rule_features(context),
+            **rule_features(context, rules),
             **parse_features(own),
             **deontic_features(whole, lead, found),
             **title_features(context.title),
         }
-        evidence.append(Evidence(features, tuple(found)))
+        evidence.append(Evidence(features, tuple(found), rules))
     return evidence

@@ -310,23 +310,22 @@ def choose_cue(model: ForceModel, markers: Sequence[Any], label: str) -> Any | N
 
 
 def decide(
-    model: ForceModel, contexts: Sequence[Any], markers: Sequence[Sequence[Any]], rows: np.ndarray
+    model: ForceModel, contexts: Sequence[Any], evidence: Sequence[Any], rows: np.ndarray
 ) -> list[ForceDecision]:
     """Decisions from the model's probabilities: the likeliest force, its calibrated probability,
     the marker it relied on as the cue span, and polarity and condition for an instruction."""
-    from docmine.classify.rules import classify_rules, find_condition
+    from docmine.classify.rules import find_condition
 
     decisions = []
-    for context, found, row in zip(contexts, markers, rows, strict=True):
+    for context, seen, row in zip(contexts, evidence, rows, strict=True):
         force = Force(LABELS[int(np.argmax(row))])
-        cue = choose_cue(model, found, force.value)
+        cue = choose_cue(model, seen.markers, force.value)
         polarity = Polarity.POSITIVE
         condition = ""
         if force != Force.NONE:
-            rules = classify_rules(
-                context.text, context.authority, context.lead_in, context.section
+            negated = (
+                cue.negated if cue is not None else seen.rules.polarity == Polarity.PROHIBITION
             )
-            negated = cue.negated if cue is not None else rules.polarity == Polarity.PROHIBITION
             if force in (Force.MANDATORY, Force.EXPECTATION) and negated:
                 polarity = Polarity.PROHIBITION
             condition = find_condition(context.text)

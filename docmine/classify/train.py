@@ -156,8 +156,7 @@ def predict(
     model: ForceModel, contexts: Sequence[ClauseContext], data: Featurised
 ) -> tuple[list[ForceDecision], np.ndarray]:
     probabilities = model.predict_proba(data.features, data.texts, data.embeddings)
-    markers = [e.markers for e in data.evidence]
-    return decide(model, contexts, markers, probabilities), probabilities
+    return decide(model, contexts, data.evidence, probabilities), probabilities
 
 
 Split = tuple[str, np.ndarray, np.ndarray]  # name, train rows, test rows
