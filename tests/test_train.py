@@ -78,7 +78,7 @@ def test_calibration_error_and_instruction_scores() -> None:
 @pytest.mark.slow
 def test_grouped_cross_validation_beats_the_keyword_baseline(gold_force_data: Any) -> None:
     rows, contexts, data = gold_force_data
-    for splits, floor in ((document_folds(rows), 0.68), (group_folds(rows), 0.66)):
+    for splits, floor in ((document_folds(rows), 0.70), (group_folds(rows), 0.69)):
         result = cross_validate(rows, contexts, data, splits, calibrate=False)
         predicted = [
             {
@@ -90,8 +90,8 @@ def test_grouped_cross_validation_beats_the_keyword_baseline(gold_force_data: An
             for d in result.decisions
         ]
         report = force_report(rows, predicted)
-        # measured 0.718 (5 folds by document) and 0.702 (by group), keyword 0.616, when this
-        # test was written; the floors leave a margin for library versions
+        # measured 0.732 (5 folds by document) and 0.722 (by group), keyword 0.616, when this
+        # test was written (temperature never changes the argmax); margin for library versions
         assert report.macro_f1 >= floor
         assert report.macro_f1 >= report.baseline_macro_f1 + 0.05
         assert all(d.cue == "" or d.cue_start >= 0 for d in result.decisions)
