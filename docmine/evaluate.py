@@ -131,7 +131,10 @@ def _cross_validated(
     docs = {r.get("doc", "") for r in rows}
     if cv == "doc" and len(docs) < FOLDS:
         raise BadInput(f"--cv-by-doc needs rows from at least {FOLDS} documents (`doc` field)")
-    splits = document_folds(rows) if cv == "doc" else group_folds(rows)
+    try:
+        splits = document_folds(rows) if cv == "doc" else group_folds(rows)
+    except ValueError as exc:
+        raise BadInput(str(exc)) from exc
     if cv == "group" and len(splits) < 2:
         raise BadInput("--cv-by-group needs rows from at least two groups (`group` field)")
     try:
@@ -195,7 +198,9 @@ def expected_calibration_error(
     return error
 
 
-def _per_split(gold: Sequence[str], pred: Sequence[str], fold_of: Sequence[str]) -> dict[str, Any]:
+def _per_split(
+    gold: Sequence[str], pred: Sequence[str], baseline: Sequence[str], fold_of: Sequence[str]
+) -> dict[str, Any]:
     out: dict[str, dict[str, float]] = {}
     for name in sorted(set(fold_of)):
         members = [i for i, f in enumerate(fold_of) if f == name]
@@ -203,7 +208,7 @@ def _per_split(gold: Sequence[str], pred: Sequence[str], fold_of: Sequence[str])
         out[name] = {
             "clauses": float(len(members)),
             "macro_f1": macro_f1(g, p),
-            "keyword_macro_f1": 0.0,
+            "keyword_macro_f1": macro_f1(g, [baseline[i] for i in members]),
             **{f"{label}_f1": _prf(g, p, label)["f1"] for label in LABELS},
         }
     return out
@@ -231,12 +236,7 @@ def force_report(
     baseline = [classify_keyword(r["text"]).value for r in gold_rows]
     recall, precision = instruction_scores(gold, pred)
     confidences = [float(p["confidence"]) for p in predicted]
-    per_split = _per_split(gold, pred, fold_of) if fold_of else {}
-    for name, scores in per_split.items():
-        members = [i for i, f in enumerate(fold_of) if f == name]
-        scores["keyword_macro_f1"] = macro_f1(
-            [gold[i] for i in members], [baseline[i] for i in members]
-        )
+    per_split = _per_split(gold, pred, baseline, fold_of) if fold_of else {}
     worst = sorted(
         (
             {

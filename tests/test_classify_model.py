@@ -27,11 +27,68 @@ def test_a_missing_artefact_is_a_one_line_error_naming_the_remedy(tmp_path: Path
     assert rules[0].force == Force.MANDATORY and rules[0].cue == "must"
 
 
-def test_an_unreadable_artefact_is_a_one_line_error(tmp_path: Path) -> None:
+def _gzipped(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def _mismatched_weights() -> bytes:
+    with gzip.open(load_settings().force_model, "rb") as handle:
+        payload = json.loads(handle.read())
+    payload["model"]["coef"][0] = payload["model"]["coef"][0][:-1]
+    return _gzipped(json.dumps(payload).encode())
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not gzip",
+        _gzipped(b'{"format": 2, "model": ')[:-6],  # truncated
+        _gzipped(b"[1, 2]"),  # JSON, not an object
+        _gzipped(b'{"format": 1}'),  # an older format
+    ],
+)
+def test_an_unreadable_artefact_is_a_one_line_error(tmp_path: Path, content: bytes) -> None:
     broken = tmp_path / "force.json.gz"
-    broken.write_bytes(b"not gzip")
+    broken.write_bytes(content)
     with pytest.raises(ModelMissing, match="unreadable force model"):
         classify_texts(["x"], settings=load_settings(force_model=broken))
+
+
+def test_weights_that_do_not_match_their_vocabularies_are_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "force.json.gz"
+    broken.write_bytes(_mismatched_weights())
+    with pytest.raises(ModelMissing, match="do not match"):
+        classify_texts(["x"], settings=load_settings(force_model=broken))
+
+
+@pytest.mark.parametrize("method", ["rules", "model"])
+def test_cue_spans_point_at_the_governing_word(method: str) -> None:
+    texts = [
+        "The mayor may publish a plan.",
+        "Guidance on what should be in a strategy is here, and ICBs should publish it.",
+        "Each ICB must publish: a plan",
+    ]
+    decisions = classify_texts(texts, method=method, lead_ins=["", "", "Each ICB must publish: "])
+    starts = [d.cue_start for d in decisions]
+    assert starts == [10, 59, 9]
+    for text, decision in zip(texts, decisions, strict=True):
+        assert text[decision.cue_start : decision.cue_end] == decision.cue
+
+
+def test_a_question_has_no_cue_span_in_the_rules() -> None:
+    (decision,) = classify_texts(["What question should boards ask?"], method="rules")
+    assert (decision.cue, decision.cue_start, decision.cue_end) == ("", -1, -1)
+
+
+@pytest.mark.slow
+def test_a_negated_requirement_is_not_a_prohibition_but_must_not_is() -> None:
+    texts = [
+        "ICBs are not required to publish a separate plan.",
+        "ICBs must not share the data.",
+        "Providers should not share the data without consent.",
+    ]
+    decisions = classify_texts(texts, Authority.STATUTORY_GUIDANCE)
+    assert [d.polarity.value for d in decisions] == ["positive", "prohibition", "prohibition"]
 
 
 def test_the_artefact_is_plain_json_weights_and_small() -> None:

@@ -43,11 +43,20 @@ def test_migration_3_gives_old_obligations_an_empty_cue_span(tmp_path: Path) -> 
     old.executescript(
         "ALTER TABLE obligations DROP COLUMN cue_start; "
         "ALTER TABLE obligations DROP COLUMN cue_end; PRAGMA user_version = 2;"
+    )  # one obligation stored by version 2, before cue spans
+    old.executescript(
+        "INSERT INTO documents VALUES ('d', 's', 't', 'txt', 'h', 1, 'guidance', '', 'now', 'x');"
+        "INSERT INTO obligations (id, doc_id, ordinal, text, lead_in, page, section, span_start,"
+        " span_end, force, polarity, confidence, cue, condition, holder, holder_text, bodies,"
+        " mentions, duty, duty_law, duty_matched, deadline, deadline_relation, deadline_start,"
+        " deadline_end, text_hash) VALUES ('o', 'd', 0, 'ICBs must act.', '', NULL, '[]', 0, 14,"
+        " 'mandatory', 'positive', 0.9, 'must', '', '', '', '[]', '[]', '', '', '', '', '', '',"
+        " '', 'th');"
     )
     old.close()
     with Store(path) as store:
-        columns = {r[1] for r in store.connection.execute("PRAGMA table_info(obligations)")}
-        assert {"cue_start", "cue_end"} <= columns
+        row = store.connection.execute("SELECT cue, cue_start, cue_end FROM obligations").fetchone()
+        assert tuple(row) == ("must", -1, -1)
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 

@@ -51,7 +51,7 @@ def test_train_rebuilds_the_same_artefact(shared_dir: Path, tmp_path: Path) -> N
 
 def test_document_folds_never_split_a_document_and_groups_hold_out_whole_groups() -> None:
     rows = [
-        {"doc": f"d{i // 3}", "force": LABELS[i % 4], "group": "ab"[i % 2], "text": ""}
+        {"doc": f"d{i // 3}", "force": LABELS[i % 4], "group": "ab"[(i // 3) % 2], "text": ""}
         for i in range(60)
     ]
     folds = document_folds(rows)
@@ -64,6 +64,10 @@ def test_document_folds_never_split_a_document_and_groups_hold_out_whole_groups(
     for name, train, test in group_folds(rows):
         assert {rows[i]["group"] for i in test} == {name}
         assert name not in {rows[i]["group"] for i in train}
+        assert not {rows[i]["doc"] for i in train} & {rows[i]["doc"] for i in test}
+    rows[0]["group"] = "b"  # d0 now spans two groups: a held-out group would leak it
+    with pytest.raises(ValueError, match="'d0' is in groups"):
+        group_folds(rows)
 
 
 def test_calibration_error_and_instruction_scores() -> None:
@@ -94,4 +98,6 @@ def test_grouped_cross_validation_beats_the_keyword_baseline(gold_force_data: An
         # test was written (temperature never changes the argmax); margin for library versions
         assert report.macro_f1 >= floor
         assert report.macro_f1 >= report.baseline_macro_f1 + 0.05
-        assert all(d.cue == "" or d.cue_start >= 0 for d in result.decisions)
+        for row, decision in zip(rows, result.decisions, strict=True):
+            if decision.cue:
+                assert row["text"][decision.cue_start : decision.cue_end] == decision.cue

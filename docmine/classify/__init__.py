@@ -19,17 +19,10 @@ Classifier = Callable[[Sequence[ClauseContext], Settings], list[ForceDecision]]
 
 
 def _with_span(decision: ForceDecision, context: ClauseContext) -> ForceDecision:
-    """A rule decision's cue as a span of the clause: the governing or blocking phrase, looked for
-    in the item's own words first ("no force cue" and "question" name no span)."""
-    phrase = decision.cue.split(": ", 1)[-1].split(" (over ", 1)[0]
-    own_start = len(context.lead_in) if context.text.startswith(context.lead_in) else 0
-    start = context.text.find(phrase, own_start) if phrase else -1
-    if start < 0 and phrase:
-        start = context.text.find(phrase)
-    if start < 0:
-        return dataclasses.replace(decision, cue="", cue_start=-1, cue_end=-1)
-    end = start + len(phrase)
-    return dataclasses.replace(decision, cue=context.text[start:end], cue_start=start, cue_end=end)
+    """A rule decision whose cue is the located phrase itself, not the rules' explanation."""
+    if decision.cue_start < 0:
+        return dataclasses.replace(decision, cue="", cue_end=-1)
+    return dataclasses.replace(decision, cue=context.text[decision.cue_start : decision.cue_end])
 
 
 def _rules(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:

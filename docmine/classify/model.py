@@ -8,8 +8,8 @@ temperature scaling, fitted on out-of-fold predictions grouped by document, so a
 about four times in five on documents the model has not seen.
 
 The artefact is plain data, gzipped JSON (vocabularies, weights, temperature, provenance): it
-pickles nothing, loads with any scikit-learn (or none), and `docmine train` rewrites it byte for
-byte from the same gold."""
+pickles nothing, loads without scikit-learn (numpy and scipy only), and `docmine train` rewrites
+it byte for byte from the same gold."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -130,6 +131,9 @@ class ForceModel:
         from 5-fold out-of-fold predictions grouped by document."""
         from sklearn.linear_model import LogisticRegression
 
+        missing = sorted(set(LABELS) - set(labels))
+        if missing:
+            raise ValueError(f"no training clause is labelled {', '.join(missing)}")
         self._fit_vocabularies(features, texts)
         self.embedding_dim_ = int(embeddings.shape[1])
         classifier = LogisticRegression(
@@ -141,7 +145,10 @@ class ForceModel:
         self.temperature_ = 1.0
         if groups is not None and len(set(groups)) >= 5:
             logits = out_of_fold_logits(self, features, texts, embeddings, labels, groups)
-            self.temperature_ = fit_temperature(logits, labels)
+            scored = ~np.isnan(logits).any(axis=1)
+            if scored.any():
+                kept = [label for label, keep in zip(labels, scored, strict=True) if keep]
+                self.temperature_ = fit_temperature(logits[scored], kept)
         return self
 
     # -- prediction ---------------------------------------------------------------------------
@@ -193,6 +200,15 @@ class ForceModel:
     def from_dict(cls, data: dict[str, Any]) -> ForceModel:
         if list(data["labels"]) != list(LABELS):
             raise ValueError(f"artefact labels {data['labels']} are not {list(LABELS)}")
+        width = len(data["features"]) + len(data["ngrams"]) + int(data["embedding_dim"])
+        shapes_agree = (
+            len(data["coef"]) == len(LABELS)
+            and all(len(row) == width for row in data["coef"])
+            and len(data["intercept"]) == len(LABELS)
+            and len(data["idf"]) == len(data["ngrams"])
+        )
+        if not shapes_agree:
+            raise ValueError("artefact weights do not match its vocabularies")
         return cls(
             c=float(data["c"]),
             ngram_weight=float(data["ngram_weight"]),
@@ -242,8 +258,10 @@ def out_of_fold_logits(
     groups: Sequence[str],
 ) -> np.ndarray:
     """Logits of each clause from a model that did not see its document (for the temperature)."""
-    out = np.zeros((len(labels), len(LABELS)))
+    out = np.full((len(labels), len(LABELS)), np.nan)
     for train, test in grouped_folds(labels, groups, seed=template.seed):
+        if len({labels[i] for i in train}) < len(LABELS):
+            continue  # a fold without some label cannot be fitted; its rows stay unscored
         model = ForceModel(
             c=template.c,
             ngram_weight=template.ngram_weight,
@@ -300,17 +318,10 @@ def load_artefact(path: Path) -> ForceModel | None:
         if payload.get("format") != ARTEFACT_FORMAT:
             raise ValueError(f"format {payload.get('format')!r}, expected {ARTEFACT_FORMAT}")
         return ForceModel.from_dict(payload["model"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ModelMissing(
             f"unreadable force model ({exc}): run `docmine train` to rebuild it", str(path)
         ) from exc
-
-
-def artefact_meta(path: Path) -> dict[str, Any]:
-    """What the artefact says produced it (training files, clauses, seed, embedding model)."""
-    with gzip.open(path, "rb") as handle:
-        meta: dict[str, Any] = json.loads(handle.read().decode("utf-8"))["meta"]
-    return meta
 
 
 def choose_cue(model: ForceModel, markers: Sequence[Any], label: str) -> Any | None:
@@ -327,6 +338,19 @@ def choose_cue(model: ForceModel, markers: Sequence[Any], label: str) -> Any | N
     return best if score > 0 else None
 
 
+_NOT_NEEDED = frozenset({"need_to", "need"})  # "need not", "does not need to": an exemption
+
+
+def _prohibits(cue: Any | None, rules: ForceDecision) -> bool:
+    """A negated modal or imperative forbids ("must not", "may not", "do not share"); a negated
+    deontic noun, verb or adjective ("not required", "no requirement") only removes a duty, and
+    "need not" exempts (DECISIONS.md 13). Without a marker, the rules' polarity stands."""
+    if cue is None:
+        return bool(rules.polarity == Polarity.PROHIBITION)
+    modal = cue.kind in {"modal", "imperative"} and cue.lemma not in _NOT_NEEDED
+    return bool(cue.negated and modal)
+
+
 def decide(
     model: ForceModel, contexts: Sequence[Any], evidence: Sequence[Any], rows: np.ndarray
 ) -> list[ForceDecision]:
@@ -341,10 +365,7 @@ def decide(
         polarity = Polarity.POSITIVE
         condition = ""
         if force != Force.NONE:
-            negated = (
-                cue.negated if cue is not None else seen.rules.polarity == Polarity.PROHIBITION
-            )
-            if force in (Force.MANDATORY, Force.EXPECTATION) and negated:
+            if force in (Force.MANDATORY, Force.EXPECTATION) and _prohibits(cue, seen.rules):
                 polarity = Polarity.PROHIBITION
             condition = find_condition(context.text)
         decisions.append(

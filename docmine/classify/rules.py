@@ -6,6 +6,7 @@ document's authority decides whether a "must" can bind (DECISIONS.md B.10)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -132,26 +133,41 @@ def classify_rules(
     lead_in: str = "",
     section: Sequence[str] = (),
 ) -> ForceDecision:
-    """Force by the rules; a list item's own force word beats its lead-in's (DECISIONS A.3)."""
+    """Force by the rules; a list item's own force word beats its lead-in's (DECISIONS A.3).
+
+    `cue` says why in words (the features read it); `cue_start`/`cue_end` locate the governing or
+    blocking phrase in `text` (-1 for a question or no cue)."""
     own = text[len(lead_in) :] if lead_in and text.startswith(lead_in) else text
     own_cues = force_cues(own)
     cues = own_cues or force_cues(text)
-    scope = own if own_cues else text
+    scope, offset = (own, len(text) - len(own)) if own_cues else (text, 0)
+
+    def at(decision: ForceDecision, cue: Cue) -> ForceDecision:
+        return dataclasses.replace(decision, cue_start=offset + cue.start, cue_end=offset + cue.end)
+
     governing = _governing(scope, cues)
     if own.rstrip().endswith("?") and not lead_in:
         return ForceDecision(Force.NONE, confidence=0.9, cue="question")
     blocker = _blocking_cue(scope, governing)
     if blocker is not None:
-        return ForceDecision(Force.NONE, confidence=0.75, cue=f"{blocker.label}: {blocker.text}")
+        why = f"{blocker.label}: {blocker.text}"
+        return at(ForceDecision(Force.NONE, confidence=0.75, cue=why), blocker)
     if governing is None:
-        cue = f"embedded: {cues[0].text}" if cues else NO_CUE
-        return ForceDecision(Force.NONE, confidence=0.7, cue=cue)
+        if not cues:
+            return ForceDecision(Force.NONE, confidence=0.7, cue=NO_CUE)
+        return at(
+            ForceDecision(Force.NONE, confidence=0.7, cue=f"embedded: {cues[0].text}"), cues[0]
+        )
     force = _apply_authority(Force(governing.label), authority, text)
     context = _context_block(scope, governing, force, authority, section)
     if context:
-        return ForceDecision(Force.NONE, confidence=0.7, cue=f"{context} (over {governing.text})")
+        why = f"{context} (over {governing.text})"
+        return at(ForceDecision(Force.NONE, confidence=0.7, cue=why), governing)
     polarity = Polarity.PROHIBITION if governing.negated else Polarity.POSITIVE
-    return ForceDecision(force, polarity, CONFIDENCE[force], governing.text, find_condition(text))
+    condition = find_condition(text)
+    return at(
+        ForceDecision(force, polarity, CONFIDENCE[force], governing.text, condition), governing
+    )
 
 
 def classify_keyword(text: str) -> Force:

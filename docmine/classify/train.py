@@ -173,7 +173,12 @@ def document_folds(rows: Sequence[dict[str, Any]], k: int = FOLDS) -> list[Split
 
 
 def group_folds(rows: Sequence[dict[str, Any]]) -> list[Split]:
-    """Leave one publisher group (`group`) out at a time."""
+    """Leave one publisher group (`group`) out at a time; a document must sit in one group."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        doc, group = str(row.get("doc", "")), str(row.get("group", ""))
+        if seen.setdefault(doc, group) != group:
+            raise ValueError(f"document {doc!r} is in groups {seen[doc]!r} and {group!r}")
     groups = np.array([str(r.get("group", "")) for r in rows])
     return [
         (name, np.flatnonzero(groups != name), np.flatnonzero(groups == name))
@@ -277,5 +282,10 @@ def train_from_files(
     gold_files: Sequence[Path], settings: Settings, corpora: Sequence[Path], output: Path
 ) -> TrainResult:
     """`docmine train`: read gold JSONL files (labelled by ANNOTATION.md) and write the model."""
+    from docmine.errors import BadInput
+
     rows = load_gold(gold_files)
+    missing = sorted(set(LABELS) - {str(r["force"]) for r in rows})
+    if missing:
+        raise BadInput(f"no gold row is labelled {', '.join(missing)}: the model needs all four")
     return train(rows, settings, corpora, output, [p.name for p in gold_files])
