@@ -683,10 +683,22 @@ def evaluate(
 
 def _print_links(links: dict[str, float]) -> None:
     table = Table("links", "end to end", "given gold force", title="links")
-    for name in ("holder_accuracy", "bodies_micro_f1", "duty_f1", "deadline_exact_match"):
+    names = (
+        "holder_accuracy",
+        "bodies_micro_f1",
+        "duty_f1",
+        "condition_token_f1",
+        "deadline_exact_match",
+    )
+    for name in names:
         given = links.get(f"{name}_given_gold_force")
         table.add_row(name, f"{links[name]:.3f}", "" if given is None else f"{given:.3f}")
     console.print(table)
+    if "condition_token_f1_baseline" in links:
+        console.print(
+            "condition token-F1 of the subject-to/if/unless/where-appropriate patterns alone "
+            f"(baseline, same rows): {links['condition_token_f1_baseline']:.3f}"
+        )
     console.print(
         f"holder accuracy and deadline match on the {int(links['instructed_clauses'])} clauses "
         "whose gold force is not none; 'given gold force' re-links them with the gold force"

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from docmine.classify import classify_contexts
-from docmine.classify.rules import classify_keyword
+from docmine.classify.rules import classify_keyword, find_condition
 from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.link import link_clause, make_context
 from docmine.model import FORCE_ORDER, Clause, Links, Obligation, Provenance
-from docmine.overlap import token_overlap
+from docmine.overlap import token_overlap, word_counts
 from docmine.textfile import read_text
 
 LABELS = tuple(f.value for f in FORCE_ORDER)
@@ -323,11 +323,47 @@ def linking_report(
         }
 
     report = scores(predicted)
+    instructed = [i for i, g in enumerate(gold_rows) if g["force"] != "none"]
+    gold_conditions = [str(gold_rows[i].get("condition", "")) for i in instructed]
+    report["condition_token_f1"] = token_f1(
+        gold_conditions, [str(predicted[i].get("condition", "")) for i in instructed]
+    )
     if settings is not None:
         oracle = scores(link_with_gold_force(gold_rows, predicted, settings))
         report.update({f"{k}_given_gold_force": v for k, v in oracle.items()})
-    report["instructed_clauses"] = float(sum(g["force"] != "none" for g in gold_rows))
+        texts = [gold_rows[i]["text"] for i in instructed]
+        report["condition_token_f1_given_gold_force"] = token_f1(
+            gold_conditions, extracted_conditions(texts, settings.spacy_model)
+        )
+        report["condition_token_f1_baseline"] = token_f1(
+            gold_conditions, [find_condition(t) for t in texts]
+        )
+    report["instructed_clauses"] = float(len(instructed))
     return report
+
+
+def token_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Micro-averaged F1 of the word tokens two lists of spans share, pair by pair."""
+    tp = fp = fn = 0
+    for g, p in zip(gold, predicted, strict=True):
+        gold_words, predicted_words = word_counts(g), word_counts(p)
+        shared = sum((gold_words & predicted_words).values())
+        tp += shared
+        fp += sum(predicted_words.values()) - shared
+        fn += sum(gold_words.values()) - shared
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0
+
+
+def extracted_conditions(texts: Sequence[str], spacy_model: str) -> list[str]:
+    """docmine's condition of each text, as if each were an instruction."""
+    from docmine.classify.conditions import find_condition_span
+    from docmine.nlp import parse_texts
+
+    out = []
+    for text, parsed in zip(texts, parse_texts(texts, spacy_model), strict=True):
+        span = find_condition_span(text, parsed)
+        out.append(text[span[0] : span[1]] if span else "")
+    return out
 
 
 def segmentation_recall(

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from docmine.classify.conditions import find_condition_span
 from docmine.classify.cues import force_cues
 from docmine.classify.deontic import Marker, deontic_features, markers
 from docmine.classify.rules import classify_rules, section_kinds
@@ -48,6 +49,7 @@ class Evidence:
     features: dict[str, float]
     markers: tuple[Marker, ...]
     rules: ForceDecision
+    condition: tuple[int, int] | None = None  # span of the clause's condition, if it has one
 
 
 def rule_features(context: ClauseContext, decision: ForceDecision) -> dict[str, float]:
@@ -136,5 +138,6 @@ def clause_evidence(contexts: Sequence[ClauseContext], spacy_model: str) -> list
             **deontic_features(whole, lead, found),
             **title_features(context.title),
         }
-        evidence.append(Evidence(features, tuple(found), rules))
+        condition = find_condition_span(context.text, whole)
+        evidence.append(Evidence(features, tuple(found), rules, condition))
     return evidence

@@ -355,9 +355,8 @@ def decide(
     model: ForceModel, contexts: Sequence[Any], evidence: Sequence[Any], rows: np.ndarray
 ) -> list[ForceDecision]:
     """Decisions from the model's probabilities: the likeliest force, its calibrated probability,
-    the marker it relied on as the cue span, and polarity and condition for an instruction."""
-    from docmine.classify.rules import find_condition
-
+    the marker it relied on as the cue span, and polarity and condition (docmine.classify.
+    conditions) for an instruction."""
     decisions = []
     for context, seen, row in zip(contexts, evidence, rows, strict=True):
         force = Force(LABELS[int(np.argmax(row))])
@@ -367,7 +366,8 @@ def decide(
         if force != Force.NONE:
             if force in (Force.MANDATORY, Force.EXPECTATION) and _prohibits(cue, seen.rules):
                 polarity = Polarity.PROHIBITION
-            condition = find_condition(context.text)
+            if seen.condition is not None:
+                condition = context.text[seen.condition[0] : seen.condition[1]]
         decisions.append(
             ForceDecision(
                 force,

@@ -1,0 +1,78 @@
+"""The condition an instruction is subject to (ANNOTATION.md rule 4): a proviso, trigger or scope
+limit, as written and as a span of the clause.
+
+Two sources, from the grammar of conditionals rather than from any document: adverbial clauses
+opened by a conditional or temporal subordinator ("if", "where", "unless", "when", "once",
+"before", "provided that", "insofar as"...), found in the spaCy parse with their whole subtree;
+and fixed conditional phrases ("subject to ...", "with the consent of ...", "except ...",
+"where appropriate", "so far as practicable")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SUBORDINATORS = frozenset(
+    {
+        "if", "where", "wherever", "unless", "when", "whenever", "once", "before", "after",
+        "until", "provided", "providing", "insofar", "whilst", "while", "following",
+    }
+)  # fmt: skip
+_PHRASES = re.compile(
+    r"\b(?:subject to [^,.;:()]+"
+    r"|with the (?:prior |written )?(?:consent|agreement|approval|permission) of [^,.;:()]+"
+    r"|except (?:where|when|if|in|for|as) [^,.;:()]+"
+    r"|unless [^,.;:()]+"
+    r"|in ?so ?far as [^,.;:()]+"
+    r"|so far as (?:is )?(?:reasonably )?(?:practicable|possible)"
+    r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
+    r"|as (?:appropriate|necessary|required)"
+    r"|if (?:so|passed|necessary|appropriate|required)"
+    r"|(?:provided|providing) that [^.;:()—]+"
+    r"|in (?:these|those|such|some|certain|exceptional|all|most|any)"
+    r" (?:situations?|circumstances|cases?))",
+    re.IGNORECASE,
+)
+_TRIM = " ,;:–—-"
+_GERUND_PREPOSITIONS = frozenset({"before", "after", "upon", "when", "while"})
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM + ".":
+        end -= 1
+    return start, end
+
+
+def _span(tokens: list[Any]) -> tuple[int, int]:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _adverbial(parsed: Any) -> list[tuple[int, int]]:
+    """Adverbial clauses opened by a subordinator, and "before / after / upon + gerund" phrases
+    ("before issuing the code"), as character spans."""
+    spans = []
+    for prep in parsed:
+        gerund = prep.dep_ == "prep" and prep.lower_ in _GERUND_PREPOSITIONS
+        if gerund and any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
+            spans.append(_span(list(prep.subtree)))
+    for verb in parsed:
+        if verb.dep_ != "advcl":
+            continue
+        opener = next((c for c in verb.lefts if c.dep_ in {"mark", "advmod"}), None)
+        if opener is None or opener.lower_ not in _SUBORDINATORS:
+            continue
+        spans.append(_span(list(verb.subtree)))
+    return spans
+
+
+def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int] | None:
+    """The leftmost condition in `text` as (start, end), or None. `parsed` is the clause's spaCy
+    Doc (without it, only the fixed phrases are looked for)."""
+    spans = [(m.start(), m.end()) for m in _PHRASES.finditer(text)]
+    if parsed is not None:
+        spans += _adverbial(parsed)
+    spans = [_trimmed(text, s, e) for s, e in spans]
+    spans = [(s, e) for s, e in spans if e - s >= 4]
+    return min(spans, key=lambda s: (s[0], -s[1])) if spans else None

@@ -1,0 +1,61 @@
+"""Conditions (ANNOTATION.md rule 4): conditional and temporal adverbial clauses and fixed
+conditional phrases, as written and as a span of the clause."""
+
+from __future__ import annotations
+
+import pytest
+
+from docmine.classify import classify_texts
+from docmine.classify.conditions import find_condition_span
+from docmine.config import load_settings
+from docmine.evaluate import token_f1
+from docmine.nlp import parse_texts
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        (
+            "Subject to the passage of the Bill, ICBs must publish a plan.",
+            "Subject to the passage of the Bill",
+        ),
+        (
+            "If they sell the service to another provider, they must submit an application.",
+            "If they sell the service to another provider",
+        ),
+        (
+            "Before issuing any code under this section, the Secretary of State shall consult.",
+            "Before issuing any code under this section",
+        ),
+        (
+            "Where a council considers it appropriate, it must consult the board.",
+            "Where a council considers it appropriate",
+        ),
+        ("Providers must keep records where applicable.", "where applicable"),
+        (
+            "The board may act with the consent of the Secretary of State.",
+            "with the consent of the Secretary of State",
+        ),
+        ("ICBs must publish a joint forward plan.", None),
+    ],
+)
+def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: str | None) -> None:
+    parsed = parse_texts([text], load_settings().spacy_model)[0]
+    span = find_condition_span(text, parsed)
+    assert (text[span[0] : span[1]] if span else None) == condition
+
+
+def test_an_instruction_carries_its_condition_and_a_description_none() -> None:
+    texts = [
+        "Unless it is a health service body, a provider must register with the Commission.",
+        "Unless it is a health service body, the provider was registered in 2019.",
+    ]
+    decisions = classify_texts(texts)
+    assert decisions[0].condition == "Unless it is a health service body"
+    assert decisions[1].force.value == "none" and decisions[1].condition == ""
+
+
+def test_token_f1_counts_shared_words() -> None:
+    assert token_f1(["subject to the Bill"], ["subject to the Bill"]) == 1.0
+    assert token_f1(["if so"], [""]) == 0.0
+    assert token_f1(["where applicable", ""], ["where applicable and", ""]) == pytest.approx(0.8)
