@@ -52,6 +52,11 @@ def predicted_fields(obligation: Obligation) -> dict[str, Any]:
         "confidence": round(decision.confidence, 3),
         "cue": decision.cue,
         "cue_span": [decision.cue_start, decision.cue_end] if decision.cue else [],
+        "condition_span": (
+            [decision.condition_start, decision.condition_end]
+            if decision.condition_start >= 0
+            else []
+        ),
     }
 
 

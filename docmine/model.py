@@ -126,7 +126,8 @@ class ForceDecision:
     """Written by classification: the force, why (cue), how sure, and any condition.
 
     `cue` is the word or phrase of the clause text (lead-in included) that carries the force, at
-    `cue_start:cue_end`; -1 when nothing in the text does (a `none` with no deontic word)."""
+    `cue_start:cue_end`; -1 when nothing in the text does (a `none` with no deontic word). The
+    condition is at `condition_start:condition_end` of the same text (-1 when none or unknown)."""
 
     force: Force
     polarity: Polarity = Polarity.POSITIVE
@@ -135,6 +136,8 @@ class ForceDecision:
     condition: str = ""
     cue_start: int = -1
     cue_end: int = -1
+    condition_start: int = -1
+    condition_end: int = -1
 
 
 @dataclass(frozen=True)

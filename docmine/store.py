@@ -16,7 +16,7 @@ from typing import Any
 
 from docmine.model import Document, Obligation, content_id
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -95,6 +95,11 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE obligations ADD COLUMN cue_start INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE obligations ADD COLUMN cue_end INTEGER NOT NULL DEFAULT -1;
     """,
+    # 4: the condition as a span of the clause text (-1: none, or stored before spans).
+    4: """
+    ALTER TABLE obligations ADD COLUMN condition_start INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE obligations ADD COLUMN condition_end INTEGER NOT NULL DEFAULT -1;
+    """,
 }
 
 # Stored vectors are float16 (half the size; cosine changes by under 1e-3); search uses float32.
@@ -136,6 +141,8 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "cue": decision.cue,
         "cue_start": decision.cue_start,
         "cue_end": decision.cue_end,
+        "condition_start": decision.condition_start,
+        "condition_end": decision.condition_end,
         "condition": decision.condition,
         "holder": links.holder,
         "holder_text": links.holder_text,

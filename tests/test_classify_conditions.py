@@ -52,6 +52,8 @@ def test_an_instruction_carries_its_condition_and_a_description_none() -> None:
     ]
     decisions = classify_texts(texts)
     assert decisions[0].condition == "Unless it is a health service body"
+    start, end = decisions[0].condition_start, decisions[0].condition_end
+    assert texts[0][start:end] == decisions[0].condition
     assert decisions[1].force.value == "none" and decisions[1].condition == ""
 
 

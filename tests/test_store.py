@@ -25,6 +25,8 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
         "ALTER TABLE obligations DROP COLUMN cue_start; "
         "ALTER TABLE obligations DROP COLUMN cue_end; "
+        "ALTER TABLE obligations DROP COLUMN condition_start; "
+        "ALTER TABLE obligations DROP COLUMN condition_end; "
         f"DROP INDEX documents_source_version; {V1_EMBEDDINGS}; "
         "INSERT INTO embeddings VALUES ('abc', 'm1', x'0000'); PRAGMA user_version = 1;"
     )
@@ -36,13 +38,17 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_migration_3_gives_old_obligations_an_empty_cue_span(tmp_path: Path) -> None:
+def test_migrations_3_and_4_give_old_obligations_empty_cue_and_condition_spans(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "v2.db"
     Store(path).close()
     old = sqlite3.connect(path)
     old.executescript(
         "ALTER TABLE obligations DROP COLUMN cue_start; "
-        "ALTER TABLE obligations DROP COLUMN cue_end; PRAGMA user_version = 2;"
+        "ALTER TABLE obligations DROP COLUMN cue_end; "
+        "ALTER TABLE obligations DROP COLUMN condition_start; "
+        "ALTER TABLE obligations DROP COLUMN condition_end; PRAGMA user_version = 2;"
     )  # one obligation stored by version 2, before cue spans
     old.executescript(
         "INSERT INTO documents VALUES ('d', 's', 't', 'txt', 'h', 1, 'guidance', '', 'now', 'x');"
@@ -55,8 +61,10 @@ def test_migration_3_gives_old_obligations_an_empty_cue_span(tmp_path: Path) -> 
     )
     old.close()
     with Store(path) as store:
-        row = store.connection.execute("SELECT cue, cue_start, cue_end FROM obligations").fetchone()
-        assert tuple(row) == ("must", -1, -1)
+        row = store.connection.execute(
+            "SELECT cue, cue_start, cue_end, condition_start, condition_end FROM obligations"
+        ).fetchone()
+        assert tuple(row) == ("must", -1, -1, -1, -1)
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 

@@ -362,21 +362,21 @@ def decide(
         force = Force(LABELS[int(np.argmax(row))])
         cue = choose_cue(model, seen.markers, force.value)
         polarity = Polarity.POSITIVE
-        condition = ""
+        condition = (-1, -1)
         if force != Force.NONE:
             if force in (Force.MANDATORY, Force.EXPECTATION) and _prohibits(cue, seen.rules):
                 polarity = Polarity.PROHIBITION
-            if seen.condition is not None:
-                condition = context.text[seen.condition[0] : seen.condition[1]]
+            condition = seen.condition or condition
         decisions.append(
             ForceDecision(
                 force,
                 polarity,
                 float(row.max()),
                 context.text[cue.start : cue.end] if cue else "",
-                condition,
+                context.text[condition[0] : condition[1]] if condition[0] >= 0 else "",
                 cue.start if cue else -1,
                 cue.end if cue else -1,
+                *condition,
             )
         )
     return decisions

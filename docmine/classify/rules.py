@@ -165,9 +165,13 @@ def classify_rules(
         return at(ForceDecision(Force.NONE, confidence=0.7, cue=why), governing)
     polarity = Polarity.PROHIBITION if governing.negated else Polarity.POSITIVE
     condition = find_condition(text)
-    return at(
-        ForceDecision(force, polarity, CONFIDENCE[force], governing.text, condition), governing
-    )
+    where = text.find(condition) if condition else -1
+    decision = ForceDecision(force, polarity, CONFIDENCE[force], governing.text, condition)
+    if where >= 0:
+        decision = dataclasses.replace(
+            decision, condition_start=where, condition_end=where + len(condition)
+        )
+    return at(decision, governing)
 
 
 def classify_keyword(text: str) -> Force:
