@@ -696,8 +696,9 @@ def _print_links(links: dict[str, float]) -> None:
     console.print(table)
     if "condition_token_f1_baseline" in links:
         console.print(
-            "condition token-F1 of the subject-to/if/unless/where-appropriate patterns alone "
-            f"(baseline, same rows): {links['condition_token_f1_baseline']:.3f}"
+            "baselines on the same rows: holder = nearest body before the first force cue "
+            f"{links['holder_accuracy_baseline']:.3f}; condition = the subject-to/if/unless/"
+            f"where-appropriate patterns alone {links['condition_token_f1_baseline']:.3f}"
         )
     console.print(
         f"holder accuracy and deadline match on the {int(links['instructed_clauses'])} clauses "

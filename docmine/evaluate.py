@@ -343,8 +343,34 @@ def linking_report(
         report["condition_token_f1_baseline"] = token_f1(
             gold_conditions, [find_condition(t) for t in texts]
         )
+        nearest = nearest_body_before_cue(gold_rows, settings)
+        report["holder_accuracy_baseline"] = sum(
+            nearest[i] == gold_rows[i].get("holder", "") for i in instructed
+        ) / max(len(instructed), 1)
     report["instructed_clauses"] = float(len(instructed))
     return report
+
+
+def nearest_body_before_cue(rows: Sequence[dict[str, Any]], settings: Settings) -> list[str]:
+    """The holder baseline: the last body named before the first force cue of each row (before
+    its end if it has no cue), with the document's acronyms; "" if none is named there."""
+    from docmine.classify.cues import force_cues
+    from docmine.link.bodies import find_bodies
+
+    out = [""] * len(rows)
+    for indices in _group_by_doc(rows).values():
+        joined = "\n\n".join(rows[i]["text"] for i in indices)
+        context = make_context(joined, [settings.bodies], settings.duties, "", (), None)
+        for i in indices:
+            text = rows[i]["text"]
+            cues = force_cues(text)
+            limit = cues[0].start if cues else len(text)
+            named = find_bodies(
+                text, context.gazetteer, context.acronyms, None, context.back_references
+            )
+            before = [m for m in named if m.start < limit]
+            out[i] = before[-1].canonical if before else ""
+    return out
 
 
 def token_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:

@@ -42,3 +42,17 @@ def test_cross_validation_needs_enough_documents_and_groups() -> None:
         predict_rows(rows, load_settings(), cv="doc")
     with pytest.raises(BadInput, match="two groups"):
         predict_rows(rows, load_settings(), cv="group")
+
+
+def test_the_holder_baseline_is_the_last_body_before_the_first_force_cue() -> None:
+    from docmine.evaluate import nearest_body_before_cue
+
+    rows = [
+        {
+            "doc": "a",
+            "text": "Local authorities and ICBs must publish a plan.",
+            "force": "mandatory",
+        },
+        {"doc": "a", "text": "The plan must be sent to the ICB.", "force": "mandatory"},
+    ]
+    assert nearest_body_before_cue(rows, load_settings()) == ["integrated care board", ""]
