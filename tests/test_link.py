@@ -200,3 +200,40 @@ def test_deadlines_keep_the_words_gold_records() -> None:
     )
     assert text_of("They must use section 75 of the NHS Act 2006.") == ""
     assert text_of("The Design Framework (June 2021) sets out what ICSs should do.") == ""
+
+
+@pytest.mark.parametrize(
+    ("clause", "text", "relation"),
+    [
+        (
+            "The notification must be provided within 7 days beginning with the day on which "
+            "the agent is identified.",
+            "within 7 days beginning with the day on which the agent is identified",
+            "by",
+        ),
+        (
+            "Before the end of each review period the Lord Chancellor must review each code.",
+            "Before the end of each review period",
+            "before",
+        ),
+        (
+            "The operator must notify as soon as reasonably practicable.",
+            "as soon as reasonably practicable",
+            "by",
+        ),
+        (
+            "Councils must submit their report by 11:59pm on 20 May 2026.",
+            "by 11:59pm on 20 May 2026",
+            "by",
+        ),
+    ],
+)
+def test_deadlines_anchored_in_the_text_are_kept_as_written(
+    clause: str, text: str, relation: str
+) -> None:
+    found = find_deadline(clause)
+    assert found is not None and (found.text, found.relation) == (text, relation)
+
+
+def test_a_year_naming_an_act_is_not_a_deadline() -> None:
+    assert find_deadline("Regulations made under the 2006 Act must be followed.") is None

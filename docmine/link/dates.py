@@ -18,8 +18,8 @@ _MONTH = (
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
 _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
-    r"(?:by(?: the)?(?: end of)?|before|from|during|throughout|until|no later than|in|on|"
-    r"ahead of|as of|starting|since)"
+    r"(?:(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
+    r"during|throughout|until|no later than|in|on|ahead of|as of|starting|since)"
 )
 _YEAR = r"20\d\d"
 _PATTERN = re.compile(
@@ -46,6 +46,23 @@ _NAMED_PERIOD = re.compile(
     re.IGNORECASE,
 )
 _LEGISLATION_BEFORE = re.compile(r"\b(?:Act|Acts|Regulations|Order|Bill|Plan|Review)\s*$")
+_LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
+# Deadlines anchored in the text rather than the calendar ("within 28 days of the request",
+# "before the end of each review period", "as soon as reasonably practicable"): kept as written,
+# not normalised.
+_NUMBER = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty[- ]\w+|thirty)"
+)
+_RELATIVE = re.compile(
+    rf"\b(?P<rel>within|no later than|not later than)\s+{_NUMBER}\s+"
+    r"(?:working |calendar |clear )?(?:days?|weeks?|months?|years?)"
+    r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+)?"
+    r"|\b(?P<rel2>before|by|no later than|not later than|from)\s+the\s+"
+    r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
+    r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$)"
+    r"|\bas soon as (?:is )?(?:reasonably )?(?:practicable|possible)",
+    re.IGNORECASE,
+)
 _RELATION_NAMES = {
     "by": "by",
     "before": "before",
@@ -61,6 +78,8 @@ _RELATION_NAMES = {
     "as of": "from",
     "starting": "from",
     "since": "from",
+    "within": "by",
+    "not later than": "by",
 }
 
 
@@ -109,7 +128,8 @@ def _interval(match: re.Match[str], default_year: int | None) -> tuple[str, str]
 
 
 def _relation(word: str | None) -> str:
-    key = re.sub(r"\s+(?:the\s+)?(?:end of)?$", "", (word or "").lower()).strip()
+    key = re.sub(r"\s+\d.*$", "", (word or "").lower())  # "by 11:59pm on" -> "by"
+    key = re.sub(r"\s+(?:the\s+)?(?:end of)?$", "", key).strip()
     return _RELATION_NAMES.get(re.sub(r"\s+", " ", key), "")
 
 
@@ -120,6 +140,8 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     if _LEGISLATION_BEFORE.search(text[:start]):
         return False
     before, after = text[:start].rstrip(), text[match.end() :].lstrip()
+    if match.group("lone") and _LEGISLATION_AFTER.match(after):
+        return False
     return not (before.endswith("(") and after.startswith(")"))
 
 
@@ -138,6 +160,9 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
             found.append((match.start(), True, deadline))
     for match in _NAMED_PERIOD.finditer(text):
         found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
+    for match in _RELATIVE.finditer(text):
+        relation = _relation(match.group("rel") or match.group("rel2")) or "by"
+        found.append((match.start(), True, Deadline(match.group(0).strip(), relation)))
     return sorted(found, key=lambda c: c[0])
 
 
