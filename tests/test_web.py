@@ -78,6 +78,21 @@ def test_obligation_page_shows_context_section_and_other_versions(client: TestCl
     assert [v["version"] for v in detail["other_versions"]] == [1]
     page = client.get(f"/obligations/{hit['id']}").text
     assert "In the source" in page and "Version 1" in page and "Joint forward plans" in page
+    assert '<mark class="cue" title="force cue">' in page  # the word that carries the force
+
+
+def test_the_clause_is_marked_at_its_cue_and_condition_spans() -> None:
+    from docmine.web.pages import explained_parts
+
+    text = "Unless it is exempt, the ICB must publish a plan."
+    row = {"text": text, "cue_start": 29, "cue_end": 33, "condition_start": 0, "condition_end": 19}
+    assert explained_parts(row) == [
+        ("Unless it is exempt", "condition"),
+        (", the ICB ", ""),
+        ("must", "cue"),
+        (" publish a plan.", ""),
+    ]
+    assert explained_parts({"text": text, "cue_start": -1, "cue_end": -1}) == [(text, "")]
 
 
 def test_document_text_with_markup_is_escaped_everywhere(client: TestClient) -> None:

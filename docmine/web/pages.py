@@ -73,6 +73,26 @@ class Detail:
     hit: Hit
     context: list[dict[str, Any]]
     versions: list[dict[str, Any]]
+    clause_parts: list[tuple[str, str]]  # the clause as (piece, "cue" | "condition" | "")
+
+
+def explained_parts(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """The clause text cut at its force cue and condition spans, to render escaped and marked
+    (a span that overlaps an earlier one, or falls outside the text, is left unmarked)."""
+    text = str(row["text"])
+    spans = sorted(
+        (int(row.get(f"{kind}_start", -1)), int(row.get(f"{kind}_end", -1)), kind)
+        for kind in ("cue", "condition")
+    )
+    parts: list[tuple[str, str]] = []
+    last = 0
+    for start, end, kind in spans:
+        if start < last or end <= start or end > len(text):
+            continue
+        parts += [(text[last:start], ""), (text[start:end], kind)]
+        last = end
+    parts.append((text[last:], ""))
+    return [p for p in parts if p[0]]
 
 
 def obligation_detail(
@@ -90,7 +110,7 @@ def obligation_detail(
         for v in store.versions_of(row["id"], row["source"])
         if v["version"] != row["version"]
     ]
-    return Detail(hit, context, versions)
+    return Detail(hit, context, versions, explained_parts(dict(row)))
 
 
 def detail_json(detail: Detail) -> dict[str, Any]:
