@@ -765,7 +765,8 @@ def train(
         Path | None, typer.Option("--output", "-o", help="Artefact to write.")
     ] = None,
 ) -> None:
-    """Train the force model (fixed seed: same gold, same artefact) and write models/.
+    """Train the force model and the holder and body choices (fixed seed: same gold, same
+    artefacts) and write them to models/ (the link models beside the force model).
 
     Example: docmine train ../shared/gold/train.jsonl ../shared/gold/dev.jsonl
     --corpus ../shared/gold/train-docs --corpus corpus/
@@ -778,7 +779,8 @@ def train(
     console.print(
         f"trained on {result.clauses} clauses from {result.documents} documents ({labels}); "
         f"temperature {result.temperature:.3f}; wrote {escape(str(result.path))} "
-        f"sha256 {result.sha256[:16]}"
+        f"sha256 {result.sha256[:16]} and {escape(str(result.links_path))} "
+        f"sha256 {result.links_sha256[:16]}"
     )
 
 

@@ -11,13 +11,22 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
 PROJECT_DIR = PACKAGE_DIR.parent
 FORCE_ARTEFACT = "force.json.gz"
+LINKS_ARTEFACT = "links.json.gz"
+
+
+def _shipped(name: str) -> Path:
+    """A trained artefact that ships with docmine: inside the installed package (a wheel maps the
+    checkout's models/ to docmine/trained/), else models/ of the checkout."""
+    installed = PACKAGE_DIR / "trained" / name
+    return installed if installed.is_file() else PROJECT_DIR / "models" / name
 
 
 def shipped_force_model() -> Path:
-    """The force model that ships with docmine: inside the installed package (a wheel maps the
-    checkout's models/ to docmine/trained/), else models/ of the checkout."""
-    installed = PACKAGE_DIR / "trained" / FORCE_ARTEFACT
-    return installed if installed.is_file() else PROJECT_DIR / "models" / FORCE_ARTEFACT
+    return _shipped(FORCE_ARTEFACT)
+
+
+def shipped_link_models() -> Path:
+    return _shipped(LINKS_ARTEFACT)
 
 
 class InvalidSetting(ValueError):
@@ -37,6 +46,8 @@ class Settings:
     # search vectors: "onnx-int8" (local int8 export, ~2.5x faster, same retrieval) or "torch"
     embedding_backend: str = "onnx-int8"
     force_model: Path = field(default_factory=shipped_force_model)
+    # the learned holder and body choices (`docmine train`); without it, the parse rules
+    link_models: Path = field(default_factory=shipped_link_models)
     bodies: Path = RESOURCES_DIR / "bodies.yaml"
     duties: Path = RESOURCES_DIR / "duties.yaml"
     extra_bodies: Path | None = None

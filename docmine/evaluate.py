@@ -14,8 +14,10 @@ from docmine.classify import classify_contexts
 from docmine.classify.rules import classify_keyword, find_condition
 from docmine.config import Settings
 from docmine.errors import BadInput
-from docmine.link import link_clause, make_context
-from docmine.model import FORCE_ORDER, Clause, Links, Obligation, Provenance
+from docmine.link import make_context, make_links
+from docmine.link.choice import LinkModels, load_link_models
+from docmine.link.train import apply_link_models, fit_link_models, link_examples
+from docmine.model import FORCE_ORDER, Clause, Force, Mention, Obligation, Provenance
 from docmine.overlap import token_overlap, word_counts
 from docmine.textfile import read_text
 
@@ -77,6 +79,8 @@ class Predicted:
     fields: list[dict[str, Any]]
     probabilities: Any = None
     fold_of: list[str] = field(default_factory=list)
+    # the same rows linked as if their gold force had been predicted (rows with a gold force)
+    given_gold: list[dict[str, Any]] = field(default_factory=list)
 
 
 def predict_rows(
@@ -85,6 +89,7 @@ def predict_rows(
     method: str = "model",
     corpora: Sequence[Path] = (),
     cv: str | None = None,
+    with_links: bool = True,
 ) -> Predicted:
     """Predictions for gold-style rows; rows of one `doc` share its authority and acronyms.
 
@@ -102,19 +107,50 @@ def predict_rows(
         decisions, probabilities, fold_of = result.decisions, result.probabilities, result.fold_of
     else:
         decisions = classify_contexts(contexts, method, settings)
-    out: list[dict[str, Any]] = [{} for _ in rows]
-    for doc, indices in _group_by_doc(rows).items():
-        texts = [rows[i]["text"] for i in indices]
-        joined = "\n\n".join(texts)
-        context = make_context(
-            joined, [settings.bodies], settings.duties, "", texts, settings.spacy_model
-        )
-        for i in indices:
-            text, decision = rows[i]["text"], decisions[i]
-            links: Links = link_clause(text, decision, context)
-            clause = Clause(doc, text, Provenance(None, (), 0, len(text)))
-            out[i] = predicted_fields(Obligation(clause, decision, links))
-    return Predicted(out, probabilities, fold_of)
+    if not with_links:
+        return Predicted([_force_fields(d) for d in decisions], probabilities, fold_of)
+    examples = link_examples(rows, decisions, settings, corpora)
+    if cv is not None:
+        linked = cross_validated_links(rows, examples, fold_of)
+    else:
+        models = load_link_models(settings.link_models) or LinkModels()
+        linked = [apply_link_models(models, example) for example in examples]
+    out: list[dict[str, Any]] = []
+    given_gold: list[dict[str, Any]] = []
+    for row, decision, example, (holder, bodies) in zip(
+        rows, decisions, examples, linked, strict=True
+    ):
+        text = row["text"]
+        clause = Clause(str(row.get("doc", "")), text, Provenance(None, (), 0, len(text)))
+        links = make_links(text, decision.force != Force.NONE, holder, bodies, example.context)
+        out.append(predicted_fields(Obligation(clause, decision, links)))
+        if row.get("force") in LABELS:
+            gold = Force(row["force"]) != Force.NONE
+            gold_links = make_links(text, gold, holder, bodies, example.gold_context)
+            given_gold.append(predicted_fields(Obligation(clause, decision, gold_links)))
+    return Predicted(out, probabilities, fold_of, given_gold)
+
+
+def _force_fields(decision: Any) -> dict[str, Any]:
+    return {
+        "force": decision.force.value,
+        "polarity": decision.polarity.value,
+        "confidence": round(decision.confidence, 3),
+        "cue": decision.cue,
+    }
+
+
+def cross_validated_links(
+    rows: Sequence[dict[str, Any]], examples: Sequence[Any], fold_of: Sequence[Any]
+) -> list[tuple[Mention | None, list[Mention]]]:
+    """Holder and bodies of each row from link models fitted on the other folds' rows."""
+    out: list[tuple[Mention | None, list[Mention]]] = [(None, []) for _ in rows]
+    for fold in sorted(set(fold_of), key=str):
+        held_out = [i for i, f in enumerate(fold_of) if f == fold]
+        models = fit_link_models(rows, examples, [i for i, f in enumerate(fold_of) if f != fold])
+        for i in held_out:
+            out[i] = apply_link_models(models, examples[i])
+    return out
 
 
 def _cross_validated(
@@ -283,27 +319,28 @@ def evaluate_force(
     method: str = "model",
     corpora: Sequence[Path] = (),
     cv: str | None = None,
-) -> tuple[ForceReport, list[dict[str, Any]]]:
+) -> tuple[ForceReport, Predicted]:
     """Predict the rows (or cross-validate) and report force beside the keyword baseline and the
     rules, all measured in this run on the same rows and context."""
     predicted = predict_rows(rows, settings, method, corpora, cv)
-    rules = predict_rows(rows, settings, "rules", corpora) if cv or method != "rules" else None
+    rules = None
+    if cv or method != "rules":
+        rules = predict_rows(rows, settings, "rules", corpora, with_links=False)
     report = force_report(
         rows, predicted.fields, rules.fields if rules else None, predicted.fold_of
     )
-    return report, predicted.fields
+    return report, predicted
 
 
 def linking_report(
     gold_rows: Sequence[dict[str, Any]],
-    predicted: Sequence[dict[str, Any]],
+    predicted: Predicted,
     settings: Settings | None = None,
 ) -> dict[str, float]:
     """Holder accuracy (on clauses whose gold force is not none), bodies micro-F1, duty F1 and
-    deadline exact match (gold deadlines of those clauses), end to end (with the predicted force).
-    With `settings`, also `*_given_gold_force`: the same rows re-linked with their gold force, which
-    measures the linker apart from the classifier's force errors."""
-    from docmine.link.gold import link_with_gold_force
+    deadline exact match (gold deadlines of those clauses), end to end (with the predicted force)
+    and `*_given_gold_force` (the same rows linked with their gold force, which measures the
+    linker apart from the classifier's force errors). With `settings`, the baselines too."""
 
     def scores(linked: Sequence[dict[str, Any]]) -> dict[str, float]:
         pairs = list(zip(gold_rows, linked, strict=True))
@@ -327,15 +364,16 @@ def linking_report(
             / max(len(dated), 1),
         }
 
-    report = scores(predicted)
+    report = scores(predicted.fields)
+    if len(predicted.given_gold) == len(gold_rows):
+        oracle = scores(predicted.given_gold)
+        report.update({f"{k}_given_gold_force": v for k, v in oracle.items()})
     instructed = [i for i, g in enumerate(gold_rows) if g["force"] != "none"]
     gold_conditions = [str(gold_rows[i].get("condition", "")) for i in instructed]
     report["condition_token_f1"] = token_f1(
-        gold_conditions, [str(predicted[i].get("condition", "")) for i in instructed]
+        gold_conditions, [str(predicted.fields[i].get("condition", "")) for i in instructed]
     )
     if settings is not None:
-        oracle = scores(link_with_gold_force(gold_rows, predicted, settings))
-        report.update({f"{k}_given_gold_force": v for k, v in oracle.items()})
         texts = [gold_rows[i]["text"] for i in instructed]
         report["condition_token_f1_given_gold_force"] = token_f1(
             gold_conditions, extracted_conditions(texts, settings.spacy_model)

@@ -24,6 +24,7 @@ from docmine.embed import embed, model_key
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
 from docmine.link import link_clause, make_context
+from docmine.link.choice import load_link_models
 from docmine.model import Authority, Document, Obligation
 from docmine.segment import segment
 from docmine.store import Store
@@ -115,6 +116,8 @@ def analyse(document: Document, settings: Settings, method: str = "model") -> li
         document.published,
         [c.text for c in clauses],  # parsed in one batch
         settings.spacy_model,
+        title=document.title,
+        models=load_link_models(settings.link_models),
     )
     return [
         Obligation(clause, decision, link_clause(clause.text, decision, context))

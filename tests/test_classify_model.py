@@ -157,11 +157,13 @@ def test_a_wheel_carries_the_model_and_classifies_with_it(tmp_path: Path) -> Non
     site = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:
         assert "docmine/trained/force.json.gz" in archive.namelist()
+        assert "docmine/trained/links.json.gz" in archive.namelist()
         archive.extractall(site)
     script = (
         "import docmine, docmine.config as c;"
         "from docmine.classify import classify_texts;"
         "assert c.shipped_force_model().is_relative_to(c.PACKAGE_DIR), c.shipped_force_model();"
+        "assert c.shipped_link_models().is_relative_to(c.PACKAGE_DIR), c.shipped_link_models();"
         "d = classify_texts(['Each council must publish a plan.'], method='model')[0];"
         "print(docmine.__file__, d.force.value, d.cue)"
     )

@@ -27,7 +27,7 @@ from docmine.classify.model import (
     grouped_folds,
     save_artefact,
 )
-from docmine.config import Settings
+from docmine.config import LINKS_ARTEFACT, Settings
 from docmine.model import Authority, ForceDecision
 from docmine.overlap import dice, word_counts
 
@@ -227,6 +227,8 @@ class TrainResult:
     labels: dict[str, int]
     temperature: float
     sha256: str
+    links_path: Path | None = None
+    links_sha256: str = ""
 
 
 def train(
@@ -240,7 +242,8 @@ def train(
     contexts = gold_contexts(rows, corpora)
     labels = [str(r["force"]) for r in rows]
     docs = [str(r.get("doc", "")) for r in rows]
-    model = fit_model(featurise(contexts, settings), labels, docs)
+    data = featurise(contexts, settings)
+    model = fit_model(data, labels, docs)
     meta = {
         "sources": list(sources),
         "clauses": len(rows),
@@ -250,6 +253,8 @@ def train(
         "spacy": settings.spacy_model,
     }
     save_artefact(model, output, meta)
+    links = output.with_name(LINKS_ARTEFACT)
+    train_links(rows, predict(model, contexts, data)[0], settings, corpora, links, meta)
     return TrainResult(
         output,
         len(rows),
@@ -257,7 +262,25 @@ def train(
         dict(sorted(Counter(labels).items())),
         model.temperature_,
         hashlib.sha256(output.read_bytes()).hexdigest(),
+        links,
+        hashlib.sha256(links.read_bytes()).hexdigest(),
     )
+
+
+def train_links(
+    rows: Sequence[dict[str, Any]],
+    decisions: Sequence[ForceDecision],
+    settings: Settings,
+    corpora: Sequence[Path],
+    output: Path,
+    meta: dict[str, Any],
+) -> None:
+    """Fit the holder and body choices on the gold rows (cues from `decisions`) and write them."""
+    from docmine.link.choice import save_link_models
+    from docmine.link.train import fit_link_models, link_examples
+
+    examples = link_examples(rows, decisions, settings, corpora)
+    save_link_models(fit_link_models(rows, examples, range(len(rows))), output, meta)
 
 
 def load_gold(gold_files: Sequence[Path]) -> list[dict[str, Any]]:

@@ -15,18 +15,28 @@ from pathlib import Path
 from docmine.config import load_settings
 from docmine.link.bodies import (
     Gazetteer,
+    body_candidates,
     find_bodies,
     learn_acronyms,
     learn_back_references,
     load_gazetteer,
 )
+from docmine.link.choice import Candidate, ChoiceModel, LinkModels, yes_no
 from docmine.link.dates import find_deadline
 from docmine.link.duties import Duty, find_duty, load_duties
-from docmine.link.holder import Discourse, find_holder
+from docmine.link.holder import (
+    Discourse,
+    DocumentBodies,
+    find_holder,
+    holder_candidates,
+)
 from docmine.link.parse import ParseCache
-from docmine.model import Force, ForceDecision, Links
+from docmine.model import Force, ForceDecision, Links, Mention
 
-_YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w-]*\s+){0,3}?[A-Za-z][\w-]*)", re.IGNORECASE)
+# Last words of body names that name no body on their own ("local government" is a council, but
+# "the government" is not).
+_NOT_HEADS = frozenset({"government", "governments", "sector", "sectors", "care", "health"})
+_YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)", re.IGNORECASE)
 
 
 @dataclass
@@ -41,6 +51,8 @@ class LinkContext:
     parses: ParseCache | None = None
     discourse: Discourse = field(default_factory=Discourse)
     recent_duties: list[str] = field(default_factory=list)
+    document: DocumentBodies = field(default_factory=DocumentBodies)
+    models: LinkModels = field(default_factory=LinkModels)
 
 
 def find_audience(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> str:
@@ -59,6 +71,8 @@ def make_context(
     published: str = "",
     clause_texts: Iterable[str] = (),
     spacy_model: str | None = None,
+    title: str = "",
+    models: LinkModels | None = None,
 ) -> LinkContext:
     """Load the resources once per document and learn the acronyms, back-references and audience
     it defines; `clause_texts` are parsed now, in one batch (else each clause when linked)."""
@@ -75,7 +89,101 @@ def make_context(
         back_references=learn_back_references(document_text, gazetteer),
         parses=parses,
         discourse=Discourse(audience=find_audience(document_text, gazetteer, acronyms)),
+        document=document_bodies(document_text, title, gazetteer, acronyms),
+        models=models or LinkModels(),
     )
+
+
+def head_nouns(gazetteer: Gazetteer) -> dict[str, frozenset[str]]:
+    """Head noun -> the bodies whose names end in it ("provider": NHS and social care
+    providers), for a clause that names its holder by the head alone ("the provider must")."""
+    heads: dict[str, set[str]] = {}
+    for alias, canonical in gazetteer.aliases:
+        last = alias.split(" of ")[0].split()[-1]
+        if last.islower() and last.isalpha() and len(last) > 3 and last not in _NOT_HEADS:
+            singular = last[:-3] + "y" if last.endswith("ies") else last.removesuffix("s")
+            heads.setdefault(singular, set()).add(canonical)
+    return {head: frozenset(bodies) for head, bodies in heads.items()}
+
+
+def document_bodies(
+    text: str, title: str, gazetteer: Gazetteer, acronyms: dict[str, str]
+) -> DocumentBodies:
+    """How often the document names each body, and which its title names."""
+    counts: dict[str, int] = {}
+    for mention in find_bodies(text, gazetteer, acronyms):
+        counts[mention.canonical] = counts.get(mention.canonical, 0) + 1
+    in_title = frozenset(m.canonical for m in find_bodies(title, gazetteer, acronyms))
+    return DocumentBodies(counts, in_title, head_nouns(gazetteer), gazetteer.rules.not_bodies)
+
+
+def pick_bodies(model: ChoiceModel, choices: Sequence[Sequence[Candidate]]) -> list[Mention]:
+    """Each phrase names the body it most probably names, if that is more likely than not."""
+    best: dict[int, tuple[float, Mention]] = {}
+    for choice in choices:
+        mention = choice[1].mention
+        probability = float(model.probabilities(choice)[1])
+        if mention is not None and probability > max(0.5, best.get(mention.start, (0.0,))[0]):
+            best[mention.start] = (probability, mention)
+    return sorted((m for _, m in best.values()), key=lambda m: m.start)
+
+
+def pick_holder(model: ChoiceModel, candidates: Sequence[Candidate]) -> Candidate | None:
+    """The most probable candidate, None when it is "no holder"."""
+    best, _ = model.choose(candidates)
+    return best if best.canonical else None
+
+
+def body_choices(text: str, parse: object, context: LinkContext) -> list[list[Candidate]]:
+    """One yes/no choice per phrase of the clause that may name a body."""
+    return [
+        yes_no(mention, features)
+        for mention, features in body_candidates(
+            text,
+            parse,
+            context.gazetteer,
+            context.acronyms,
+            context.back_references,
+            context.document,
+        )
+    ]
+
+
+def choose_bodies(
+    text: str, parse: object, context: LinkContext, rules: list[Mention]
+) -> list[Mention]:
+    """The bodies a clause names: by the body model when one is loaded, else `rules` (what the
+    gazetteer rules found)."""
+    if context.models.bodies is None or parse is None:
+        return rules
+    return pick_bodies(context.models.bodies, body_choices(text, parse, context))
+
+
+def choose_holder(
+    text: str, parse: object, mentions: list, decision: ForceDecision, context: LinkContext
+) -> tuple[Candidate | None, list[Candidate]]:
+    """The holder of a clause and the candidates it was chosen from: by the holder model when
+    one is loaded, else the parse rules alone. Updates the discourse with the rule holder."""
+    cue_start = decision.cue_start
+    if cue_start < 0 and decision.cue:  # a cue given as text only (gold, callers)
+        cue_start = text.find(decision.cue)
+    previous = context.discourse.last_holder
+    rule = find_holder(parse, text, mentions, cue_start, decision.cue, context.discourse)
+    candidates = holder_candidates(
+        parse,
+        text,
+        mentions,
+        cue_start,
+        decision.cue,
+        rule,
+        previous,
+        context.discourse.audience,
+        context.document,
+    )
+    if context.models.holder is None:
+        chosen = Candidate(rule.canonical, rule, {}) if rule else None
+        return chosen, candidates
+    return pick_holder(context.models.holder, candidates), candidates
 
 
 def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Links:
@@ -83,25 +191,36 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     deadline. Holder and deadline stay empty for `none` clauses (ANNOTATION.md); the holder is
     still read so that a later "they" can refer back to it."""
     parse = context.parses.get(text) if context.parses is not None else None
-    mentions = find_bodies(
-        text, context.gazetteer, context.acronyms, parse, context.back_references
-    )
-    instruction = decision.force != Force.NONE
+    named = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
+    mentions = choose_bodies(text, parse, context, named)
+    holder = None
+    if parse is not None:
+        holder, _ = choose_holder(text, parse, named, decision, context)
+    mention = holder.mention if holder is not None else None
+    if holder is not None and mention is None:
+        mention = Mention(holder.canonical, "", -1, -1)
+    return make_links(text, decision.force != Force.NONE, mention, mentions, context)
+
+
+def make_links(
+    text: str,
+    instruction: bool,
+    holder: Mention | None,
+    bodies: Sequence[Mention],
+    context: LinkContext,
+) -> Links:
+    """Links of a clause whose holder and bodies are chosen: the duty it states, and for an
+    instruction its holder and deadline (holder and deadline stay empty for `none` clauses,
+    ANNOTATION.md)."""
     duty = find_duty(text, context.duties, instruction, context.recent_duties)
     if duty is not None:
         context.recent_duties.append(duty.id)
-    holder = None
-    if parse is not None:
-        cue_start = decision.cue_start
-        if cue_start < 0 and decision.cue:  # a cue given as text only (gold, callers)
-            cue_start = text.find(decision.cue)
-        holder = find_holder(parse, text, mentions, cue_start, decision.cue, context.discourse)
     if not instruction:
-        return Links(bodies=tuple(mentions), duty=duty)
+        return Links(bodies=tuple(bodies), duty=duty)
     return Links(
         holder=holder.canonical if holder else "",
         holder_text=holder.text if holder else "",
-        bodies=tuple(mentions),
+        bodies=tuple(bodies),
         duty=duty,
         deadline=find_deadline(text, context.default_year),
     )

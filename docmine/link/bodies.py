@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -211,11 +211,26 @@ def find_bodies(
     """Every body the text names, in order, with the matched words and their span. `parse` (a
     spaCy Doc of `text`) lets generic words be judged by their syntax."""
     acronyms = acronyms or {}
+    mentions = [
+        mention
+        for mention, kind in _gazetteer_matches(text, gazetteer, acronyms)
+        if kind != "generic"
+        or _generic_word_ok(gazetteer.rules, text, mention.start, mention.end, parse)
+    ]
+    mentions.extend(_back_reference_mentions(text, gazetteer, mentions, back_references))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _gazetteer_matches(
+    text: str, gazetteer: Gazetteer, acronyms: dict[str, str]
+) -> list[tuple[Mention, str]]:
+    """Every alias match with its kind: "acronym" (learned or listed), "generic" (a word that
+    names a body only in context) or "name"."""
     searchable = _blank(text, gazetteer.rules.not_bodies)
     extra = tuple(
         sorted(a for a, c in acronyms.items() if c and gazetteer.canonical_for(a) is None)
     )
-    mentions: list[Mention] = []
+    found: list[tuple[Mention, str]] = []
     for match in _matcher(gazetteer, extra).finditer(searchable):
         surface = text[match.start() : match.end()]
         bare = re.sub(r"(?:['’]s|s['’])$", "", surface)
@@ -228,13 +243,15 @@ def find_bodies(
                 canonical = gazetteer.canonical_for(bare[:-1]) or ""
         if not canonical:
             continue
-        if _key(key) in gazetteer.rules.generic and not _generic_word_ok(
-            gazetteer.rules, text, match.start(), match.end(), parse
-        ):
-            continue
-        mentions.append(Mention(canonical, surface, match.start(), match.end()))
-    mentions.extend(_back_reference_mentions(text, gazetteer, mentions, back_references))
-    return sorted(mentions, key=lambda m: m.start)
+        kind = (
+            "generic"
+            if _key(key) in gazetteer.rules.generic
+            else "acronym"
+            if key.replace("/", "").isupper()
+            else "name"
+        )
+        found.append((Mention(canonical, surface, match.start(), match.end()), kind))
+    return found
 
 
 def _generic_word_ok(rules: BodyRules, text: str, start: int, end: int, parse: Any) -> bool:
@@ -261,3 +278,120 @@ def _back_reference_mentions(
             span = match.start(1), match.end(1)
             found.append(Mention(back_references[head], match.group(0), span[0], span[1]))
     return found
+
+
+@dataclass(frozen=True)
+class DocumentBodies:
+    """What the whole document says about bodies: how often each is named, which the title names,
+    whom it addresses, and the head nouns ("provider", "trust", "authority") that name each."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    title: frozenset[str] = frozenset()
+    heads: dict[str, frozenset[str]] = field(default_factory=dict)  # head noun -> canonicals
+    traps: re.Pattern[str] | None = None  # phrases that are not bodies (body_rules.yaml)
+
+    def rank(self, canonical: str) -> int:
+        ordered = sorted(self.counts, key=lambda c: (-self.counts[c], c))
+        return ordered.index(canonical) + 1 if canonical in ordered else 0
+
+
+def head_noun_mentions(
+    parse: Any, mentions: list[Mention], document: DocumentBodies
+) -> dict[str, list[Mention]]:
+    """Nouns outside any mention that are the head of a body's name ("providers", "the trust"),
+    as mentions of each body they can name (the text is the noun's lemma)."""
+    found: dict[str, list[Mention]] = {}
+    searchable = _blank(parse.text, document.traps)
+    for token in parse:
+        if token.pos_ != "NOUN" or any(m.start <= token.idx < m.end for m in mentions):
+            continue
+        if not searchable[token.idx : token.idx + len(token.text)].strip():
+            continue  # inside an alias trap: "the health and care system"
+        lemma = token.lemma_.lower()
+        for canonical in sorted(document.heads.get(lemma, ())):
+            end = token.idx + len(token.text)
+            found.setdefault(canonical, []).append(Mention(canonical, lemma, token.idx, end))
+    return found
+
+
+def _token_at(parse: Any, start: int, end: int) -> Any | None:
+    """The head token of the characters start..end."""
+    tokens = [t for t in parse if start <= t.idx < end]
+    inside = {t.i for t in tokens}
+    return next((t for t in tokens if t.head.i not in inside or t.head is t), None)
+
+
+def _mention_shape(mention: Mention, parse: Any) -> dict[str, float]:
+    """Syntax and spelling of a mention: what decides whether a word names a body here."""
+    features: dict[str, float] = {}
+    token = _token_at(parse, mention.start, mention.end)
+    if mention.text[:1].isupper():
+        features["capitalised"] = 1.0
+    if token is None:
+        return features
+    features[f"dep={token.dep_}"] = 1.0
+    if token.tag_ in ("NNS", "NNPS"):
+        features["plural"] = 1.0
+    if token.dep_ in ("compound", "amod", "nmod") and token.head.i > token.i:
+        features["modifies_noun"] = 1.0  # "system level", "local authority-led"
+    for child in token.children:
+        if child.idx >= mention.start:
+            continue
+        if child.dep_ == "det":
+            features[f"det={child.lower_}"] = 1.0
+        elif child.dep_ in ("compound", "amod", "nmod"):
+            features[f"modified_{child.dep_}"] = 1.0  # "healthcare systems", "NHS bodies"
+        elif child.dep_ == "poss":
+            features["owned"] = 1.0
+    if token.dep_ == "pobj":
+        features[f"prep={token.head.lower_}"] = 1.0
+    if mention.end < len(parse.text) and parse.text[mention.end : mention.end + 1] == "-":
+        features["hyphenated"] = 1.0
+    return features
+
+
+def body_candidates(
+    text: str,
+    parse: Any,
+    gazetteer: Gazetteer,
+    acronyms: dict[str, str],
+    back_references: dict[str, str],
+    document: DocumentBodies,
+) -> list[tuple[Mention, dict[str, float]]]:
+    """Every phrase of the clause that may name a body, with features for the body model:
+    gazetteer names and acronyms, generic words ("system"), definite back-references ("the
+    Board") and head nouns of body names ("trusts", "the provider"), one entry per body a
+    phrase may name."""
+    out: list[tuple[Mention, dict[str, float]]] = []
+    matches = _gazetteer_matches(text, gazetteer, acronyms)
+    for mention, kind in matches:
+        features = {f"kind={kind}": 1.0}
+        if kind == "generic":
+            features[f"generic={_key(mention.text).rstrip('s')}"] = 1.0
+            if _generic_word_ok(gazetteer.rules, text, mention.start, mention.end, parse):
+                features["generic_rules_ok"] = 1.0
+        out.append((mention, features))
+    plain = [m for m, _ in matches]
+    for mention in _back_reference_mentions(text, gazetteer, plain, back_references):
+        out.append((mention, {"kind=back_reference": 1.0}))
+    for canonical, found in head_noun_mentions(parse, plain, document).items():
+        for mention in found:
+            options = document.heads.get(mention.text, frozenset())
+            features = {"kind=head": 1.0, f"head={mention.text}": 1.0}
+            if len(options) > 1:
+                features["head_ambiguous"] = 1.0
+                named = [o for o in options if document.counts.get(o)]
+                if named and max(named, key=lambda o: document.counts[o]) == canonical:
+                    features["head_sense_named_most"] = 1.0
+            out.append((mention, features))
+    total = sum(document.counts.values()) or 1
+    for mention, features in out:
+        features.update(_mention_shape(mention, parse))
+        count = document.counts.get(mention.canonical, 0)
+        features["doc_share"] = count / total
+        rank = document.rank(mention.canonical)
+        features[f"doc_rank={rank if rank <= 3 else '4+'}"] = 1.0
+        if mention.canonical in document.title:
+            features["in_title"] = 1.0
+        features[f"canon={mention.canonical}"] = 1.0
+    return out

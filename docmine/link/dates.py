@@ -166,13 +166,40 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
     return sorted(found, key=lambda c: c[0])
 
 
+# When, without a date: a temporal preposition with a season, a point of the year or an event
+# ("ahead of winter", "by the year-end", "before publishing a strategy, ..."), and adverbs of time
+# and frequency. Kept as written, with no ISO form.
+_TIME_NOUNS = (
+    r"(?:spring|summer|autumn|winter|year[- ]end|year ahead|financial year|coming year|"
+    r"next (?:morning|day|week|month|year))"
+)
+_TEMPORAL = re.compile(
+    r"\b(?:(?:before|prior to|ahead of|no later than|by|until|up to|throughout|over|during|"
+    rf"from|within|in)\s+(?:the\s+|this\s+|each\s+|every\s+)?(?:(?:end|start|beginning)\s+of\s+"
+    rf"(?:the\s+|each\s+)?)?{_TIME_NOUNS}\b"
+    r"|immediately|in-year|annually|every (?:\d+|two|three|four|five|ten) (?:years|months|weeks))",
+    re.IGNORECASE,
+)
+_FRONTED_EVENT = re.compile(
+    r"^(?:Before|Prior to|Ahead of|From the outset of|No later than)\s+[^,;:—]{3,120}?(?=,)"
+)
+
+
+def temporal_phrase(text: str) -> Deadline | None:
+    """A deadline with no date: a fronted "Before ..." phrase, else the first temporal phrase."""
+    match = _FRONTED_EVENT.match(text) or _TEMPORAL.search(text)
+    if match is None:
+        return None
+    return Deadline(match.group(0))
+
+
 def find_deadline(text: str, default_year: int | None = None) -> Deadline | None:
     """The clause's date or period: a date opening the clause (a timeline row), else the first
     one with a relation word, else the first; in a lead-in + item clause the item's own deadline
     wins over the lead-in's."""
     candidates = _candidates(text, default_year)
     if not candidates:
-        return None
+        return temporal_phrase(text)
     if candidates[0][0] == 0:
         return candidates[0][2]
     colon = text.find(": ")

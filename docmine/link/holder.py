@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 
 from docmine.config import RESOURCES_DIR
+from docmine.link.bodies import DocumentBodies, head_noun_mentions
+from docmine.link.choice import Candidate
 from docmine.model import Mention
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
@@ -296,3 +298,285 @@ def find_holder(
     if holder is not None:
         discourse.last_holder = holder
     return holder
+
+
+# --- Holder as a learned choice ---------------------------------------------------------------
+# Every body the clause or its document names is a candidate, and so is "no holder"; the parse
+# roles above become features and a model (link/choice.py) picks one.
+
+
+_TOP_DOCUMENT_BODIES = 6
+_PREPOSITIONS = {"on", "of", "for", "to", "by", "with", "from", "in", "between", "upon"}
+
+
+def _covered(parse: Any, start: int, end: int) -> list[Any]:
+    return [t for t in parse if start <= t.idx < end]
+
+
+def _phrase_head(tokens: list[Any]) -> Any | None:
+    inside = {t.i for t in tokens}
+    return next((t for t in tokens if t.head.i not in inside or t.head is t), None)
+
+
+def _distance_bucket(distance: int) -> str:
+    return (
+        "0-2" if distance <= 2 else "3-5" if distance <= 5 else "6-10" if distance <= 10 else ">10"
+    )
+
+
+def _subordinate(token: Any, stop: Any | None) -> str:
+    """The first clause relation between the token and the anchor's verb ("" if none)."""
+    current = token
+    for _ in range(12):
+        if current is stop or current.head is current:
+            return ""
+        if current.dep_ in ("relcl", "acl", "advcl", "ccomp", "xcomp", "pcomp"):
+            return current.dep_
+        current = current.head
+    return ""
+
+
+def _mention_features(
+    mention: Mention, parse: Any, anchor: Any | None, roles: dict[str, tuple[int, int]]
+) -> dict[str, float]:
+    features: dict[str, float] = {}
+    head = _phrase_head(_covered(parse, mention.start, mention.end))
+    if head is None:
+        return features
+    features[f"dep={head.dep_}"] = 1.0
+    rules = load_holder_rules()
+    if head.dep_ == "pobj":
+        prep = head.head.lower_
+        features[f"prep={prep if prep in _PREPOSITIONS else 'other'}"] = 1.0
+        if head.head.head.lemma_.lower() in rules.duty_nouns:
+            features["on_duty_noun"] = 1.0  # "a duty on X", "the responsibility of X"
+    if head.dep_ in ("dobj", "nsubj") and head.head.lemma_.lower() in rules.expectation_verbs:
+        features[f"{head.dep_}_of_expectation_verb"] = 1.0  # "enables X to", "asks X to"
+    if head.dep_ == "poss" or mention.text.endswith(("'s", "’s", "s'", "s’")):
+        features["possessive"] = 1.0
+    for role, (start, end) in roles.items():
+        if start <= mention.start < end:
+            features[f"role={role}"] = 1.0
+    if anchor is not None:
+        verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
+        side = "before" if head.i < anchor.i else "after"
+        features[f"{side}_cue"] = 1.0
+        features[f"{side}_cue_distance={_distance_bucket(abs(head.i - anchor.i))}"] = 1.0
+        relation = _subordinate(head, verb)
+        if relation:
+            features[f"inside={relation}"] = 1.0
+    colon = parse.text.rfind(":")
+    if colon > 0 and mention.start < colon:
+        features["in_lead_in"] = 1.0
+    return features
+
+
+def _roles(anchor: Any | None, rules: HolderRules) -> dict[str, tuple[int, int]]:
+    """Character spans of the phrases that play a role for the anchor: the rule holder, the
+    subject of its verb, and a passive agent."""
+    if anchor is None:
+        return {}
+    roles: dict[str, tuple[int, int]] = {}
+    token = holder_token(anchor, rules)
+    if token is not None:
+        roles["holder"] = _span(token)
+    verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
+    subject = _subject(verb)
+    if subject is not None:
+        roles["subject"] = _span(subject)
+    agent = _child(verb, "agent")
+    pobj = _child(agent, "pobj") if agent is not None else None
+    if pobj is not None:
+        roles["agent"] = _span(pobj)
+    return roles
+
+
+def _is_imperative(anchor: Any | None) -> bool:
+    if anchor is None:
+        return False
+    verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
+    return (
+        verb.tag_ == "VB"
+        and _child(verb, *_SUBJECTS) is None
+        and not any(c.dep_ == "aux" for c in verb.children)
+    )
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the parse says about who acts in a clause, for every candidate alike."""
+
+    anchor: Any | None
+    roles: dict[str, tuple[int, int]]
+    role_word: str  # lemma of the phrase the rules read as the holder ("" if none)
+    role_named: bool  # that phrase names a body of the gazetteer
+    reader: bool  # "you" holds it
+    back: bool  # "they", "it" holds it
+    imperative: bool
+
+
+def _reading(parse: Any, mentions: list[Mention], cue_start: int, cue_text: str) -> _Reading:
+    rules = load_holder_rules()
+    anchor = find_anchor(parse, cue_start, cue_text)
+    roles = _roles(anchor, rules)
+    token = holder_token(anchor, rules) if anchor is not None else None
+    word = token.lemma_.lower() if token is not None else ""
+    named = token is not None and any(
+        roles["holder"][0] <= m.start < roles["holder"][1] for m in mentions
+    )
+    reader = word in rules.reader_pronouns or (
+        token is None and any(t.lower_ in rules.reader_pronouns for t in parse)
+    )
+    return _Reading(
+        anchor, roles, word, named, reader, word in rules.back_pronouns, _is_imperative(anchor)
+    )
+
+
+def _no_holder_features(
+    reading: _Reading, mentions: list[Mention], rule_pick: Mention | None
+) -> dict[str, float]:
+    rules = load_holder_rules()
+    features = {"none": 1.0}
+    if not mentions:
+        features["none&no_mentions"] = 1.0
+    if rule_pick is None:
+        features["none&rule_empty"] = 1.0
+    if reading.anchor is None:
+        features["none&no_anchor"] = 1.0
+    if not reading.role_word:
+        features["none&no_role"] = 1.0
+    elif not reading.role_named:
+        features[f"none&role_word={reading.role_word}"] = 1.0
+        if reading.role_word in rules.author_pronouns:
+            features["none&author"] = 1.0
+        elif reading.role_word in rules.generic_subjects:
+            features["none&generic"] = 1.0
+    return features
+
+
+def _named_features(
+    found: list[Mention], mentions: list[Mention], parse: Any, reading: _Reading
+) -> dict[str, float]:
+    """How the clause names the candidate: the best of its mentions' roles and positions."""
+    if not found:
+        return {"absent": 1.0}
+    features = {"in_clause": 1.0}
+    if found[0] is mentions[0]:
+        features["first_in_clause"] = 1.0
+    anchor = reading.anchor
+    before = [m for m in mentions if anchor is not None and m.end <= anchor.idx]
+    if before and before[-1].canonical == found[0].canonical:
+        features["nearest_before_cue"] = 1.0
+    for mention in found:
+        for name, value in _mention_features(mention, parse, anchor, reading.roles).items():
+            features[name] = max(features.get(name, 0.0), value)
+    return features
+
+
+def _head_features(
+    heads: list[Mention], parse: Any, reading: _Reading, document: DocumentBodies
+) -> dict[str, float]:
+    """A head noun of the candidate's name ("the provider", "trusts") in the clause."""
+    features: dict[str, float] = {}
+    for mention in heads:
+        features["head_noun"] = 1.0
+        features[f"head_noun={mention.text.lower()}"] = 1.0
+        if len(document.heads.get(mention.text.lower(), ())) > 1:
+            features["head_noun_ambiguous"] = 1.0
+        for name, value in _mention_features(mention, parse, reading.anchor, reading.roles).items():
+            features[f"head:{name}"] = max(features.get(f"head:{name}", 0.0), value)
+    return features
+
+
+def _context_features(
+    canonical: str,
+    present: bool,
+    reading: _Reading,
+    document: DocumentBodies,
+    audience: str,
+    previous: Mention | None,
+) -> dict[str, float]:
+    """The candidate in its document (how often and where it is named, whether it is the
+    audience or the previous holder), crossed with who the clause's words point at."""
+    rank = document.rank(canonical)
+    total = sum(document.counts.values()) or 1
+    features = {
+        f"doc_rank={rank if rank <= 3 else '4+'}": 1.0,
+        "doc_share": document.counts.get(canonical, 0) / total,
+    }
+    if canonical in document.title:
+        features["in_title"] = 1.0
+    is_audience = canonical == audience
+    was_previous = previous is not None and previous.canonical == canonical
+    if is_audience:
+        features["audience"] = 1.0
+    if was_previous:
+        features["previous_holder"] = 1.0
+    presence = "present" if present else "absent"
+    for flag, name in ((reading.reader, "reader"), (reading.imperative, "imperative")):
+        if flag:
+            features[f"{name}&{'audience' if is_audience else presence}"] = 1.0
+            if rank == 1:
+                features[f"{name}&doc_rank1"] = 1.0
+    if reading.back:
+        features[f"back&{'previous' if was_previous else presence}"] = 1.0
+    if reading.role_word and not reading.role_named:
+        features.update(_unnamed_role_features(canonical, presence, reading, document))
+        if was_previous:
+            features[f"unnamed_role&previous={reading.back}"] = 1.0
+        if rank == 1:
+            features["unnamed_role&doc_rank1"] = 1.0
+    return features
+
+
+def _unnamed_role_features(
+    canonical: str, presence: str, reading: _Reading, document: DocumentBodies
+) -> dict[str, float]:
+    """The holder's phrase names no listed body but its head noun may ("an authority must")."""
+    heads = document.heads.get(reading.role_word, frozenset())
+    if canonical not in heads:
+        return {}
+    features = {"role_head_names_it": 1.0, f"role_head_names_it&{presence}": 1.0}
+    if len(heads) > 1:
+        features["role_head_ambiguous"] = 1.0
+    return features
+
+
+def holder_candidates(
+    parse: Any,
+    text: str,
+    mentions: list[Mention],
+    cue_start: int,
+    cue_text: str,
+    rule_pick: Mention | None,
+    previous: Mention | None,
+    audience: str,
+    document: DocumentBodies,
+) -> list[Candidate]:
+    """Every possible holder of the clause with its features; the first is "no holder". The
+    pool: bodies the clause names (or names by a head noun), the document's most named bodies,
+    and the previous clause's holder. `rule_pick` is what `find_holder` chose."""
+    reading = _reading(parse, mentions, cue_start, cue_text)
+    candidates = [Candidate("", None, _no_holder_features(reading, mentions, rule_pick))]
+    by_canonical: dict[str, list[Mention]] = {}
+    for mention in mentions:
+        by_canonical.setdefault(mention.canonical, []).append(mention)
+    by_head = head_noun_mentions(parse, mentions, document)
+    top = sorted(document.counts, key=lambda c: (-document.counts[c], c))[:_TOP_DOCUMENT_BODIES]
+    pool = [*by_canonical, *by_head, *top, *([previous.canonical] if previous else [])]
+    for canonical in dict.fromkeys(c for c in pool if c):
+        found = by_canonical.get(canonical, [])
+        features: dict[str, float] = {"body": 1.0, f"canon={canonical}": 1.0}
+        features.update(_named_features(found, mentions, parse, reading))
+        features.update(_head_features(by_head.get(canonical, []), parse, reading, document))
+        features.update(
+            _context_features(canonical, bool(found), reading, document, audience, previous)
+        )
+        if rule_pick is not None and rule_pick.canonical == canonical:
+            features["rule_pick"] = 1.0
+        evidence = found[0] if found else None
+        if evidence is None and reading.role_word and not reading.role_named:
+            start, end = reading.roles["holder"]  # "you", "they", "the provider": its words
+            evidence = Mention(canonical, text[start:end], start, end)
+        candidates.append(Candidate(canonical, evidence, features))
+    return candidates

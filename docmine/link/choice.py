@@ -1,0 +1,175 @@
+"""Learned choices of linking: which candidate is the duty-holder (link/holder.py
+`holder_candidates`) and whether a phrase names a body (link/bodies.py `body_candidates`).
+
+A conditional logit: each candidate's score is a weighted sum of its features, and the
+probabilities of one choice's candidates are the softmax of their scores, so "no holder" competes
+with every body on equal terms and the chosen candidate's probability is its confidence (a yes/no
+choice is a logistic regression). Fitted by L-BFGS with an L2 penalty (deterministic); stored as
+gzipped JSON like the force model, both models in one file."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from docmine.errors import ModelMissing
+from docmine.model import Mention
+
+FORMAT = "docmine-links-1"
+PENALTY = 1.0  # L2 on the weights, in units of one choice's log-likelihood
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One option of a choice ("" = no holder / not a body), with the mention that names it in
+    the clause, if any, and its features."""
+
+    canonical: str
+    mention: Mention | None
+    features: dict[str, float]
+
+
+def yes_no(mention: Mention, features: dict[str, float]) -> list[Candidate]:
+    """A yes/no choice as two candidates: "not a body" (a bias alone) and the mention."""
+    return [Candidate("", None, {"reject": 1.0}), Candidate(mention.canonical, mention, features)]
+
+
+@dataclass(frozen=True)
+class ChoiceModel:
+    vocabulary: dict[str, int]
+    weights: np.ndarray
+
+    def scores(self, candidates: Sequence[Candidate]) -> np.ndarray:
+        out = np.zeros(len(candidates))
+        for row, candidate in enumerate(candidates):
+            for name, value in candidate.features.items():
+                column = self.vocabulary.get(name)
+                if column is not None:
+                    out[row] += self.weights[column] * value
+        return out
+
+    def probabilities(self, candidates: Sequence[Candidate]) -> np.ndarray:
+        scores = self.scores(candidates)
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    def choose(self, candidates: Sequence[Candidate]) -> tuple[Candidate, float]:
+        """The most probable candidate and its probability."""
+        probabilities = self.probabilities(candidates)
+        best = int(np.argmax(probabilities))
+        return candidates[best], float(probabilities[best])
+
+
+def _matrix(
+    groups: Sequence[Sequence[Candidate]], vocabulary: dict[str, int]
+) -> tuple[Any, np.ndarray]:
+    from scipy.sparse import csr_matrix
+
+    data, rows, columns, starts = [], [], [], [0]
+    row = 0
+    for candidates in groups:
+        for candidate in candidates:
+            for name, value in candidate.features.items():
+                if name in vocabulary:
+                    data.append(value)
+                    rows.append(row)
+                    columns.append(vocabulary[name])
+            row += 1
+        starts.append(row)
+    matrix = csr_matrix((data, (rows, columns)), shape=(row, len(vocabulary)))
+    return matrix, np.array(starts)
+
+
+def fit_choice_model(
+    groups: Sequence[Sequence[Candidate]], gold: Sequence[str], penalty: float = PENALTY
+) -> ChoiceModel:
+    """Fit on the choices whose gold answer is among their candidates."""
+    from scipy.optimize import minimize
+
+    usable = [
+        (candidates, [c.canonical for c in candidates].index(answer))
+        for candidates, answer in zip(groups, gold, strict=True)
+        if answer in {c.canonical for c in candidates}
+    ]
+    if not usable:
+        raise ModelMissing("no gold answer is among the candidates: nothing to learn from")
+    names = sorted({n for candidates, _ in usable for c in candidates for n in c.features})
+    vocabulary = {name: i for i, name in enumerate(names)}
+    matrix, starts = _matrix([c for c, _ in usable], vocabulary)
+    target = np.zeros(matrix.shape[0])
+    target[starts[:-1] + np.array([answer for _, answer in usable])] = 1.0
+    sizes = np.diff(starts)
+    group_of = np.repeat(np.arange(len(usable)), sizes)
+
+    def loss(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        scores = matrix @ weights
+        peak = np.maximum.reduceat(scores, starts[:-1])
+        exp = np.exp(scores - peak[group_of])
+        totals = np.add.reduceat(exp, starts[:-1])
+        probabilities = exp / totals[group_of]
+        log_likelihood = float((scores - peak[group_of] - np.log(totals[group_of])) @ target)
+        value = -log_likelihood + 0.5 * penalty * float(weights @ weights)
+        gradient = matrix.T @ (probabilities - target) + penalty * weights
+        return value, np.asarray(gradient).ravel()
+
+    result = minimize(
+        loss, np.zeros(len(vocabulary)), jac=True, method="L-BFGS-B", options={"maxiter": 500}
+    )
+    return ChoiceModel(vocabulary, np.round(result.x, 6))
+
+
+@dataclass(frozen=True)
+class LinkModels:
+    """The learned parts of linking; a part that is None falls back to the parse rules."""
+
+    holder: ChoiceModel | None = None
+    bodies: ChoiceModel | None = None
+
+
+def _weights(model: ChoiceModel | None) -> dict[str, float] | None:
+    if model is None:
+        return None
+    names = sorted(model.vocabulary, key=model.vocabulary.__getitem__)
+    return {n: float(model.weights[model.vocabulary[n]]) for n in names}
+
+
+def _model(weights: dict[str, Any] | None) -> ChoiceModel | None:
+    if weights is None:
+        return None
+    names = sorted(weights)
+    return ChoiceModel(
+        {n: i for i, n in enumerate(names)}, np.array([float(weights[n]) for n in names])
+    )
+
+
+def save_link_models(models: LinkModels, path: Path, meta: dict[str, Any]) -> None:
+    payload = {
+        "format": FORMAT,
+        "meta": meta,
+        "holder": _weights(models.holder),
+        "bodies": _weights(models.bodies),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(payload, sort_keys=True, indent=0).encode("utf-8")
+    path.write_bytes(gzip.compress(text, mtime=0))
+
+
+def load_link_models(path: Path) -> LinkModels | None:
+    """The models at `path`, None if there is no file; a one-line error if it is unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        payload = json.loads(gzip.decompress(path.read_bytes()))
+        if payload.get("format") != FORMAT:
+            raise ValueError(f"format {payload.get('format')!r}")
+        return LinkModels(_model(payload["holder"]), _model(payload["bodies"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as error:
+        raise ModelMissing(
+            f"{path}: unreadable link models ({error}); run `docmine train` to rebuild them"
+        ) from None

@@ -1,0 +1,133 @@
+"""Learning the holder and body choices from gold rows, and cross-validating them by document.
+
+Gold rows name their holder (`holder`) and the other bodies (`bodies`) with canonical names. For
+each row, linking builds its candidates once (`link_examples`: the row's document, when a corpus
+holds it, gives the body counts, title and audience); the models are then fitted on some rows
+and applied to others, so cross-validation costs one parse per row."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docmine.config import Settings
+from docmine.link import (
+    LinkContext,
+    body_choices,
+    choose_holder,
+    make_context,
+    pick_bodies,
+    pick_holder,
+)
+from docmine.link.bodies import find_bodies
+from docmine.link.choice import Candidate, LinkModels, fit_choice_model
+from docmine.model import Force, ForceDecision, Mention
+
+NO_HOLDER_GOLD = ""
+
+
+@dataclass
+class RowExamples:
+    """What linking sees in one row: the holder candidates, the rule holder, one yes/no choice
+    per phrase that may name a body, and the rule bodies."""
+
+    holder: list[Candidate]
+    rule_holder: Mention | None
+    bodies: list[list[Candidate]]
+    rule_bodies: list[Mention]
+    context: LinkContext
+    gold_context: LinkContext  # the same document, for linking with the gold force
+
+
+def document_text(doc: str, texts: Sequence[str], corpora: Sequence[Path]) -> tuple[str, str]:
+    """(text, title) of a gold row's document: the corpus file when it is text, else the rows."""
+    from docmine.classify.train import find_document
+
+    path = find_document(doc, corpora)
+    if path is not None and path.suffix in ("", ".md", ".txt"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        first = text.lstrip().splitlines()[0] if text.strip() else ""
+        return text, first.lstrip("# ").strip() if first.startswith("#") else ""
+    return "\n\n".join(texts), ""
+
+
+def link_examples(
+    rows: Sequence[dict[str, Any]],
+    decisions: Sequence[ForceDecision],
+    settings: Settings,
+    corpora: Sequence[Path] = (),
+) -> list[RowExamples]:
+    """Candidates of every row, rows of one `doc` in order with one context (their cue from
+    `decisions`; the holder candidates do not depend on the force)."""
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        by_doc[str(row.get("doc", ""))].append(index)
+    out: list[RowExamples | None] = [None] * len(rows)
+    for doc, indices in by_doc.items():
+        texts = [rows[i]["text"] for i in indices]
+        text, title = document_text(doc, texts, corpora)
+        context = make_context(
+            text, [settings.bodies], settings.duties, "", texts, settings.spacy_model, title
+        )
+        parses = context.parses
+        assert parses is not None  # make_context always gives one
+        for_gold = dataclasses.replace(context, recent_duties=[])
+        for i in indices:
+            clause = rows[i]["text"]
+            parse = parses.get(clause)
+            rule_bodies = find_bodies(
+                clause, context.gazetteer, context.acronyms, parse, context.back_references
+            )
+            rule, holder = choose_holder(clause, parse, rule_bodies, decisions[i], context)
+            bodies = body_choices(clause, parse, context)
+            rule_holder = rule.mention if rule is not None else None
+            out[i] = RowExamples(holder, rule_holder, bodies, rule_bodies, context, for_gold)
+    return [e for e in out if e is not None]
+
+
+def gold_bodies(row: dict[str, Any]) -> set[str]:
+    """Every body a gold row names: its other bodies and its holder."""
+    return {*row.get("bodies", []), *([row["holder"]] if row.get("holder") else [])}
+
+
+def fit_link_models(
+    rows: Sequence[dict[str, Any]], examples: Sequence[RowExamples], indices: Sequence[int]
+) -> LinkModels:
+    """The holder model from the rows (of `indices`) whose gold force is not none, the body
+    model from every phrase of those rows."""
+    instructed = [i for i in indices if rows[i].get("force", "none") != "none"]
+    holder = fit_choice_model(
+        [examples[i].holder for i in instructed],
+        [str(rows[i].get("holder", "")) for i in instructed],
+    )
+    choices, answers = [], []
+    for i in indices:
+        named = gold_bodies(rows[i])
+        for choice in examples[i].bodies:
+            choices.append(choice)
+            answers.append(choice[1].canonical if choice[1].canonical in named else "")
+    return LinkModels(holder, fit_choice_model(choices, answers))
+
+
+def apply_link_models(
+    models: LinkModels, example: RowExamples
+) -> tuple[Mention | None, list[Mention]]:
+    """The holder (whatever the force) and the bodies the models choose for one row."""
+    holder = example.rule_holder
+    if models.holder is not None:
+        chosen = pick_holder(models.holder, example.holder)
+        holder = None
+        if chosen is not None:
+            holder = chosen.mention or Mention(chosen.canonical, "", -1, -1)
+    bodies = example.rule_bodies
+    if models.bodies is not None:
+        bodies = pick_bodies(models.bodies, example.bodies)
+    return holder, bodies
+
+
+def is_instruction(decision: ForceDecision) -> bool:
+    return decision.force != Force.NONE

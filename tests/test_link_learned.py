@@ -1,0 +1,174 @@
+"""The learned holder and body choices: the conditional logit, the candidates it ranks, the
+artefact, and cross-validation that never scores a row with a model that saw its document."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from docmine.config import load_settings
+from docmine.errors import ModelMissing
+from docmine.link import choose_bodies, choose_holder, link_clause, make_context
+from docmine.link.bodies import body_candidates, find_bodies
+from docmine.link.choice import (
+    Candidate,
+    LinkModels,
+    fit_choice_model,
+    load_link_models,
+    save_link_models,
+    yes_no,
+)
+from docmine.link.dates import find_deadline
+from docmine.model import Force, ForceDecision, Mention
+
+SETTINGS = load_settings()
+
+
+def _context(document: str, title: str = "", models: LinkModels | None = None):
+    return make_context(
+        document, [SETTINGS.bodies], SETTINGS.duties, "", (), SETTINGS.spacy_model, title, models
+    )
+
+
+def _choice(good: bool, body: str) -> list[Candidate]:
+    return [
+        Candidate("", None, {"none": 1.0}),
+        Candidate(body, None, {"body": 1.0, **({"subject": 1.0} if good else {})}),
+    ]
+
+
+def test_the_choice_model_learns_which_candidate_holds_and_when_no_one_does() -> None:
+    groups = [_choice(i % 2 == 0, "b") for i in range(40)]
+    gold = ["b" if i % 2 == 0 else "" for i in range(40)]
+    model = fit_choice_model(groups, gold)
+    assert model.choose(_choice(True, "x"))[0].canonical == "x"
+    assert model.choose(_choice(False, "x"))[0].canonical == ""
+    probabilities = model.probabilities(_choice(True, "x"))
+    assert probabilities.sum() == pytest.approx(1.0) and probabilities[1] > 0.5
+
+
+def test_a_choice_model_needs_a_gold_answer_among_the_candidates() -> None:
+    with pytest.raises(ModelMissing, match="nothing to learn"):
+        fit_choice_model([_choice(True, "b")], ["somebody else"])
+
+
+def test_link_models_round_trip_and_a_broken_file_is_one_line(tmp_path: Path) -> None:
+    model = fit_choice_model([_choice(True, "b"), _choice(False, "b")], ["b", ""])
+    path = tmp_path / "links.json.gz"
+    save_link_models(LinkModels(model, None), path, {"seed": 0})
+    loaded = load_link_models(path)
+    assert loaded is not None and loaded.bodies is None and loaded.holder is not None
+    choice = _choice(True, "x")
+    assert loaded.holder.probabilities(choice) == pytest.approx(model.probabilities(choice))
+    assert load_link_models(tmp_path / "missing.json.gz") is None
+    path.write_bytes(gzip.compress(b'{"format": "something else"}'))
+    with pytest.raises(ModelMissing) as error:
+        load_link_models(path)
+    assert "\n" not in str(error.value) and "docmine train" in str(error.value)
+
+
+@pytest.mark.slow
+def test_a_head_noun_and_you_become_holder_candidates() -> None:
+    context = _context(
+        "Guidance for local authorities. Each local authority must publish a plan. "
+        "Your local authority should consult.",
+        "Council tax referendums: guidance for local authorities",
+    )
+    text = "An authority proposing an excessive increase must hold a referendum."
+    parse = context.parses.get(text)
+    decision = ForceDecision(Force.MANDATORY, cue="must", cue_start=text.find("must"))
+    _, candidates = choose_holder(text, parse, [], decision, context)
+    assert candidates[0].canonical == ""  # "no holder" is always a candidate
+    council = next(c for c in candidates if c.canonical == "local authority")
+    assert council.features.get("role_head_names_it") == 1.0
+    assert council.features.get("in_title") == 1.0
+    assert council.mention is not None and council.mention.text == "An authority"
+
+    you = "You must publish the report."
+    parse = context.parses.get(you)
+    decision = ForceDecision(Force.MANDATORY, cue="must", cue_start=you.find("must"))
+    _, candidates = choose_holder(you, parse, [], decision, context)
+    reader = next(c for c in candidates if c.canonical == "local authority")
+    assert reader.features.get("reader&audience") == 1.0
+
+
+@pytest.mark.slow
+def test_body_candidates_include_head_nouns_but_not_alias_traps() -> None:
+    context = _context("NHS trusts and integrated care boards must work together.")
+    text = "Trusts should publish their plans across the health and care system."
+    parse = context.parses.get(text)
+    found = body_candidates(
+        text,
+        parse,
+        context.gazetteer,
+        context.acronyms,
+        context.back_references,
+        context.document,
+    )
+    kinds = {(m.canonical, m.text): f for m, f in found}
+    assert kinds[("NHS provider", "trust")]["kind=head"] == 1.0
+    assert not any(m.canonical == "integrated care system" for m, _ in found)
+    # with no body model, the bodies are what the gazetteer rules find
+    rules = find_bodies(text, context.gazetteer, context.acronyms, parse)
+    assert choose_bodies(text, parse, context, rules) == rules
+
+
+@pytest.mark.slow
+def test_the_shipped_models_read_head_nouns_you_and_recipients() -> None:
+    models = load_link_models(SETTINGS.link_models)
+    assert models is not None and models.holder is not None and models.bodies is not None
+    context = _context(
+        "Well-led reviews for NHS trusts. NHS trusts must publish their reviews.",
+        "Well-led guidance for NHS trusts",
+        models,
+    )
+
+    def link(text: str, cue: str, force: Force = Force.EXPECTATION):
+        decision = ForceDecision(force, cue=cue, cue_start=text.find(cue))
+        return link_clause(text, decision, context)
+
+    trusts = link("Trusts should carry out developmental reviews every three years.", "should")
+    assert (trusts.holder, trusts.holder_text) == ("NHS provider", "Trusts")
+    you = link("You should publish the report.", "should")
+    assert (you.holder, you.holder_text) == ("NHS provider", "You")
+    sent = link("The report must be sent to NHS England.", "must", Force.MANDATORY)
+    assert sent.holder == "" and [b.canonical for b in sent.bodies] == ["NHS England"]
+    assert link("The report was published in May.", "", Force.NONE).holder == ""
+
+
+def test_deadlines_without_a_date_are_kept_as_written() -> None:
+    fronted = "Before publishing a strategy under this section, a local authority must consult."
+    assert find_deadline(fronted).text == "Before publishing a strategy under this section"
+    assert find_deadline("Boards should assure their plans ahead of winter.").text == (
+        "ahead of winter"
+    )
+    assert find_deadline("The Secretary of State must review it every 10 years.").text == (
+        "every 10 years"
+    )
+    assert find_deadline("ICBs must publish a plan by 31 March 2024.").start == "2024-03-31"
+    assert find_deadline("The plan sets out the priorities of the board.") is None
+
+
+def test_cross_validated_links_never_use_a_model_that_saw_the_row(monkeypatch) -> None:
+    from docmine import evaluate
+
+    seen: list[list[int]] = []
+
+    def fake_fit(rows, examples, indices):
+        seen.append(list(indices))
+        return LinkModels()
+
+    monkeypatch.setattr(evaluate, "fit_link_models", fake_fit)
+    monkeypatch.setattr(evaluate, "apply_link_models", lambda models, example: (None, []))
+    rows = [{"text": str(i), "doc": f"d{i}"} for i in range(6)]
+    out = evaluate.cross_validated_links(rows, [None] * 6, [0, 0, 1, 1, 2, 2])
+    assert len(out) == 6
+    assert sorted(seen) == [[0, 1, 2, 3], [0, 1, 4, 5], [2, 3, 4, 5]]
+
+
+def test_a_holder_inferred_from_context_keeps_its_words() -> None:
+    mention = Mention("local authority", "An authority", 0, 12)
+    choice = yes_no(mention, {"kind=head": 1.0})
+    assert choice[0].canonical == "" and choice[1].mention == mention
