@@ -95,15 +95,22 @@ def gold_bodies(row: dict[str, Any]) -> set[str]:
 
 
 def fit_link_models(
-    rows: Sequence[dict[str, Any]], examples: Sequence[RowExamples], indices: Sequence[int]
+    rows: Sequence[dict[str, Any]],
+    examples: Sequence[RowExamples],
+    indices: Sequence[int],
+    learn_bodies: bool = False,
 ) -> LinkModels:
-    """The holder model from the rows (of `indices`) whose gold force is not none, the body
-    model from every phrase of those rows."""
+    """The holder model from the rows (of `indices`) whose gold force is not none; with
+    `learn_bodies`, the body model from every phrase of those rows. Bodies stay with the
+    gazetteer rules by default: holding out a publisher group, the body model scored micro-F1
+    0.854 against the rules' 0.878 (5 folds by document: 0.879, the same as the rules)."""
     instructed = [i for i in indices if rows[i].get("force", "none") != "none"]
     holder = fit_choice_model(
         [examples[i].holder for i in instructed],
         [str(rows[i].get("holder", "")) for i in instructed],
     )
+    if not learn_bodies:
+        return LinkModels(holder, None)
     choices, answers = [], []
     for i in indices:
         named = gold_bodies(rows[i])
