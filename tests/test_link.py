@@ -237,3 +237,36 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
 
 def test_a_year_naming_an_act_is_not_a_deadline() -> None:
     assert find_deadline("Regulations made under the 2006 Act must be followed.") is None
+
+
+def test_a_body_name_inside_a_law_or_another_department_names_no_body() -> None:
+    assert bodies("under section 102 of the Local Government Act 1972") == []
+    assert bodies("the Local Authority (Public Health) Regulations 2013 apply") == []
+    assert bodies("the Department for Education and the local authority") == ["local authority"]
+    assert bodies("Ministry of Housing, Communities and Local Government") == []
+
+
+@pytest.mark.slow
+def test_a_system_of_some_kind_is_not_an_integrated_care_system() -> None:
+    from docmine.nlp import parse_texts
+
+    def parsed(text: str) -> list[str]:
+        doc = parse_texts([text], SETTINGS.spacy_model)[0]
+        return [m.canonical for m in find_bodies(text, GAZETTEER, None, doc)]
+
+    assert parsed("It advises on a records management system for each trust.") == []
+    assert parsed("Providers must have auditing systems and processes in place.") == []
+    assert parsed("Partners work within a system to plan care.") == ["integrated care system"]
+
+
+def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
+    document = "The Care Quality Commission inspects providers. The Commission publishes ratings."
+    context = make_context(document, [SETTINGS.bodies], SETTINGS.duties)
+    found = find_bodies(
+        "The Commission publishes ratings.",
+        context.gazetteer,
+        context.acronyms,
+        None,
+        context.back_references,
+    )
+    assert [m.canonical for m in found] == ["Care Quality Commission"]
