@@ -172,3 +172,21 @@ def test_a_holder_inferred_from_context_keeps_its_words() -> None:
     mention = Mention("local authority", "An authority", 0, 12)
     choice = yes_no(mention, {"kind=head": 1.0})
     assert choice[0].canonical == "" and choice[1].mention == mention
+
+
+def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() -> None:
+    from docmine.link import find_audience
+    from docmine.link.bodies import load_gazetteer
+
+    gazetteer = load_gazetteer([SETTINGS.bodies])
+    letter = "Classification: Official\nTo:\n• All NHS trusts\n• chief executives\ncc:\n• ICBs\n"
+    assert find_audience(letter, gazetteer, {}) == "NHS provider"
+    guidance = "Who this guidance is for\nThis guidance is for local authorities in England."
+    assert find_audience(guidance, gazetteer, {}) == "local authority"
+    assert find_audience("Some text.", gazetteer, {}, "Guidance for integrated care boards") == (
+        "integrated care board"
+    )
+    assert find_audience("Your local authority should consult.", gazetteer, {}) == (
+        "local authority"
+    )
+    assert find_audience("This guidance is for inspectors.", gazetteer, {}) == ""

@@ -55,8 +55,33 @@ class LinkContext:
     models: LinkModels = field(default_factory=LinkModels)
 
 
-def find_audience(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> str:
-    """The body the document addresses as "you": the first body written as "your X"."""
+# Where a document says whom it addresses: a letter's "To:" block, a "This guidance is for ..."
+# or "Who this guidance is for" line, and "... for X" in its title.
+_ADDRESSED = re.compile(
+    r"^\s*To:\s*(?P<to>.{0,300}?)(?:\bcc:|\bDear\b|$)"
+    r"|\b(?:this|the) (?:[a-z]+ )?(?:guidance|document|framework|letter|guide|toolkit|paper)"
+    r" (?:is|are) (?:for|aimed at|intended for|addressed to)\b(?P<for>[^.]{0,120})"
+    r"|\bWho this (?:guidance|document|framework|letter|guide) is for\b(?P<who>[^.]{0,200})",
+    re.IGNORECASE | re.MULTILINE | re.DOTALL,
+)
+
+
+def find_audience(
+    text: str, gazetteer: Gazetteer, acronyms: dict[str, str], title: str = ""
+) -> str:
+    """The body the document addresses as "you": the first body of a "To:" block or a "this
+    guidance is for" line, else the body the title names after "for", else the first body
+    written as "your X"."""
+    opening = text[:4000]
+    for match in _ADDRESSED.finditer(opening):
+        part = next(g for g in match.groups() if g is not None)
+        mentions = find_bodies(part, gazetteer, acronyms)
+        if mentions:
+            return mentions[0].canonical
+    _, _, after_for = title.partition(" for ")
+    mentions = find_bodies(after_for, gazetteer, acronyms) if after_for else []
+    if mentions:
+        return mentions[0].canonical
     for match in _YOUR.finditer(text):
         mentions = find_bodies(match.group(1), gazetteer, acronyms)
         if mentions and mentions[0].start == 0:
@@ -88,7 +113,7 @@ def make_context(
         default_year=int(year.group(1)) if year else None,
         back_references=learn_back_references(document_text, gazetteer),
         parses=parses,
-        discourse=Discourse(audience=find_audience(document_text, gazetteer, acronyms)),
+        discourse=Discourse(audience=find_audience(document_text, gazetteer, acronyms, title)),
         document=document_bodies(document_text, title, gazetteer, acronyms),
         models=models or LinkModels(),
     )

@@ -513,6 +513,25 @@ def _context_features(
     if was_previous:
         features["previous_holder"] = 1.0
     presence = "present" if present else "absent"
+    features.update(_pronoun_features(reading, presence, rank, is_audience, was_previous))
+    if not reading.role_word:  # no phrase to read the holder from: a list item, a fragment
+        features[f"no_role&doc_rank={rank if rank <= 2 else '3+'}"] = 1.0
+        if was_previous:
+            features["no_role&previous"] = 1.0
+    if reading.role_word and not reading.role_named:
+        features.update(_unnamed_role_features(canonical, presence, reading, document))
+        if was_previous:
+            features[f"unnamed_role&previous={reading.back}"] = 1.0
+        if rank == 1:
+            features["unnamed_role&doc_rank1"] = 1.0
+    return features
+
+
+def _pronoun_features(
+    reading: _Reading, presence: str, rank: int, is_audience: bool, was_previous: bool
+) -> dict[str, float]:
+    """ "You" and imperatives point at the audience, "they" at the previous holder."""
+    features: dict[str, float] = {}
     for flag, name in ((reading.reader, "reader"), (reading.imperative, "imperative")):
         if flag:
             features[f"{name}&{'audience' if is_audience else presence}"] = 1.0
@@ -520,12 +539,6 @@ def _context_features(
                 features[f"{name}&doc_rank1"] = 1.0
     if reading.back:
         features[f"back&{'previous' if was_previous else presence}"] = 1.0
-    if reading.role_word and not reading.role_named:
-        features.update(_unnamed_role_features(canonical, presence, reading, document))
-        if was_previous:
-            features[f"unnamed_role&previous={reading.back}"] = 1.0
-        if rank == 1:
-            features["unnamed_role&doc_rank1"] = 1.0
     return features
 
 
