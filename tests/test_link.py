@@ -270,3 +270,14 @@ def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
         context.back_references,
     )
     assert [m.canonical for m in found] == ["Care Quality Commission"]
+
+
+def test_a_named_duty_links_only_to_a_clause_about_one_of_its_holders() -> None:
+    text = "Local authorities must have regard to this guidance."
+    assert find_duty(text, DUTIES, True, [], "local authority", ["local authority"]) is None
+    icb = "ICBs must have regard to this guidance."
+    found = find_duty(icb, DUTIES, True, [], "integrated care board", [])
+    assert found is not None and found.id == "have-regard-to-mandate-and-guidance"
+    # no holder and no body named: not gated; and without a holder given, as before
+    assert find_duty("must have regard to this guidance", DUTIES, True, [], "", []) is not None
+    assert find_duty(text, DUTIES) is not None

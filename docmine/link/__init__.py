@@ -237,7 +237,15 @@ def make_links(
     """Links of a clause whose holder and bodies are chosen: the duty it states, and for an
     instruction its holder and deadline (holder and deadline stay empty for `none` clauses,
     ANNOTATION.md)."""
-    duty = find_duty(text, context.duties, instruction, context.recent_duties)
+    holder_name = holder.canonical if holder is not None and instruction else ""
+    duty = find_duty(
+        text,
+        context.duties,
+        instruction,
+        context.recent_duties,
+        holder_name,
+        [b.canonical for b in bodies],
+    )
     if duty is not None:
         context.recent_duties.append(duty.id)
     if not instruction:

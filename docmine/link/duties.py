@@ -5,6 +5,7 @@ that frames the duty in law, links it; a description that only mentions the topi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -96,14 +97,32 @@ def back_referenced_duty(text: str, duties: tuple[Duty, ...], recent: list[str])
     return None
 
 
+def holds(duty: DutyLink, duties: tuple[Duty, ...], holder: str, bodies: Sequence[str]) -> bool:
+    """Whether the clause's holder or a body it names is one that holds the duty (duties.yaml
+    `holders`): "local authorities must have regard to this guidance" is not the ICB's duty to
+    have regard to NHS guidance. A duty without listed holders, or a clause naming no body at
+    all, is not gated."""
+    spec = next((d for d in duties if d.id == duty.id), None)
+    if spec is None or not spec.holders:
+        return True
+    named = [b for b in (holder, *bodies) if b]
+    return not named or any(b in spec.holders for b in named)
+
+
 def find_duty(
     text: str,
     duties: tuple[Duty, ...],
     instruction: bool = True,
     recent: list[str] | None = None,
+    holder: str | None = None,
+    bodies: Sequence[str] = (),
 ) -> DutyLink | None:
     """The duty the clause states or restates. `instruction` is whether its force is not none:
-    a `none` clause links a duty only when it frames it in law or names it as a duty."""
+    a `none` clause links a duty only when it frames it in law or names it as a duty. With a
+    `holder` ("" for none found), a duty named by a pattern links only if `holds` says so."""
     if not (instruction or frames_in_law(text)):
         return None
-    return match_duty(text, duties) or back_referenced_duty(text, duties, recent or [])
+    named = match_duty(text, duties)
+    if named is not None and holder is not None and not holds(named, duties, holder, bodies):
+        named = None
+    return named or back_referenced_duty(text, duties, recent or [])
