@@ -20,6 +20,10 @@ from docmine.nlp import parse_texts
             "Subject to the passage of the Bill",
         ),
         (
+            "Subject to paragraph (4), the information shall be recorded.",
+            "Subject to paragraph (4)",
+        ),
+        (
             "If they sell the service to another provider, they must submit an application.",
             "If they sell the service to another provider",
         ),

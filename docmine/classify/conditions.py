@@ -19,7 +19,7 @@ _SUBORDINATORS = frozenset(
     }
 )  # fmt: skip
 _PHRASES = re.compile(
-    r"\b(?:subject to [^,.;:()]+"
+    r"\b(?:subject to (?:[^,.;:()]|\([\w.]{1,6}\))+"  # "subject to paragraph (4)"
     r"|with the (?:prior |written )?(?:consent|agreement|approval|permission) of [^,.;:()]+"
     r"|except (?:where|when|if|in|for|as) [^,.;:()]+"
     r"|unless [^,.;:()]+"
