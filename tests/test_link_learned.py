@@ -190,3 +190,22 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
         "local authority"
     )
     assert find_audience("This guidance is for inspectors.", gazetteer, {}) == ""
+
+
+def test_deadline_ranges_durations_and_past_dates() -> None:
+    spent = find_deadline("It covers expenditure from 2 December 2020 to 31 March 2021.")
+    assert (spent.text, spent.start, spent.end) == (
+        "from 2 December 2020 to 31 March 2021",
+        "2020-12-02",
+        "2021-03-31",
+    )
+    notice = find_deadline("From 31 July 2022 and until further notice, it must be completed.")
+    assert notice.text == "From 31 July 2022 and until further notice"
+    assert find_deadline("Act on all 10 areas within the next 12 weeks.").text == (
+        "within the next 12 weeks"
+    )
+    assert find_deadline("Spend it on or before the 31 March 2022.").text == (
+        "on or before the 31 March 2022"
+    )
+    assert find_deadline("introduced through the GP contract since 2019-2020") is None
+    assert find_deadline("It is issued under the CTSA 2015 to support panels.") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from typing import Any
 
 from docmine.model import Deadline
 
@@ -19,11 +20,11 @@ _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12
 _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
     r"(?:(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
-    r"during|throughout|until|no later than|in|on|ahead of|as of|starting|since)"
+    r"during|throughout|until|no later than|on or before|between|in|on|ahead of|as of|starting)"
 )
 _YEAR = r"20\d\d"
 _PATTERN = re.compile(
-    rf"\b(?P<rel>{_RELATION})?\s*(?P<when>"
+    rf"\b(?:(?P<rel>{_RELATION})\s*(?:the\s+(?=\d))?)?(?P<when>"
     rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
     rf"|(?:(?:the )?end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)"
@@ -46,6 +47,8 @@ _NAMED_PERIOD = re.compile(
     re.IGNORECASE,
 )
 _LEGISLATION_BEFORE = re.compile(r"\b(?:Act|Acts|Regulations|Order|Bill|Plan|Review)\s*$")
+# A date in the past is not a deadline ("since 2019-2020", "updated 2015").
+_PAST = re.compile(r"\b(?:since|updated|published|revised|in the previous)\s*$", re.IGNORECASE)
 _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
 # Deadlines anchored in the text rather than the calendar ("within 28 days of the request",
 # "before the end of each review period", "as soon as reasonably practicable"): kept as written,
@@ -54,8 +57,9 @@ _NUMBER = (
     r"(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty[- ]\w+|thirty)"
 )
 _RELATIVE = re.compile(
-    rf"\b(?P<rel>within|no later than|not later than)\s+{_NUMBER}\s+"
-    r"(?:working |calendar |clear )?(?:days?|weeks?|months?|years?)"
+    rf"\b(?P<rel>within|no later than|not later than|no longer than|for up to)\s+"
+    rf"(?:the next |a (?:designated )?)?{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?[\s-]+"
+    r"(?:working |calendar |clear )?(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
     r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+)?"
     r"|\b(?P<rel2>before|by|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
@@ -77,7 +81,10 @@ _RELATION_NAMES = {
     "ahead of": "before",
     "as of": "from",
     "starting": "from",
-    "since": "from",
+    "on or before": "by",
+    "between": "during",
+    "no longer than": "by",
+    "for up to": "by",
     "within": "by",
     "not later than": "by",
 }
@@ -137,21 +144,46 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     """Not a year in a law's or report's name ("NHS Act 2006") nor a date in brackets after a
     title ("The Design Framework (June 2021)")."""
     start = match.start("when")
-    if _LEGISLATION_BEFORE.search(text[:start]):
+    if _LEGISLATION_BEFORE.search(text[:start]) or _PAST.search(text[:start]):
         return False
+    if match.group("lone") and re.search(r"\b[A-Z]{3,}\s*$", text[:start]):
+        return False  # "CTSA 2015": an Act by its acronym
     before, after = text[:start].rstrip(), text[match.end() :].lstrip()
     if match.group("lone") and _LEGISLATION_AFTER.match(after):
         return False
     return not (before.endswith("(") and after.startswith(")"))
 
 
+_RANGE_JOIN = re.compile(r"^\s*(?:to|and|-|–|until|and until)\s*$", re.IGNORECASE)
+_UNTIL_NOTICE = re.compile(r"^\s+and until further notice\b", re.IGNORECASE)
+
+
+def _ranges(text: str, dates: list[tuple[int, int, re.Match[str], str, str]]) -> list[Any]:
+    """Dates joined into one period ("from 2 December 2020 to 31 March 2021", "between 21
+    October 2021 and 31 March 2022", "by 14 January and 29 April 2022"); "and until further
+    notice" stays with the date it follows."""
+    out: list[Any] = []
+    for begin, finish, match, start, end in dates:
+        if out and _RANGE_JOIN.match(text[out[-1][1] : begin]):
+            first = out[-1]
+            out[-1] = (first[0], finish, first[2], first[3], end or first[4])
+            continue
+        notice = _UNTIL_NOTICE.match(text[finish:])
+        out.append((begin, finish + (notice.end() if notice else 0), match, start, end))
+    return out
+
+
 def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, Deadline]]:
     found = []
+    dates = []
     for match in _PATTERN.finditer(text):
         if _is_date(text, match):
             start, end = _interval(match, default_year)
-            deadline = Deadline(match.group(0).strip(), _relation(match.group("rel")), start, end)
-            found.append((match.start(), bool(match.group("rel")), deadline))
+            dates.append((match.start(), match.end(), match, start, end))
+    for begin, finish, match, start, end in _ranges(text, dates):
+        written = text[begin:finish].strip()
+        deadline = Deadline(written, _relation(match.group("rel")), start, end)
+        found.append((begin, bool(match.group("rel")), deadline))
     if default_year:
         for match in _MONTH_ONLY.finditer(text):
             month = _MONTHS[match.group("month").lower()]
