@@ -55,6 +55,12 @@ class Settings:
     max_seconds_per_file: float = 300.0
     max_pages: int = 5000
 
+    @property
+    def bodies_files(self) -> list[Path]:
+        """The gazetteer, then the user's extra bodies file: every part that names bodies
+        (linking, acronyms, back-references, search expansion) reads both."""
+        return [self.bodies, *([self.extra_bodies] if self.extra_bodies else [])]
+
 
 def _coerce(value: str, current: object) -> object:
     if isinstance(current, Path) or current is None:

@@ -108,10 +108,9 @@ def analyse(document: Document, settings: Settings, method: str = "model") -> li
         settings=settings,
         title=document.title,
     )
-    bodies_files = [settings.bodies, *([settings.extra_bodies] if settings.extra_bodies else [])]
     context = make_context(
         document.text,
-        bodies_files,
+        settings.bodies_files,
         settings.duties,
         document.published,
         [c.text for c in clauses],  # parsed in one batch

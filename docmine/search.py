@@ -195,8 +195,7 @@ def _gazetteer_from(paths: tuple[Path, ...]) -> Gazetteer:
 
 
 def _gazetteer(settings: Settings) -> Gazetteer:
-    extra = (settings.extra_bodies,) if settings.extra_bodies else ()
-    return _gazetteer_from((settings.bodies, *extra))
+    return _gazetteer_from(tuple(settings.bodies_files))
 
 
 def _query_bodies(query: str, gazetteer: Gazetteer) -> list[Mention]:

@@ -209,3 +209,22 @@ def test_deadline_ranges_durations_and_past_dates() -> None:
     )
     assert find_deadline("introduced through the GP contract since 2019-2020") is None
     assert find_deadline("It is issued under the CTSA 2015 to support panels.") is None
+
+
+@pytest.mark.slow
+def test_an_extra_bodies_file_reaches_linking_acronyms_and_gold_evaluation(tmp_path: Path) -> None:
+    import dataclasses
+
+    from docmine.evaluate import predict_rows
+
+    extra = tmp_path / "bodies.yaml"
+    extra.write_text("Office for Health Improvement and Disparities: [OHID]\n", encoding="utf-8")
+    settings = dataclasses.replace(SETTINGS, extra_bodies=extra)
+    assert settings.bodies_files == [SETTINGS.bodies, extra]
+    rows = [
+        {"doc": "d", "text": "The Office for Health Improvement and Disparities (OHID) leads."},
+        {"doc": "d", "text": "Each local authority must send its data to OHID by 1 May 2024."},
+    ]
+    fields = predict_rows(rows, settings, method="rules").fields
+    assert "Office for Health Improvement and Disparities" in fields[1]["bodies"]
+    assert fields[1]["holder"] == "local authority"

@@ -71,7 +71,7 @@ def link_examples(
         texts = [rows[i]["text"] for i in indices]
         text, title = document_text(doc, texts, corpora)
         context = make_context(
-            text, [settings.bodies], settings.duties, "", texts, settings.spacy_model, title
+            text, settings.bodies_files, settings.duties, "", texts, settings.spacy_model, title
         )
         parses = context.parses
         assert parses is not None  # make_context always gives one
