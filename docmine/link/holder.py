@@ -520,6 +520,8 @@ def _context_features(
             features["no_role&previous"] = 1.0
     if reading.role_word and not reading.role_named:
         features.update(_unnamed_role_features(canonical, presence, reading, document))
+        if "role_head_names_it" in features:
+            features[f"role_head_names_it&doc_rank={rank if rank <= 2 else '3+'}"] = 1.0
         if was_previous:
             features[f"unnamed_role&previous={reading.back}"] = 1.0
         if rank == 1:
