@@ -681,7 +681,7 @@ def evaluate(
         console.print(f"segmentation recall (token overlap >= 0.8): {segmentation:.3f}")
 
 
-def _print_links(links: dict[str, float]) -> None:
+def _print_links(links: dict[str, Any]) -> None:
     table = Table("links", "end to end", "given gold force", title="links")
     names = (
         "holder_accuracy",
@@ -704,6 +704,15 @@ def _print_links(links: dict[str, float]) -> None:
         f"holder accuracy and deadline match on the {int(links['instructed_clauses'])} clauses "
         "whose gold force is not none; 'given gold force' re-links them with the gold force"
     )
+    if links.get("worst_holder_errors"):
+        console.print("most confident holder errors, given gold force (gold -> predicted [words]):")
+    for error in links.get("worst_holder_errors", []):
+        console.print(
+            escape(
+                f"  {error['id']}: {error['gold'] or '(none)'} -> {error['predicted'] or '(none)'}"
+                f" {error['confidence']:.2f} [{error['matched']}] {error['text'][:90]}"
+            )
+        )
 
 
 def _print_force_report(report: Any) -> None:

@@ -16,8 +16,8 @@ from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.link import make_context, make_links
 from docmine.link.choice import LinkModels, load_link_models
-from docmine.link.train import apply_link_models, fit_link_models, link_examples
-from docmine.model import FORCE_ORDER, Clause, Force, Mention, Obligation, Provenance
+from docmine.link.train import Linked, apply_link_models, fit_link_models, link_examples
+from docmine.model import FORCE_ORDER, Clause, Force, Obligation, Provenance
 from docmine.overlap import token_overlap, word_counts
 from docmine.textfile import read_text
 
@@ -117,17 +117,19 @@ def predict_rows(
         linked = [apply_link_models(models, example) for example in examples]
     out: list[dict[str, Any]] = []
     given_gold: list[dict[str, Any]] = []
-    for row, decision, example, (holder, bodies) in zip(
-        rows, decisions, examples, linked, strict=True
-    ):
+    for row, decision, example, chosen in zip(rows, decisions, examples, linked, strict=True):
         text = row["text"]
         clause = Clause(str(row.get("doc", "")), text, Provenance(None, (), 0, len(text)))
+        holder, bodies = chosen.holder, chosen.bodies
         links = make_links(text, decision.force != Force.NONE, holder, bodies, example.context)
         out.append(predicted_fields(Obligation(clause, decision, links)))
         if row.get("force") in LABELS:
             gold = Force(row["force"]) != Force.NONE
             gold_links = make_links(text, gold, holder, bodies, example.gold_context)
-            given_gold.append(predicted_fields(Obligation(clause, decision, gold_links)))
+            fields = predicted_fields(Obligation(clause, decision, gold_links))
+            fields["holder_text"] = gold_links.holder_text
+            fields["holder_confidence"] = round(chosen.confidence, 3)
+            given_gold.append(fields)
     return Predicted(out, probabilities, fold_of, given_gold)
 
 
@@ -142,9 +144,9 @@ def _force_fields(decision: Any) -> dict[str, Any]:
 
 def cross_validated_links(
     rows: Sequence[dict[str, Any]], examples: Sequence[Any], fold_of: Sequence[Any]
-) -> list[tuple[Mention | None, list[Mention]]]:
+) -> list[Linked]:
     """Holder and bodies of each row from link models fitted on the other folds' rows."""
-    out: list[tuple[Mention | None, list[Mention]]] = [(None, []) for _ in rows]
+    out: list[Linked] = [Linked(None, []) for _ in rows]
     for fold in sorted(set(fold_of), key=str):
         held_out = [i for i, f in enumerate(fold_of) if f == fold]
         models = fit_link_models(rows, examples, [i for i, f in enumerate(fold_of) if f != fold])
@@ -336,7 +338,7 @@ def linking_report(
     gold_rows: Sequence[dict[str, Any]],
     predicted: Predicted,
     settings: Settings | None = None,
-) -> dict[str, float]:
+) -> dict[str, Any]:
     """Holder accuracy (on clauses whose gold force is not none), bodies micro-F1, duty F1 and
     deadline exact match (gold deadlines of those clauses), end to end (with the predicted force)
     and `*_given_gold_force` (the same rows linked with their gold force, which measures the
@@ -364,10 +366,11 @@ def linking_report(
             / max(len(dated), 1),
         }
 
-    report = scores(predicted.fields)
+    report: dict[str, Any] = scores(predicted.fields)
     if len(predicted.given_gold) == len(gold_rows):
         oracle = scores(predicted.given_gold)
         report.update({f"{k}_given_gold_force": v for k, v in oracle.items()})
+        report["worst_holder_errors"] = worst_holder_errors(gold_rows, predicted.given_gold)
     instructed = [i for i, g in enumerate(gold_rows) if g["force"] != "none"]
     gold_conditions = [str(gold_rows[i].get("condition", "")) for i in instructed]
     report["condition_token_f1"] = token_f1(
@@ -387,6 +390,25 @@ def linking_report(
         ) / max(len(instructed), 1)
     report["instructed_clauses"] = float(len(instructed))
     return report
+
+
+def worst_holder_errors(
+    gold_rows: Sequence[dict[str, Any]], linked: Sequence[dict[str, Any]], n: int = 10
+) -> list[dict[str, Any]]:
+    """The `n` most confident wrong holders among gold instructions, linked with the gold force."""
+    errors = [
+        {
+            "id": g.get("id", ""),
+            "gold": g.get("holder", ""),
+            "predicted": p["holder"],
+            "confidence": p.get("holder_confidence", 1.0),
+            "matched": p.get("holder_text", ""),
+            "text": g["text"],
+        }
+        for g, p in zip(gold_rows, linked, strict=True)
+        if g["force"] != "none" and g.get("holder", "") != p["holder"]
+    ]
+    return sorted(errors, key=lambda e: -e["confidence"])[:n]
 
 
 def nearest_body_before_cue(rows: Sequence[dict[str, Any]], settings: Settings) -> list[str]:

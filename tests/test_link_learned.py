@@ -161,7 +161,7 @@ def test_cross_validated_links_never_use_a_model_that_saw_the_row(monkeypatch) -
         return LinkModels()
 
     monkeypatch.setattr(evaluate, "fit_link_models", fake_fit)
-    monkeypatch.setattr(evaluate, "apply_link_models", lambda models, example: (None, []))
+    monkeypatch.setattr(evaluate, "apply_link_models", lambda models, example: "linked")
     rows = [{"text": str(i), "doc": f"d{i}"} for i in range(6)]
     out = evaluate.cross_validated_links(rows, [None] * 6, [0, 0, 1, 1, 2, 2])
     assert len(out) == 6
@@ -228,3 +228,23 @@ def test_an_extra_bodies_file_reaches_linking_acronyms_and_gold_evaluation(tmp_p
     fields = predict_rows(rows, settings, method="rules").fields
     assert "Office for Health Improvement and Disparities" in fields[1]["bodies"]
     assert fields[1]["holder"] == "local authority"
+
+
+def test_the_worst_holder_errors_are_the_most_confident_wrong_instructions() -> None:
+    from docmine.evaluate import worst_holder_errors
+
+    gold = [
+        {"id": "a", "force": "mandatory", "holder": "local authority", "text": "A"},
+        {"id": "b", "force": "none", "holder": "", "text": "B"},
+        {"id": "c", "force": "expectation", "holder": "", "text": "C"},
+        {"id": "d", "force": "mandatory", "holder": "NHS England", "text": "D"},
+    ]
+    linked = [
+        {"holder": "", "holder_confidence": 0.6, "holder_text": ""},
+        {"holder": "NHS England", "holder_confidence": 0.99, "holder_text": "NHSE"},
+        {"holder": "NHS provider", "holder_confidence": 0.9, "holder_text": "trusts"},
+        {"holder": "NHS England", "holder_confidence": 0.95, "holder_text": "NHSE"},
+    ]
+    errors = worst_holder_errors(gold, linked)
+    assert [e["id"] for e in errors] == ["c", "a"]  # b is not an instruction, d is right
+    assert errors[0]["matched"] == "trusts" and errors[0]["confidence"] == 0.9

@@ -21,7 +21,6 @@ from docmine.link import (
     choose_holder,
     make_context,
     pick_bodies,
-    pick_holder,
 )
 from docmine.link.bodies import find_bodies
 from docmine.link.choice import Candidate, LinkModels, fit_choice_model
@@ -120,20 +119,28 @@ def fit_link_models(
     return LinkModels(holder, fit_choice_model(choices, answers))
 
 
-def apply_link_models(
-    models: LinkModels, example: RowExamples
-) -> tuple[Mention | None, list[Mention]]:
-    """The holder (whatever the force) and the bodies the models choose for one row."""
-    holder = example.rule_holder
+@dataclass(frozen=True)
+class Linked:
+    """What the models chose for one row: the holder (whatever the force; None for "no
+    holder"), its probability among the candidates (1.0 from the parse rules) and the bodies."""
+
+    holder: Mention | None
+    bodies: list[Mention]
+    confidence: float = 1.0
+
+
+def apply_link_models(models: LinkModels, example: RowExamples) -> Linked:
+    """The holder and the bodies the models choose for one row."""
+    holder, confidence = example.rule_holder, 1.0
     if models.holder is not None:
-        chosen = pick_holder(models.holder, example.holder)
+        best, confidence = models.holder.choose(example.holder)
         holder = None
-        if chosen is not None:
-            holder = chosen.mention or Mention(chosen.canonical, "", -1, -1)
+        if best.canonical:
+            holder = best.mention or Mention(best.canonical, "", -1, -1)
     bodies = example.rule_bodies
     if models.bodies is not None:
         bodies = pick_bodies(models.bodies, example.bodies)
-    return holder, bodies
+    return Linked(holder, bodies, confidence)
 
 
 def is_instruction(decision: ForceDecision) -> bool:
