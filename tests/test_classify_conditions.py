@@ -41,6 +41,8 @@ from docmine.nlp import parse_texts
             "with the consent of the Secretary of State",
         ),
         ("ICBs must publish a joint forward plan.", None),
+        # a concession is not a condition
+        ("Whilst ICPs will differ in size, they should publish a strategy.", None),
     ],
 )
 def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: str | None) -> None:

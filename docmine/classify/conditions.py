@@ -15,7 +15,7 @@ from typing import Any
 _SUBORDINATORS = frozenset(
     {
         "if", "where", "wherever", "unless", "when", "whenever", "once", "before", "after",
-        "until", "provided", "providing", "insofar", "whilst", "while", "following",
+        "until", "provided", "providing", "insofar", "following",
     }
 )  # fmt: skip
 _PHRASES = re.compile(
