@@ -248,3 +248,9 @@ def test_the_worst_holder_errors_are_the_most_confident_wrong_instructions() -> 
     errors = worst_holder_errors(gold, linked)
     assert [e["id"] for e in errors] == ["c", "a"]  # b is not an instruction, d is right
     assert errors[0]["matched"] == "trusts" and errors[0]["confidence"] == 0.9
+
+
+def test_a_date_that_names_a_document_is_not_a_deadline() -> None:
+    assert find_deadline("The operational planning guidance 2024/25 makes this clear.") is None
+    assert find_deadline("They are included in the 2023/24 Network DES with funding.") is None
+    assert find_deadline("ICBs should publish their plan by March 2025.").text == "by March 2025"

@@ -47,6 +47,11 @@ _NAMED_PERIOD = re.compile(
     re.IGNORECASE,
 )
 _LEGISLATION_BEFORE = re.compile(r"\b(?:Act|Acts|Regulations|Order|Bill|Plan|Review)\s*$")
+# A date that names a document rather than a time ("operational planning guidance 2024/25",
+# "the 2023/24 Network DES", "the National framework ..., July 2022").
+_DOCUMENT_NOUNS = r"(?:guidance|framework|plan|strategy|contract|standards?|mandate|report|DES)"
+_DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_NOUNS},?\s*$", re.IGNORECASE)
+_DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
 # A date in the past is not a deadline ("since 2019-2020", "updated 2015").
 _PAST = re.compile(r"\b(?:since|updated|published|revised|in the previous)\s*$", re.IGNORECASE)
 _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
@@ -151,6 +156,8 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     before, after = text[:start].rstrip(), text[match.end() :].lstrip()
     if match.group("lone") and _LEGISLATION_AFTER.match(after):
         return False
+    if _DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(after):
+        return False  # "planning guidance 2024/25", "the 2023/24 Network DES": a document's name
     return not (before.endswith("(") and after.startswith(")"))
 
 
