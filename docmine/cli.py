@@ -578,6 +578,7 @@ def show(
         "cue",
         "holder",
         "holder_text",
+        "holder_confidence",
         "bodies",
         "duty",
         "duty_law",
@@ -704,8 +705,15 @@ def _print_links(links: dict[str, Any]) -> None:
         f"holder accuracy and deadline match on the {int(links['instructed_clauses'])} clauses "
         "whose gold force is not none; 'given gold force' re-links them with the gold force"
     )
+    if "holder_ece_given_gold_force" in links:
+        console.print(
+            "holder confidence, expected calibration error given gold force (10 bins): "
+            f"{links['holder_ece_given_gold_force']:.3f}"
+        )
     if links.get("worst_holder_errors"):
-        console.print("most confident holder errors, given gold force (gold -> predicted [words]):")
+        console.print(
+            escape("most confident holder errors, given gold force (gold -> predicted [words]):")
+        )
     for error in links.get("worst_holder_errors", []):
         console.print(
             escape(

@@ -47,6 +47,8 @@ def predicted_fields(obligation: Obligation) -> dict[str, Any]:
         "force": decision.force.value,
         "polarity": decision.polarity.value,
         "holder": links.holder,
+        "holder_text": links.holder_text,
+        "holder_confidence": round(links.holder_confidence, 3),
         "bodies": list(obligation.other_bodies),
         "duty": links.duty.id if links.duty else "",
         "deadline": links.deadline.text if links.deadline else "",
@@ -121,15 +123,15 @@ def predict_rows(
         text = row["text"]
         clause = Clause(str(row.get("doc", "")), text, Provenance(None, (), 0, len(text)))
         holder, bodies = chosen.holder, chosen.bodies
-        links = make_links(text, decision.force != Force.NONE, holder, bodies, example.context)
+        instruction = decision.force != Force.NONE
+        links = make_links(text, instruction, holder, bodies, example.context, chosen.confidence)
         out.append(predicted_fields(Obligation(clause, decision, links)))
         if row.get("force") in LABELS:
             gold = Force(row["force"]) != Force.NONE
-            gold_links = make_links(text, gold, holder, bodies, example.gold_context)
-            fields = predicted_fields(Obligation(clause, decision, gold_links))
-            fields["holder_text"] = gold_links.holder_text
-            fields["holder_confidence"] = round(chosen.confidence, 3)
-            given_gold.append(fields)
+            gold_links = make_links(
+                text, gold, holder, bodies, example.gold_context, chosen.confidence
+            )
+            given_gold.append(predicted_fields(Obligation(clause, decision, gold_links)))
     return Predicted(out, probabilities, fold_of, given_gold)
 
 
@@ -371,6 +373,13 @@ def linking_report(
         oracle = scores(predicted.given_gold)
         report.update({f"{k}_given_gold_force": v for k, v in oracle.items()})
         report["worst_holder_errors"] = worst_holder_errors(gold_rows, predicted.given_gold)
+        scored = [
+            (p["holder_confidence"], g.get("holder", "") == p["holder"])
+            for g, p in zip(gold_rows, predicted.given_gold, strict=True)
+            if g["force"] != "none" and p.get("holder_confidence", -1.0) >= 0
+        ]
+        if scored:
+            report["holder_ece_given_gold_force"] = holder_calibration_error(scored)
     instructed = [i for i, g in enumerate(gold_rows) if g["force"] != "none"]
     gold_conditions = [str(gold_rows[i].get("condition", "")) for i in instructed]
     report["condition_token_f1"] = token_f1(
@@ -390,6 +399,20 @@ def linking_report(
         ) / max(len(instructed), 1)
     report["instructed_clauses"] = float(len(instructed))
     return report
+
+
+def holder_calibration_error(scored: Sequence[tuple[float, bool]], bins: int = 10) -> float:
+    """Expected calibration error of the holder's confidence: |accuracy - confidence| per
+    equal-width bin, weighted by the bin's share of the clauses."""
+    total = 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = [(c, ok) for c, ok in scored if low <= c < high or (b == bins - 1 and c == 1.0)]
+        if inside:
+            confidence = sum(c for c, _ in inside) / len(inside)
+            accuracy = sum(ok for _, ok in inside) / len(inside)
+            total += len(inside) / len(scored) * abs(accuracy - confidence)
+    return total
 
 
 def worst_holder_errors(

@@ -176,6 +176,8 @@ class Links:
 
     holder: str = ""
     holder_text: str = ""
+    # the chosen holder's (or "no holder"'s) probability among the candidates; -1: parse rules
+    holder_confidence: float = -1.0
     bodies: tuple[Mention, ...] = ()
     duty: DutyLink | None = None
     deadline: Deadline | None = None

@@ -16,7 +16,7 @@ from typing import Any
 
 from docmine.model import Document, Obligation, content_id
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -100,6 +100,10 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE obligations ADD COLUMN condition_start INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE obligations ADD COLUMN condition_end INTEGER NOT NULL DEFAULT -1;
     """,
+    # 5: the learned holder's probability (-1: chosen by the parse rules, or stored before).
+    5: """
+    ALTER TABLE obligations ADD COLUMN holder_confidence REAL NOT NULL DEFAULT -1;
+    """,
 }
 
 # Stored vectors are float16 (half the size; cosine changes by under 1e-3); search uses float32.
@@ -146,6 +150,7 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "condition": decision.condition,
         "holder": links.holder,
         "holder_text": links.holder_text,
+        "holder_confidence": links.holder_confidence,
         "bodies": json.dumps(list(obligation.other_bodies)),
         "mentions": json.dumps([asdict(m) for m in links.bodies]),
         "duty": links.duty.id if links.duty else "",

@@ -131,6 +131,7 @@ def test_the_shipped_models_read_head_nouns_you_and_recipients() -> None:
 
     trusts = link("Trusts should carry out developmental reviews every three years.", "should")
     assert (trusts.holder, trusts.holder_text) == ("NHS provider", "Trusts")
+    assert 0.5 < trusts.holder_confidence <= 1.0  # the chosen candidate's probability
     you = link("You should publish the report.", "should")
     assert (you.holder, you.holder_text) == ("NHS provider", "You")
     sent = link("The report must be sent to NHS England.", "must", Force.MANDATORY)
@@ -254,3 +255,15 @@ def test_a_date_that_names_a_document_is_not_a_deadline() -> None:
     assert find_deadline("The operational planning guidance 2024/25 makes this clear.") is None
     assert find_deadline("They are included in the 2023/24 Network DES with funding.") is None
     assert find_deadline("ICBs should publish their plan by March 2025.").text == "by March 2025"
+
+
+def test_holder_confidence_is_calibrated_per_bin_and_absent_for_the_rules() -> None:
+    from docmine.evaluate import holder_calibration_error
+
+    assert holder_calibration_error([(0.9, True)] * 9 + [(0.9, False)]) == pytest.approx(0.0)
+    assert holder_calibration_error([(1.0, False)] * 4) == pytest.approx(1.0)
+    rules = _context("ICBs must publish a plan.")  # no models: the parse rules decide
+    text = "ICBs must publish a plan."
+    decision = ForceDecision(Force.MANDATORY, cue="must", cue_start=text.find("must"))
+    links = link_clause(text, decision, rules)
+    assert links.holder == "integrated care board" and links.holder_confidence == -1.0

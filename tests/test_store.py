@@ -23,6 +23,7 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
     old = sqlite3.connect(path)  # roll the file back to what a version-1 store looked like
     old.executescript(
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
+        "ALTER TABLE obligations DROP COLUMN holder_confidence; "
         "ALTER TABLE obligations DROP COLUMN cue_start; "
         "ALTER TABLE obligations DROP COLUMN cue_end; "
         "ALTER TABLE obligations DROP COLUMN condition_start; "
@@ -38,18 +39,19 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_migrations_3_and_4_give_old_obligations_empty_cue_and_condition_spans(
+def test_migrations_3_to_5_give_old_obligations_no_cue_condition_span_or_holder_confidence(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "v2.db"
     Store(path).close()
     old = sqlite3.connect(path)
     old.executescript(
+        "ALTER TABLE obligations DROP COLUMN holder_confidence; "
         "ALTER TABLE obligations DROP COLUMN cue_start; "
         "ALTER TABLE obligations DROP COLUMN cue_end; "
         "ALTER TABLE obligations DROP COLUMN condition_start; "
         "ALTER TABLE obligations DROP COLUMN condition_end; PRAGMA user_version = 2;"
-    )  # one obligation stored by version 2, before cue spans
+    )  # one obligation stored by version 2, before cue spans and holder confidence
     old.executescript(
         "INSERT INTO documents VALUES ('d', 's', 't', 'txt', 'h', 1, 'guidance', '', 'now', 'x');"
         "INSERT INTO obligations (id, doc_id, ordinal, text, lead_in, page, section, span_start,"
@@ -62,9 +64,10 @@ def test_migrations_3_and_4_give_old_obligations_empty_cue_and_condition_spans(
     old.close()
     with Store(path) as store:
         row = store.connection.execute(
-            "SELECT cue, cue_start, cue_end, condition_start, condition_end FROM obligations"
+            "SELECT cue, cue_start, cue_end, condition_start, condition_end, holder_confidence"
+            " FROM obligations"
         ).fetchone()
-        assert tuple(row) == ("must", -1, -1, -1, -1)
+        assert tuple(row) == ("must", -1, -1, -1, -1, -1.0)  # migration 5: no confidence
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 

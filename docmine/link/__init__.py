@@ -218,13 +218,16 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     parse = context.parses.get(text) if context.parses is not None else None
     named = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
     mentions = choose_bodies(text, parse, context, named)
-    holder = None
+    holder, confidence = None, -1.0
     if parse is not None:
-        holder, _ = choose_holder(text, parse, named, decision, context)
+        holder, candidates = choose_holder(text, parse, named, decision, context)
+        if context.models.holder is not None:
+            confidence = context.models.holder.choose(candidates)[1]
     mention = holder.mention if holder is not None else None
     if holder is not None and mention is None:
         mention = Mention(holder.canonical, "", -1, -1)
-    return make_links(text, decision.force != Force.NONE, mention, mentions, context)
+    instruction = decision.force != Force.NONE
+    return make_links(text, instruction, mention, mentions, context, confidence)
 
 
 def make_links(
@@ -233,6 +236,7 @@ def make_links(
     holder: Mention | None,
     bodies: Sequence[Mention],
     context: LinkContext,
+    holder_confidence: float = -1.0,
 ) -> Links:
     """Links of a clause whose holder and bodies are chosen: the duty it states, and for an
     instruction its holder and deadline (holder and deadline stay empty for `none` clauses,
@@ -253,6 +257,7 @@ def make_links(
     return Links(
         holder=holder.canonical if holder else "",
         holder_text=holder.text if holder else "",
+        holder_confidence=round(holder_confidence, 4),
         bodies=tuple(bodies),
         duty=duty,
         deadline=find_deadline(text, context.default_year),
