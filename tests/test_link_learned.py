@@ -10,18 +10,16 @@ import pytest
 
 from docmine.config import load_settings
 from docmine.errors import ModelMissing
-from docmine.link import choose_bodies, choose_holder, link_clause, make_context
-from docmine.link.bodies import body_candidates, find_bodies
+from docmine.link import choose_holder, link_clause, make_context
 from docmine.link.choice import (
     Candidate,
     LinkModels,
     fit_choice_model,
     load_link_models,
     save_link_models,
-    yes_no,
 )
 from docmine.link.dates import find_deadline
-from docmine.model import Force, ForceDecision, Mention
+from docmine.model import Force, ForceDecision
 
 SETTINGS = load_settings()
 
@@ -57,9 +55,9 @@ def test_a_choice_model_needs_a_gold_answer_among_the_candidates() -> None:
 def test_link_models_round_trip_and_a_broken_file_is_one_line(tmp_path: Path) -> None:
     model = fit_choice_model([_choice(True, "b"), _choice(False, "b")], ["b", ""])
     path = tmp_path / "links.json.gz"
-    save_link_models(LinkModels(model, None), path, {"seed": 0})
+    save_link_models(LinkModels(model), path, {"seed": 0})
     loaded = load_link_models(path)
-    assert loaded is not None and loaded.bodies is None and loaded.holder is not None
+    assert loaded is not None and loaded.holder is not None
     choice = _choice(True, "x")
     assert loaded.holder.probabilities(choice) == pytest.approx(model.probabilities(choice))
     assert load_link_models(tmp_path / "missing.json.gz") is None
@@ -95,30 +93,9 @@ def test_a_head_noun_and_you_become_holder_candidates() -> None:
 
 
 @pytest.mark.slow
-def test_body_candidates_include_head_nouns_but_not_alias_traps() -> None:
-    context = _context("NHS trusts and integrated care boards must work together.")
-    text = "Trusts should publish their plans across the health and care system."
-    parse = context.parses.get(text)
-    found = body_candidates(
-        text,
-        parse,
-        context.gazetteer,
-        context.acronyms,
-        context.back_references,
-        context.document,
-    )
-    kinds = {(m.canonical, m.text): f for m, f in found}
-    assert kinds[("NHS provider", "trust")]["kind=head"] == 1.0
-    assert not any(m.canonical == "integrated care system" for m, _ in found)
-    # with no body model, the bodies are what the gazetteer rules find
-    rules = find_bodies(text, context.gazetteer, context.acronyms, parse)
-    assert choose_bodies(text, parse, context, rules) == rules
-
-
-@pytest.mark.slow
 def test_the_shipped_models_read_head_nouns_you_and_recipients() -> None:
     models = load_link_models(SETTINGS.link_models)
-    assert models is not None and models.holder is not None and models.bodies is None
+    assert models is not None and models.holder is not None
     context = _context(
         "Well-led reviews for NHS trusts. NHS trusts must publish their reviews.",
         "Well-led guidance for NHS trusts",
@@ -167,12 +144,6 @@ def test_cross_validated_links_never_use_a_model_that_saw_the_row(monkeypatch) -
     out = evaluate.cross_validated_links(rows, [None] * 6, [0, 0, 1, 1, 2, 2])
     assert len(out) == 6
     assert sorted(seen) == [[0, 1, 2, 3], [0, 1, 4, 5], [2, 3, 4, 5]]
-
-
-def test_a_holder_inferred_from_context_keeps_its_words() -> None:
-    mention = Mention("local authority", "An authority", 0, 12)
-    choice = yes_no(mention, {"kind=head": 1.0})
-    assert choice[0].canonical == "" and choice[1].mention == mention
 
 
 def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() -> None:

@@ -15,13 +15,12 @@ from pathlib import Path
 from docmine.config import load_settings
 from docmine.link.bodies import (
     Gazetteer,
-    body_candidates,
     find_bodies,
     learn_acronyms,
     learn_back_references,
     load_gazetteer,
 )
-from docmine.link.choice import Candidate, ChoiceModel, LinkModels, yes_no
+from docmine.link.choice import Candidate, ChoiceModel, LinkModels
 from docmine.link.dates import find_deadline
 from docmine.link.duties import Duty, find_duty, load_duties
 from docmine.link.holder import (
@@ -142,46 +141,10 @@ def document_bodies(
     return DocumentBodies(counts, in_title, head_nouns(gazetteer), gazetteer.rules.not_bodies)
 
 
-def pick_bodies(model: ChoiceModel, choices: Sequence[Sequence[Candidate]]) -> list[Mention]:
-    """Each phrase names the body it most probably names, if that is more likely than not."""
-    best: dict[int, tuple[float, Mention]] = {}
-    for choice in choices:
-        mention = choice[1].mention
-        probability = float(model.probabilities(choice)[1])
-        if mention is not None and probability > max(0.5, best.get(mention.start, (0.0,))[0]):
-            best[mention.start] = (probability, mention)
-    return sorted((m for _, m in best.values()), key=lambda m: m.start)
-
-
 def pick_holder(model: ChoiceModel, candidates: Sequence[Candidate]) -> Candidate | None:
     """The most probable candidate, None when it is "no holder"."""
     best, _ = model.choose(candidates)
     return best if best.canonical else None
-
-
-def body_choices(text: str, parse: object, context: LinkContext) -> list[list[Candidate]]:
-    """One yes/no choice per phrase of the clause that may name a body."""
-    return [
-        yes_no(mention, features)
-        for mention, features in body_candidates(
-            text,
-            parse,
-            context.gazetteer,
-            context.acronyms,
-            context.back_references,
-            context.document,
-        )
-    ]
-
-
-def choose_bodies(
-    text: str, parse: object, context: LinkContext, rules: list[Mention]
-) -> list[Mention]:
-    """The bodies a clause names: by the body model when one is loaded, else `rules` (what the
-    gazetteer rules found)."""
-    if context.models.bodies is None or parse is None:
-        return rules
-    return pick_bodies(context.models.bodies, body_choices(text, parse, context))
 
 
 def choose_holder(
@@ -217,7 +180,6 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     still read so that a later "they" can refer back to it."""
     parse = context.parses.get(text) if context.parses is not None else None
     named = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
-    mentions = choose_bodies(text, parse, context, named)
     holder, confidence = None, -1.0
     if parse is not None:
         holder, candidates = choose_holder(text, parse, named, decision, context)
@@ -227,7 +189,7 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     if holder is not None and mention is None:
         mention = Mention(holder.canonical, "", -1, -1)
     instruction = decision.force != Force.NONE
-    return make_links(text, instruction, mention, mentions, context, confidence)
+    return make_links(text, instruction, mention, named, context, confidence)
 
 
 def make_links(

@@ -17,10 +17,8 @@ from typing import Any
 from docmine.config import Settings
 from docmine.link import (
     LinkContext,
-    body_choices,
     choose_holder,
     make_context,
-    pick_bodies,
 )
 from docmine.link.bodies import find_bodies
 from docmine.link.choice import Candidate, LinkModels, fit_choice_model
@@ -31,12 +29,10 @@ NO_HOLDER_GOLD = ""
 
 @dataclass
 class RowExamples:
-    """What linking sees in one row: the holder candidates, the rule holder, one yes/no choice
-    per phrase that may name a body, and the rule bodies."""
+    """What linking sees in one row: the holder candidates, the rule holder and the bodies."""
 
     holder: list[Candidate]
     rule_holder: Mention | None
-    bodies: list[list[Candidate]]
     rule_bodies: list[Mention]
     context: LinkContext
     gold_context: LinkContext  # the same document, for linking with the gold force
@@ -82,41 +78,21 @@ def link_examples(
                 clause, context.gazetteer, context.acronyms, parse, context.back_references
             )
             rule, holder = choose_holder(clause, parse, rule_bodies, decisions[i], context)
-            bodies = body_choices(clause, parse, context)
             rule_holder = rule.mention if rule is not None else None
-            out[i] = RowExamples(holder, rule_holder, bodies, rule_bodies, context, for_gold)
+            out[i] = RowExamples(holder, rule_holder, rule_bodies, context, for_gold)
     return [e for e in out if e is not None]
 
 
-def gold_bodies(row: dict[str, Any]) -> set[str]:
-    """Every body a gold row names: its other bodies and its holder."""
-    return {*row.get("bodies", []), *([row["holder"]] if row.get("holder") else [])}
-
-
 def fit_link_models(
-    rows: Sequence[dict[str, Any]],
-    examples: Sequence[RowExamples],
-    indices: Sequence[int],
-    learn_bodies: bool = False,
+    rows: Sequence[dict[str, Any]], examples: Sequence[RowExamples], indices: Sequence[int]
 ) -> LinkModels:
-    """The holder model from the rows (of `indices`) whose gold force is not none; with
-    `learn_bodies`, the body model from every phrase of those rows. Bodies stay with the
-    gazetteer rules by default: holding out a publisher group, the body model scored micro-F1
-    0.854 against the rules' 0.878 (5 folds by document: 0.879, the same as the rules)."""
+    """The holder model from the rows (of `indices`) whose gold force is not none."""
     instructed = [i for i in indices if rows[i].get("force", "none") != "none"]
     holder = fit_choice_model(
         [examples[i].holder for i in instructed],
         [str(rows[i].get("holder", "")) for i in instructed],
     )
-    if not learn_bodies:
-        return LinkModels(holder, None)
-    choices, answers = [], []
-    for i in indices:
-        named = gold_bodies(rows[i])
-        for choice in examples[i].bodies:
-            choices.append(choice)
-            answers.append(choice[1].canonical if choice[1].canonical in named else "")
-    return LinkModels(holder, fit_choice_model(choices, answers))
+    return LinkModels(holder)
 
 
 @dataclass(frozen=True)
@@ -137,10 +113,7 @@ def apply_link_models(models: LinkModels, example: RowExamples) -> Linked:
         holder = None
         if best.canonical:
             holder = best.mention or Mention(best.canonical, "", -1, -1)
-    bodies = example.rule_bodies
-    if models.bodies is not None:
-        bodies = pick_bodies(models.bodies, example.bodies)
-    return Linked(holder, bodies, confidence)
+    return Linked(holder, example.rule_bodies, confidence)
 
 
 def is_instruction(decision: ForceDecision) -> bool:
