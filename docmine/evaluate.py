@@ -19,25 +19,9 @@ from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.train import Linked, apply_link_models, fit_link_models, link_examples
 from docmine.model import FORCE_ORDER, Clause, Force, Obligation, Provenance
 from docmine.overlap import token_overlap, word_counts
-from docmine.textfile import read_text
+from docmine.textfile import read_jsonl as load_jsonl
 
 LABELS = tuple(f.value for f in FORCE_ORDER)
-
-
-def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Rows of a JSONL file; every row needs a `text`."""
-    rows = []
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise BadInput(f"line {number} is not JSON ({exc.msg})", str(path)) from exc
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            raise BadInput(f'line {number} has no "text" string', str(path))
-        rows.append(row)
-    return rows
 
 
 def predicted_fields(obligation: Obligation) -> dict[str, Any]:
@@ -498,9 +482,9 @@ def corpus_segmentation_recall(
     rows: Sequence[dict[str, Any]], corpora: Sequence[Path], threshold: float = 0.8
 ) -> float | None:
     """Segmentation recall of the gold rows' documents found in `corpora` (by the `doc` field)."""
-    from docmine.classify.train import find_document
     from docmine.extract import extract
     from docmine.segment import segment
+    from docmine.textfile import find_document
 
     produced: dict[str, list[str]] = {}
     for doc in {str(r.get("doc", "")) for r in rows}:

@@ -32,8 +32,8 @@ def _rules(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceD
 
 
 def _model(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:
-    from docmine.classify.model import load_artefact
-    from docmine.classify.train import featurise, predict
+    from docmine.classify.features import featurise
+    from docmine.classify.model import load_artefact, predict
 
     model = load_artefact(settings.force_model)
     if model is None:

@@ -19,10 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from docmine.classify.conditions import find_condition_span
 from docmine.classify.cues import force_cues
 from docmine.classify.deontic import Marker, deontic_features, markers
 from docmine.classify.rules import classify_rules, section_kinds
+from docmine.config import Settings
 from docmine.model import Authority, ForceDecision
 
 _FIRST_PERSON = frozenset({"i", "we", "us", "our"})
@@ -141,3 +144,49 @@ def clause_evidence(contexts: Sequence[ClauseContext], spacy_model: str) -> list
         condition = find_condition_span(context.text, whole)
         evidence.append(Evidence(features, tuple(found), rules, condition))
     return evidence
+
+
+class EmbeddingCache:
+    """Sentence embeddings computed once per text for the life of the cache."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.vectors: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        from docmine.embed import embed
+
+        missing = sorted({t for t in texts if t not in self.vectors})
+        if missing:
+            model, backend = self.settings.embedding_model, self.settings.embedding_backend
+            for text, vector in zip(missing, embed(missing, model, backend=backend), strict=True):
+                self.vectors[text] = vector
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return np.stack([self.vectors[t] for t in texts])
+
+
+@dataclass
+class Featurised:
+    evidence: list[Evidence]
+    texts: list[str]
+    embeddings: np.ndarray
+
+    @property
+    def features(self) -> list[dict[str, float]]:
+        return [e.features for e in self.evidence]
+
+    def subset(self, indices: Sequence[int] | np.ndarray) -> Featurised:
+        return Featurised(
+            [self.evidence[i] for i in indices],
+            [self.texts[i] for i in indices],
+            self.embeddings[list(indices)],
+        )
+
+
+def featurise(
+    contexts: Sequence[ClauseContext], settings: Settings, cache: EmbeddingCache | None = None
+) -> Featurised:
+    embedder = cache or EmbeddingCache(settings)
+    texts = [c.text for c in contexts]
+    return Featurised(clause_evidence(contexts, settings.spacy_model), texts, embedder(texts))

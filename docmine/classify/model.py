@@ -24,12 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from docmine.errors import ModelMissing
 from docmine.model import FORCE_ORDER, Force, ForceDecision, Polarity
+
+if TYPE_CHECKING:
+    from docmine.classify.features import ClauseContext, Featurised
 
 ARTEFACT_FORMAT = 2
 LABELS = tuple(f.value for f in FORCE_ORDER)
@@ -380,3 +383,10 @@ def decide(
             )
         )
     return decisions
+
+
+def predict(
+    model: ForceModel, contexts: Sequence[ClauseContext], data: Featurised
+) -> tuple[list[ForceDecision], np.ndarray]:
+    probabilities = model.predict_proba(data.features, data.texts, data.embeddings)
+    return decide(model, contexts, data.evidence, probabilities), probabilities

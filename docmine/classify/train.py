@@ -19,52 +19,26 @@ from typing import Any
 import numpy as np
 
 from docmine.classify.authority import detect_authority
-from docmine.classify.features import ClauseContext, Evidence, clause_evidence
+from docmine.classify.features import (
+    ClauseContext,
+    Featurised,
+    featurise,
+)
 from docmine.classify.model import (
     LABELS,
     ForceModel,
-    decide,
     grouped_folds,
+    predict,
     save_artefact,
 )
 from docmine.config import LINKS_ARTEFACT, Settings
 from docmine.model import Authority, ForceDecision
 from docmine.overlap import dice, word_counts
+from docmine.textfile import find_document
 
 SEED = 0
 FOLDS = 5
 MIN_ALIGNMENT = 0.6  # token overlap below which a gold row takes no section from the corpus
-_SUFFIXES = ("", ".md", ".txt", ".html", ".pdf", ".docx")
-
-
-class EmbeddingCache:
-    """Sentence embeddings computed once per text for the life of the cache."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.vectors: dict[str, np.ndarray] = {}
-
-    def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        from docmine.embed import embed
-
-        missing = sorted({t for t in texts if t not in self.vectors})
-        if missing:
-            model, backend = self.settings.embedding_model, self.settings.embedding_backend
-            for text, vector in zip(missing, embed(missing, model, backend=backend), strict=True):
-                self.vectors[text] = vector
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.stack([self.vectors[t] for t in texts])
-
-
-def find_document(doc: str, corpora: Sequence[Path]) -> Path | None:
-    """The file of a gold `doc` in the first corpus folder that has it."""
-    for folder in corpora:
-        for suffix in _SUFFIXES:
-            path = folder / f"{doc}{suffix}"
-            if doc and path.is_file():
-                return path
-    return None
 
 
 def _aligned(text: str, clauses: Sequence[Any], tokens: Sequence[Counter[str]]) -> Any | None:
@@ -120,43 +94,10 @@ def gold_contexts(
     return contexts
 
 
-@dataclass
-class Featurised:
-    evidence: list[Evidence]
-    texts: list[str]
-    embeddings: np.ndarray
-
-    @property
-    def features(self) -> list[dict[str, float]]:
-        return [e.features for e in self.evidence]
-
-    def subset(self, indices: Sequence[int] | np.ndarray) -> Featurised:
-        return Featurised(
-            [self.evidence[i] for i in indices],
-            [self.texts[i] for i in indices],
-            self.embeddings[list(indices)],
-        )
-
-
-def featurise(
-    contexts: Sequence[ClauseContext], settings: Settings, cache: EmbeddingCache | None = None
-) -> Featurised:
-    embedder = cache or EmbeddingCache(settings)
-    texts = [c.text for c in contexts]
-    return Featurised(clause_evidence(contexts, settings.spacy_model), texts, embedder(texts))
-
-
 def fit_model(
     data: Featurised, labels: Sequence[str], groups: Sequence[str] | None = None
 ) -> ForceModel:
     return ForceModel(seed=SEED).fit(data.features, data.texts, data.embeddings, labels, groups)
-
-
-def predict(
-    model: ForceModel, contexts: Sequence[ClauseContext], data: Featurised
-) -> tuple[list[ForceDecision], np.ndarray]:
-    probabilities = model.predict_proba(data.features, data.texts, data.embeddings)
-    return decide(model, contexts, data.evidence, probabilities), probabilities
 
 
 Split = tuple[str, np.ndarray, np.ndarray]  # name, train rows, test rows
@@ -286,7 +227,7 @@ def train_links(
 def load_gold(gold_files: Sequence[Path]) -> list[dict[str, Any]]:
     """Rows of gold JSONL files; a row without a `group` takes its file's name as its group."""
     from docmine.errors import BadInput
-    from docmine.evaluate import load_jsonl
+    from docmine.textfile import read_jsonl as load_jsonl
 
     rows = []
     for path in gold_files:

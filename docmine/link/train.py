@@ -23,6 +23,7 @@ from docmine.link import (
 from docmine.link.bodies import find_bodies
 from docmine.link.choice import Candidate, LinkModels, fit_choice_model
 from docmine.model import Force, ForceDecision, Mention
+from docmine.textfile import find_document
 
 NO_HOLDER_GOLD = ""
 
@@ -40,8 +41,6 @@ class RowExamples:
 
 def document_text(doc: str, texts: Sequence[str], corpora: Sequence[Path]) -> tuple[str, str]:
     """(text, title) of a gold row's document: the corpus file when it is text, else the rows."""
-    from docmine.classify.train import find_document
-
     path = find_document(doc, corpora)
     if path is not None and path.suffix in ("", ".md", ".txt"):
         text = path.read_text(encoding="utf-8", errors="replace")
