@@ -462,8 +462,8 @@ def eval_search(
 
     Example: docmine eval-search tests/queries.jsonl --db docmine.db
     """
+    from docmine.measure.search_eval import evaluate_search, load_queries, scores_table
     from docmine.search import MODES
-    from docmine.search_eval import evaluate_search, load_queries, scores_table
 
     settings = _settings(db)
     cases = load_queries(queries)
@@ -500,8 +500,8 @@ def bench(
 
     Example: docmine bench --sizes 10000,100000,1000000 --pdf-corpus ../shared/corpus-pdf
     """
-    from docmine import bench_search as bs
     from docmine.embed import BACKENDS
+    from docmine.measure import bench_search as bs
 
     settings = _settings(None)
     texts = bs.corpus_clauses(corpus)
@@ -622,7 +622,7 @@ def classify(
 
     Example: docmine classify clauses.jsonl -o predicted.jsonl
     """
-    from docmine.evaluate import classify_file
+    from docmine.measure.evaluate import classify_file
 
     count = classify_file(input_file, output, load_settings(), method, corpus or [])
     console.print(f"classified {count} clauses into {escape(str(output))}")
@@ -657,8 +657,8 @@ def evaluate(
     Example: docmine eval ../shared/gold/train.jsonl ../shared/gold/dev.jsonl
     --corpus ../shared/gold/train-docs --corpus corpus/ --cv-by-doc
     """
-    from docmine import evaluate as ev
     from docmine.classify.train import load_gold
+    from docmine.measure import evaluate as ev
 
     if cv_by_doc and cv_by_group:
         raise BadInput("choose one of --cv-by-doc and --cv-by-group")
@@ -724,7 +724,7 @@ def _print_links(links: dict[str, Any]) -> None:
 
 
 def _print_force_report(report: Any) -> None:
-    from docmine.evaluate import LABELS
+    from docmine.measure.evaluate import LABELS
 
     table = Table("label", "precision", "recall", "f1", "support", title="force")
     for label, scores in report.per_label.items():
@@ -853,7 +853,7 @@ def bench_extract(
 
     Example: docmine bench-extract ../shared/corpus-pdf
     """
-    from docmine.bench import bench_pdf, format_table
+    from docmine.measure.bench import bench_pdf, format_table
 
     console.print(format_table(bench_pdf(folder, repeats=repeats)), markup=False)
 

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from docmine.bench_search import (
+from docmine.measure.bench_search import (
     FILTERS,
     IndexRow,
     Latency,

@@ -8,7 +8,7 @@ import pytest
 from docmine.classify import classify_texts
 from docmine.classify.conditions import find_condition_span
 from docmine.config import load_settings
-from docmine.evaluate import token_f1
+from docmine.measure.evaluate import token_f1
 from docmine.nlp import parse_texts
 
 

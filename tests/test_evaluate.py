@@ -6,7 +6,7 @@ import pytest
 
 from docmine.config import load_settings
 from docmine.errors import BadInput
-from docmine.evaluate import force_report, predict_rows, segmentation_recall
+from docmine.measure.evaluate import force_report, predict_rows, segmentation_recall
 from docmine.overlap import token_overlap
 
 
@@ -45,7 +45,7 @@ def test_cross_validation_needs_enough_documents_and_groups() -> None:
 
 
 def test_the_holder_baseline_is_the_last_body_before_the_first_force_cue() -> None:
-    from docmine.evaluate import nearest_body_before_cue
+    from docmine.measure.evaluate import nearest_body_before_cue
 
     rows = [
         {

@@ -9,7 +9,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from docmine.bench import (
+from docmine.errors import CorruptDocument, TimedOut, TooLarge
+from docmine.extract.builder import RawBlock
+from docmine.extract.pdf import read_pdf
+from docmine.extract.pdf_layout import PageLines, assemble, join_lines, remove_furniture
+from docmine.extract.pdf_lines import Line
+from docmine.extract.pdf_tables import cell_text
+from docmine.measure.bench import (
     body_text,
     char_accuracy,
     collapse,
@@ -18,12 +24,6 @@ from docmine.bench import (
     load_meta,
     render_block,
 )
-from docmine.errors import CorruptDocument, TimedOut, TooLarge
-from docmine.extract.builder import RawBlock
-from docmine.extract.pdf import read_pdf
-from docmine.extract.pdf_layout import PageLines, assemble, join_lines, remove_furniture
-from docmine.extract.pdf_lines import Line
-from docmine.extract.pdf_tables import cell_text
 from docmine.model import BlockKind
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

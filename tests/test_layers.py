@@ -10,10 +10,10 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "docmine"
 MEASURING = (
-    "docmine.evaluate",
-    "docmine.search_eval",
-    "docmine.bench",
-    "docmine.bench_search",
+    "docmine.measure.evaluate",
+    "docmine.measure.search_eval",
+    "docmine.measure.bench",
+    "docmine.measure.bench_search",
     "docmine.classify.train",
     "docmine.link.train",
 )

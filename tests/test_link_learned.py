@@ -130,7 +130,7 @@ def test_deadlines_without_a_date_are_kept_as_written() -> None:
 
 
 def test_cross_validated_links_never_use_a_model_that_saw_the_row(monkeypatch) -> None:
-    from docmine import evaluate
+    from docmine.measure import evaluate
 
     seen: list[list[int]] = []
 
@@ -187,7 +187,7 @@ def test_deadline_ranges_durations_and_past_dates() -> None:
 def test_an_extra_bodies_file_reaches_linking_acronyms_and_gold_evaluation(tmp_path: Path) -> None:
     import dataclasses
 
-    from docmine.evaluate import predict_rows
+    from docmine.measure.evaluate import predict_rows
 
     extra = tmp_path / "bodies.yaml"
     extra.write_text("Office for Health Improvement and Disparities: [OHID]\n", encoding="utf-8")
@@ -203,7 +203,7 @@ def test_an_extra_bodies_file_reaches_linking_acronyms_and_gold_evaluation(tmp_p
 
 
 def test_the_worst_holder_errors_are_the_most_confident_wrong_instructions() -> None:
-    from docmine.evaluate import worst_holder_errors
+    from docmine.measure.evaluate import worst_holder_errors
 
     gold = [
         {"id": "a", "force": "mandatory", "holder": "local authority", "text": "A"},
@@ -229,7 +229,7 @@ def test_a_date_that_names_a_document_is_not_a_deadline() -> None:
 
 
 def test_holder_confidence_is_calibrated_per_bin_and_absent_for_the_rules() -> None:
-    from docmine.evaluate import holder_calibration_error
+    from docmine.measure.evaluate import holder_calibration_error
 
     assert holder_calibration_error([(0.9, True)] * 9 + [(0.9, False)]) == pytest.approx(0.0)
     assert holder_calibration_error([(1.0, False)] * 4) == pytest.approx(1.0)

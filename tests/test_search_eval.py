@@ -5,7 +5,7 @@ import pytest
 
 from docmine.config import Settings
 from docmine.errors import BadInput
-from docmine.search_eval import (
+from docmine.measure.search_eval import (
     evaluate_search,
     load_queries,
     relevant_rowids,

@@ -18,7 +18,7 @@ from docmine.classify.train import (
     train_from_files,
 )
 from docmine.config import load_settings
-from docmine.evaluate import expected_calibration_error, force_report, instruction_scores
+from docmine.measure.evaluate import expected_calibration_error, force_report, instruction_scores
 
 
 def _slice(shared_dir: Path, per_label_docs: int = 3) -> list[dict[str, Any]]:

@@ -19,11 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from docmine.bench import wall_times
 from docmine.config import Settings
 from docmine.dense import query_vector, to_blobs, vector_index
 from docmine.embed import clear_vectors, embed, model_key
 from docmine.extract import extract
+from docmine.measure.bench import wall_times
+from docmine.measure.search_eval import evaluate_search, load_queries
 from docmine.model import (
     Authority,
     Clause,
@@ -37,7 +38,6 @@ from docmine.model import (
 from docmine.nlp import clear_parses
 from docmine.pipeline import collect_files, ingest
 from docmine.search import MODES, Filters, search
-from docmine.search_eval import evaluate_search, load_queries
 from docmine.segment import segment
 from docmine.store import Store
 
