@@ -1,11 +1,16 @@
-"""Settings in one typed place: defaults, then DOCMINE_* environment variables, then CLI flags."""
+"""Settings in one typed place: defaults, then DOCMINE_* environment variables, then CLI flags;
+and the one reader of data files (resources/ and the user's own bodies and duties files)."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 RESOURCES_DIR = PACKAGE_DIR / "resources"
@@ -90,3 +95,29 @@ def load_settings(**overrides: Any) -> Settings:
     settings = replace(settings, **from_env)
     given = {k: v for k, v in overrides.items() if v is not None}
     return replace(settings, **given)
+
+
+def read_data(path: Path) -> Any:
+    """A YAML or JSON data file, parsed once while it is unchanged ({} for an empty file); a file
+    that cannot be read or parsed is a one-line error naming it."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise InvalidSetting(f"{path}: cannot read it ({exc.strerror})") from None
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _parsed(path: Path, mtime_ns: int, size: int) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InvalidSetting(f"{path}: not a readable data file ({reason})") from None
+    return {} if data is None else data
+
+
+def resource(name: str) -> Any:
+    """A file of docmine's own knowledge base (resources/), parsed once."""
+    return read_data(RESOURCES_DIR / name)

@@ -8,9 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import resource
 
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]+")  # tabs survive: they separate table cells
 _FOOTNOTE_MARKERS = re.compile(
@@ -44,7 +42,7 @@ def strip_footnote_markers(text: str) -> str:
 @cache
 def gazetteer_acronyms() -> frozenset[str]:
     """Upper-case aliases of the shipped bodies gazetteer (ICB, NHSE, LGA ...)."""
-    data = yaml.safe_load((RESOURCES_DIR / "bodies.yaml").read_text(encoding="utf-8")) or {}
+    data = resource("bodies.yaml")
     names = [str(alias) for aliases in data.values() for alias in (aliases or [])]
     return frozenset(
         n.rstrip("s") if n[:-1].isupper() else n for n in names if _ACRONYM.fullmatch(n.rstrip("s"))

@@ -281,3 +281,16 @@ def test_a_named_duty_links_only_to_a_clause_about_one_of_its_holders() -> None:
     # no holder and no body named: not gated; and without a holder given, as before
     assert find_duty("must have regard to this guidance", DUTIES, True, [], "", []) is not None
     assert find_duty(text, DUTIES) is not None
+
+
+def test_a_broken_bodies_file_is_one_line_and_a_changed_one_is_read_again(tmp_path) -> None:
+    from docmine.config import InvalidSetting, read_data
+
+    broken = tmp_path / "bodies.yaml"
+    broken.write_text("Office for X: [OX\n", encoding="utf-8")
+    with pytest.raises(InvalidSetting) as error:
+        load_gazetteer([broken])
+    assert "\n" not in str(error.value) and str(broken) in str(error.value)
+    broken.write_text("Office for X: [OX, the Office for X]\n", encoding="utf-8")
+    assert read_data(broken) == {"Office for X": ["OX", "the Office for X"]}
+    assert "Office for X" in load_gazetteer([SETTINGS.bodies, broken]).canonical_names

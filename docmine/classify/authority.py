@@ -11,9 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import resource
 from docmine.model import Authority
 
 HEAD_CHARS = 20_000  # the title page and opening sections say who is writing
@@ -29,7 +27,7 @@ class _Phrase:
 
 @cache
 def _phrases() -> dict[Authority, tuple[_Phrase, ...]]:
-    data = yaml.safe_load((RESOURCES_DIR / "authority.yaml").read_text(encoding="utf-8"))
+    data = resource("authority.yaml")
     return {
         Authority(name): tuple(
             _Phrase(re.compile(p, re.IGNORECASE | re.MULTILINE), WEIGHTS[strength])

@@ -8,9 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import resource
 from docmine.model import Force
 
 FORCE_LABELS = (Force.MANDATORY, Force.EXPECTATION, Force.SUGGESTION)
@@ -34,7 +32,7 @@ class Cue:
 
 @cache
 def lexicon() -> dict[str, tuple[re.Pattern[str], ...]]:
-    data = yaml.safe_load((RESOURCES_DIR / "cues.yaml").read_text(encoding="utf-8"))
+    data = resource("cues.yaml")
     return {
         label: tuple(re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for p in patterns)
         for label, patterns in data.items()

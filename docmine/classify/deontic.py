@@ -13,9 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import resource
 
 _EMBEDDING_DEPS = {
     "relcl": "relative",
@@ -35,7 +33,7 @@ _NEGATIONS = frozenset({"not", "n't", "never", "no"})
 
 @cache
 def vocabulary() -> dict[str, frozenset[str]]:
-    data = yaml.safe_load((RESOURCES_DIR / "deontic.yaml").read_text(encoding="utf-8"))
+    data = resource("deontic.yaml")
     return {kind: frozenset(words) for kind, words in data.items()}
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from docmine import __version__
-from docmine.config import RESOURCES_DIR
+from docmine.config import RESOURCES_DIR, read_data
 from docmine.export.register import Register
 
 SCHEMA_PATH = RESOURCES_DIR / "register.schema.json"
@@ -16,7 +16,7 @@ SCHEMA_ID = "https://docmine.example/register.schema.json"
 
 
 def load_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    schema: dict[str, Any] = read_data(SCHEMA_PATH)
     return schema
 
 

@@ -12,9 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import resource
 from docmine.model import Block, BlockKind, Document, Provenance
 from docmine.normalise import normalise_texts
 
@@ -35,7 +33,7 @@ class RawBlock:
 
 @cache
 def _furniture_patterns() -> tuple[re.Pattern[str], ...]:
-    data = yaml.safe_load((RESOURCES_DIR / "furniture.yaml").read_text(encoding="utf-8"))
+    data = resource("furniture.yaml")
     return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
 
 

@@ -12,9 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import RESOURCES_DIR, read_data
 from docmine.model import Mention
 
 RULES_FILE = RESOURCES_DIR / "body_rules.yaml"
@@ -74,7 +72,7 @@ def _words(items: Iterable[str]) -> str:
 
 
 def load_rules(path: Path = RULES_FILE) -> BodyRules:
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data: dict[str, Any] = read_data(path)
     traps = [str(p) for p in data.get("not_bodies", [])]
     heads = [str(h) for h in data.get("back_reference_heads", [])]
     dets = [str(d) for d in data.get("back_reference_determiners", [])]
@@ -105,7 +103,7 @@ def load_gazetteer(paths: Iterable[Path], rules_file: Path = RULES_FILE) -> Gaze
     """Merge gazetteer files in order; a later file may add aliases to an existing body."""
     pairs: dict[str, str] = {}
     for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_data(path)
         for canonical, aliases in data.items():
             for alias in [canonical, *(aliases or [])]:
                 pairs.setdefault(str(alias), str(canonical))

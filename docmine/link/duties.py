@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import RESOURCES_DIR, read_data
 from docmine.model import DutyLink
 
 PATTERNS_FILE = RESOURCES_DIR / "duty_patterns.yaml"
@@ -36,8 +34,8 @@ class DutyRules:
 
 @cache
 def load_duties(path: Path = RESOURCES_DIR / "duties.yaml") -> tuple[Duty, ...]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    patterns = yaml.safe_load(PATTERNS_FILE.read_text("utf-8")) or {}
+    data = read_data(path)
+    patterns = read_data(PATTERNS_FILE)
     return tuple(
         Duty(
             id=str(duty_id),
@@ -52,7 +50,7 @@ def load_duties(path: Path = RESOURCES_DIR / "duties.yaml") -> tuple[Duty, ...]:
 
 @cache
 def load_duty_rules(path: Path = RULES_FILE) -> DutyRules:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_data(path)
     framing = "|".join(f"(?:{p})" for p in data.get("framing", [])) or r"(?!)"
     return DutyRules(
         framing=re.compile(framing, re.IGNORECASE),

@@ -16,9 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from docmine.config import RESOURCES_DIR
+from docmine.config import RESOURCES_DIR, read_data
 from docmine.link.bodies import DocumentBodies, head_noun_mentions
 from docmine.link.choice import Candidate
 from docmine.model import Mention
@@ -43,7 +41,7 @@ class HolderRules:
 
 @cache
 def load_holder_rules(path: Path = RESOURCES_DIR / "holder_rules.yaml") -> HolderRules:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_data(path)
 
     def words(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in data.get(key, []))
