@@ -17,6 +17,7 @@ RESOURCES_DIR = PACKAGE_DIR / "resources"
 PROJECT_DIR = PACKAGE_DIR.parent
 FORCE_ARTEFACT = "force.json.gz"
 LINKS_ARTEFACT = "links.json.gz"
+EMBEDDING_BACKENDS = ("onnx-int8", "torch")
 
 
 def _shipped(name: str) -> Path:
@@ -94,7 +95,13 @@ def load_settings(**overrides: Any) -> Settings:
                 raise InvalidSetting(f"{name}={raw!r} is not a valid {kind}") from None
     settings = replace(settings, **from_env)
     given = {k: v for k, v in overrides.items() if v is not None}
-    return replace(settings, **given)
+    settings = replace(settings, **given)
+    if settings.embedding_backend not in EMBEDDING_BACKENDS:
+        raise InvalidSetting(
+            f"embedding backend {settings.embedding_backend!r} is not one of "
+            f"{', '.join(EMBEDDING_BACKENDS)} (DOCMINE_EMBEDDING_BACKEND)"
+        )
+    return settings
 
 
 def read_data(path: Path) -> Any:

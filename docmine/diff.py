@@ -312,6 +312,6 @@ def default_embedder(model: str) -> Embedder:
     def run(texts: Sequence[str]) -> Any:
         from docmine.embed import embed
 
-        return embed(texts, model)
+        return embed(texts, model, backend="torch")  # the thresholds were measured on torch
 
     return run

@@ -24,14 +24,11 @@ from typing import Any
 
 import numpy as np
 
+from docmine.config import EMBEDDING_BACKENDS
 from docmine.errors import ModelMissing
 
 DIMENSIONS = 384
-BACKENDS = ("onnx-int8", "torch")
-# embed() defaults to torch, the reference vectors; ingest, the force model and search pass
-# Settings.embedding_backend (onnx-int8 unless configured)
-DEFAULT_BACKEND = "torch"
-SEARCH_BACKEND = "onnx-int8"
+BACKENDS = EMBEDDING_BACKENDS  # the default is Settings.embedding_backend, in one place
 
 
 def resolve_model_path(name: str) -> str:
@@ -218,7 +215,8 @@ def embed(
     texts: Sequence[str],
     model: str,
     batch_size: int = 64,
-    backend: str = DEFAULT_BACKEND,
+    *,
+    backend: str,
     memo: bool = True,
 ) -> np.ndarray:
     """L2-normalised float32 vectors, one row per text.

@@ -19,7 +19,6 @@ from typing import Any
 
 from docmine.config import Settings, load_settings
 from docmine.dense import query_vector, top_k, vector_index
-from docmine.embed import SEARCH_BACKEND
 from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
 from docmine.model import Mention
@@ -374,7 +373,7 @@ def search_hybrid(
 
 
 def _backend(settings: Settings) -> str:
-    return settings.embedding_backend or SEARCH_BACKEND
+    return settings.embedding_backend
 
 
 def _hits(store: Store, ranking: list[tuple[int, float]], parsed: Query) -> list[Hit]:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "docmine"
 MEASURING = (
     "docmine.measure.evaluate",
@@ -93,3 +95,12 @@ def test_ingesting_never_loads_the_measuring_and_training_code() -> None:
         [sys.executable, "-c", script], check=True, capture_output=True, text=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_one_default_embedding_backend_and_a_bad_one_is_one_line(monkeypatch) -> None:
+    from docmine.config import InvalidSetting, load_settings
+
+    assert load_settings().embedding_backend == "onnx-int8"
+    monkeypatch.setenv("DOCMINE_EMBEDDING_BACKEND", "gpu")
+    with pytest.raises(InvalidSetting, match="not one of onnx-int8, torch"):
+        load_settings()
