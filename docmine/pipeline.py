@@ -110,11 +110,9 @@ def analyse(document: Document, settings: Settings, method: str = "model") -> li
     )
     context = make_context(
         document.text,
-        settings.bodies_files,
-        settings.duties,
+        settings,
         document.published,
         [c.text for c in clauses],  # parsed in one batch
-        settings.spacy_model,
         title=document.title,
         models=load_link_models(settings.link_models),
     )

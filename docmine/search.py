@@ -165,12 +165,10 @@ class Query:
     dense_text: str
 
 
-def parse_query(
-    query: str, settings: Settings | None = None, acronyms: dict[str, str] | None = None
-) -> Query:
+def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None = None) -> Query:
     """Expand body names and acronyms with the gazetteer (read-only) and with `acronyms` the
     documents define ("JSNA" -> "joint strategic needs assessment"); drop stopwords."""
-    gazetteer = _gazetteer(settings or load_settings())
+    gazetteer = _gazetteer(settings)
     groups: list[str] = []
     highlight: list[str] = []
     rest = query
@@ -301,13 +299,15 @@ def search_lexical(
     settings: Settings | None = None,
 ) -> list[Hit]:
     """BM25 over clause text and section headings, best first."""
+    settings = settings or load_settings()
     parsed = parse_query(query, settings, store_acronyms(store))
     return _hits(store, lexical_ranking(store, parsed, filters, limit), parsed)
 
 
 # dense and hybrid ---------------------------------------------------------------------------
 def _prepare(store: Store, query: str, settings: Settings | None) -> tuple[Settings, Query]:
-    """The settings to use and the parsed, expanded query."""
+    """The settings to use (the caller's, else the defaults: once per query) and the parsed,
+    expanded query."""
     chosen = settings or load_settings()
     return chosen, parse_query(query, chosen, store_acronyms(store))
 

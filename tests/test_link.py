@@ -54,14 +54,14 @@ def test_an_ambiguous_acronym_takes_the_sense_the_document_uses() -> None:
 
 
 def context(document: str = "") -> object:
-    return make_context(document, [SETTINGS.bodies], SETTINGS.duties)
+    return make_context(document, SETTINGS)
 
 
 def holder_of(text: str, cue: str, force: Force = Force.EXPECTATION, document: str = "") -> str:
     return link_clause(
         text,
         ForceDecision(force, cue=cue),
-        make_context(document, [SETTINGS.bodies], SETTINGS.duties),
+        make_context(document, SETTINGS),
     ).holder
 
 
@@ -106,7 +106,7 @@ def test_holder_without_a_cue_comes_from_the_first_governing_word() -> None:
 
 @pytest.mark.slow
 def test_pronouns_and_continuations_take_the_previous_holder() -> None:
-    ctx = make_context("", [SETTINGS.bodies], SETTINGS.duties)
+    ctx = make_context("", SETTINGS)
     decisions = [ForceDecision(Force.EXPECTATION, cue="should")] * 3
     links = link_clauses(
         [
@@ -158,7 +158,7 @@ def test_duty_and_deadline_are_linked() -> None:
     links = link_clause(
         "ICPs must prepare an integrated care strategy by December 2022.",
         ForceDecision(Force.MANDATORY, cue="must"),
-        make_context("", [SETTINGS.bodies], SETTINGS.duties),
+        make_context("", SETTINGS),
     )
     assert links.duty is not None and links.duty.id == "prepare-integrated-care-strategy"
     assert links.duty.law.startswith("LGPIHA 2007")
@@ -261,7 +261,7 @@ def test_a_system_of_some_kind_is_not_an_integrated_care_system() -> None:
 
 def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
     document = "The Care Quality Commission inspects providers. The Commission publishes ratings."
-    context = make_context(document, [SETTINGS.bodies], SETTINGS.duties)
+    context = make_context(document, SETTINGS)
     found = find_bodies(
         "The Commission publishes ratings.",
         context.gazetteer,

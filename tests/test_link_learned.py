@@ -25,9 +25,7 @@ SETTINGS = load_settings()
 
 
 def _context(document: str, title: str = "", models: LinkModels | None = None):
-    return make_context(
-        document, [SETTINGS.bodies], SETTINGS.duties, "", (), SETTINGS.spacy_model, title, models
-    )
+    return make_context(document, SETTINGS, "", (), title, models)
 
 
 def _choice(good: bool, body: str) -> list[Candidate]:

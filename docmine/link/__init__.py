@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from docmine.config import load_settings
+from docmine.config import Settings
 from docmine.link.bodies import (
     Gazetteer,
     find_bodies,
@@ -90,24 +89,24 @@ def find_audience(
 
 def make_context(
     document_text: str,
-    bodies_files: list[Path],
-    duties_file: Path,
+    settings: Settings,
     published: str = "",
     clause_texts: Iterable[str] = (),
-    spacy_model: str | None = None,
     title: str = "",
     models: LinkModels | None = None,
 ) -> LinkContext:
-    """Load the resources once per document and learn the acronyms, back-references and audience
-    it defines; `clause_texts` are parsed now, in one batch (else each clause when linked)."""
-    gazetteer = load_gazetteer(bodies_files)
+    """Load the resources `settings` names once per document (the gazetteer with the user's
+    extra bodies, the duties, the spaCy model) and learn the acronyms, back-references and
+    audience the document defines; `clause_texts` are parsed now, in one batch (else each clause
+    when linked)."""
+    gazetteer = load_gazetteer(settings.bodies_files)
     year = re.search(r"\b(20\d\d)\b", published or document_text[:3000])
     acronyms = learn_acronyms(document_text, gazetteer)
-    parses = ParseCache(spacy_model or load_settings().spacy_model)
+    parses = ParseCache(settings.spacy_model)
     parses.prefetch(clause_texts)
     return LinkContext(
         gazetteer=gazetteer,
-        duties=load_duties(duties_file),
+        duties=load_duties(settings.duties),
         acronyms=acronyms,
         default_year=int(year.group(1)) if year else None,
         back_references=learn_back_references(document_text, gazetteer),

@@ -64,9 +64,7 @@ def link_examples(
     for doc, indices in by_doc.items():
         texts = [rows[i]["text"] for i in indices]
         text, title = document_text(doc, texts, corpora)
-        context = make_context(
-            text, settings.bodies_files, settings.duties, "", texts, settings.spacy_model, title
-        )
+        context = make_context(text, settings, "", texts, title)
         parses = context.parses
         assert parses is not None  # make_context always gives one
         for_gold = dataclasses.replace(context, recent_duties=[])

@@ -427,7 +427,7 @@ def nearest_body_before_cue(rows: Sequence[dict[str, Any]], settings: Settings) 
     out = [""] * len(rows)
     for indices in _group_by_doc(rows).values():
         joined = "\n\n".join(rows[i]["text"] for i in indices)
-        context = make_context(joined, settings.bodies_files, settings.duties, "", (), None)
+        context = make_context(joined, settings)
         for i in indices:
             text = rows[i]["text"]
             cues = force_cues(text)
