@@ -500,7 +500,7 @@ def bench(
 
     Example: docmine bench --sizes 10000,100000,1000000 --pdf-corpus ../shared/corpus-pdf
     """
-    from docmine.embed import BACKENDS
+    from docmine.language.embed import BACKENDS
     from docmine.measure import bench_search as bs
 
     settings = _settings(None)
@@ -657,8 +657,8 @@ def evaluate(
     Example: docmine eval ../shared/gold/train.jsonl ../shared/gold/dev.jsonl
     --corpus ../shared/gold/train-docs --corpus corpus/ --cv-by-doc
     """
-    from docmine.classify.train import load_gold
     from docmine.measure import evaluate as ev
+    from docmine.measure.train_force import load_gold
 
     if cv_by_doc and cv_by_group:
         raise BadInput("choose one of --cv-by-doc and --cv-by-group")
@@ -788,7 +788,7 @@ def train(
     Example: docmine train ../shared/gold/train.jsonl ../shared/gold/dev.jsonl
     --corpus ../shared/gold/train-docs --corpus corpus/
     """
-    from docmine.classify.train import train_from_files
+    from docmine.measure.train_force import train_from_files
 
     settings = load_settings()
     result = train_from_files(gold, settings, corpus or [], output or settings.force_model)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from docmine.embed import embed, model_key
+from docmine.language.embed import embed, model_key
 from docmine.store import VECTOR_DTYPE, Store
 
 _MASKS_KEPT = 32  # filter -> candidate positions, per index (filters repeat within a session)

@@ -310,7 +310,7 @@ def default_embedder(model: str) -> Embedder:
     """`embed` bound to a model name; loading waits until the first call."""
 
     def run(texts: Sequence[str]) -> Any:
-        from docmine.embed import embed
+        from docmine.language.embed import embed
 
         return embed(texts, model, backend="torch")  # the thresholds were measured on torch
 

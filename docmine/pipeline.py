@@ -20,9 +20,9 @@ from docmine.classify import classify_texts
 from docmine.classify.authority import detect_authority
 from docmine.config import Settings
 from docmine.dense import to_blobs
-from docmine.embed import embed, model_key
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
+from docmine.language.embed import embed, model_key
 from docmine.link import link_clause, make_context
 from docmine.link.choice import load_link_models
 from docmine.model import Authority, Document, Obligation

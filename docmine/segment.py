@@ -10,8 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from docmine.classify.cues import Cue, force_cues
-from docmine.classify.rules import governs
+from docmine.language.cues import Cue, force_cues, governs
 from docmine.model import Block, BlockKind, Clause, Document, Provenance
 
 _ABBREVIATIONS = frozenset(

@@ -94,7 +94,7 @@ def web_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def gold_force_data(shared_dir: Path) -> tuple[list[dict[str, object]], list[object], object]:
     """train.jsonl + dev.jsonl rows, their documents' context and features (spaCy + MiniLM),
     built once."""
-    from docmine.classify.train import featurise, gold_contexts, load_gold
+    from docmine.measure.train_force import featurise, gold_contexts, load_gold
 
     gold = shared_dir / "gold"
     rows = load_gold([gold / "train.jsonl", gold / "dev.jsonl"])

@@ -8,8 +8,8 @@ import pytest
 from docmine.classify import classify_texts
 from docmine.classify.conditions import find_condition_span
 from docmine.config import load_settings
+from docmine.language.nlp import parse_texts
 from docmine.measure.evaluate import token_f1
-from docmine.nlp import parse_texts
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 
 from docmine.classify.deontic import deontic_features, markers
 from docmine.config import load_settings
-from docmine.nlp import parse_texts
+from docmine.language.nlp import parse_texts
 
 
 def _markers(text: str, lead_in: int = 0) -> list[tuple[str, str]]:

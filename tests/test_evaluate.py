@@ -6,8 +6,8 @@ import pytest
 
 from docmine.config import load_settings
 from docmine.errors import BadInput
+from docmine.language.overlap import token_overlap
 from docmine.measure.evaluate import force_report, predict_rows, segmentation_recall
-from docmine.overlap import token_overlap
 
 
 def test_force_report_scores_labels_and_the_baseline_on_the_same_rows() -> None:

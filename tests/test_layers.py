@@ -16,8 +16,8 @@ MEASURING = (
     "docmine.measure.search_eval",
     "docmine.measure.bench",
     "docmine.measure.bench_search",
-    "docmine.classify.train",
-    "docmine.link.train",
+    "docmine.measure.train_force",
+    "docmine.measure.train_links",
 )
 
 
@@ -104,3 +104,39 @@ def test_one_default_embedding_backend_and_a_bad_one_is_one_line(monkeypatch) ->
     monkeypatch.setenv("DOCMINE_EMBEDDING_BACKEND", "gpu")
     with pytest.raises(InvalidSetting, match="not one of onnx-int8, torch"):
         load_settings()
+
+
+# The stages in pipeline order, then what reads their output; a module may import from its own
+# layer and the layers before it (language/, config, model and errors are below them all).
+LAYERS = (
+    ("docmine.extract", "docmine.normalise", "docmine.segment"),
+    ("docmine.classify",),
+    ("docmine.link",),
+    ("docmine.store", "docmine.dense", "docmine.search", "docmine.diff", "docmine.export"),
+    ("docmine.pipeline",),
+    ("docmine.measure", "docmine.web", "docmine.cli"),
+)
+
+
+def _layer(module: str) -> int | None:
+    for rank, prefixes in enumerate(LAYERS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return rank
+    return None
+
+
+def test_a_stage_never_imports_a_later_stage() -> None:
+    upward = []
+    for module, targets in import_graph().items():
+        rank = _layer(module)
+        for target in targets:
+            to = _layer(target)
+            if rank is not None and to is not None and to > rank:
+                upward.append(f"{module} -> {target}")
+    assert upward == []
+
+
+def test_the_shared_language_tools_import_no_stage() -> None:
+    graph = import_graph()
+    shared = [m for m in graph if m.startswith(("docmine.language", "docmine.config"))]
+    assert shared and all(_layer(t) is None for m in shared for t in graph[m])

@@ -248,7 +248,7 @@ def test_a_body_name_inside_a_law_or_another_department_names_no_body() -> None:
 
 @pytest.mark.slow
 def test_a_system_of_some_kind_is_not_an_integrated_care_system() -> None:
-    from docmine.nlp import parse_texts
+    from docmine.language.nlp import parse_texts
 
     def parsed(text: str) -> list[str]:
         doc = parse_texts([text], SETTINGS.spacy_model)[0]

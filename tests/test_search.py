@@ -161,7 +161,7 @@ def test_dense_index_sees_documents_committed_by_another_connection(
 def test_the_vector_memo_never_evicts_what_the_same_call_needs(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import docmine.embed as embedding
+    import docmine.language.embed as embedding
 
     monkeypatch.setattr(embedding, "VECTOR_MEMO_SIZE", 3)
     settings = load_settings()

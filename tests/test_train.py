@@ -11,14 +11,14 @@ from typing import Any
 import pytest
 
 from docmine.classify.model import LABELS, load_artefact
-from docmine.classify.train import (
+from docmine.config import load_settings
+from docmine.measure.evaluate import expected_calibration_error, force_report, instruction_scores
+from docmine.measure.train_force import (
     cross_validate,
     document_folds,
     group_folds,
     train_from_files,
 )
-from docmine.config import load_settings
-from docmine.measure.evaluate import expected_calibration_error, force_report, instruction_scores
 
 
 def _slice(shared_dir: Path, per_label_docs: int = 3) -> list[dict[str, Any]]:

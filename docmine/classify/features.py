@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from docmine.classify.conditions import find_condition_span
-from docmine.classify.cues import force_cues
 from docmine.classify.deontic import Marker, deontic_features, markers
 from docmine.classify.rules import classify_rules, section_kinds
 from docmine.config import Settings
+from docmine.language.cues import force_cues
 from docmine.model import Authority, ForceDecision
 
 _FIRST_PERSON = frozenset({"i", "we", "us", "our"})
@@ -126,7 +126,7 @@ def _own(context: ClauseContext) -> str:
 def clause_evidence(contexts: Sequence[ClauseContext], spacy_model: str) -> list[Evidence]:
     """Rule, parse, deontic and context features for each clause. The whole clause is parsed for
     its markers (the lead-in's carry a flag), the item's own words for the main-verb features."""
-    from docmine.nlp import parse_texts
+    from docmine.language.nlp import parse_texts
 
     wholes = parse_texts([c.text for c in contexts], spacy_model)
     owns = parse_texts([_own(c) for c in contexts], spacy_model)
@@ -154,7 +154,7 @@ class EmbeddingCache:
         self.vectors: dict[str, np.ndarray] = {}
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        from docmine.embed import embed
+        from docmine.language.embed import embed
 
         missing = sorted({t for t in texts if t not in self.vectors})
         if missing:

@@ -10,7 +10,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from docmine.classify.cues import Cue, find_cues, force_cues, lexicon
+from docmine.language.cues import Cue, find_cues, force_cues, governs, lexicon
 from docmine.model import Authority, Force, ForceDecision, Polarity
 
 _CONDITION = re.compile(
@@ -38,36 +38,12 @@ _KEYWORD_FORCE = {
 }
 NO_CUE = "no force cue"
 CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.65}
-# A cue inside a wh-clause ("guidance on what should be in a strategy", "how they might set up")
-# or a fronted subordinate clause ("Whilst the ICB may differ..., ...") does not govern the main
-# verb (rule 9). A wh-word that opens the clause ("which each ICB must publish") still governs.
-_WH_BEFORE = re.compile(
-    r"\b(?:who|whom|what|how|whether|where|when|which|why)\b[^,;:.?!]*$",
-    re.IGNORECASE,
-)
-_SUBORDINATE_BEFORE = re.compile(
-    r"^\W*(?:whilst|while|although|though|because|since|as|if|unless|where)\b[^,;:]*$",
-    re.IGNORECASE,
-)
-_CLAUSE_OPENERS = frozenset({"", "and", "but", "to", "in", "of", "on", "by", "for", "and to"})
 
 
 def find_condition(text: str) -> str:
     """The proviso, trigger or scope limit the instruction is subject to, as written."""
     match = _CONDITION.search(text)
     return match.group(0).strip() if match else ""
-
-
-def governs(scope: str, cue: Cue) -> bool:
-    """Whether a cue governs the main verb of `scope`, rather than a wh- or subordinate clause."""
-    before = scope[: cue.start]
-    if _SUBORDINATE_BEFORE.search(before):
-        return False
-    wh = _WH_BEFORE.search(before)
-    if wh is None:
-        return True
-    opener = before[: wh.start()].strip(" ,(\u2013-").lower()
-    return opener in _CLAUSE_OPENERS
 
 
 def _blocking_cue(text: str, governing: Cue | None) -> Cue | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from docmine.nlp import parse_texts
+from docmine.language.nlp import parse_texts
 
 
 class ParseCache:

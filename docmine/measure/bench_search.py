@@ -21,8 +21,9 @@ import numpy as np
 
 from docmine.config import Settings
 from docmine.dense import query_vector, to_blobs, vector_index
-from docmine.embed import clear_vectors, embed, model_key
 from docmine.extract import extract
+from docmine.language.embed import clear_vectors, embed, model_key
+from docmine.language.nlp import clear_parses
 from docmine.measure.bench import wall_times
 from docmine.measure.search_eval import evaluate_search, load_queries
 from docmine.model import (
@@ -35,7 +36,6 @@ from docmine.model import (
     Obligation,
     Provenance,
 )
-from docmine.nlp import clear_parses
 from docmine.pipeline import collect_files, ingest
 from docmine.search import MODES, Filters, search
 from docmine.segment import segment

@@ -14,11 +14,11 @@ from docmine.classify import classify_contexts
 from docmine.classify.rules import classify_keyword, find_condition
 from docmine.config import Settings
 from docmine.errors import BadInput
+from docmine.language.overlap import token_overlap, word_counts
 from docmine.link import make_context, make_links
 from docmine.link.choice import LinkModels, load_link_models
-from docmine.link.train import Linked, apply_link_models, fit_link_models, link_examples
+from docmine.measure.train_links import Linked, apply_link_models, fit_link_models, link_examples
 from docmine.model import FORCE_ORDER, Clause, Force, Obligation, Provenance
-from docmine.overlap import token_overlap, word_counts
 from docmine.textfile import read_jsonl as load_jsonl
 
 LABELS = tuple(f.value for f in FORCE_ORDER)
@@ -84,7 +84,7 @@ def predict_rows(
     "group"), force comes from cross-validation of the model on these rows' own labels: 5 folds
     grouped by document, or one publisher group (`group`) held out at a time, so no document is
     both trained and tested on."""
-    from docmine.classify.train import gold_contexts
+    from docmine.measure.train_force import gold_contexts
 
     contexts = gold_contexts(rows, corpora)
     probabilities, fold_of = None, []
@@ -145,7 +145,7 @@ def _cross_validated(
     rows: Sequence[dict[str, Any]], contexts: Sequence[Any], settings: Settings, cv: str
 ) -> Any:
     from docmine.classify.model import LABELS as MODEL_LABELS
-    from docmine.classify.train import (
+    from docmine.measure.train_force import (
         FOLDS,
         cross_validate,
         document_folds,
@@ -421,7 +421,7 @@ def worst_holder_errors(
 def nearest_body_before_cue(rows: Sequence[dict[str, Any]], settings: Settings) -> list[str]:
     """The holder baseline: the last body named before the first force cue of each row (before
     its end if it has no cue), with the document's acronyms; "" if none is named there."""
-    from docmine.classify.cues import force_cues
+    from docmine.language.cues import force_cues
     from docmine.link.bodies import find_bodies
 
     out = [""] * len(rows)
@@ -455,7 +455,7 @@ def token_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
 def extracted_conditions(texts: Sequence[str], spacy_model: str) -> list[str]:
     """docmine's condition of each text, as if each were an instruction."""
     from docmine.classify.conditions import find_condition_span
-    from docmine.nlp import parse_texts
+    from docmine.language.nlp import parse_texts
 
     out = []
     for text, parsed in zip(texts, parse_texts(texts, spacy_model), strict=True):

@@ -54,3 +54,29 @@ def find_cues(text: str, labels: tuple[str, ...] | None = None) -> list[Cue]:
 def force_cues(text: str) -> list[Cue]:
     """Only the cues that carry a force label."""
     return find_cues(text, tuple(str(f) for f in FORCE_LABELS))
+
+
+# A cue inside a wh-clause ("guidance on what should be in a strategy", "how they might set up")
+# or a fronted subordinate clause ("Whilst the ICB may differ..., ...") does not govern the main
+# verb (rule 9). A wh-word that opens the clause ("which each ICB must publish") still governs.
+_WH_BEFORE = re.compile(
+    r"\b(?:who|whom|what|how|whether|where|when|which|why)\b[^,;:.?!]*$",
+    re.IGNORECASE,
+)
+_SUBORDINATE_BEFORE = re.compile(
+    r"^\W*(?:whilst|while|although|though|because|since|as|if|unless|where)\b[^,;:]*$",
+    re.IGNORECASE,
+)
+_CLAUSE_OPENERS = frozenset({"", "and", "but", "to", "in", "of", "on", "by", "for", "and to"})
+
+
+def governs(scope: str, cue: Cue) -> bool:
+    """Whether a cue governs the main verb of `scope`, rather than a wh- or subordinate clause."""
+    before = scope[: cue.start]
+    if _SUBORDINATE_BEFORE.search(before):
+        return False
+    wh = _WH_BEFORE.search(before)
+    if wh is None:
+        return True
+    opener = before[: wh.start()].strip(" ,(\u2013-").lower()
+    return opener in _CLAUSE_OPENERS

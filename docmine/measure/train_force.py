@@ -32,8 +32,8 @@ from docmine.classify.model import (
     save_artefact,
 )
 from docmine.config import LINKS_ARTEFACT, Settings
+from docmine.language.overlap import dice, word_counts
 from docmine.model import Authority, ForceDecision
-from docmine.overlap import dice, word_counts
 from docmine.textfile import find_document
 
 SEED = 0
@@ -218,7 +218,7 @@ def train_links(
 ) -> None:
     """Fit the holder and body choices on the gold rows (cues from `decisions`) and write them."""
     from docmine.link.choice import save_link_models
-    from docmine.link.train import fit_link_models, link_examples
+    from docmine.measure.train_links import fit_link_models, link_examples
 
     examples = link_examples(rows, decisions, settings, corpora)
     save_link_models(fit_link_models(rows, examples, range(len(rows))), output, meta)
