@@ -75,7 +75,7 @@ def _filters(
     polarity: str = "",
     version: int | None = None,
 ) -> Any:
-    from docmine.search import Filters
+    from docmine.model import Filters
 
     return Filters(
         force=tuple(force or ()),

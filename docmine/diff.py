@@ -26,7 +26,8 @@ from docmine.export.register import (
     SourceDocument,
     register_row,
 )
-from docmine.search import Filters, select
+from docmine.model import Filters
+from docmine.search import select
 from docmine.store import Store
 
 # Measured with tests/fixtures/diff/measure_thresholds.py on the five seed texts: edited

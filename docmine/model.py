@@ -203,3 +203,20 @@ class Obligation:
             if mention.canonical != self.links.holder:
                 seen.setdefault(mention.canonical, None)
         return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Register filters shared by search, export, diff and the web page. Written by the skins
+    (CLI options, web query), read by search (store rows to keep)."""
+
+    force: tuple[str, ...] = ()
+    polarity: str = ""
+    holder: str = ""
+    body: str = ""
+    duty: str = ""
+    document: str = ""
+    version: int | None = None
+    deadline_from: str = ""
+    deadline_to: str = ""
+    all_versions: bool = False

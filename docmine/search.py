@@ -21,7 +21,7 @@ from docmine.config import Settings, load_settings
 from docmine.dense import query_vector, top_k, vector_index
 from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
-from docmine.model import Mention
+from docmine.model import Filters, Mention
 from docmine.store import Store
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
@@ -30,22 +30,6 @@ _STOPWORDS = frozenset(
     "this to was what when where which who will with".split()
 )
 _GENERIC_WORDS = frozenset({"system", "systems", "council", "councils", "voluntary", "partnership"})
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Register filters shared by search, export and the web page."""
-
-    force: tuple[str, ...] = ()
-    polarity: str = ""
-    holder: str = ""
-    body: str = ""
-    duty: str = ""
-    document: str = ""
-    version: int | None = None
-    deadline_from: str = ""
-    deadline_to: str = ""
-    all_versions: bool = False
 
 
 @dataclass(frozen=True)

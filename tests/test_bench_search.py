@@ -8,7 +8,8 @@ from docmine.measure.bench_search import (
     build_synthetic,
     format_report,
 )
-from docmine.search import MODES, Filters, search
+from docmine.model import Filters
+from docmine.search import MODES, search
 from docmine.store import Store
 
 TEXTS = [

@@ -15,7 +15,8 @@ from docmine.export import EXPORTERS, export, export_register, output_path
 from docmine.export.json import load_schema
 from docmine.export.register import COLUMNS, Register, build_register
 from docmine.export.xlsx import FORCE_COLOURS
-from docmine.search import Filters, Hit, search, select
+from docmine.model import Filters
+from docmine.search import Hit, search, select
 from docmine.store import Store
 
 OBLIGATIONS = Filters(force=("mandatory", "expectation", "suggestion"))

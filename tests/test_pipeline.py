@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 from docmine.config import Settings
+from docmine.model import Filters
 from docmine.pipeline import Status, ingest
-from docmine.search import Filters, select
+from docmine.search import select
 from docmine.store import Store
 
 GUIDANCE = "Duties\n\nICBs must publish a joint forward plan before April 2023.\n"

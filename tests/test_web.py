@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from docmine.errors import NotFound
-from docmine.search import Filters, select
+from docmine.model import Filters
+from docmine.search import select
 from docmine.store import Store
 from docmine.web.app import create_app
 from docmine.web.facets import facet_counts, holder_force_table

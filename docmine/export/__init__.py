@@ -17,7 +17,8 @@ from docmine.export.json import write_json
 from docmine.export.register import Register, build_register, register_rows
 from docmine.export.report import write_html, write_markdown
 from docmine.export.xlsx import write_xlsx
-from docmine.search import Filters, Hit, search, select
+from docmine.model import Filters
+from docmine.search import Hit, search, select
 from docmine.store import Store
 
 Exporter = Callable[[Register, Path], None]

@@ -30,6 +30,7 @@ from docmine.model import (
     Authority,
     Clause,
     Document,
+    Filters,
     Force,
     ForceDecision,
     Links,
@@ -37,7 +38,7 @@ from docmine.model import (
     Provenance,
 )
 from docmine.pipeline import collect_files, ingest
-from docmine.search import MODES, Filters, search
+from docmine.search import MODES, search
 from docmine.segment import segment
 from docmine.store import Store
 

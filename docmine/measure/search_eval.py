@@ -17,7 +17,8 @@ from typing import Any
 
 from docmine.config import Settings
 from docmine.errors import BadInput
-from docmine.search import MODES, Filters, search, select
+from docmine.model import Filters
+from docmine.search import MODES, search, select
 from docmine.store import Store
 from docmine.textfile import read_text
 

@@ -9,8 +9,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from docmine.model import FORCE_ORDER
-from docmine.search import Filters, where_clause
+from docmine.model import FORCE_ORDER, Filters
+from docmine.search import where_clause
 from docmine.store import Store
 
 FACETS: tuple[str, ...] = ("force", "holder", "body", "duty", "document", "deadline")

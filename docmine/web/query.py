@@ -14,8 +14,7 @@ from urllib.parse import urlencode
 from fastapi import HTTPException, Query, Request
 
 from docmine import search as search_module
-from docmine.model import Force
-from docmine.search import Filters
+from docmine.model import Filters, Force
 
 OBLIGATION_FORCES: tuple[str, ...] = ("mandatory", "expectation", "suggestion")
 MAX_LIMIT = 500
