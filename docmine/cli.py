@@ -782,7 +782,7 @@ def train(
         Path | None, typer.Option("--output", "-o", help="Artefact to write.")
     ] = None,
 ) -> None:
-    """Train the force model and the holder and body choices (fixed seed: same gold, same
+    """Train the force model and the holder choice (fixed seed: same gold, same
     artefacts) and write them to models/ (the link models beside the force model).
 
     Example: docmine train ../shared/gold/train.jsonl ../shared/gold/dev.jsonl

@@ -3,6 +3,7 @@ and the one reader of data files (resources/ and the user's own bodies and dutie
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from dataclasses import dataclass, field, fields, replace
@@ -52,7 +53,8 @@ class Settings:
     # search vectors: "onnx-int8" (local int8 export, ~2.5x faster, same retrieval) or "torch"
     embedding_backend: str = "onnx-int8"
     force_model: Path = field(default_factory=shipped_force_model)
-    # the learned holder and body choices (`docmine train`); without it, the parse rules
+    # the learned holder choice (`docmine train`); without it, the parse rules. Defaults to the
+    # file beside a force model given by DOCMINE_FORCE_MODEL, so the two stay a pair
     link_models: Path = field(default_factory=shipped_link_models)
     bodies: Path = RESOURCES_DIR / "bodies.yaml"
     duties: Path = RESOURCES_DIR / "duties.yaml"
@@ -96,6 +98,10 @@ def load_settings(**overrides: Any) -> Settings:
     settings = replace(settings, **from_env)
     given = {k: v for k, v in overrides.items() if v is not None}
     settings = replace(settings, **given)
+    chosen = {*from_env, *given}
+    if "force_model" in chosen and "link_models" not in chosen:
+        # a retrained force model comes with its holder model beside it (`docmine train -o`)
+        settings = replace(settings, link_models=settings.force_model.with_name(LINKS_ARTEFACT))
     if settings.embedding_backend not in EMBEDDING_BACKENDS:
         raise InvalidSetting(
             f"embedding backend {settings.embedding_backend!r} is not one of "
@@ -105,13 +111,14 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def read_data(path: Path) -> Any:
-    """A YAML or JSON data file, parsed once while it is unchanged ({} for an empty file); a file
-    that cannot be read or parsed is a one-line error naming it."""
+    """A YAML or JSON data file, parsed once while it is unchanged ({} for an empty file; each
+    caller gets its own copy); a file that cannot be read or parsed is a one-line error naming
+    it. (The rule tables built from these files are cached by their modules for the process.)"""
     try:
         stat = path.stat()
     except OSError as exc:
         raise InvalidSetting(f"{path}: cannot read it ({exc.strerror})") from None
-    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+    return copy.deepcopy(_parsed(path, stat.st_mtime_ns, stat.st_size))  # callers may keep it
 
 
 @cache

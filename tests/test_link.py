@@ -244,6 +244,12 @@ def test_a_body_name_inside_a_law_or_another_department_names_no_body() -> None:
     assert bodies("the Local Authority (Public Health) Regulations 2013 apply") == []
     assert bodies("the Department for Education and the local authority") == ["local authority"]
     assert bodies("Ministry of Housing, Communities and Local Government") == []
+    # the trap takes the department's own name, not the bodies after it
+    assert bodies("The Department for Education and NHS England must agree") == ["NHS England"]
+    assert bodies("The Minister wrote to NHS England and Local Government leaders") == [
+        "NHS England",
+        "local authority",
+    ]
 
 
 @pytest.mark.slow

@@ -19,7 +19,7 @@ from docmine.link.choice import (
     save_link_models,
 )
 from docmine.link.dates import find_deadline
-from docmine.model import Force, ForceDecision
+from docmine.model import Force, ForceDecision, Mention
 
 SETTINGS = load_settings()
 
@@ -236,3 +236,33 @@ def test_holder_confidence_is_calibrated_per_bin_and_absent_for_the_rules() -> N
     decision = ForceDecision(Force.MANDATORY, cue="must", cue_start=text.find("must"))
     links = link_clause(text, decision, rules)
     assert links.holder == "integrated care board" and links.holder_confidence == -1.0
+
+
+def test_a_damaged_links_artefact_is_one_line(tmp_path: Path) -> None:
+    import json as json_module
+
+    path = tmp_path / "links.json.gz"
+    path.write_bytes(gzip.compress(b"{}")[:-6] + b"broken")  # a corrupt deflate stream
+    with pytest.raises(ModelMissing):
+        load_link_models(path)
+    payload = {"format": "docmine-links-1", "meta": {}, "holder": {"body": float("nan")}}
+    path.write_bytes(gzip.compress(json_module.dumps(payload).encode()))
+    with pytest.raises(ModelMissing, match="finite"):
+        load_link_models(path)
+
+
+def test_the_parse_rules_give_no_confidence_and_a_retrained_pair_stays_together(
+    monkeypatch, tmp_path: Path
+) -> None:
+    from docmine.config import LINKS_ARTEFACT, load_settings, read_data
+    from docmine.measure.train_links import RowExamples, apply_link_models
+
+    holder = Mention("integrated care board", "ICBs", 0, 4)
+    context = _context("")
+    example = RowExamples([], holder, [holder], context, context)
+    assert apply_link_models(LinkModels(), example).confidence == -1.0
+    monkeypatch.setenv("DOCMINE_FORCE_MODEL", str(tmp_path / "force.json.gz"))
+    assert load_settings().link_models == tmp_path / LINKS_ARTEFACT
+    first = read_data(SETTINGS.bodies)
+    first.clear()  # a caller's copy: the next reader still gets the file
+    assert read_data(SETTINGS.bodies)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +140,8 @@ def _model(weights: dict[str, Any] | None) -> ChoiceModel | None:
     if weights is None:
         return None
     names = sorted(weights)
+    if not all(math.isfinite(float(weights[n])) for n in names):
+        raise ValueError("a weight is not a finite number")
     return ChoiceModel(
         {n: i for i, n in enumerate(names)}, np.array([float(weights[n]) for n in names])
     )
@@ -163,7 +167,15 @@ def load_link_models(path: Path) -> LinkModels | None:
         if payload.get("format") != FORMAT:
             raise ValueError(f"format {payload.get('format')!r}")
         return LinkModels(_model(payload["holder"]))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError) as error:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        EOFError,
+        zlib.error,
+    ) as error:
         raise ModelMissing(
             f"{path}: unreadable link models ({error}); run `docmine train` to rebuild them"
         ) from None

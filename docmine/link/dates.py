@@ -149,14 +149,16 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     """Not a year in a law's or report's name ("NHS Act 2006") nor a date in brackets after a
     title ("The Design Framework (June 2021)")."""
     start = match.start("when")
-    if _LEGISLATION_BEFORE.search(text[:start]) or _PAST.search(text[:start]):
+    near = text[max(0, start - 80) : start]  # what precedes the date, not the whole clause
+    if _LEGISLATION_BEFORE.search(near) or _PAST.search(near):
         return False
-    if match.group("lone") and re.search(r"\b[A-Z]{3,}\s*$", text[:start]):
+    if match.group("lone") and re.search(r"\b[A-Z]{3,}\s*$", near):
         return False  # "CTSA 2015": an Act by its acronym
-    before, after = text[:start].rstrip(), text[match.end() :].lstrip()
+    before, after = near.rstrip(), text[match.end() : match.end() + 80].lstrip()
     if match.group("lone") and _LEGISLATION_AFTER.match(after):
         return False
-    if _DOCUMENT_BEFORE.search(before) or _DOCUMENT_AFTER.match(after):
+    named = _DOCUMENT_AFTER.match(after) and (not match.group("rel") or before.endswith("the"))
+    if _DOCUMENT_BEFORE.search(before) or named:
         return False  # "planning guidance 2024/25", "the 2023/24 Network DES": a document's name
     return not (before.endswith("(") and after.startswith(")"))
 

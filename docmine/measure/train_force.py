@@ -216,7 +216,7 @@ def train_links(
     output: Path,
     meta: dict[str, Any],
 ) -> None:
-    """Fit the holder and body choices on the gold rows (cues from `decisions`) and write them."""
+    """Fit the holder choice on the gold rows (cues from `decisions`) and write it."""
     from docmine.link.choice import save_link_models
     from docmine.measure.train_links import fit_link_models, link_examples
 

@@ -1,4 +1,4 @@
-"""Learning the holder and body choices from gold rows, and cross-validating them by document.
+"""Learning the holder choice from gold rows, and cross-validating it by document.
 
 Gold rows name their holder (`holder`) and the other bodies (`bodies`) with canonical names. For
 each row, linking builds its candidates once (`link_examples`: the row's document, when a corpus
@@ -95,16 +95,16 @@ def fit_link_models(
 @dataclass(frozen=True)
 class Linked:
     """What the models chose for one row: the holder (whatever the force; None for "no
-    holder"), its probability among the candidates (1.0 from the parse rules) and the bodies."""
+    holder"), its probability among the candidates (-1 from the parse rules) and the bodies."""
 
     holder: Mention | None
     bodies: list[Mention]
-    confidence: float = 1.0
+    confidence: float = -1.0
 
 
 def apply_link_models(models: LinkModels, example: RowExamples) -> Linked:
     """The holder and the bodies the models choose for one row."""
-    holder, confidence = example.rule_holder, 1.0
+    holder, confidence = example.rule_holder, -1.0
     if models.holder is not None:
         best, confidence = models.holder.choose(example.holder)
         holder = None
