@@ -592,7 +592,7 @@ def show(
         "span_start",
         "span_end",
     ):
-        console.print(f"[bold]{key:>12}[/bold] {escape(str(data[key]))}")
+        console.print(f"[bold]{key:>17}[/bold] {escape(str(data[key]))}")
     console.print()
     for clause in context:
         marker = ">>" if clause["id"] == row["id"] else "  "
