@@ -75,7 +75,7 @@ def test_a_head_noun_and_you_become_holder_candidates() -> None:
     text = "An authority proposing an excessive increase must hold a referendum."
     parse = context.parses.get(text)
     decision = ForceDecision(Force.MANDATORY, cue="must", cue_start=text.find("must"))
-    _, candidates = choose_holder(text, parse, [], decision, context)
+    _, _, candidates = choose_holder(text, parse, [], decision, context)
     assert candidates[0].canonical == ""  # "no holder" is always a candidate
     council = next(c for c in candidates if c.canonical == "local authority")
     assert council.features.get("role_head_names_it") == 1.0
@@ -85,7 +85,7 @@ def test_a_head_noun_and_you_become_holder_candidates() -> None:
     you = "You must publish the report."
     parse = context.parses.get(you)
     decision = ForceDecision(Force.MANDATORY, cue="must", cue_start=you.find("must"))
-    _, candidates = choose_holder(you, parse, [], decision, context)
+    _, _, candidates = choose_holder(you, parse, [], decision, context)
     reader = next(c for c in candidates if c.canonical == "local authority")
     assert reader.features.get("reader&audience") == 1.0
 

@@ -140,17 +140,23 @@ def document_bodies(
     return DocumentBodies(counts, in_title, head_nouns(gazetteer), gazetteer.rules.not_bodies)
 
 
-def pick_holder(model: ChoiceModel, candidates: Sequence[Candidate]) -> Candidate | None:
-    """The most probable candidate, None when it is "no holder"."""
-    best, _ = model.choose(candidates)
-    return best if best.canonical else None
+def pick_holder(
+    model: ChoiceModel, candidates: Sequence[Candidate]
+) -> tuple[Mention | None, float]:
+    """The most probable candidate's mention (None for "no holder"; a holder the clause does not
+    name has empty words) and its probability."""
+    best, probability = model.choose(candidates)
+    if not best.canonical:
+        return None, probability
+    return best.mention or Mention(best.canonical, "", -1, -1), probability
 
 
 def choose_holder(
     text: str, parse: object, mentions: list, decision: ForceDecision, context: LinkContext
-) -> tuple[Candidate | None, list[Candidate]]:
-    """The holder of a clause and the candidates it was chosen from: by the holder model when
-    one is loaded, else the parse rules alone. Updates the discourse with the rule holder."""
+) -> tuple[Mention | None, float, list[Candidate]]:
+    """The holder of a clause, its probability (-1 from the parse rules) and the candidates it
+    was chosen from: by the holder model when one is loaded, else the parse rules alone. Updates
+    the discourse with the rule holder."""
     cue_start = decision.cue_start
     if cue_start < 0 and decision.cue:  # a cue given as text only (gold, callers)
         cue_start = text.find(decision.cue)
@@ -168,9 +174,9 @@ def choose_holder(
         context.document,
     )
     if context.models.holder is None:
-        chosen = Candidate(rule.canonical, rule, {}) if rule else None
-        return chosen, candidates
-    return pick_holder(context.models.holder, candidates), candidates
+        return rule, -1.0, candidates
+    holder, confidence = pick_holder(context.models.holder, candidates)
+    return holder, confidence, candidates
 
 
 def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Links:
@@ -181,14 +187,9 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     named = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
     holder, confidence = None, -1.0
     if parse is not None:
-        holder, candidates = choose_holder(text, parse, named, decision, context)
-        if context.models.holder is not None:
-            confidence = context.models.holder.choose(candidates)[1]
-    mention = holder.mention if holder is not None else None
-    if holder is not None and mention is None:
-        mention = Mention(holder.canonical, "", -1, -1)
+        holder, confidence, _ = choose_holder(text, parse, named, decision, context)
     instruction = decision.force != Force.NONE
-    return make_links(text, instruction, mention, named, context, confidence)
+    return make_links(text, instruction, holder, named, context, confidence)
 
 
 def make_links(

@@ -14,6 +14,7 @@ import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -159,9 +160,16 @@ def save_link_models(models: LinkModels, path: Path, meta: dict[str, Any]) -> No
 
 
 def load_link_models(path: Path) -> LinkModels | None:
-    """The models at `path`, None if there is no file; a one-line error if it is unreadable."""
+    """The models at `path`, None if there is no file; a one-line error if it is unreadable.
+    Read once while the file is unchanged (ingest asks once per document)."""
     if not path.is_file():
         return None
+    stat = path.stat()
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _load(path: Path, mtime_ns: int, size: int) -> LinkModels:
     try:
         payload = json.loads(gzip.decompress(path.read_bytes()))
         if payload.get("format") != FORMAT:

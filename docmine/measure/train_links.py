@@ -19,10 +19,11 @@ from docmine.link import (
     LinkContext,
     choose_holder,
     make_context,
+    pick_holder,
 )
 from docmine.link.bodies import find_bodies
 from docmine.link.choice import Candidate, LinkModels, fit_choice_model
-from docmine.model import Force, ForceDecision, Mention
+from docmine.model import ForceDecision, Mention
 from docmine.textfile import find_document
 
 NO_HOLDER_GOLD = ""
@@ -74,9 +75,8 @@ def link_examples(
             rule_bodies = find_bodies(
                 clause, context.gazetteer, context.acronyms, parse, context.back_references
             )
-            rule, holder = choose_holder(clause, parse, rule_bodies, decisions[i], context)
-            rule_holder = rule.mention if rule is not None else None
-            out[i] = RowExamples(holder, rule_holder, rule_bodies, context, for_gold)
+            rule, _, holder = choose_holder(clause, parse, rule_bodies, decisions[i], context)
+            out[i] = RowExamples(holder, rule, rule_bodies, context, for_gold)
     return [e for e in out if e is not None]
 
 
@@ -106,12 +106,5 @@ def apply_link_models(models: LinkModels, example: RowExamples) -> Linked:
     """The holder and the bodies the models choose for one row."""
     holder, confidence = example.rule_holder, -1.0
     if models.holder is not None:
-        best, confidence = models.holder.choose(example.holder)
-        holder = None
-        if best.canonical:
-            holder = best.mention or Mention(best.canonical, "", -1, -1)
+        holder, confidence = pick_holder(models.holder, example.holder)
     return Linked(holder, example.rule_bodies, confidence)
-
-
-def is_instruction(decision: ForceDecision) -> bool:
-    return decision.force != Force.NONE
