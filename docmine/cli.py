@@ -289,17 +289,20 @@ def search(
     if not hits:
         console.print("no matching obligations")
     for rank, hit in enumerate(hits, start=1):
-        row = hit.row
-        shown, spans = snippet(row["text"], hit.matched_terms)
+        o = hit.obligation
+        shown_force = o.decision.force.value
+        duty = o.links.duty.id if o.links.duty else ""
+        shown, spans = snippet(o.clause.text, hit.matched_terms)
         console.print(
-            f"[bold]{rank}.[/bold] [{_force_style(row['force'])}]{row['force']}[/] "
-            f"holder={escape(row['holder'] or '-')} duty={escape(row['duty'] or '-')} "
-            f"[dim]{row['id']}[/dim]"
+            f"[bold]{rank}.[/bold] [{_force_style(shown_force)}]{shown_force}[/] "
+            f"holder={escape(o.links.holder or '-')} duty={escape(duty or '-')} "
+            f"[dim]{o.id}[/dim]"
         )
         console.print("   " + _highlight(shown, spans))
         console.print(
-            f"   [dim]{escape(row['title'])} v{row['version']}, "
-            f"p.{row['page'] or '-'}, {escape(' > '.join(hit.section) or '-')}[/dim]"
+            f"   [dim]{escape(o.document.title)} v{o.document.version}, "
+            f"p.{o.clause.provenance.page or '-'}, "
+            f"{escape(' > '.join(o.clause.provenance.section) or '-')}[/dim]"
         )
 
 
@@ -558,16 +561,24 @@ def show(
     Example: docmine show 3f9a2c
     """
     from docmine.errors import NotFound
+    from docmine.store import shown_fields
 
     with _open_store(_settings(db)) as store:
-        row = store.obligation(obligation_id)
-        if row is None:
+        stored = store.obligation(obligation_id)
+        if stored is None:
             raise NotFound(f"no obligation with id {obligation_id}")
-        context = store.neighbours(row["doc_id"], row["ordinal"])
-    data = dict(row)
-    data.pop("text_hash", None)
+        context = store.neighbours(stored.document.id, stored.clause.ordinal)
+    data = shown_fields(stored)
     if as_json:
-        data["context"] = [dict(c) for c in context]
+        data["context"] = [
+            {
+                "id": c.id,
+                "ordinal": c.clause.ordinal,
+                "text": c.clause.text,
+                "force": c.decision.force.value,
+            }
+            for c in context
+        ]
         console.print_json(json.dumps(data))
         return
     for key in (
@@ -595,10 +606,10 @@ def show(
         console.print(f"[bold]{key:>17}[/bold] {escape(str(data[key]))}")
     console.print()
     for clause in context:
-        marker = ">>" if clause["id"] == row["id"] else "  "
+        marker = ">>" if clause.id == stored.id else "  "
+        force = clause.decision.force.value
         console.print(
-            f"{marker} [{_force_style(clause['force'])}]{clause['force']:<11}[/] "
-            f"{escape(clause['text'])}"
+            f"{marker} [{_force_style(force)}]{force:<11}[/] {escape(clause.clause.text)}"
         )
 
 

@@ -273,7 +273,7 @@ def previous_version(store: Store, document: SourceDocument) -> SourceDocument:
 def document_rows(store: Store, document: SourceDocument) -> list[RegisterRow]:
     """Every clause of one document version (force none included), in document order."""
     hits = select(store, Filters(document=document.id, version=document.version))
-    return [register_row(h.row) for h in hits if h.row["doc_id"] == document.id]
+    return [register_row(h.obligation) for h in hits if h.obligation.document.id == document.id]
 
 
 def resolve_pair(

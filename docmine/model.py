@@ -8,14 +8,30 @@ stage writes it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from enum import StrEnum
+import types
+import typing
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from enum import Enum, StrEnum
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def content_id(*parts: str, length: int = 12) -> str:
     """A short, stable hash of the given parts: the id scheme for documents and clauses."""
     digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
     return digest[:length]
+
+
+class Record:
+    """`to_dict` / `from_dict` for every data-model class (the store, JSON export and tests)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+        return from_dict(cls, data)
 
 
 class BlockKind(StrEnum):
@@ -58,7 +74,7 @@ class Authority(StrEnum):
 
 
 @dataclass(frozen=True)
-class Provenance:
+class Provenance(Record):
     """Where a span sits in its document: page (1-based, None for unpaged formats), heading path
     and character span into `Document.text`."""
 
@@ -69,7 +85,7 @@ class Provenance:
 
 
 @dataclass(frozen=True)
-class Block:
+class Block(Record):
     """A unit of layout written by extraction: a heading, paragraph, list item, table row..."""
 
     kind: BlockKind
@@ -80,7 +96,7 @@ class Block:
 
 
 @dataclass(frozen=True)
-class Document:
+class Document(Record):
     """One version of one source file. `text` is the blocks' text joined by blank lines; every
     provenance span indexes into it. Written by extraction; `version` by the store."""
 
@@ -100,7 +116,7 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Clause:
+class Clause(Record):
     """The smallest span carrying one instruction to one duty-holder. Written by segmentation.
 
     `text` reads as a whole instruction (a list item carries its lead-in); `provenance` points at
@@ -122,7 +138,7 @@ class Clause:
 
 
 @dataclass(frozen=True)
-class ForceDecision:
+class ForceDecision(Record):
     """Written by classification: the force, why (cue), how sure, and any condition.
 
     `cue` is the word or phrase of the clause text (lead-in included) that carries the force, at
@@ -141,7 +157,7 @@ class ForceDecision:
 
 
 @dataclass(frozen=True)
-class Mention:
+class Mention(Record):
     """A body named in a clause: canonical name plus the matched text and its span in the clause."""
 
     canonical: str
@@ -151,7 +167,7 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class DutyLink:
+class DutyLink(Record):
     """A statutory duty the clause states or restates. Written by linking."""
 
     id: str
@@ -161,7 +177,7 @@ class DutyLink:
 
 
 @dataclass(frozen=True)
-class Deadline:
+class Deadline(Record):
     """A deadline as written, with its normalised ISO date or interval. Written by linking."""
 
     text: str
@@ -171,7 +187,7 @@ class Deadline:
 
 
 @dataclass(frozen=True)
-class Links:
+class Links(Record):
     """Everything linking writes for a clause."""
 
     holder: str = ""
@@ -184,7 +200,7 @@ class Links:
 
 
 @dataclass(frozen=True)
-class Obligation:
+class Obligation(Record):
     """A clause with its force and links: one row of the register."""
 
     clause: Clause
@@ -206,7 +222,51 @@ class Obligation:
 
 
 @dataclass(frozen=True)
-class Filters:
+class DocumentRef(Record):
+    """A stored document version as its obligations cite it. Written by the store (`version`,
+    `id` made unique per version, `ingested_at`); the rest comes from extraction."""
+
+    id: str
+    source: str
+    title: str
+    version: int
+    authority: str = ""
+    published: str = ""
+    content_hash: str = ""
+    format: str = ""
+    ingested_at: str = ""
+
+
+@dataclass(frozen=True)
+class StoredObligation(Record):
+    """An obligation as the store hands it back: the Obligation, the document version it cites,
+    its stored id (stable across versions) and rowid. Search hits, exports, diff, `docmine show`
+    and the web all read this one shape."""
+
+    id: str
+    obligation: Obligation
+    document: DocumentRef
+    rowid: int = 0
+
+    @property
+    def clause(self) -> Clause:
+        return self.obligation.clause
+
+    @property
+    def decision(self) -> ForceDecision:
+        return self.obligation.decision
+
+    @property
+    def links(self) -> Links:
+        return self.obligation.links
+
+    @property
+    def other_bodies(self) -> tuple[str, ...]:
+        return self.obligation.other_bodies
+
+
+@dataclass(frozen=True)
+class Filters(Record):
     """Register filters shared by search, export, diff and the web page. Written by the skins
     (CLI options, web query), read by search (store rows to keep)."""
 
@@ -220,3 +280,40 @@ class Filters:
     deadline_from: str = ""
     deadline_to: str = ""
     all_versions: bool = False
+
+
+def to_dict(value: Any) -> dict[str, Any]:
+    """A data-model object as plain JSON-ready data (enums as their values, tuples as lists)."""
+    return typing.cast(dict[str, Any], _plain(asdict(value)))
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """The inverse of `to_dict` for any data-model class: `from_dict(Obligation, d)`."""
+    return typing.cast(T, _typed(cls, data))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        return None if value is None else _typed(options[0], value)
+    if origin is tuple:
+        item = typing.get_args(hint)[0]
+        return tuple(_typed(item, v) for v in value)
+    if isinstance(hint, type) and is_dataclass(hint):
+        hints = typing.get_type_hints(hint)
+        known = {f.name for f in fields(hint) if f.init}
+        return hint(**{k: _typed(hints[k], v) for k, v in value.items() if k in known})
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint(value)
+    return value

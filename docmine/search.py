@@ -7,7 +7,6 @@ board"."""
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import weakref
@@ -21,7 +20,7 @@ from docmine.config import Settings, load_settings
 from docmine.dense import query_vector, top_k, vector_index
 from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
-from docmine.model import Filters, Mention
+from docmine.model import Deadline, Filters, Mention, StoredObligation
 from docmine.store import Store
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
@@ -34,49 +33,40 @@ _GENERIC_WORDS = frozenset({"system", "systems", "council", "councils", "volunta
 
 @dataclass(frozen=True)
 class Hit:
-    """One obligation row with its rank score and the row's stored fields."""
+    """One stored obligation with its rank score and the query words it matched."""
 
-    row: dict[str, Any]
+    obligation: StoredObligation
     score: float = 0.0
     matched_terms: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
-    def section(self) -> list[str]:
-        return list(json.loads(self.row["section"]))
-
-    @property
-    def bodies(self) -> list[str]:
-        return list(json.loads(self.row["bodies"]))
-
     def to_json(self) -> dict[str, Any]:
         """The obligation as the CLI's --json and the web API return it."""
-        row = self.row
-        fields = (
-            "id",
-            "force",
-            "polarity",
-            "holder",
-            "duty",
-            "duty_law",
-            "deadline",
-            "deadline_start",
-            "deadline_end",
-            "condition",
-            "text",
-            "cue",
-            "confidence",
-        )
+        stored = self.obligation
+        clause, decision, links = stored.clause, stored.decision, stored.links
+        deadline = links.deadline or Deadline("")
         return {
-            **{name: row[name] for name in fields},
+            "id": stored.id,
+            "force": decision.force.value,
+            "polarity": decision.polarity.value,
+            "holder": links.holder,
+            "duty": links.duty.id if links.duty else "",
+            "duty_law": links.duty.law if links.duty else "",
+            "deadline": deadline.text,
+            "deadline_start": deadline.start,
+            "deadline_end": deadline.end,
+            "condition": decision.condition,
+            "text": clause.text,
+            "cue": decision.cue,
+            "confidence": decision.confidence,
             "score": round(self.score, 4),
-            "bodies": self.bodies,
-            "document_id": row["doc_id"],
-            "document": row["title"],
-            "source": row["source"],
-            "version": row["version"],
-            "page": row["page"],
-            "section": self.section,
-            "span": [row["span_start"], row["span_end"]],
+            "bodies": list(stored.other_bodies),
+            "document_id": stored.document.id,
+            "document": stored.document.title,
+            "source": stored.document.source,
+            "version": stored.document.version,
+            "page": clause.provenance.page,
+            "section": list(clause.provenance.section),
+            "span": [clause.provenance.start, clause.provenance.end],
         }
 
 
@@ -122,7 +112,7 @@ def where_clause(filters: Filters) -> tuple[str, list[Any]]:
 def select(store: Store, filters: Filters = Filters()) -> list[Hit]:
     """The filtered register in document order."""
     sql, params = where_clause(filters)
-    return [Hit(dict(row)) for row in store.query(sql, params)]
+    return [Hit(stored) for stored in store.query(sql, params)]
 
 
 def query_terms(query: str) -> list[str]:
@@ -361,9 +351,9 @@ def _backend(settings: Settings) -> str:
 
 
 def _hits(store: Store, ranking: list[tuple[int, float]], parsed: Query) -> list[Hit]:
-    rows = store.rows_by_rowid([rowid for rowid, _ in ranking])
+    found = store.obligations_by_rowid([rowid for rowid, _ in ranking])
     return [
-        Hit(dict(rows[rowid]), score, parsed.highlight) for rowid, score in ranking if rowid in rows
+        Hit(found[rowid], score, parsed.highlight) for rowid, score in ranking if rowid in found
     ]
 
 

@@ -14,7 +14,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from docmine.model import Document, Obligation, content_id
+from docmine.model import (
+    Clause,
+    Deadline,
+    Document,
+    DocumentRef,
+    DutyLink,
+    Force,
+    ForceDecision,
+    Links,
+    Mention,
+    Obligation,
+    Polarity,
+    Provenance,
+    StoredObligation,
+    content_id,
+)
 
 SCHEMA_VERSION = 5
 
@@ -161,6 +176,87 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "deadline_start": deadline.start if deadline else "",
         "deadline_end": deadline.end if deadline else "",
         "text_hash": text_hash,
+    }
+
+
+# the document columns joined onto every obligation row (as d_<name>)
+_DOCUMENT_COLUMNS = ("source", "title", "version", "authority", "published", "content_hash")
+_OBLIGATION_SELECT = (
+    "SELECT o.rowid AS rowid_, o.*, "
+    + ", ".join(f"d.{c} AS d_{c}" for c in _DOCUMENT_COLUMNS)
+    + " FROM obligations o JOIN documents d ON d.id = o.doc_id"
+)
+
+
+def stored_obligation(row: sqlite3.Row) -> StoredObligation:
+    """The inverse of `obligation_row`: a stored row (joined with its document) as the typed
+    obligation every reader takes."""
+    document = DocumentRef(
+        id=row["doc_id"],
+        source=row["d_source"],
+        title=row["d_title"],
+        version=int(row["d_version"]),
+        authority=row["d_authority"],
+        published=row["d_published"],
+        content_hash=row["d_content_hash"],
+    )
+    clause = Clause(
+        doc_id=row["doc_id"],
+        text=row["text"],
+        provenance=Provenance(
+            row["page"], tuple(json.loads(row["section"])), row["span_start"], row["span_end"]
+        ),
+        lead_in=row["lead_in"],
+        ordinal=row["ordinal"],
+        source=document.source,
+    )
+    decision = ForceDecision(
+        force=Force(row["force"]),
+        polarity=Polarity(row["polarity"]),
+        confidence=row["confidence"],
+        cue=row["cue"],
+        condition=row["condition"],
+        cue_start=row["cue_start"],
+        cue_end=row["cue_end"],
+        condition_start=row["condition_start"],
+        condition_end=row["condition_end"],
+    )
+    deadline = None
+    if row["deadline"] or row["deadline_start"]:
+        deadline = Deadline(
+            row["deadline"], row["deadline_relation"], row["deadline_start"], row["deadline_end"]
+        )
+    links = Links(
+        holder=row["holder"],
+        holder_text=row["holder_text"],
+        holder_confidence=row["holder_confidence"],
+        bodies=tuple(Mention(**m) for m in json.loads(row["mentions"])),
+        duty=DutyLink(row["duty"], row["duty_law"], row["duty_matched"]) if row["duty"] else None,
+        deadline=deadline,
+    )
+    return StoredObligation(
+        id=row["id"],
+        obligation=Obligation(clause, decision, links),
+        document=document,
+        rowid=int(row["rowid_"]),
+    )
+
+
+def shown_fields(stored: StoredObligation) -> dict[str, Any]:
+    """A stored obligation as its flat stored columns plus its document's: what `docmine show`
+    prints and returns as JSON."""
+    document = stored.document
+    row = obligation_row(document.id, stored.obligation, "")
+    del row["text_hash"]
+    return {
+        "rowid": stored.rowid,
+        **row,
+        "id": stored.id,
+        "title": document.title,
+        "source": document.source,
+        "version": document.version,
+        "authority": document.authority,
+        "content_hash": document.content_hash,
     }
 
 
@@ -312,32 +408,32 @@ class Store:
         ).fetchone()
 
     # obligations -------------------------------------------------------------------------
-    def obligation(self, obligation_id: str, version: int | None = None) -> sqlite3.Row | None:
+    def obligation(self, obligation_id: str, version: int | None = None) -> StoredObligation | None:
         """An obligation in the given document version, else its newest (ids are stable across
         versions and may be given as a unique prefix)."""
-        return self.connection.execute(
-            "SELECT o.*, d.title, d.source, d.version, d.authority, d.content_hash "
-            "FROM obligations o JOIN documents d ON d.id = o.doc_id "
-            "WHERE (o.id = ? OR o.id LIKE ?) AND (? IS NULL OR d.version = ?) "
-            "ORDER BY d.version DESC LIMIT 1",
+        row = self.connection.execute(
+            f"{_OBLIGATION_SELECT} WHERE (o.id = ? OR o.id LIKE ?) "
+            "AND (? IS NULL OR d.version = ?) ORDER BY d.version DESC LIMIT 1",
             (obligation_id, f"{obligation_id}%", version, version),
         ).fetchone()
+        return stored_obligation(row) if row else None
 
-    def versions_of(self, obligation_id: str, source: str) -> list[sqlite3.Row]:
+    def versions_of(self, obligation_id: str, source: str) -> list[StoredObligation]:
         """Every stored version of one clause of one source, newest first."""
-        return self.connection.execute(
-            "SELECT o.id, o.force, o.text, d.version FROM obligations o "
-            "JOIN documents d ON d.id = o.doc_id WHERE o.id = ? AND d.source = ? "
-            "ORDER BY d.version DESC",
+        rows = self.connection.execute(
+            f"{_OBLIGATION_SELECT} WHERE o.id = ? AND d.source = ? ORDER BY d.version DESC",
             (obligation_id, source),
-        ).fetchall()
+        )
+        return [stored_obligation(r) for r in rows]
 
-    def neighbours(self, doc_id: str, ordinal: int, width: int = 1) -> list[sqlite3.Row]:
-        return self.connection.execute(
-            "SELECT id, ordinal, text, force FROM obligations WHERE doc_id = ? "
-            "AND ordinal BETWEEN ? AND ? ORDER BY ordinal",
+    def neighbours(self, doc_id: str, ordinal: int, width: int = 1) -> list[StoredObligation]:
+        """The clauses around one of a document version's, in order (itself included)."""
+        rows = self.connection.execute(
+            f"{_OBLIGATION_SELECT} WHERE o.doc_id = ? AND o.ordinal BETWEEN ? AND ? "
+            "ORDER BY o.ordinal",
             (doc_id, ordinal - width, ordinal + width),
-        ).fetchall()
+        )
+        return [stored_obligation(r) for r in rows]
 
     def query(
         self,
@@ -345,19 +441,12 @@ class Store:
         params: Sequence[Any],
         order: str = "d.source, o.ordinal",
         limit: int | None = None,
-        fts: str | None = None,
-    ) -> list[sqlite3.Row]:
-        """Obligations joined with their document, filtered by a WHERE built by `search`."""
-        join_fts = "JOIN obligations_fts f ON f.rowid = o.rowid" if fts else ""
-        score = "bm25(obligations_fts, 1.0, 0.4)" if fts else "0.0"
-        sql = (
-            f"SELECT o.*, d.title, d.source, d.version, d.authority, d.published, {score} AS score "
-            f"FROM obligations o JOIN documents d ON d.id = o.doc_id {join_fts} "
-            f"WHERE {sql_where} ORDER BY {order}"
-        )
+    ) -> list[StoredObligation]:
+        """Obligations with their document, filtered by a WHERE built by `search`."""
+        sql = f"{_OBLIGATION_SELECT} WHERE {sql_where} ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return self.connection.execute(sql, list(params)).fetchall()
+        return [stored_obligation(r) for r in self.connection.execute(sql, list(params))]
 
     def facet_counts(self, facet: str, sql_where: str, params: Sequence[Any]) -> list[sqlite3.Row]:
         """(value, label, count) per value of one facet, most frequent first, under a WHERE
@@ -487,17 +576,15 @@ class Store:
         where = f"WHERE o.rowid IN ({marks}) AND {sql_where}"
         return [r[0] for r in self.connection.execute(f"{sql} {where}", list(params))]
 
-    def rows_by_rowid(self, rowids: Sequence[int]) -> dict[int, sqlite3.Row]:
-        """Obligations joined with their document, by rowid."""
-        found: dict[int, sqlite3.Row] = {}
+    def obligations_by_rowid(self, rowids: Sequence[int]) -> dict[int, StoredObligation]:
+        """Obligations with their document, by rowid."""
+        found: dict[int, StoredObligation] = {}
         for start in range(0, len(rowids), 500):
             chunk = list(rowids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for row in self.connection.execute(
-                "SELECT o.rowid AS rowid_, o.*, d.title, d.source, d.version, d.authority, "
-                "d.published FROM obligations o JOIN documents d ON d.id = o.doc_id "
-                f"WHERE o.rowid IN ({marks})",
-                chunk,
+                f"{_OBLIGATION_SELECT} WHERE o.rowid IN ({marks})", chunk
             ):
-                found[int(row["rowid_"])] = row
+                stored = stored_obligation(row)
+                found[stored.rowid] = stored
         return found

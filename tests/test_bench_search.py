@@ -28,7 +28,8 @@ def test_a_synthetic_store_has_the_clauses_vectors_and_filters_asked_for(tmp_pat
         hits = search(store, "forward plan", FILTERS["force+holder"], 10, "lexical")
         assert hits
         assert all(
-            (h.row["force"], h.row["holder"]) == ("mandatory", "integrated care board")
+            (h.obligation.decision.force, h.obligation.links.holder)
+            == ("mandatory", "integrated care board")
             for h in hits
         )
         assert search(store, "forward plan", Filters(), 5, "lexical")

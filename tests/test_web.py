@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from docmine.errors import NotFound
-from docmine.model import Filters
+from docmine.model import Filters, Force, ForceDecision
 from docmine.search import select
 from docmine.store import Store
 from docmine.web.app import create_app
@@ -44,7 +44,7 @@ def test_facet_counts_match_the_filtered_register(web_db: Path) -> None:
         register = select(store, mandatory)
         table = dict(holder_force_table(store))
     board = next(v for v in counts["holder"] if v.value == BOARD)
-    assert board.count == sum(h.row["holder"] == BOARD for h in register) >= 2
+    assert board.count == sum(h.obligation.links.holder == BOARD for h in register) >= 2
     forces = {v.value: v.count for v in counts["force"]}  # counted without the force filter
     assert forces["mandatory"] == len(register) and forces.get("expectation", 0) >= 1
     assert {v.value: v.count for v in counts["deadline"]}.get("2024") == 1
@@ -86,14 +86,16 @@ def test_the_clause_is_marked_at_its_cue_and_condition_spans() -> None:
     from docmine.web.pages import explained_parts
 
     text = "Unless it is exempt, the ICB must publish a plan."
-    row = {"text": text, "cue_start": 29, "cue_end": 33, "condition_start": 0, "condition_end": 19}
-    assert explained_parts(row) == [
+    decision = ForceDecision(
+        Force.MANDATORY, cue_start=29, cue_end=33, condition_start=0, condition_end=19
+    )
+    assert explained_parts(text, decision) == [
         ("Unless it is exempt", "condition"),
         (", the ICB ", ""),
         ("must", "cue"),
         (" publish a plan.", ""),
     ]
-    assert explained_parts({"text": text, "cue_start": -1, "cue_end": -1}) == [(text, "")]
+    assert explained_parts(text, ForceDecision(Force.MANDATORY)) == [(text, "")]
 
 
 def test_document_text_with_markup_is_escaped_everywhere(client: TestClient) -> None:

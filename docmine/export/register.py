@@ -5,13 +5,13 @@ header) and when it was made, so exporters never go back to the store."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from docmine.model import Deadline, StoredObligation
 from docmine.search import Hit
 
 RegisterRow = dict[str, Any]
@@ -96,46 +96,49 @@ def source_location(source: str, page: int | None) -> str:
     return location
 
 
-def normalised_deadline(row: Mapping[str, Any]) -> str:
-    start, end, relation = row["deadline_start"], row["deadline_end"], row["deadline_relation"]
-    if not start:
+def normalised_deadline(deadline: Deadline | None) -> str:
+    """ "by 2024-03-31", "from 2020-12-02/2021-03-31"; empty for a deadline with no date."""
+    if deadline is None or not deadline.start:
         return ""
-    span = start if start == end else f"{start}/{end}"
-    return f"{relation} {span}".strip()
+    span = deadline.start if deadline.start == deadline.end else f"{deadline.start}/{deadline.end}"
+    return f"{deadline.relation} {span}".strip()
 
 
-def register_row(row: Mapping[str, Any]) -> RegisterRow:
-    """One stored obligation row (joined with its document) as a register row."""
+def register_row(stored: StoredObligation) -> RegisterRow:
+    """One stored obligation as a register row: the one mapping from the data model to the
+    register's columns."""
+    clause, decision, links = stored.clause, stored.decision, stored.links
+    page = clause.provenance.page
     return {
-        "obligation_id": row["id"],
-        "force": row["force"],
-        "polarity": row["polarity"],
-        "duty_holder": row["holder"],
-        "other_bodies": "; ".join(json.loads(row["bodies"])),
-        "duty": row["duty"],
-        "duty_law": row["duty_law"],
-        "deadline": row["deadline"],
-        "deadline_normalised": normalised_deadline(row),
-        "condition": row["condition"],
-        "clause_text": row["text"],
-        "document_title": row["title"],
-        "version": row["version"],
-        "authority": row["authority"],
-        "page": row["page"],
-        "section_path": " > ".join(json.loads(row["section"])),
-        "source_location": source_location(row["source"], row["page"]),
-        "confidence": row["confidence"],
-        "cue": row["cue"],
+        "obligation_id": stored.id,
+        "force": decision.force.value,
+        "polarity": decision.polarity.value,
+        "duty_holder": links.holder,
+        "other_bodies": "; ".join(stored.other_bodies),
+        "duty": links.duty.id if links.duty else "",
+        "duty_law": links.duty.law if links.duty else "",
+        "deadline": links.deadline.text if links.deadline else "",
+        "deadline_normalised": normalised_deadline(links.deadline),
+        "condition": decision.condition,
+        "clause_text": clause.text,
+        "document_title": stored.document.title,
+        "version": stored.document.version,
+        "authority": stored.document.authority,
+        "page": page,
+        "section_path": " > ".join(clause.provenance.section),
+        "source_location": source_location(stored.document.source, page),
+        "confidence": decision.confidence,
+        "cue": decision.cue,
     }
 
 
 def register_rows(hits: Sequence[Hit]) -> list[RegisterRow]:
-    return [register_row(hit.row) for hit in hits]
+    return [register_row(hit.obligation) for hit in hits]
 
 
 def cited_documents(hits: Sequence[Hit], documents: Sequence[Any]) -> tuple[SourceDocument, ...]:
     """The documents (from Store.documents()) that at least one hit comes from, in store order."""
-    cited = {hit.row["doc_id"] for hit in hits}
+    cited = {hit.obligation.document.id for hit in hits}
     return tuple(SourceDocument.from_row(d) for d in documents if d["id"] in cited)
 
 

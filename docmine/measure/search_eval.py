@@ -81,9 +81,9 @@ def relevant_rowids(store: Store, case: QueryCase) -> set[int]:
     wanted = [_normal(r) for r in case.relevant]
     ids = set(case.relevant)
     return {
-        int(hit.row["rowid"])
+        hit.obligation.rowid
         for hit in select(store, case.filters)
-        if hit.row["id"] in ids or any(w in _normal(hit.row["text"]) for w in wanted)
+        if hit.obligation.id in ids or any(w in _normal(hit.obligation.clause.text) for w in wanted)
     }
 
 
@@ -114,7 +114,7 @@ def evaluate_search(
         rows: list[tuple[float, ...]] = []
         for case, wanted in zip(cases, relevant, strict=True):
             hits = search(store, case.query, case.filters, k, mode, settings)
-            rows.append(score_ranking([int(h.row["rowid"]) for h in hits], wanted, k))
+            rows.append(score_ranking([h.obligation.rowid for h in hits], wanted, k))
         ndcg, recall, mrr = (sum(column) / len(rows) for column in zip(*rows, strict=True))
         results.append(ModeScores(mode, ndcg, recall, mrr, tuple(r[0] for r in rows)))
     return results

@@ -178,7 +178,9 @@ def add_page_routes(app: FastAPI) -> None:
         store = reading(request)
         results = pages.run_view(store, view)
         counts = facet_counts(store, view.filters)
-        cards = [(h, pages.snippet_parts(h.row["text"], results.terms)) for h in results.hits]
+        cards = [
+            (h, pages.snippet_parts(h.obligation.clause.text, results.terms)) for h in results.hits
+        ]
         return render(
             request, "search.html", view=view, results=results, cards=cards, facets=counts
         )

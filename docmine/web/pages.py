@@ -12,6 +12,7 @@ from typing import Any
 
 from docmine.errors import DocmineError
 from docmine.export import build_register, describe_filters, export
+from docmine.model import ForceDecision
 from docmine.search import Hit, highlight_parts, query_terms, search, select, snippet
 from docmine.store import Store
 from docmine.web.query import View
@@ -76,13 +77,14 @@ class Detail:
     clause_parts: list[tuple[str, str]]  # the clause as (piece, "cue" | "condition" | "")
 
 
-def explained_parts(row: dict[str, Any]) -> list[tuple[str, str]]:
+def explained_parts(text: str, decision: ForceDecision) -> list[tuple[str, str]]:
     """The clause text cut at its force cue and condition spans, to render escaped and marked
     (a span that overlaps an earlier one, or falls outside the text, is left unmarked)."""
-    text = str(row["text"])
     spans = sorted(
-        (int(row.get(f"{kind}_start", -1)), int(row.get(f"{kind}_end", -1)), kind)
-        for kind in ("cue", "condition")
+        [
+            (decision.cue_start, decision.cue_end, "cue"),
+            (decision.condition_start, decision.condition_end, "condition"),
+        ]
     )
     parts: list[tuple[str, str]] = []
     last = 0
@@ -99,24 +101,32 @@ def obligation_detail(
     store: Store, obligation_id: str, width: int = 2, version: int | None = None
 ) -> Detail | None:
     """The obligation (id or unique prefix), its neighbours in the source and other versions."""
-    row = store.obligation(obligation_id, version)
-    if row is None:
+    stored = store.obligation(obligation_id, version)
+    if stored is None:
         return None
-    hit = Hit(dict(row))
-    context = [dict(c) for c in store.neighbours(row["doc_id"], row["ordinal"], width)]
+    doc, clause = stored.document, stored.clause
+    context = [
+        {
+            "id": c.id,
+            "ordinal": c.clause.ordinal,
+            "text": c.clause.text,
+            "force": c.decision.force.value,
+        }
+        for c in store.neighbours(doc.id, clause.ordinal, width)
+    ]
     # clause ids are stable across versions of a source: the same id is the same clause
     versions = [
-        {"id": v["id"], "version": v["version"], "force": v["force"]}
-        for v in store.versions_of(row["id"], row["source"])
-        if v["version"] != row["version"]
+        {"id": v.id, "version": v.document.version, "force": v.decision.force.value}
+        for v in store.versions_of(stored.id, doc.source)
+        if v.document.version != doc.version
     ]
-    return Detail(hit, context, versions, explained_parts(dict(row)))
+    return Detail(Hit(stored), context, versions, explained_parts(clause.text, stored.decision))
 
 
 def detail_json(detail: Detail) -> dict[str, Any]:
     return {
         **hit_json(detail.hit),
-        "lead_in": detail.hit.row["lead_in"],
+        "lead_in": detail.hit.obligation.clause.lead_in,
         "context": detail.context,
         "other_versions": detail.versions,
     }
