@@ -98,7 +98,9 @@ class Block(Record):
 @dataclass(frozen=True)
 class Document(Record):
     """One version of one source file. `text` is the blocks' text joined by blank lines; every
-    provenance span indexes into it. Written by extraction; `version` by the store."""
+    provenance span indexes into it. Written by extraction (`authority` settled by `prepare`);
+    `clauses` by segmentation; `obligations` by classification (force) and linking (links);
+    `version` by the store."""
 
     source: str
     title: str
@@ -109,6 +111,8 @@ class Document(Record):
     authority: Authority = Authority.GUIDANCE
     published: str = ""  # ISO date if the document states one
     version: int = 1
+    clauses: tuple[Clause, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
 
     @property
     def id(self) -> str:

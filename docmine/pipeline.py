@@ -18,13 +18,15 @@ from pathlib import Path
 
 from docmine.classify import classify_texts
 from docmine.classify.authority import detect_authority
+from docmine.classify.model import load_artefact
 from docmine.config import Settings
 from docmine.dense import to_blobs
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
 from docmine.language.embed import embed, model_key
+from docmine.language.nlp import load_nlp
 from docmine.link import link_clause, make_context
-from docmine.link.choice import load_link_models
+from docmine.link.choice import LinkModels, load_link_models
 from docmine.model import Authority, Document, Obligation
 from docmine.segment import segment
 from docmine.store import Store
@@ -96,30 +98,114 @@ def time_limit(seconds: float, path: Path) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def analyse(document: Document, settings: Settings, method: str = "model") -> list[Obligation]:
-    """Segment, classify and link one extracted document."""
-    clauses = segment(document)
+def segment_stage(document: Document, pipeline: Pipeline) -> Document:
+    return dataclasses.replace(document, clauses=tuple(segment(document)))
+
+
+def classify_stage(document: Document, pipeline: Pipeline) -> Document:
+    """Force for every clause, in one batch; the obligations' links stay empty until `link`."""
+    clauses = document.clauses
     decisions = classify_texts(
         [c.text for c in clauses],
         document.authority,
         [c.lead_in for c in clauses],
-        method,
+        pipeline.method,
         sections=[c.provenance.section for c in clauses],
-        settings=settings,
+        settings=pipeline.settings,
         title=document.title,
     )
+    obligations = (Obligation(c, d) for c, d in zip(clauses, decisions, strict=True))
+    return dataclasses.replace(document, obligations=tuple(obligations))
+
+
+def link_stage(document: Document, pipeline: Pipeline) -> Document:
+    """Holder, bodies, duty and deadline of every obligation, in reading order (a clause's
+    holder can be the one before it)."""
     context = make_context(
         document.text,
-        settings,
+        pipeline.settings,
         document.published,
-        [c.text for c in clauses],  # parsed in one batch
+        [o.clause.text for o in document.obligations],  # parsed in one batch
         title=document.title,
-        models=load_link_models(settings.link_models),
+        models=pipeline.link_models,
     )
-    return [
-        Obligation(clause, decision, link_clause(clause.text, decision, context))
-        for clause, decision in zip(clauses, decisions, strict=True)
-    ]
+    linked = (
+        dataclasses.replace(o, links=link_clause(o.clause.text, o.decision, context))
+        for o in document.obligations
+    )
+    return dataclasses.replace(document, obligations=tuple(linked))
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of analysis: what it reads from the Document and what it writes (spaCy's
+    `requires` / `assigns`)."""
+
+    name: str
+    run: Callable[[Document, Pipeline], Document]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("segment", segment_stage, ("blocks", "text"), ("clauses",)),
+    Stage("classify", classify_stage, ("clauses", "authority", "title"), ("obligations",)),
+    Stage("link", link_stage, ("obligations", "text", "title", "published"), ("obligations",)),
+)
+
+
+# Document fields extraction writes (every stage may read them)
+EXTRACTED = ("blocks", "text", "title", "authority", "published", "source")
+
+
+class Pipeline:
+    """Analysis of extracted documents: the declared stages, the settings they read and the
+    models they load. `warm_up` loads spaCy, the force and holder models and the sentence
+    encoder before the first document (else the first document pays for them)."""
+
+    def __init__(
+        self, settings: Settings, method: str = "model", stages: tuple[Stage, ...] = STAGES
+    ) -> None:
+        written = set(EXTRACTED)
+        for stage in stages:  # spaCy's analyze_pipes: every field a stage reads is written first
+            missing = [name for name in stage.requires if name not in written]
+            if missing:
+                raise ValueError(f"stage {stage.name} reads {missing}, which nothing before writes")
+            written.update(stage.assigns)
+        self.settings = settings
+        self.method = method
+        self.stages = stages
+        self._link_models: tuple[LinkModels | None] | None = None
+        self._warm = 0  # 1: the stages' models loaded, 2: the encoder too
+
+    @property
+    def link_models(self) -> LinkModels | None:
+        """The learned linking models (None: no artefact, the parse rules link)."""
+        if self._link_models is None:
+            self._link_models = (load_link_models(self.settings.link_models),)
+        return self._link_models[0]
+
+    def warm_up(self, encoder: bool = True) -> bool:
+        """Load every model the stages use now (spaCy, force, holder; the encoder too); False
+        when they were loaded already."""
+        if self._warm >= (2 if encoder else 1):
+            return False
+        load_nlp(self.settings.spacy_model)
+        if self.method == "model":
+            load_artefact(self.settings.force_model)
+        _ = self.link_models
+        if encoder:
+            embed(
+                ["warm up"], self.settings.embedding_model, backend=self.settings.embedding_backend
+            )
+        self._warm = 2 if encoder else 1
+        return True
+
+    def run(self, document: Document) -> Document:
+        """The document with every stage's fields written, in order."""
+        for stage in self.stages:
+            document = stage.run(document, self)
+        return document
 
 
 def prepare(path: Path, settings: Settings, authority: Authority | None) -> Document:
@@ -155,9 +241,11 @@ def ingest_file(
     settings: Settings,
     authority: Authority | None = None,
     embed_vectors: bool = True,
+    pipeline: Pipeline | None = None,
 ) -> FileResult:
     """Ingest one file; bad input becomes a FAILED result, bugs still raise. With
     `embed_vectors`, clause vectors are stored in the same transaction (else made on demand)."""
+    pipeline = pipeline or Pipeline(settings)
     source = str(path.resolve())
     clock = _Stages()
     try:
@@ -166,7 +254,10 @@ def ingest_file(
             clock.lap("extract")
             if store.has_content(source, document.content_hash):
                 return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
-            obligations = analyse(document, settings)
+            if pipeline.warm_up(encoder=embed_vectors):
+                clock.lap("load")  # models load once per batch, before the first new file
+            document = pipeline.run(document)
+            obligations = document.obligations
             clock.lap("analyse")
             hashes = [text_hash(o.clause.text) for o in obligations]
             texts = dict(zip(hashes, (o.clause.text for o in obligations), strict=True))
@@ -226,9 +317,10 @@ def ingest(
     files = collect_files(paths)
     if on_start is not None:
         on_start(files)
+    pipeline = Pipeline(settings)
     for path in files:
         started = time.perf_counter()
-        result = ingest_file(path, store, settings, authority, embed_vectors)
+        result = ingest_file(path, store, settings, authority, embed_vectors, pipeline)
         results.append(result)
         if on_file is not None:
             on_file(result, time.perf_counter() - started)
