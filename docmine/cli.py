@@ -453,31 +453,51 @@ def diff(
 @reports_errors
 def eval_search(
     queries: Annotated[
-        Path, typer.Argument(help="JSONL: query, optional filters, relevant (texts or ids).")
+        Path,
+        typer.Argument(help="JSONL: query, optional filters, relevant (texts, ids or judgements)."),
     ],
     db: DbOption = None,
     modes: Annotated[
         list[str] | None, typer.Option("--mode", help="Modes to score (repeatable; default all).")
     ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Gold clauses (train.jsonl): adds plain BM25 over the gold clauses of the "
+            "stored documents, scored in the same run."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """nDCG@10, Recall@10 and MRR@10 of lexical, dense and hybrid search, side by side.
+    """Graded nDCG@10, Recall@10 and MRR@10 of lexical, dense and hybrid search, side by side,
+    per query half and type.
 
-    Example: docmine eval-search tests/queries.jsonl --db docmine.db
+    Example: docmine eval-search ../shared/gold/train-queries.jsonl --db q.db
+    --gold ../shared/gold/train.jsonl
     """
-    from docmine.measure.search_eval import evaluate_search, load_queries, scores_table
+    from docmine.measure.search_eval import (
+        bm25_baseline,
+        evaluate_search,
+        gold_clauses,
+        load_queries,
+        scores_table,
+    )
     from docmine.search import MODES
 
     settings = _settings(db)
     cases = load_queries(queries)
     with _open_store(settings) as store:
-        rows = scores_table(evaluate_search(store, cases, settings, modes or MODES))
+        scores = evaluate_search(store, cases, settings, modes or MODES)
+        stems = [Path(d["source"]).stem for d in store.documents(all_versions=False)]
+    if gold is not None:
+        scores.append(bm25_baseline(cases, gold_clauses(gold, stems)))
+    rows = scores_table(scores, cases)
     if as_json:
         console.print_json(json.dumps(rows))
         return
     table = Table(*rows[0], title=f"search quality, {len(cases)} queries")
     for row in rows:
-        table.add_row(*(v if isinstance(v, str) else f"{v:.3f}" for v in row.values()))
+        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()))
     console.print(table)
 
 

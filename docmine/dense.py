@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from docmine.language.embed import embed, model_key
+from docmine.language.embed import embed, model_key, passage
 from docmine.store import VECTOR_DTYPE, Store
 
 _MASKS_KEPT = 32  # filter -> candidate positions, per index (filters repeat within a session)
@@ -57,11 +57,12 @@ def to_blobs(vectors: np.ndarray) -> list[bytes]:
 
 
 def fill_missing_vectors(store: Store, model: str, backend: str, batch: int = 512) -> int:
-    """Embed every stored clause text that has no vector yet; returns how many were added."""
+    """Embed every stored clause passage that has no vector yet; returns how many were added."""
     key, added = model_key(model, backend), 0
     while missing := store.missing_embeddings(key, limit=batch):
-        vectors = embed([text for _, text in missing], model, backend=backend)
-        encoded = dict(zip((h for h, _ in missing), to_blobs(vectors), strict=True))
+        passages = [passage(title, section, text) for _, text, title, section in missing]
+        vectors = embed(passages, model, backend=backend)
+        encoded = dict(zip((m[0] for m in missing), to_blobs(vectors), strict=True))
         try:
             store.add_embeddings(encoded, key)
         except sqlite3.OperationalError:  # a read-only store: search what is there

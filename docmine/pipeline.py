@@ -23,7 +23,7 @@ from docmine.config import Settings
 from docmine.dense import to_blobs
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
-from docmine.language.embed import embed, model_key
+from docmine.language.embed import embed, model_key, passage
 from docmine.language.nlp import load_nlp
 from docmine.link import link_clause, make_context
 from docmine.link.choice import LinkModels, load_link_models
@@ -223,7 +223,7 @@ def prepare(path: Path, settings: Settings, authority: Authority | None) -> Docu
 def new_vectors(
     store: Store, texts_by_hash: dict[str, str], settings: Settings
 ) -> dict[str, bytes]:
-    """Vectors for the clause texts the store has not embedded yet (by text hash)."""
+    """Vectors for the clause passages the store has not embedded yet (by text hash)."""
     key = model_key(settings.embedding_model, settings.embedding_backend)
     known = store.embeddings(list(texts_by_hash), key)
     missing = [h for h in texts_by_hash if h not in known]
@@ -259,8 +259,12 @@ def ingest_file(
             document = pipeline.run(document)
             obligations = document.obligations
             clock.lap("analyse")
-            hashes = [text_hash(o.clause.text) for o in obligations]
-            texts = dict(zip(hashes, (o.clause.text for o in obligations), strict=True))
+            passages = [
+                passage(document.title, o.clause.provenance.section, o.clause.text)
+                for o in obligations
+            ]
+            hashes = [text_hash(p) for p in passages]  # vectors are reused by passage
+            texts = dict(zip(hashes, passages, strict=True))
             vectors = new_vectors(store, texts, settings) if embed_vectors else {}
             clock.lap("embed")
     except DocmineError as error:

