@@ -241,10 +241,10 @@ def search(
     mode: Annotated[
         str,
         typer.Option(
-            help="lexical (BM25), dense (MiniLM) or hybrid (both, rank-fused); see "
-            "`docmine eval-search` for how they compare."
+            help="hybrid (BM25 and MiniLM, rank-fused), lexical (BM25 only, needs no model) "
+            "or dense (MiniLM only); see `docmine eval-search` for how they compare."
         ),
-    ] = "lexical",
+    ] = "hybrid",
     force: ForceOption = None,
     polarity: Annotated[str, typer.Option(help="positive or prohibition.")] = "",
     holder: HolderOption = "",
@@ -296,7 +296,7 @@ def search(
         console.print(
             f"[bold]{rank}.[/bold] [{_force_style(shown_force)}]{shown_force}[/] "
             f"holder={escape(o.links.holder or '-')} duty={escape(duty or '-')} "
-            f"[dim]{o.id}[/dim]"
+            f"[dim]{o.id} · matched by {hit.why or '-'}[/dim]"
         )
         console.print("   " + _highlight(shown, spans))
         console.print(
@@ -304,6 +304,9 @@ def search(
             f"p.{o.clause.provenance.page or '-'}, "
             f"{escape(' > '.join(o.clause.provenance.section) or '-')}[/dim]"
         )
+        if hit.also_in:
+            also = "; ".join(f"{d.title} v{d.version}" for d in hit.also_in)
+            console.print(f"   [dim]also in: {escape(also)}[/dim]")
 
 
 def _force_style(force: str) -> str:

@@ -60,7 +60,7 @@ def fill_missing_vectors(store: Store, model: str, backend: str, batch: int = 51
     """Embed every stored clause passage that has no vector yet; returns how many were added."""
     key, added = model_key(model, backend), 0
     while missing := store.missing_embeddings(key, limit=batch):
-        passages = [passage(title, section, text) for _, text, title, section in missing]
+        passages = [passage(section, text) for _, text, section in missing]
         vectors = embed(passages, model, backend=backend)
         encoded = dict(zip((m[0] for m in missing), to_blobs(vectors), strict=True))
         try:

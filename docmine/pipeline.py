@@ -259,10 +259,7 @@ def ingest_file(
             document = pipeline.run(document)
             obligations = document.obligations
             clock.lap("analyse")
-            passages = [
-                passage(document.title, o.clause.provenance.section, o.clause.text)
-                for o in obligations
-            ]
+            passages = [passage(o.clause.provenance.section, o.clause.text) for o in obligations]
             hashes = [text_hash(p) for p in passages]  # vectors are reused by passage
             texts = dict(zip(hashes, passages, strict=True))
             vectors = new_vectors(store, texts, settings) if embed_vectors else {}

@@ -486,21 +486,18 @@ class Store:
 
     def missing_embeddings(
         self, model: str, limit: int | None = None
-    ) -> list[tuple[str, str, str, tuple[str, ...]]]:
-        """(text hash, clause text, document title, section path) of stored clauses that have
-        no vector from `model` yet, one per text hash."""
+    ) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(text hash, clause text, section path) of stored clauses that have no vector from
+        `model` yet, one per text hash."""
         sql = (
-            "SELECT o.text_hash, o.text, d.title, o.section FROM obligations o JOIN documents d "
-            "ON d.id = o.doc_id WHERE o.rowid IN (SELECT MIN(x.rowid) FROM obligations x WHERE "
-            "NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model = ? AND e.text_hash = "
-            "x.text_hash) GROUP BY x.text_hash)"
+            "SELECT o.text_hash, o.text, o.section FROM obligations o WHERE o.rowid IN "
+            "(SELECT MIN(x.rowid) FROM obligations x WHERE NOT EXISTS (SELECT 1 FROM embeddings e "
+            "WHERE e.model = ? AND e.text_hash = x.text_hash) GROUP BY x.text_hash)"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [
-            (r[0], r[1], r[2], tuple(json.loads(r[3])))
-            for r in self.connection.execute(sql, (model,))
-        ]
+        rows = self.connection.execute(sql, (model,))
+        return [(r[0], r[1], tuple(json.loads(r[2]))) for r in rows]
 
     def clause_vectors(self, model: str) -> tuple[list[int], list[bytes]]:
         """Every obligation rowid that has a vector from `model`, and the vectors, by rowid."""

@@ -93,10 +93,9 @@ def test_very_common_words_are_not_scored_on_every_match(
     """With a tiny threshold every word here is "common": rarer words decide, and a query of
     only common words is ANDed and scored over its newest matches, filters still applied."""
     monkeypatch.setattr(search_module, "COMMON_MATCHES", 2)
-    assert [h.obligation.decision.force for h in search(small_store, "plan quarter")] == [
-        "suggestion"
-    ]
-    hits = search(small_store, "plan", Filters(force=("mandatory",)))
+    lexical = search(small_store, "plan quarter", mode="lexical")
+    assert [h.obligation.decision.force for h in lexical] == ["suggestion"]
+    hits = search(small_store, "plan", Filters(force=("mandatory",)), mode="lexical")
     assert [h.obligation.decision.force for h in hits] == ["mandatory"]
 
 
@@ -178,3 +177,25 @@ def test_the_vector_memo_never_evicts_what_the_same_call_needs(
         5,
         384,
     )
+
+
+@pytest.mark.slow
+def test_hybrid_is_the_default_and_each_hit_says_why_it_matched(corpus_store: Store) -> None:
+    hits = search(corpus_store, "duty to involve carers")
+    assert hits and all(h.matched_by for h in hits)
+    assert {why for h in hits for why in h.matched_by} <= {"words", "meaning"}
+    assert search(corpus_store, "carers", mode="lexical")[0].why == "words"
+    assert search(corpus_store, "carers", mode="dense")[0].why == "meaning"
+
+
+def test_the_same_clause_text_in_two_documents_is_one_hit_listing_both(
+    tmp_path: Path, settings: Settings
+) -> None:
+    text = "Duties\n\nICBs must publish a joint forward plan before April 2023.\n"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with Store(settings.db) as store:
+        ingest([tmp_path], store, settings, embed_vectors=False)
+        (hit,) = search(store, "joint forward plan", mode="lexical")
+        other = hit.to_json()["also_in"]
+    assert len(other) == 1 and other[0]["source"] != hit.obligation.document.source
