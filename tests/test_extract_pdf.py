@@ -12,7 +12,13 @@ import pytest
 from docmine.errors import CorruptDocument, TimedOut, TooLarge
 from docmine.extract.builder import RawBlock
 from docmine.extract.pdf import read_pdf
-from docmine.extract.pdf_layout import PageLines, assemble, join_lines, remove_furniture
+from docmine.extract.pdf_layout import (
+    PageLines,
+    assemble,
+    join_lines,
+    looks_like_furniture,
+    remove_furniture,
+)
 from docmine.extract.pdf_lines import Line
 from docmine.extract.pdf_tables import cell_text
 from docmine.measure.bench import (
@@ -33,9 +39,13 @@ PDFS = sorted(p.name for p in CORPUS.glob("*.pdf")) if CORPUS.is_dir() else []
 needs_corpus = pytest.mark.skipif(not PDFS, reason=f"PDF corpus not found at {CORPUS}")
 
 
+SHORT = SHARED / "corpus-pdf-short"
+SHORT_PDFS = sorted(p.name for p in SHORT.glob("*.pdf")) if SHORT.is_dir() else []
+
+
 @cache
-def _blocks(name: str) -> list[RawBlock]:
-    path = CORPUS / name
+def _blocks(name: str, folder: Path = CORPUS) -> list[RawBlock]:
+    path = folder / name
     return read_pdf(path, path.read_bytes())
 
 
@@ -132,6 +142,68 @@ def test_running_header_repeated_across_pages_is_removed() -> None:
         ["Body 2."],
         ["Body 3."],
     ]
+
+
+@pytest.mark.skipif(not SHORT_PDFS, reason=f"short PDF corpus not found at {SHORT}")
+@pytest.mark.parametrize("name", SHORT_PDFS)
+def test_a_header_printed_on_one_page_of_a_short_pdf_does_not_leak(name: str) -> None:
+    """Two-page PDFs: header and footer on page 2 only, glued on one baseline ("Title
+    OFFICIAL", "docmine test corpus Page 2 of 2"): nothing repeats, the shape gives them away."""
+    expected = (SHORT / name.replace(".pdf", ".expected.txt")).read_text(encoding="utf-8")
+    body = body_text(_blocks(name, SHORT))
+    assert leaked_furniture(body, load_meta(SHORT / name, expected)) == 0
+    assert char_accuracy(body, expected) >= 0.99
+
+
+def test_margin_lines_shaped_like_furniture_go_on_a_one_page_document() -> None:
+    pages = [
+        PageLines(
+            1,
+            842.0,
+            [
+                _line("OFFICIAL-SENSITIVE", 805),
+                _line("Body text that stays.", 700),
+                _line("NHS England Page 1 of 1", 42),
+            ],
+        )
+    ]
+    remove_furniture(pages)
+    assert [line.text for line in pages[0].lines] == ["Body text that stays."]
+
+
+def test_the_title_repeated_as_a_running_header_is_furniture_after_the_title_page() -> None:
+    title = _line("Joint forward plans guidance", 805, size=18.0)
+    pages = [
+        PageLines(1, 842.0, [title, _line("Body one.", 700)]),
+        PageLines(2, 842.0, [_line("Joint forward plans guidance", 805, page=2),
+                             _line("Body two.", 700, page=2)]),
+    ]  # fmt: skip
+    remove_furniture(pages)
+    assert [line.text for line in pages[0].lines] == ["Joint forward plans guidance", "Body one."]
+    assert [line.text for line in pages[1].lines] == ["Body two."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4 | Joint forward plans",
+        "Joint forward plans | 4",
+        "Page 3",
+        "12 of 40",
+        "NOT PROTECTIVELY MARKED",
+        "Classification: OFFICIAL",
+    ],
+)
+def test_furniture_shapes(text: str) -> None:
+    assert looks_like_furniture(text, set())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ICBs must publish a plan by 31 March 2024.", "The official guidance says", "Section 14Z34"],
+)
+def test_body_shapes_are_not_furniture(text: str) -> None:
+    assert not looks_like_furniture(text, set())
 
 
 def test_body_text_in_the_margin_once_is_kept() -> None:

@@ -21,6 +21,15 @@ FOOTNOTE_RATIO = 0.9
 MAX_HEADING_WORDS = 30
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
+# a page number at either end of a margin line: "... Page 2 of 3", "4 | Title", "Title | 4"
+_PAGE_MARK = re.compile(
+    r"(?:^|[\s|])(?:page\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?|\d{1,4}\s*(?:of|/)\s*\d{1,4})\W*$"
+    r"|^\W*(?:page\s+)?\d{1,4}\s*\||\|\s*\d{1,4}\W*$",
+    re.IGNORECASE,
+)
+# a protective marking (Government Security Classifications) at either end of a margin line
+_MARKINGS = r"OFFICIAL(?:[-‐‑ ]SENSITIVE)?|NOT PROTECTIVELY MARKED|RESTRICTED|(?:TOP )?SECRET"
+_MARKING = re.compile(rf"^(?:{_MARKINGS})\b|\b(?:{_MARKINGS})$")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(?=\S)")
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
@@ -57,18 +66,45 @@ def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
     return _DIGITS.sub("#", line.text.strip().lower()), round(line.bottom / 6)
 
 
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def looks_like_furniture(text: str, titles: set[str]) -> bool:
+    """A margin line shaped like furniture: a page number, a protective marking, or the
+    document's title repeated as a running header; evidence that holds on a document of one or
+    two pages, where nothing repeats."""
+    return bool(
+        _PAGE_NUMBER.match(text)
+        or _PAGE_MARK.search(text)
+        or _MARKING.search(text.strip())
+        or _folded(text) in titles
+    )
+
+
+def _title_lines(pages: list[PageLines]) -> set[str]:
+    """The largest type on the first page with text: the title a running header repeats."""
+    first = next((p for p in pages if p.lines), None)
+    if first is None:
+        return set()
+    largest = max(line.size for line in first.lines)
+    return {_folded(line.text) for line in first.lines if line.size >= largest - 0.5}
+
+
 def remove_furniture(pages: list[PageLines]) -> None:
-    """Drop running headers, footers and page numbers found by repetition and position."""
+    """Drop running headers, footers and page numbers: margin lines that repeat across pages,
+    or that look like furniture (see `looks_like_furniture`)."""
     counts: Counter[tuple[str, int]] = Counter()
     for page in pages:
         counts.update({k for ln in page.lines if (k := _furniture_key(ln, page.height))})
     threshold = max(2, REPEAT_SHARE * sum(1 for p in pages if p.lines))
-    for page in pages:
+    titles = _title_lines(pages)
+    for index, page in enumerate(pages):
         kept = []
         for line in page.lines:
             key = _furniture_key(line, page.height)
-            repeated = key is not None and counts[key] >= threshold
-            if not (repeated or (key is not None and _PAGE_NUMBER.match(line.text))):
+            shaped = looks_like_furniture(line.text, titles if index else set())
+            if not (key is not None and (counts[key] >= threshold or shaped)):
                 kept.append(line)
         if kept or not page.lines:
             page.lines = kept
