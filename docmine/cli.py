@@ -155,18 +155,27 @@ def ingest(
     bar = _IngestProgress() if console.is_terminal and not quiet else None
 
     def report(result: FileResult, seconds: float) -> None:
+        # with a bar, lines go through its console, so they print above it, not glued onto it
+        out = bar.progress.console if bar is not None else console
+        err = bar.progress.console if bar is not None else errors
         if bar is not None:
             bar.advance(result)
         if result.status == Status.FAILED:
-            errors.print(f"[red]failed[/red]    {escape(result.path)}: {escape(result.message)}")
-        elif not quiet and bar is None:
+            err.print(f"[red]failed[/red]    {escape(result.path)}: {escape(result.message)}")
+            return
+        if result.status != Status.UNCHANGED and result.clauses == 0:
+            err.print(
+                f"[yellow]warning[/yellow]   {escape(result.path)}: stored with 0 clauses "
+                "(no running text found: a scan, a form or a table of contents?)"
+            )
+        if not quiet:
             detail = (
                 f"v{result.version}, {result.clauses} clauses, "
                 f"{result.obligations} obligations, {seconds:.1f}s"
                 if result.status != Status.UNCHANGED
                 else "skipped"
             )
-            console.print(f"{result.status.value:<11} {escape(result.path)} ({detail})")
+            out.print(f"{result.status.value:<11} {escape(result.path)} ({detail})")
 
     with _open_store(settings, must_exist=False) as store, bar or nullcontext():
         results = run_ingest(

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from docmine.errors import BadInput
 from docmine.model import (
     Clause,
     Deadline,
@@ -120,6 +121,26 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE obligations ADD COLUMN holder_confidence REAL NOT NULL DEFAULT -1;
     """,
 }
+
+
+def _statements(script: str) -> list[str]:
+    """A migration script's statements, one by one (executescript would commit first and
+    release the write lock the migration holds)."""
+    return [s.strip() for s in sqlite3_split(script) if s.strip(" \n;")]
+
+
+def sqlite3_split(script: str) -> list[str]:
+    """Split SQL on the semicolons that end statements (sqlite3.complete_statement decides)."""
+    statements, current = [], ""
+    for piece in script.split(";"):
+        current += piece + ";"
+        if sqlite3.complete_statement(current):
+            statements.append(current)
+            current = ""
+    if current.strip(" \n;"):
+        statements.append(current)
+    return statements
+
 
 # Stored vectors are float16 (half the size; cosine changes by under 1e-3); search uses float32.
 VECTOR_DTYPE = "<f2"
@@ -271,10 +292,20 @@ class Store:
         else:
             self.connection = sqlite3.connect(str(self.path), timeout=30.0)
         self.connection.row_factory = sqlite3.Row
-        if not read_only:
-            self.connection.execute("PRAGMA journal_mode=WAL")
-            self.connection.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+        try:
+            self.connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            if not read_only:
+                self.connection.execute("PRAGMA journal_mode=WAL")
+                self.connection.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.connection.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise
+            raise BadInput(
+                f"not a docmine database ({exc}): pass --db a file made by `docmine ingest`",
+                str(self.path),
+            ) from None
 
     def close(self) -> None:
         self.connection.close()
@@ -286,19 +317,21 @@ class Store:
         self.close()
 
     def _migrate(self) -> None:
-        current = self.connection.execute("PRAGMA user_version").fetchone()[0]
-        for version in range(current + 1, SCHEMA_VERSION + 1):
-            # executescript commits first, so the script carries its own transaction: a
-            # migration and its version number land together or not at all
-            script = _MIGRATIONS[version].replace("\n    ", "\n")
-            try:
-                self.connection.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-                )
-            except BaseException:
-                if self.connection.in_transaction:
-                    self.connection.rollback()
-                raise
+        """Bring the schema up to SCHEMA_VERSION. The version is read under the write lock, so
+        two processes opening a new file at once never both create the tables."""
+        if self.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            current = self.connection.execute("PRAGMA user_version").fetchone()[0]
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(_MIGRATIONS[version]):
+                    self.connection.execute(statement)
+                self.connection.execute(f"PRAGMA user_version = {version}")
+        except BaseException:
+            self.connection.rollback()
+            raise
+        self.connection.commit()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -410,7 +443,19 @@ class Store:
     # obligations -------------------------------------------------------------------------
     def obligation(self, obligation_id: str, version: int | None = None) -> StoredObligation | None:
         """An obligation in the given document version, else its newest (ids are stable across
-        versions and may be given as a unique prefix)."""
+        versions and may be given as a unique prefix; a prefix several ids share is an error
+        that lists them)."""
+        ids = [
+            r[0]
+            for r in self.connection.execute(
+                "SELECT DISTINCT id FROM obligations WHERE id = ? OR id LIKE ? "
+                "ORDER BY id LIMIT 11",
+                (obligation_id, f"{obligation_id}%"),
+            )
+        ]
+        if len(ids) > 1 and obligation_id not in ids:
+            shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
+            raise BadInput(f"ambiguous id {obligation_id}: it starts {shown}; give more of it")
         row = self.connection.execute(
             f"{_OBLIGATION_SELECT} WHERE (o.id = ? OR o.id LIKE ?) "
             "AND (? IS NULL OR d.version = ?) ORDER BY d.version DESC LIMIT 1",

@@ -7,6 +7,7 @@ is written beside its target as `.NAME.partial` and renamed, so it appears whole
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import fields
 from functools import partial
 from pathlib import Path
@@ -55,13 +56,17 @@ def export(
         register = Register(rows=tuple(register_rows(register)))
     chosen = format_for(path, fmt)
     writer = partial(write_csv, bom=bom) if chosen == "csv" else EXPORTERS[chosen]
-    path.parent.mkdir(parents=True, exist_ok=True)
     partial_path = path.with_name(f".{path.name}.partial")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         writer(register, partial_path)
         partial_path.replace(path)
+    except OSError as exc:  # a read-only place, a file where a folder should be, a full disk
+        reason = exc.strerror or exc.__class__.__name__
+        raise BadInput(f"cannot write the register here: {reason}", str(path)) from None
     finally:
-        partial_path.unlink(missing_ok=True)
+        with suppress(OSError):  # nothing was written, or not even the folder exists
+            partial_path.unlink(missing_ok=True)
     return path
 
 
@@ -107,9 +112,11 @@ def export_register(
 
 
 def output_path(output: Path | None, fmt: str | None, outputs: Path) -> Path:
-    """Where to write: `output`, a file named register.FMT inside it if it is a folder, or
-    OUTPUTS/register.FMT (xlsx unless `fmt` says otherwise) when no output is given."""
+    """Where to write: `output`, a file named register.FMT inside it if it is a folder (or a
+    path without a suffix that is not a file yet: `-o newdir/`), or OUTPUTS/register.FMT (xlsx
+    unless `fmt` says otherwise) when no output is given."""
     name = f"register.{ALIASES.get(fmt.lower(), fmt.lower()) if fmt else 'xlsx'}"
     if output is None:
         return outputs / name
-    return output / name if output.is_dir() else output
+    folder = output.is_dir() or (not output.suffix and not output.exists())
+    return output / name if folder else output

@@ -6,6 +6,7 @@ to keep inline tags such as `<abbr>` from gluing words together."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -48,7 +49,14 @@ def _main_content(tree: LexborHTMLParser) -> LexborNode | None:
 
 
 def _blocks_of(node: LexborNode, out: list[RawBlock]) -> None:
-    for child in node.iter(include_text=False):
+    """The blocks under `node` in document order; a loop with its own stack, so an HTML file
+    nested thousands of elements deep is read like any other."""
+    stack: list[Iterator[LexborNode]] = [node.iter(include_text=False)]
+    while stack:
+        child = next(stack[-1], None)
+        if child is None:
+            stack.pop()
+            continue
         tag = child.tag or ""
         if _is_boilerplate(child):
             continue
@@ -56,9 +64,8 @@ def _blocks_of(node: LexborNode, out: list[RawBlock]) -> None:
             out.append(RawBlock(BlockKind.HEADING, _node_text(child), level=_HEADINGS[tag]))
         elif tag == "li":
             out.append(RawBlock(BlockKind.LIST_ITEM, _list_item_text(child), level=1, marker="•"))
-            for sub in child.iter(include_text=False):
-                if sub.tag in ("ul", "ol"):
-                    _blocks_of(sub, out)
+            nested = [s for s in child.iter(include_text=False) if s.tag in ("ul", "ol")]
+            stack.append(c for sub in nested for c in sub.iter(include_text=False))
         elif tag == "tr":
             cells = [_node_text(c) for c in child.iter(include_text=False) if c.tag in ("td", "th")]
             out.append(RawBlock(BlockKind.TABLE_ROW, "\t".join(c for c in cells if c)))
@@ -69,7 +76,7 @@ def _blocks_of(node: LexborNode, out: list[RawBlock]) -> None:
         elif tag in _BLOCK_TAGS:
             out.append(RawBlock(BlockKind.PARAGRAPH, _node_text(child)))
         else:
-            _blocks_of(child, out)
+            stack.append(child.iter(include_text=False))
 
 
 def _list_item_text(item: LexborNode) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import re
+from contextlib import suppress
 from pathlib import Path
 
 from docmine.errors import EmptyDocument, UnsupportedFormat
@@ -25,9 +27,32 @@ MAX_HEADING_WORDS = 14
 SHORT_LINE = 40
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
 def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252: the two encodings guidance text comes in."""
-    if b"\x00" in data[:8192]:
+    """UTF-8 (with or without BOM), UTF-16 or UTF-32 with a byte-order mark (what Windows
+    Notepad saves as "Unicode"), UTF-16 without one when every other byte of ASCII text is NUL,
+    else Windows-1252 (a superset of Latin-1 for text)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                raise UnsupportedFormat(f"broken {encoding} text", str(path)) from None
+    head = data[:8192]
+    if len(head) >= 4 and head.count(b"\x00") * 2 >= len(head) - 1:
+        ascii_half = head[1::2] if head[0] else head[0::2]
+        if not ascii_half.strip(b"\x00"):  # the NULs sit on one side: BOM-less UTF-16
+            with suppress(UnicodeDecodeError):
+                return data.decode("utf-16-le" if head[1] == 0 else "utf-16-be")
+    if b"\x00" in head:
         raise UnsupportedFormat("binary content, not text; is the file name wrong?", str(path))
     for encoding in ("utf-8-sig", "cp1252"):
         try:

@@ -1,0 +1,111 @@
+"""Regression tests for the reliability review (bad input, odd paths, concurrent writers): each
+names what it guards. Every failure is one line naming the file and the reason."""
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from docmine.cli import app
+from docmine.config import Settings
+from docmine.errors import BadInput
+from docmine.extract import extract
+from docmine.pipeline import Status, ingest
+from docmine.store import SCHEMA_VERSION, Store
+
+runner = CliRunner()
+GUIDANCE = "Duties\n\nThe ICB must publish a joint forward plan.\n"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_an_html_file_nested_thousands_deep_is_read_and_the_batch_goes_on(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    deep = tmp_path / "a-deep.html"
+    deep.write_text(
+        "<html><body>" + "<div>" * 5000 + "<p>The ICB must publish a plan.</p>" + "</div>" * 5000,
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(GUIDANCE, encoding="utf-8")
+    results = ingest([tmp_path], store, settings, embed_vectors=False)
+    assert [r.status for r in results] == [Status.INGESTED, Status.INGESTED]
+    assert results[0].obligations == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "cp1252", "latin-1"])
+def test_text_in_windows_encodings_is_decoded(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "g.txt"
+    path.write_bytes((GUIDANCE + "Fees of £5 for the café.\n").encode(encoding))
+    document = extract(path)
+    assert "The ICB must publish" in document.text and "£5 for the café" in document.text
+
+
+def _ingested(tmp_path: Path) -> str:
+    (tmp_path / "g.txt").write_text(GUIDANCE, encoding="utf-8")
+    db = str(tmp_path / "r.db")
+    assert run("ingest", str(tmp_path / "g.txt"), "--db", db, "--no-embed")[0] == 0
+    return db
+
+
+def test_export_to_a_place_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+    db = _ingested(tmp_path)
+    code, out = run("export", "--db", db, "-o", str(tmp_path / "g.txt" / "r.csv"))
+    assert code == 1 and "cannot write the register here" in out
+    assert "Traceback" not in out and len(out.strip().splitlines()) == 1
+
+
+def test_export_to_a_new_folder_writes_the_register_inside_it(tmp_path: Path) -> None:
+    db = _ingested(tmp_path)
+    code, _ = run("export", "--db", db, "-o", str(tmp_path / "newdir") + "/", "--format", "csv")
+    assert code == 0 and (tmp_path / "newdir" / "register.csv").is_file()
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.db"
+    bogus.write_text("these are my notes, not a database\n" * 200, encoding="utf-8")
+    code, out = run("search", "plan", "--db", str(bogus))
+    assert code == 1 and "not a docmine database" in out and "Traceback" not in out
+    with pytest.raises(BadInput):
+        Store(bogus)
+
+
+def _open(path: str) -> int:
+    with Store(path) as store:
+        return int(store.connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path: Path) -> None:
+    path = str(tmp_path / "new.db")
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        versions = pool.map(_open, [path] * 8)
+    assert versions == [SCHEMA_VERSION] * 8
+    tables = sqlite3.connect(path).execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+    assert tables > 0
+
+
+def test_an_id_prefix_several_obligations_share_is_ambiguous(tmp_path: Path) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(
+        "Duties\n\n" + "\n\n".join(f"Body {n} must publish plan {n}." for n in range(40)) + "\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "r.db")
+    run("ingest", str(path), "--db", db, "--no-embed")
+    with Store(db) as store:
+        ids = [r[0] for r in store.connection.execute("SELECT id FROM obligations")]
+    prefix = next(i[0] for i in ids if sum(j[0] == i[0] for j in ids) > 1)
+    code, out = run("show", prefix, "--db", db)
+    assert code == 1 and "ambiguous id" in out and "give more of it" in out
+
+
+def test_a_document_stored_with_no_clauses_gets_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "contents.md"
+    path.write_text("# Contents\n\n## Part 1\n\n## Part 2\n", encoding="utf-8")
+    code, out = run("ingest", str(path), "--db", str(tmp_path / "r.db"), "--no-embed")
+    assert code == 0 and "stored with 0 clauses" in out
