@@ -127,10 +127,26 @@ def _compose_lead_in(previous: str, continuation: str) -> str:
     return f"{stem} {continuation.strip()}"
 
 
+_LIST_KINDS = (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)
+SENTENCE_CELL_WORDS = 6  # a cell of this many words is running text, not a label
+
+
+def _cell_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each non-empty tab-separated cell of a table row."""
+    start = 0
+    for cell in text.split("\t"):
+        end = start + len(cell)
+        if cell.strip():
+            yield start, end
+        start = end + 1
+
+
 def _is_table_header(block: Block, previous: Block | None) -> bool:
+    """The first row of a table, when it holds only short labels ("No. | Point")."""
     starts_table = previous is None or previous.kind != BlockKind.TABLE_ROW
     cells = block.text.split("\t")
-    return starts_table and len(cells) > 1 and all(len(c.split()) <= 4 for c in cells)
+    labels = all(len(c.split()) <= 4 for c in cells)
+    return starts_table and labels and (len(cells) > 1 or len(block.text.split()) <= 2)
 
 
 class _Segmenter:
@@ -181,6 +197,21 @@ class _Segmenter:
         for index, (start, end) in enumerate(_clause_spans(block.text)):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
 
+    def table_row(self, block: Block) -> None:
+        """A row reads like a list item, its colon lead-in written before its first sentence (a
+        list drawn as a table); a row whose cells hold sentences beside short labels ("ICB |
+        The ICB must convene ...") gives those sentences, without the labels."""
+        cells = list(_cell_spans(block.text))
+        sentences = [
+            (a, b) for a, b in cells if len(block.text[a:b].split()) >= SENTENCE_CELL_WORDS
+        ]
+        chosen = sentences if len(cells) > 1 and sentences else [(0, len(block.text))]
+        for cell_start, cell_end in chosen:
+            spans = _clause_spans(block.text[cell_start:cell_end])
+            for index, (start, end) in enumerate(spans):
+                lead_in = self.lead_in if index == 0 else ""
+                self.emit(block, cell_start + start, cell_start + end, lead_in)
+
     def run(self) -> list[Clause]:
         blocks = [b for b in self.document.blocks if b.kind != BlockKind.FURNITURE]
         for index, block in enumerate(blocks):
@@ -189,10 +220,10 @@ class _Segmenter:
             if block.kind == BlockKind.LIST_ITEM:
                 self.list_item(block)
             elif block.kind == BlockKind.PARAGRAPH:
-                next_is_list = following is not None and following.kind == BlockKind.LIST_ITEM
+                next_is_list = following is not None and following.kind in _LIST_KINDS
                 self.paragraph(block, next_is_list)
             elif block.kind == BlockKind.TABLE_ROW and not _is_table_header(block, previous):
-                self.emit(block, 0, len(block.text))
+                self.table_row(block)
             if block.kind == BlockKind.HEADING:
                 self.lead_in = ""
         return self.clauses

@@ -1,5 +1,5 @@
 from docmine.extract.builder import RawBlock, build_document
-from docmine.model import BlockKind, Document
+from docmine.model import Block, BlockKind, Document, Provenance
 from docmine.segment import segment, split_coordinated, split_sentences
 
 
@@ -103,3 +103,35 @@ def test_coordinated_subjects_stay_together() -> None:
 def test_a_modal_inside_a_wh_clause_does_not_split() -> None:
     text = "Members are not clear on the two separate entities and how they may work."
     assert parts(text) == [text]
+
+
+def test_table_rows_after_a_colon_lead_in_carry_it_like_list_items() -> None:
+    """A list drawn as a table keeps its instruction: every row is read with the lead-in."""
+    document = _table_document(
+        "Systems will need to ensure effective partnerships through:",
+        ["No.\tPoint", "1\tfull involvement of all partners", "2\ta leading role for councils"],
+    )
+    assert [c.text for c in segment(document)] == [
+        "Systems will need to ensure effective partnerships through: 1 full involvement of all "
+        "partners",
+        "Systems will need to ensure effective partnerships through: 2 a leading role for councils",
+    ]
+
+
+def test_a_sentence_cell_is_a_clause_without_its_row_label() -> None:
+    document = _table_document(
+        "Who does what.", ["ICB\tThe ICB must convene the partnership each quarter."]
+    )
+    assert [c.text for c in segment(document)] == [
+        "Who does what.",
+        "The ICB must convene the partnership each quarter.",
+    ]
+
+
+def _table_document(lead: str, rows: list[str]) -> Document:
+    blocks, start = [], 0
+    for kind, text in [(BlockKind.PARAGRAPH, lead)] + [(BlockKind.TABLE_ROW, r) for r in rows]:
+        blocks.append(Block(kind, text, Provenance(1, ("Duties",), start, start + len(text))))
+        start += len(text) + 2
+    text = "\n\n".join(b.text for b in blocks)
+    return Document("t.pdf", "T", "pdf", "h", text, tuple(blocks))
