@@ -109,3 +109,12 @@ def test_a_document_stored_with_no_clauses_gets_a_warning(tmp_path: Path) -> Non
     path.write_text("# Contents\n\n## Part 1\n\n## Part 2\n", encoding="utf-8")
     code, out = run("ingest", str(path), "--db", str(tmp_path / "r.db"), "--no-embed")
     assert code == 0 and "stored with 0 clauses" in out
+
+
+def test_a_publication_line_above_the_title_is_not_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        "Published by NHS England\n\nWinter letter to ICBs\n\nICBs must publish a plan.\n",
+        encoding="utf-8",
+    )
+    assert extract(path).title == "Winter letter to ICBs"

@@ -20,6 +20,23 @@ BLOCK_SEPARATOR = "\n\n"
 _TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
 
 
+# publication details printed above a title ("Published by NHS England", "Updated 3 May 2024")
+_PUBLICATION_LINE = re.compile(
+    r"^(?:published|updated|last updated|first published|applies to|version\s+\d|from:|"
+    r"©|\(c\)|crown copyright|official\b|classification\b|ref(?:erence)?\b|date\b)",
+    re.IGNORECASE,
+)
+
+
+def _could_be_title(block: Block) -> bool:
+    """A title is a body line of two words or more that is not a publication detail."""
+    return (
+        block.kind not in (BlockKind.FURNITURE, BlockKind.FOOTNOTE)
+        and len(block.text.split()) >= 2
+        and not _PUBLICATION_LINE.match(block.text.strip())
+    )
+
+
 @dataclass
 class RawBlock:
     """What a reader saw, before normalisation and provenance."""
@@ -131,7 +148,7 @@ def build_document(
     text = BLOCK_SEPARATOR.join(b.text for b in blocks)
     if not title:
         title = next(
-            (b.text for b in blocks if b.kind != BlockKind.FURNITURE and len(b.text.split()) >= 2),
+            (b.text for b in blocks if _could_be_title(b)),
             Path(source).stem,
         )
     return Document(
