@@ -9,7 +9,9 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 
@@ -140,10 +142,22 @@ def _read_with_pdfplumber(
     import pdfplumber  # imported late: slow to import and rarely needed
 
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception as exc:  # pdfminer raises many types for a broken file
+        paragraphs, pages = _pdfplumber_paragraphs(pdfplumber.open(io.BytesIO(data)), budget)
+    except DocmineError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for a broken file, even mid-page
         raise _open_error(path, pdfium_error or exc) from exc
-    with pdf:
+    if not pages:
+        raise EmptyDocument("empty: the PDF has zero pages", str(path))
+    if not paragraphs:
+        raise EmptyDocument("empty: no text on any page", str(path))
+    return paragraphs
+
+
+def _pdfplumber_paragraphs(pdf: Any, budget: _Budget) -> tuple[list[RawBlock], int]:
+    """One paragraph per page of text, and the page count; the file is closed whatever happens
+    (closing a broken file can raise too)."""
+    try:
         paragraphs: list[RawBlock] = []
         for index, page in enumerate(pdf.pages):
             budget.check(index)
@@ -151,11 +165,10 @@ def _read_with_pdfplumber(
             if lines:
                 text = " ".join(line.text for line in lines)
                 paragraphs.append(RawBlock(BlockKind.PARAGRAPH, text, page=index + 1))
-        if not pdf.pages:
-            raise EmptyDocument("empty: the PDF has zero pages", str(path))
-    if not paragraphs:
-        raise EmptyDocument("empty: no text on any page", str(path))
-    return paragraphs
+        return paragraphs, len(pdf.pages)
+    finally:
+        with suppress(Exception):
+            pdf.close()
 
 
 def read_pdf(
