@@ -311,7 +311,8 @@ def search(
         console.print(
             f"   [dim]{escape(o.document.title)} v{o.document.version}, "
             f"p.{o.clause.provenance.page or '-'}, "
-            f"{escape(' > '.join(o.clause.provenance.section) or '-')}[/dim]"
+            f"{escape(' > '.join(o.clause.provenance.section) or '-')}"
+            f"{escape(', ' + o.clause.ref) if o.clause.ref else ''}[/dim]"
         )
         if hit.also_in:
             also = "; ".join(f"{d.title} v{d.version}" for d in hit.also_in)
@@ -632,6 +633,7 @@ def show(
         "source",
         "page",
         "section",
+        "clause_ref",
         "span_start",
         "span_end",
     ):

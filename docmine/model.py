@@ -135,6 +135,8 @@ class Clause(Record):
     ordinal: int = 0  # position in the document, for context and ordering
     source: str = ""  # the document's source path or URL
     occurrence: int = 0  # earlier clauses of the same document with the same text
+    # the enumerators that locate the clause, as people cite it: "5(3)(a)", "2.4", "(b)"
+    ref: str = ""
 
     @property
     def id(self) -> str:

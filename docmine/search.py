@@ -80,6 +80,7 @@ class Hit:
             "version": stored.document.version,
             "page": clause.provenance.page,
             "section": list(clause.provenance.section),
+            "clause_ref": clause.ref,
             "span": [clause.provenance.start, clause.provenance.end],
         }
 

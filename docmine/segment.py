@@ -128,6 +128,39 @@ def _compose_lead_in(previous: str, continuation: str) -> str:
 
 
 _LIST_KINDS = (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)
+# the number a heading gives its section: "5. Duties", "Regulation 5", "Section 14Z34", "Part 2"
+_HEADING_REF = re.compile(
+    r"^(?:(?:regulation|section|article|rule|schedule|clause)\s+)?(\d{1,4}[A-Z]{0,3}(?:\.\d{1,3})*)"
+    r"(?=[.\s:]|$)",
+    re.IGNORECASE,
+)
+# an enumerator printed at the start of a paragraph or item: "(3)", "(a)", "(ii)", "5.1", "a)"
+_LEADING_ENUMERATOR = re.compile(r"^\(?(\d{1,3}[A-Z]?|[a-z]{1,2}|[ivx]{1,5})\)")
+_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,3})+\.?$|^\d{1,3}\.$")
+
+
+def enumerator(marker: str) -> str:
+    """A list or paragraph marker as a citation part: "(a)", "a)", "a." -> "(a)"; "5.1." ->
+    "5.1"; bullets -> ""."""
+    marker = marker.strip()
+    if not marker or not any(c.isalnum() for c in marker):
+        return ""
+    if _DOTTED.match(marker):
+        return marker.rstrip(".")
+    return f"({marker.strip('().')})"
+
+
+def citation(heading: str, paragraph: str, item: str) -> str:
+    """Join the parts people cite: "5" + "(3)" + "(a)" -> "5(3)(a)". A dotted number ("5.1")
+    already names its section, so it stands for the parts before it."""
+    parts = [heading, paragraph, item]
+    for index in range(len(parts) - 1, -1, -1):
+        if parts[index] and not parts[index].startswith("(") and index > 0:
+            parts = parts[index:]
+            break
+    return "".join(parts)
+
+
 SENTENCE_CELL_WORDS = 6  # a cell of this many words is running text, not a label
 
 
@@ -157,6 +190,9 @@ class _Segmenter:
         self.clauses: list[Clause] = []
         self.seen: dict[str, int] = {}
         self.lead_in = ""
+        self.heading_ref = ""  # the current section's number
+        self.paragraph_ref = ""  # the enumerator of the last numbered paragraph
+        self.ref = ""  # the citation of the block being segmented
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = block.text[start:end].replace("\t", " ").strip()
@@ -176,6 +212,7 @@ class _Segmenter:
                 len(self.clauses),
                 self.document.source,
                 occurrence,
+                self.ref,
             )
         )
 
@@ -212,11 +249,28 @@ class _Segmenter:
                 lead_in = self.lead_in if index == 0 else ""
                 self.emit(block, cell_start + start, cell_start + end, lead_in)
 
+    def locate(self, block: Block) -> None:
+        """Track the enumerators above a block and set the citation of its clauses."""
+        printed = _LEADING_ENUMERATOR.match(block.text)
+        own = enumerator(block.marker) or (f"({printed.group(1)})" if printed else "")
+        if block.kind == BlockKind.HEADING:
+            number = _HEADING_REF.match(block.text)
+            self.heading_ref = number.group(1) if number else ""
+            self.paragraph_ref = ""
+        elif block.kind == BlockKind.PARAGRAPH:
+            self.paragraph_ref = own
+            self.ref = citation(self.heading_ref, own, "")
+        elif block.kind == BlockKind.LIST_ITEM:
+            self.ref = citation(self.heading_ref, self.paragraph_ref, own)
+        else:
+            self.ref = citation(self.heading_ref, self.paragraph_ref, "")
+
     def run(self) -> list[Clause]:
         blocks = [b for b in self.document.blocks if b.kind != BlockKind.FURNITURE]
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             previous = blocks[index - 1] if index else None
+            self.locate(block)
             if block.kind == BlockKind.LIST_ITEM:
                 self.list_item(block)
             elif block.kind == BlockKind.PARAGRAPH:

@@ -32,7 +32,7 @@ from docmine.model import (
     content_id,
 )
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -120,6 +120,10 @@ _MIGRATIONS: dict[int, str] = {
     5: """
     ALTER TABLE obligations ADD COLUMN holder_confidence REAL NOT NULL DEFAULT -1;
     """,
+    # 6: the clause's citation from its enumerators ("5(3)(a)"; empty: none, or stored before).
+    6: """
+    ALTER TABLE obligations ADD COLUMN clause_ref TEXT NOT NULL DEFAULT '';
+    """,
 }
 
 
@@ -171,6 +175,7 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "ordinal": clause.ordinal,
         "text": clause.text,
         "lead_in": clause.lead_in,
+        "clause_ref": clause.ref,
         "page": clause.provenance.page,
         "section": json.dumps(list(clause.provenance.section)),
         "span_start": clause.provenance.start,
@@ -230,6 +235,7 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
         lead_in=row["lead_in"],
         ordinal=row["ordinal"],
         source=document.source,
+        ref=row["clause_ref"],
     )
     decision = ForceDecision(
         force=Force(row["force"]),
@@ -292,20 +298,20 @@ class Store:
         else:
             self.connection = sqlite3.connect(str(self.path), timeout=30.0)
         self.connection.row_factory = sqlite3.Row
-        try:
+        try:  # any read of the header tells a database from another file
             self.connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            if not read_only:
-                self.connection.execute("PRAGMA journal_mode=WAL")
-                self.connection.execute("PRAGMA foreign_keys=ON")
-                self._migrate()
         except sqlite3.DatabaseError as exc:
             self.connection.close()
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            if isinstance(exc, sqlite3.OperationalError):  # locked, unreadable: say so as is
                 raise
             raise BadInput(
                 f"not a docmine database ({exc}): pass --db a file made by `docmine ingest`",
                 str(self.path),
             ) from None
+        if not read_only:
+            self.connection.execute("PRAGMA journal_mode=WAL")
+            self.connection.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
 
     def close(self) -> None:
         self.connection.close()

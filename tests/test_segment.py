@@ -135,3 +135,17 @@ def _table_document(lead: str, rows: list[str]) -> Document:
         start += len(text) + 2
     text = "\n\n".join(b.text for b in blocks)
     return Document("t.pdf", "T", "pdf", "h", text, tuple(blocks))
+
+
+def test_a_clause_is_cited_by_the_enumerators_above_and_on_it() -> None:
+    blocks = [
+        RawBlock(BlockKind.HEADING, "Regulation 5", level=1),
+        RawBlock(BlockKind.PARAGRAPH, "(3) The authority must publish a report which—"),
+        RawBlock(BlockKind.LIST_ITEM, "sets out the findings, and", level=1, marker="(a)"),
+        RawBlock(BlockKind.LIST_ITEM, "describes the actions taken.", level=1, marker="b)"),
+        RawBlock(BlockKind.HEADING, "2. Planning", level=1),
+        RawBlock(BlockKind.LIST_ITEM, "Each ICB must publish a plan.", level=2, marker="2.1"),
+        RawBlock(BlockKind.LIST_ITEM, "ICBs should involve Healthwatch.", level=1, marker="•"),
+    ]
+    document = build_document("reg.txt", "txt", blocks, "h")
+    assert [c.ref for c in segment(document)] == ["5(3)", "5(3)(a)", "5(3)(b)", "2.1", "2"]

@@ -23,6 +23,7 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
     old = sqlite3.connect(path)  # roll the file back to what a version-1 store looked like
     old.executescript(
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
+        "ALTER TABLE obligations DROP COLUMN clause_ref; "
         "ALTER TABLE obligations DROP COLUMN holder_confidence; "
         "ALTER TABLE obligations DROP COLUMN cue_start; "
         "ALTER TABLE obligations DROP COLUMN cue_end; "
@@ -39,13 +40,14 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_migrations_3_to_5_give_old_obligations_no_cue_condition_span_or_holder_confidence(
+def test_migrations_3_to_6_give_old_obligations_no_cue_span_holder_confidence_or_citation(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "v2.db"
     Store(path).close()
     old = sqlite3.connect(path)
     old.executescript(
+        "ALTER TABLE obligations DROP COLUMN clause_ref; "
         "ALTER TABLE obligations DROP COLUMN holder_confidence; "
         "ALTER TABLE obligations DROP COLUMN cue_start; "
         "ALTER TABLE obligations DROP COLUMN cue_end; "
@@ -64,10 +66,13 @@ def test_migrations_3_to_5_give_old_obligations_no_cue_condition_span_or_holder_
     old.close()
     with Store(path) as store:
         row = store.connection.execute(
-            "SELECT cue, cue_start, cue_end, condition_start, condition_end, holder_confidence"
-            " FROM obligations"
+            "SELECT cue, cue_start, cue_end, condition_start, condition_end, holder_confidence,"
+            " clause_ref FROM obligations"
         ).fetchone()
-        assert tuple(row) == ("must", -1, -1, -1, -1, -1.0)  # migration 5: no confidence
+        # migration 5: no confidence; migration 6: no citation
+        assert tuple(row) == ("must", -1, -1, -1, -1, -1.0, "")
+        (stored,) = store.query("1", [])
+        assert stored.clause.ref == "" and stored.decision.cue == "must"
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 

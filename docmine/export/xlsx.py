@@ -30,6 +30,7 @@ WIDTHS = {
     "previous_text": 60,
     "change_detail": 36,
     "section_path": 40,
+    "clause_ref": 12,
     "other_bodies": 30,
     "document_title": 36,
     "source_location": 40,
