@@ -274,6 +274,7 @@ def search(
 
     Example: docmine search "Healthwatch role in the integrated care strategy" --force mandatory
     """
+    from docmine.errors import ModelMissing
     from docmine.search import search as run_search
     from docmine.search import snippet
 
@@ -291,7 +292,14 @@ def search(
         version=version,
     )
     with _open_store(settings) as store:
-        hits = run_search(store, query, filters, limit, mode, settings)
+        try:
+            hits = run_search(store, query, filters, limit, mode, settings)
+        except ModelMissing as missing:
+            if mode != "hybrid":
+                raise
+            # the default mode needs the sentence encoder; words alone still answer
+            errors.print(f"[yellow]note[/yellow] {escape(missing.message)}; searching by words")
+            hits = run_search(store, query, filters, limit, "lexical", settings)
     if as_json:
         console.print_json(json.dumps([h.to_json() for h in hits]))
         return

@@ -118,3 +118,14 @@ def test_a_publication_line_above_the_title_is_not_the_title(tmp_path: Path) -> 
         encoding="utf-8",
     )
     assert extract(path).title == "Winter letter to ICBs"
+
+
+def test_default_search_without_the_sentence_encoder_answers_by_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _ingested(tmp_path)
+    monkeypatch.setenv("DOCMINE_EMBEDDING_MODEL", str(tmp_path / "no-such-model"))
+    code, out = run("search", "joint forward plan", "--db", db)
+    assert code == 0 and "searching by words" in out and "matched by words" in out
+    code, out = run("search", "joint forward plan", "--db", db, "--mode", "dense")
+    assert code == 1 and "Traceback" not in out
