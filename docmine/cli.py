@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -346,11 +347,11 @@ def _highlight(text: str, spans: list[tuple[int, int]]) -> str:
 @reports_errors
 def export(
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
-            help="File (or folder) to write.",
+            help="File (or folder: an existing one, or a new one written with a trailing /).",
             show_default="outputs/register.xlsx",
         ),
     ] = None,
@@ -403,7 +404,14 @@ def export(
         all_versions,
         version=version,
     )
-    path = output_path(output, fmt, settings.outputs)
+    target = Path(output) if output else None
+    if output and output.endswith(("/", os.sep)):  # a new folder, named as one
+        target = Path(output.rstrip("/" + os.sep) or os.sep)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BadInput(f"cannot make the folder: {exc.strerror}", output) from None
+    path = output_path(target, fmt, settings.outputs)
     with _open_store(settings) as store:
         register = export_register(store, path, filters, query, limit, fmt, bom)
     console.print(

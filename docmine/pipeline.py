@@ -23,7 +23,7 @@ from docmine.config import Settings
 from docmine.dense import to_blobs
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
-from docmine.language.embed import embed, model_key, passage
+from docmine.language.embed import PASSAGE_FORMAT, embed, model_key, passage
 from docmine.language.nlp import load_nlp
 from docmine.link import link_clause, make_context
 from docmine.link.choice import LinkModels, load_link_models
@@ -260,7 +260,9 @@ def ingest_file(
             obligations = document.obligations
             clock.lap("analyse")
             passages = [passage(o.clause.provenance.section, o.clause.text) for o in obligations]
-            hashes = [text_hash(p) for p in passages]  # vectors are reused by passage
+            # vectors are reused by passage; the format prefix keeps these hashes apart from the
+            # clause-text hashes of rows stored before passages
+            hashes = [text_hash(f"{PASSAGE_FORMAT}\x1f{p}") for p in passages]
             texts = dict(zip(hashes, passages, strict=True))
             vectors = new_vectors(store, texts, settings) if embed_vectors else {}
             clock.lap("embed")

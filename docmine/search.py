@@ -286,12 +286,13 @@ def search_lexical(
     filters: Filters = Filters(),
     limit: int = 10,
     settings: Settings | None = None,
+    fold: bool = True,
 ) -> list[Hit]:
     """BM25 over clause text and section headings, best first."""
     settings = settings or load_settings()
     parsed = parse_query(query, settings, store_acronyms(store))
     ranking = lexical_ranking(store, parsed, filters, limit + DUPLICATES_SLACK)
-    return _hits(store, ranking, parsed, limit, words=ranking)
+    return _hits(store, ranking, parsed, limit, fold, words=ranking)
 
 
 # dense and hybrid ---------------------------------------------------------------------------
@@ -319,13 +320,14 @@ def search_dense(
     filters: Filters = Filters(),
     limit: int = 10,
     settings: Settings | None = None,
+    fold: bool = True,
 ) -> list[Hit]:
     """Cosine similarity of MiniLM vectors, best first."""
     settings, parsed = _prepare(store, query, settings)
     if not parsed.groups:  # only common words or symbols: nothing to mean
         return []
     ranking = dense_ranking(store, parsed, filters, limit + DUPLICATES_SLACK, settings)
-    return _hits(store, ranking, parsed, limit, meaning=ranking)
+    return _hits(store, ranking, parsed, limit, fold, meaning=ranking)
 
 
 # Fusion settings measured with `docmine eval-search` (graded nDCG@10), chosen on the mean of
@@ -360,6 +362,7 @@ def search_hybrid(
     filters: Filters = Filters(),
     limit: int = 10,
     settings: Settings | None = None,
+    fold: bool = True,
 ) -> list[Hit]:
     """Lexical and dense rankings fused by RRF: exact terms ("section 75") and paraphrases."""
     settings, parsed = _prepare(store, query, settings)
@@ -369,7 +372,7 @@ def search_hybrid(
     lexical = lexical_ranking(store, parsed, filters, depth)
     dense = dense_ranking(store, parsed, filters, depth, settings)
     fused = fuse([lexical, dense], [1.0, DENSE_WEIGHT])[: limit + DUPLICATES_SLACK]
-    return _hits(store, fused, parsed, limit, words=lexical, meaning=dense)
+    return _hits(store, fused, parsed, limit, fold, words=lexical, meaning=dense)
 
 
 def _backend(settings: Settings) -> str:
@@ -385,11 +388,12 @@ def _hits(
     ranking: list[tuple[int, float]],
     parsed: Query,
     limit: int,
+    fold: bool = True,
     words: Sequence[tuple[int, float]] = (),
     meaning: Sequence[tuple[int, float]] = (),
 ) -> list[Hit]:
-    """The ranked obligations, one per clause text (the same sentence in another document or
-    version is listed on the first hit), each saying which ranking found it."""
+    """The ranked obligations, each saying which ranking found it; with `fold`, one per clause
+    text (the same sentence in other documents or versions is listed on the first hit)."""
     found = store.obligations_by_rowid([rowid for rowid, _ in ranking])
     lexical, dense = {r for r, _ in words}, {r for r, _ in meaning}
     first: dict[str, int] = {}
@@ -398,10 +402,10 @@ def _hits(
         if rowid not in found:
             continue
         stored = found[rowid]
-        key = " ".join(stored.clause.text.casefold().split())
+        key = " ".join(stored.clause.text.casefold().split()) if fold else str(rowid)
         if key in first:
             kept = hits[first[key]]
-            if stored.document != kept.obligation.document:
+            if stored.document not in (kept.obligation.document, *kept.also_in):
                 hits[first[key]] = replace(kept, also_in=(*kept.also_in, stored.document))
             continue
         if len(hits) == limit:
@@ -412,7 +416,7 @@ def _hits(
     return hits
 
 
-Searcher = Callable[[Store, str, Filters, int, "Settings | None"], list[Hit]]
+Searcher = Callable[..., list[Hit]]
 SEARCHERS: dict[str, Searcher] = {
     "lexical": search_lexical,
     "dense": search_dense,
@@ -430,11 +434,13 @@ def search(
     # lexical 0.410, dense 0.425; README); lexical stays one option away and needs no model
     mode: str = "hybrid",
     settings: Settings | None = None,
+    fold: bool = True,
 ) -> list[Hit]:
-    """Ranked obligations for a free-text query (mode: lexical, dense or hybrid)."""
+    """Ranked obligations for a free-text query (mode: lexical, dense or hybrid); with `fold`
+    (the default) the same clause text in several documents or versions is one hit."""
     if mode not in SEARCHERS:
         raise BadInput(f"unknown search mode {mode!r}: use one of {', '.join(MODES)}")
-    return SEARCHERS[mode](store, query, filters, limit, settings)
+    return SEARCHERS[mode](store, query, filters, limit, settings, fold=fold)
 
 
 def snippet(

@@ -128,11 +128,11 @@ def _compose_lead_in(previous: str, continuation: str) -> str:
 
 
 _LIST_KINDS = (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)
-# the number a heading gives its section: "5. Duties", "Regulation 5", "Section 14Z34", "Part 2"
+# the number a heading gives its section: "5. Duties", "Regulation 5", "Section 14Z34", "Part 2";
+# a bare number of three digits or more ("2024 priorities", "100 days") is not a section number
 _HEADING_REF = re.compile(
-    r"^(?:(?:regulation|section|article|rule|schedule|clause)\s+)?(\d{1,4}[A-Z]{0,3}(?:\.\d{1,3})*)"
-    r"(?=[.\s:]|$)",
-    re.IGNORECASE,
+    r"^(?:(?i:regulation|section|article|rule|schedule|clause|part|paragraph)\s+"
+    r"(\d{1,4}(?:[A-Z]{1,3}\d{0,3})?(?:\.\d{1,3})*)|(\d{1,2}(?:\.\d{1,3})*))(?=[.\s:]|$)"
 )
 # an enumerator printed at the start of a paragraph or item: "(3)", "(a)", "(ii)", "5.1", "a)"
 _LEADING_ENUMERATOR = re.compile(r"^\(?(\d{1,3}[A-Z]?|[a-z]{1,2}|[ivx]{1,5})\)")
@@ -161,19 +161,6 @@ def citation(heading: str, paragraph: str, item: str) -> str:
     return "".join(parts)
 
 
-SENTENCE_CELL_WORDS = 6  # a cell of this many words is running text, not a label
-
-
-def _cell_spans(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each non-empty tab-separated cell of a table row."""
-    start = 0
-    for cell in text.split("\t"):
-        end = start + len(cell)
-        if cell.strip():
-            yield start, end
-        start = end + 1
-
-
 def _is_table_header(block: Block, previous: Block | None) -> bool:
     """The first row of a table, when it holds only short labels ("No. | Point")."""
     starts_table = previous is None or previous.kind != BlockKind.TABLE_ROW
@@ -191,6 +178,7 @@ class _Segmenter:
         self.seen: dict[str, int] = {}
         self.lead_in = ""
         self.heading_ref = ""  # the current section's number
+        self.heading_level = 0  # the level of the heading that gave it
         self.paragraph_ref = ""  # the enumerator of the last numbered paragraph
         self.ref = ""  # the citation of the block being segmented
 
@@ -236,18 +224,10 @@ class _Segmenter:
 
     def table_row(self, block: Block) -> None:
         """A row reads like a list item, its colon lead-in written before its first sentence (a
-        list drawn as a table); a row whose cells hold sentences beside short labels ("ICB |
-        The ICB must convene ...") gives those sentences, without the labels."""
-        cells = list(_cell_spans(block.text))
-        sentences = [
-            (a, b) for a, b in cells if len(block.text[a:b].split()) >= SENTENCE_CELL_WORDS
-        ]
-        chosen = sentences if len(cells) > 1 and sentences else [(0, len(block.text))]
-        for cell_start, cell_end in chosen:
-            spans = _clause_spans(block.text[cell_start:cell_end])
-            for index, (start, end) in enumerate(spans):
-                lead_in = self.lead_in if index == 0 else ""
-                self.emit(block, cell_start + start, cell_start + end, lead_in)
+        list drawn as a table). Its cells stay together: in an action table the short cells
+        are the holder and the deadline ("Publish the plan | ICB | By 31 March 2024")."""
+        for index, (start, end) in enumerate(_clause_spans(block.text)):
+            self.emit(block, start, end, self.lead_in if index == 0 else "")
 
     def locate(self, block: Block) -> None:
         """Track the enumerators above a block and set the citation of its clauses."""
@@ -255,7 +235,11 @@ class _Segmenter:
         own = enumerator(block.marker) or (f"({printed.group(1)})" if printed else "")
         if block.kind == BlockKind.HEADING:
             number = _HEADING_REF.match(block.text)
-            self.heading_ref = number.group(1) if number else ""
+            if number:
+                self.heading_ref = number.group(1) or number.group(2)
+                self.heading_level = block.level
+            elif not (self.heading_level and block.level > self.heading_level):
+                self.heading_ref = ""  # a subheading without a number keeps its section's
             self.paragraph_ref = ""
         elif block.kind == BlockKind.PARAGRAPH:
             self.paragraph_ref = own

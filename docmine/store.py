@@ -216,7 +216,13 @@ _OBLIGATION_SELECT = (
 
 def stored_obligation(row: sqlite3.Row) -> StoredObligation:
     """The inverse of `obligation_row`: a stored row (joined with its document) as the typed
-    obligation every reader takes."""
+    obligation every reader takes. Columns later migrations add read as their defaults, so a
+    read-only store of an older schema (never migrated) still reads."""
+    names = set(row.keys())
+
+    def later(column: str, default: Any) -> Any:
+        return row[column] if column in names else default
+
     document = DocumentRef(
         id=row["doc_id"],
         source=row["d_source"],
@@ -235,7 +241,7 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
         lead_in=row["lead_in"],
         ordinal=row["ordinal"],
         source=document.source,
-        ref=row["clause_ref"],
+        ref=later("clause_ref", ""),
     )
     decision = ForceDecision(
         force=Force(row["force"]),
@@ -243,10 +249,10 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
         confidence=row["confidence"],
         cue=row["cue"],
         condition=row["condition"],
-        cue_start=row["cue_start"],
-        cue_end=row["cue_end"],
-        condition_start=row["condition_start"],
-        condition_end=row["condition_end"],
+        cue_start=later("cue_start", -1),
+        cue_end=later("cue_end", -1),
+        condition_start=later("condition_start", -1),
+        condition_end=later("condition_end", -1),
     )
     deadline = None
     if row["deadline"] or row["deadline_start"]:
@@ -256,7 +262,7 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
     links = Links(
         holder=row["holder"],
         holder_text=row["holder_text"],
-        holder_confidence=row["holder_confidence"],
+        holder_confidence=later("holder_confidence", -1.0),
         bodies=tuple(Mention(**m) for m in json.loads(row["mentions"])),
         duty=DutyLink(row["duty"], row["duty_law"], row["duty_matched"]) if row["duty"] else None,
         deadline=deadline,

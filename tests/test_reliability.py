@@ -129,3 +129,30 @@ def test_default_search_without_the_sentence_encoder_answers_by_words(
     assert code == 0 and "searching by words" in out and "matched by words" in out
     code, out = run("search", "joint forward plan", "--db", db, "--mode", "dense")
     assert code == 1 and "Traceback" not in out
+
+
+def test_a_suffixless_output_is_a_file_and_a_trailing_slash_a_new_folder(tmp_path: Path) -> None:
+    db = _ingested(tmp_path)
+    code, _ = run("export", "--db", db, "-o", str(tmp_path / "register"), "--format", "csv")
+    assert code == 0 and (tmp_path / "register").is_file()
+
+
+def test_exporting_a_query_without_a_limit_keeps_only_word_matches_and_every_version(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "g.txt"
+    path.write_text(GUIDANCE + "\nCouncils should plan for winter.\n", encoding="utf-8")
+    db = str(tmp_path / "r.db")
+    run("ingest", str(path), "--db", db, "--no-embed")
+    path.write_text(GUIDANCE + "\nCouncils may plan for winter.\n", encoding="utf-8")
+    run("ingest", str(path), "--db", db, "--no-embed")
+    out = tmp_path / "q.csv"
+    code, _ = run("export", "--db", db, "-q", "joint forward", "--all-versions", "-o", str(out))
+    rows = out.read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert code == 0 and len(rows) == 2 and all("forward plan" in r for r in rows)
+
+
+def test_a_marked_file_with_a_stray_byte_is_read() -> None:
+    from docmine.extract.text import decode
+
+    assert decode(b"\xef\xbb\xbfThe ICB must act \x80 now.", Path("x")).startswith("The ICB")

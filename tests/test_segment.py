@@ -118,13 +118,12 @@ def test_table_rows_after_a_colon_lead_in_carry_it_like_list_items() -> None:
     ]
 
 
-def test_a_sentence_cell_is_a_clause_without_its_row_label() -> None:
+def test_an_action_table_row_keeps_its_holder_and_deadline_cells() -> None:
     document = _table_document(
-        "Who does what.", ["ICB\tThe ICB must convene the partnership each quarter."]
+        "Actions:", ["Publish the joint forward plan each year\tICB\tBy 31 March 2024"]
     )
     assert [c.text for c in segment(document)] == [
-        "Who does what.",
-        "The ICB must convene the partnership each quarter.",
+        "Actions: Publish the joint forward plan each year ICB By 31 March 2024"
     ]
 
 
@@ -149,3 +148,15 @@ def test_a_clause_is_cited_by_the_enumerators_above_and_on_it() -> None:
     ]
     document = build_document("reg.txt", "txt", blocks, "h")
     assert [c.ref for c in segment(document)] == ["5(3)", "5(3)(a)", "5(3)(b)", "2.1", "2"]
+
+
+def test_a_subheading_without_a_number_keeps_its_sections_citation() -> None:
+    blocks = [
+        RawBlock(BlockKind.HEADING, "Section 14Z34 Duties of ICBs", level=1),
+        RawBlock(BlockKind.HEADING, "Duty to consult", level=2),
+        RawBlock(BlockKind.PARAGRAPH, "(2) The ICB must consult the public."),
+        RawBlock(BlockKind.HEADING, "2024 priorities", level=1),
+        RawBlock(BlockKind.PARAGRAPH, "Councils should plan for winter."),
+    ]
+    document = build_document("act.txt", "txt", blocks, "h")
+    assert [c.ref for c in segment(document)] == ["14Z34(2)", ""]

@@ -85,9 +85,13 @@ def describe_filters(filters: Filters, query: str = "") -> str:
 def select_hits(
     store: Store, filters: Filters, query: str = "", limit: int | None = None
 ) -> list[Hit]:
-    """The filtered register in document order, or ranked by `query` (best first)."""
+    """The filtered register in document order, or ranked by `query` (best first): the top
+    `limit` of the default search, or with no limit every clause the query's words match (the
+    meaning side ranks every clause, so it has no end of its own). Every version's row is kept."""
     if query:
-        return search(store, query, filters, limit or 1_000_000)
+        if limit:
+            return search(store, query, filters, limit, fold=False)
+        return search(store, query, filters, 1_000_000, mode="lexical", fold=False)
     hits = select(store, filters)
     return hits[:limit] if limit else hits
 
@@ -112,11 +116,9 @@ def export_register(
 
 
 def output_path(output: Path | None, fmt: str | None, outputs: Path) -> Path:
-    """Where to write: `output`, a file named register.FMT inside it if it is a folder (or a
-    path without a suffix that is not a file yet: `-o newdir/`), or OUTPUTS/register.FMT (xlsx
-    unless `fmt` says otherwise) when no output is given."""
+    """Where to write: `output`, a file named register.FMT inside it if it is a folder, or
+    OUTPUTS/register.FMT (xlsx unless `fmt` says otherwise) when no output is given."""
     name = f"register.{ALIASES.get(fmt.lower(), fmt.lower()) if fmt else 'xlsx'}"
     if output is None:
         return outputs / name
-    folder = output.is_dir() or (not output.suffix and not output.exists())
-    return output / name if folder else output
+    return output / name if output.is_dir() else output

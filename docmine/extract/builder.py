@@ -22,8 +22,9 @@ _TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
 
 # publication details printed above a title ("Published by NHS England", "Updated 3 May 2024")
 _PUBLICATION_LINE = re.compile(
-    r"^(?:published|updated|last updated|first published|applies to|version\s+\d|from:|"
-    r"©|\(c\)|crown copyright|official\b|classification\b|ref(?:erence)?\b|date\b)",
+    r"^(?:(?:first |last )?(?:published|updated)(?:\s+(?:by|on|in)\b|\s*:|\s+\d)|applies to\b|"
+    r"version\s+\d|©|\(c\)\s|crown copyright|(?:classification|ref(?:erence)?|date)\s*:|"
+    r"OFFICIAL(?:[-‐‑ ]SENSITIVE)?$)",
     re.IGNORECASE,
 )
 

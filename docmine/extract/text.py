@@ -42,16 +42,16 @@ def decode(data: bytes, path: Path) -> str:
     else Windows-1252 (a superset of Latin-1 for text)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            try:
-                return data[len(bom) :].decode(encoding)
-            except UnicodeDecodeError:
-                raise UnsupportedFormat(f"broken {encoding} text", str(path)) from None
+            # a stray byte in a marked file is replaced, not a reason to refuse the file
+            return data[len(bom) :].decode(encoding, errors="replace")
     head = data[:8192]
-    if len(head) >= 4 and head.count(b"\x00") * 2 >= len(head) - 1:
-        ascii_half = head[1::2] if head[0] else head[0::2]
-        if not ascii_half.strip(b"\x00"):  # the NULs sit on one side: BOM-less UTF-16
-            with suppress(UnicodeDecodeError):
-                return data.decode("utf-16-le" if head[1] == 0 else "utf-16-be")
+    if len(head) >= 4:
+        even, odd = head[0::2], head[1::2]
+        for zeros, text, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+            # BOM-less UTF-16 of mostly Latin text: NULs on one side, letters on the other
+            if zeros.count(0) >= 0.9 * len(zeros) and text.count(0) <= 0.1 * len(text):
+                with suppress(UnicodeDecodeError):
+                    return data.decode(encoding)
     if b"\x00" in head:
         raise UnsupportedFormat("binary content, not text; is the file name wrong?", str(path))
     for encoding in ("utf-8-sig", "cp1252"):
