@@ -907,16 +907,22 @@ def extract(
 @app.command(name="bench-extract")
 @reports_errors
 def bench_extract(
-    folder: Annotated[Path, typer.Argument(help="Folder of PDFs with .expected.txt sidecars.")],
+    folders: Annotated[
+        list[Path], typer.Argument(help="Folders of PDFs with .expected.txt sidecars.")
+    ],
     repeats: Annotated[int, typer.Option(min=1, help="Timed runs per file (median).")] = 3,
 ) -> None:
-    """Character accuracy and pages/s per PDF, beside plain pdfplumber in the same run.
+    """Character accuracy and pages/s per PDF, beside plain pdfplumber in the same run; one
+    table per folder.
 
-    Example: docmine bench-extract ../shared/corpus-pdf
+    Example: docmine bench-extract ../shared/corpus-pdf ../shared/corpus-pdf-short
     """
     from docmine.measure.bench import bench_pdf, format_table
 
-    console.print(format_table(bench_pdf(folder, repeats=repeats)), markup=False)
+    for folder in folders:
+        if len(folders) > 1:
+            console.print(f"{folder}", markup=False)
+        console.print(format_table(bench_pdf(folder, repeats=repeats)), markup=False)
 
 
 @app.command()

@@ -115,3 +115,20 @@ def test_bad_options_and_inputs_are_one_line_errors(
     monkeypatch.setenv("DOCMINE_MAX_FILE_MB", "lots")
     code, out = run("ingest", str(tmp_path), "--db", str(tmp_path / "x.db"))
     assert code == 1 and "DOCMINE_MAX_FILE_MB='lots'" in out
+
+
+def test_bench_extract_reports_each_folder_in_one_run(tmp_path: Path) -> None:
+    import shutil
+
+    short = Path(__file__).resolve().parents[2] / "shared" / "corpus-pdf-short"
+    stem = "t041_asc_winter_letter_2023_24.twocol"
+    if not (short / f"{stem}.pdf").is_file():
+        pytest.skip("../shared/corpus-pdf-short is not beside the clone")
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for folder in folders:
+        folder.mkdir()
+        for suffix in (".pdf", ".expected.txt", ".meta.json"):
+            shutil.copy(short / f"{stem}{suffix}", folder)
+    code, out = run("bench-extract", *map(str, folders), "--repeats", "1")
+    assert code == 0 and out.count("ALL (min accuracy)") == 2
+    assert str(folders[0]) in out and str(folders[1]) in out
