@@ -23,12 +23,11 @@ from docmine.export.register import (
     COLUMNS,
     Register,
     RegisterRow,
-    SourceDocument,
     register_row,
 )
-from docmine.model import Filters
+from docmine.model import DocumentRef, Filters
 from docmine.search import select
-from docmine.store import Store
+from docmine.store import Store, document_ref
 
 # Measured with tests/fixtures/diff/measure_thresholds.py on the five seed texts: edited
 # obligations (modal swapped, 20% of words dropped, words inserted, year changed, 12 rewordings by
@@ -219,8 +218,8 @@ def change_row(change: Change) -> RegisterRow:
 
 def diff_register(
     changes: Sequence[Change],
-    old_doc: SourceDocument,
-    new_doc: SourceDocument,
+    old_doc: DocumentRef,
+    new_doc: DocumentRef,
     include_unchanged: bool = False,
 ) -> Register:
     rows = tuple(
@@ -239,7 +238,7 @@ def diff_register(
 # Finding the two documents in the store ---------------------------------------------------
 
 
-def resolve_document(store: Store, ref: str, version: int | None = None) -> SourceDocument:
+def resolve_document(store: Store, ref: str, version: int | None = None) -> DocumentRef:
     """A stored document by id (or unique prefix), path or source, at `version` or the latest."""
     rows = store.documents(all_versions=True)
     source = str(Path(ref).resolve()) if Path(ref).exists() else ref
@@ -253,10 +252,10 @@ def resolve_document(store: Store, ref: str, version: int | None = None) -> Sour
         raise NotFound(f"no ingested document{at}: run `docmine ingest` on it or use an id", ref)
     if len({r["source"] for r in found}) > 1:
         raise BadInput("id prefix matches several documents: give more characters", ref)
-    return SourceDocument.from_row(max(found, key=lambda r: r["version"]))
+    return document_ref(max(found, key=lambda r: r["version"]))
 
 
-def previous_version(store: Store, document: SourceDocument) -> SourceDocument:
+def previous_version(store: Store, document: DocumentRef) -> DocumentRef:
     older = [
         r
         for r in store.documents(all_versions=True)
@@ -267,10 +266,10 @@ def previous_version(store: Store, document: SourceDocument) -> SourceDocument:
             "only one version is ingested: ingest the edited file again, or name two documents",
             document.source,
         )
-    return SourceDocument.from_row(max(older, key=lambda r: r["version"]))
+    return document_ref(max(older, key=lambda r: r["version"]))
 
 
-def document_rows(store: Store, document: SourceDocument) -> list[RegisterRow]:
+def document_rows(store: Store, document: DocumentRef) -> list[RegisterRow]:
     """Every clause of one document version (force none included), in document order."""
     hits = select(store, Filters(document=document.id, version=document.version))
     return [register_row(h.obligation) for h in hits if h.obligation.document.id == document.id]
@@ -278,7 +277,7 @@ def document_rows(store: Store, document: SourceDocument) -> list[RegisterRow]:
 
 def resolve_pair(
     store: Store, old: str, new: str | None, versions: tuple[int, int] | None
-) -> tuple[SourceDocument, SourceDocument]:
+) -> tuple[DocumentRef, DocumentRef]:
     """OLD NEW, or one source with two versions, or one source: its last two versions."""
     if versions is not None:
         if new is not None:

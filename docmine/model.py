@@ -236,10 +236,9 @@ class DocumentRef(Record):
     source: str
     title: str
     version: int
+    content_hash: str = ""
     authority: str = ""
     published: str = ""
-    content_hash: str = ""
-    format: str = ""
     ingested_at: str = ""
 
 

@@ -206,12 +206,28 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
 
 
 # the document columns joined onto every obligation row (as d_<name>)
-_DOCUMENT_COLUMNS = ("source", "title", "version", "authority", "published", "content_hash")
+_DOCUMENT_COLUMNS = (
+    "id",
+    "source",
+    "title",
+    "version",
+    "content_hash",
+    "authority",
+    "published",
+    "ingested_at",
+)
 _OBLIGATION_SELECT = (
     "SELECT o.rowid AS rowid_, o.*, "
     + ", ".join(f"d.{c} AS d_{c}" for c in _DOCUMENT_COLUMNS)
     + " FROM obligations o JOIN documents d ON d.id = o.doc_id"
 )
+
+
+def document_ref(row: Any, prefix: str = "") -> DocumentRef:
+    """A documents row (its columns named `prefix` + name) as the typed document reference."""
+    names = set(row.keys())
+    found = {c: row[prefix + c] for c in _DOCUMENT_COLUMNS if prefix + c in names}
+    return DocumentRef(**{**found, "version": int(found["version"])})
 
 
 def stored_obligation(row: sqlite3.Row) -> StoredObligation:
@@ -223,15 +239,7 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
     def later(column: str, default: Any) -> Any:
         return row[column] if column in names else default
 
-    document = DocumentRef(
-        id=row["doc_id"],
-        source=row["d_source"],
-        title=row["d_title"],
-        version=int(row["d_version"]),
-        authority=row["d_authority"],
-        published=row["d_published"],
-        content_hash=row["d_content_hash"],
-    )
+    document = document_ref(row, "d_")
     clause = Clause(
         doc_id=row["doc_id"],
         text=row["text"],

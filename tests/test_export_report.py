@@ -2,7 +2,7 @@ import re
 from pathlib import Path
 
 from docmine.export import export
-from docmine.export.register import Register, SourceDocument, register_row
+from docmine.export.register import Register, register_row
 from docmine.export.report import html_report, markdown_report
 from docmine.model import (
     Clause,
@@ -17,7 +17,7 @@ from docmine.model import (
     content_id,
 )
 
-PLAN = SourceDocument("d1", "/data/plan.pdf", "Joint <b>plan</b> & guide", 2, "ab" * 32)
+PLAN = DocumentRef("d1", "/data/plan.pdf", "Joint <b>plan</b> & guide", 2, "ab" * 32)
 
 
 def row(

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from docmine.model import Deadline, StoredObligation
+from docmine.model import Deadline, DocumentRef, StoredObligation
 from docmine.search import Hit
+from docmine.store import document_ref
 
 RegisterRow = dict[str, Any]
 
@@ -43,33 +44,6 @@ COLUMNS: tuple[str, ...] = (
 CHANGE_COLUMNS: tuple[str, ...] = ("change", "change_detail", "previous_text")
 
 
-@dataclass(frozen=True)
-class SourceDocument:
-    """One document version a register cites: what the Sources sheet and report header list."""
-
-    id: str
-    source: str
-    title: str
-    version: int
-    content_hash: str
-    authority: str = ""
-    published: str = ""
-    ingested_at: str = ""
-
-    @classmethod
-    def from_row(cls, row: Any) -> SourceDocument:
-        return cls(
-            id=row["id"],
-            source=row["source"],
-            title=row["title"],
-            version=int(row["version"]),
-            content_hash=row["content_hash"],
-            authority=row["authority"],
-            published=row["published"],
-            ingested_at=row["ingested_at"],
-        )
-
-
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -79,7 +53,7 @@ class Register:
     """Rows in column order plus the documents they cite; `columns` adds any diff columns."""
 
     rows: tuple[RegisterRow, ...]
-    documents: tuple[SourceDocument, ...] = ()
+    documents: tuple[DocumentRef, ...] = ()
     title: str = "Obligation register"
     scope: str = ""  # the filters or comparison that produced it, in words
     generated_at: str = field(default_factory=now_iso)
@@ -138,10 +112,10 @@ def register_rows(hits: Sequence[Hit]) -> list[RegisterRow]:
     return [register_row(hit.obligation) for hit in hits]
 
 
-def cited_documents(hits: Sequence[Hit], documents: Sequence[Any]) -> tuple[SourceDocument, ...]:
+def cited_documents(hits: Sequence[Hit], documents: Sequence[Any]) -> tuple[DocumentRef, ...]:
     """The documents (from Store.documents()) that at least one hit comes from, in store order."""
     cited = {hit.obligation.document.id for hit in hits}
-    return tuple(SourceDocument.from_row(d) for d in documents if d["id"] in cited)
+    return tuple(document_ref(d) for d in documents if d["id"] in cited)
 
 
 def build_register(
