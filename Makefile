@@ -4,9 +4,18 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv system demo test lint bench clean
 
 venv: $(STAMP)
+
+# Debian packages: Tesseract for OCR of scanned PDFs, Chromium for the browser tests (root)
+SYSTEM_PACKAGES := tesseract-ocr tesseract-ocr-eng chromium chromium-driver
+system:
+	@if [ ! -x /usr/bin/tesseract ] || [ ! -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata ] \
+	  || [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		  --no-install-recommends $(SYSTEM_PACKAGES); \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -101,6 +101,12 @@ HolderOption = Annotated[
 ]
 BodyOption = Annotated[str, typer.Option(help="Any body named, holder or other.")]
 DutyOption = Annotated[str, typer.Option(help="Duty id, e.g. prepare-integrated-care-strategy.")]
+OcrOption = Annotated[
+    str | None,
+    typer.Option(
+        help="OCR of PDF pages with Tesseract: auto (scanned pages), force (every page) or off.",
+    ),
+]
 DocumentOption = Annotated[
     str, typer.Option("--document", "-d", help="Document id, path or title part.")
 ]
@@ -127,6 +133,7 @@ def ingest(
         ),
     ] = None,
     bodies: Annotated[Path | None, typer.Option(help="Extra bodies gazetteer (YAML).")] = None,
+    ocr: OcrOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
     no_embed: Annotated[
         bool,
@@ -147,7 +154,7 @@ def ingest(
     from docmine.pipeline import FileResult, Status
     from docmine.pipeline import ingest as run_ingest
 
-    settings = _settings(db, extra_bodies=bodies)
+    settings = _settings(db, extra_bodies=bodies, ocr=ocr)
     if authority and authority not in {a.value for a in Authority}:
         raise BadInput(
             f"unknown authority {authority!r}: use one of {', '.join(a.value for a in Authority)}"
@@ -652,7 +659,10 @@ def show(
         "clause_ref",
         "span_start",
         "span_end",
+        "ocr_confidence",
     ):
+        if key == "ocr_confidence" and data[key] is None:
+            continue  # read from a text layer
         console.print(f"[bold]{key:>17}[/bold] {escape(str(data[key]))}")
     console.print()
     for clause in context:
@@ -869,6 +879,7 @@ def extract(
     as_json: Annotated[
         bool, typer.Option("--json", help="Blocks with kind, page, section, span.")
     ] = False,
+    ocr: OcrOption = None,
 ) -> None:
     """Show what extraction produced: the body text, or the blocks as JSON.
 
@@ -876,7 +887,7 @@ def extract(
     """
     from docmine.extract import extract as run_extract
 
-    document = run_extract(file)
+    document = run_extract(file, ocr=_settings(None, ocr=ocr).ocr)
     if as_json:
         blocks = [
             {
@@ -887,6 +898,11 @@ def extract(
                 "span": [b.provenance.start, b.provenance.end],
                 "marker": b.marker,
                 "level": b.level,
+                **(
+                    {"ocr_confidence": b.provenance.ocr_confidence}
+                    if b.provenance.ocr_confidence is not None
+                    else {}
+                ),
             }
             for b in document.blocks
         ]
@@ -911,18 +927,31 @@ def bench_extract(
         list[Path], typer.Argument(help="Folders of PDFs with .expected.txt sidecars.")
     ],
     repeats: Annotated[int, typer.Option(min=1, help="Timed runs per file (median).")] = 3,
+    scanned: Annotated[
+        str | None,
+        typer.Option(
+            help="Also rasterise the PDFs matching this pattern at 300 dpi and read them back "
+            "by OCR (one timed run each), e.g. '*.base.pdf'."
+        ),
+    ] = None,
 ) -> None:
     """Character accuracy and pages/s per PDF, beside plain pdfplumber in the same run; one
-    table per folder.
+    table per folder, and one per folder for its scanned renderings.
 
-    Example: docmine bench-extract ../shared/corpus-pdf ../shared/corpus-pdf-short
+    Example: docmine bench-extract ../shared/corpus-pdf ../shared/corpus-pdf-short --scanned '*.pdf'
     """
-    from docmine.measure.bench import bench_pdf, format_table
+    from docmine.extract.ocr import ocr_unavailable
+    from docmine.measure.bench import bench_pdf, bench_scanned, format_table
 
+    if scanned and (reason := ocr_unavailable()):
+        raise BadInput(f"--scanned: {reason}")
     for folder in folders:
-        if len(folders) > 1:
+        if len(folders) > 1 or scanned:
             console.print(f"{folder}", markup=False)
         console.print(format_table(bench_pdf(folder, repeats=repeats)), markup=False)
+    for folder in folders if scanned else []:
+        console.print(f"{folder}: {scanned} scanned at 300 dpi, read by OCR", markup=False)
+        console.print(format_table(bench_scanned(folder, scanned or "")), markup=False)
 
 
 @app.command()

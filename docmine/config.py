@@ -36,6 +36,9 @@ def shipped_link_models() -> Path:
     return _shipped(LINKS_ARTEFACT)
 
 
+OCR_MODES = ("auto", "off", "force")
+
+
 class InvalidSetting(ValueError):
     """A DOCMINE_* variable that cannot be read (the CLI prints it as one line). Defined here,
     not in errors.py, because config imports nothing from docmine."""
@@ -62,6 +65,8 @@ class Settings:
     max_file_mb: float = 200.0
     max_seconds_per_file: float = 300.0
     max_pages: int = 5000
+    # OCR of PDF pages: "auto" (scanned pages), "force" (every page) or "off"
+    ocr: str = "auto"
 
     @property
     def bodies_files(self) -> list[Path]:
@@ -106,6 +111,10 @@ def load_settings(**overrides: Any) -> Settings:
         raise InvalidSetting(
             f"embedding backend {settings.embedding_backend!r} is not one of "
             f"{', '.join(EMBEDDING_BACKENDS)} (DOCMINE_EMBEDDING_BACKEND)"
+        )
+    if settings.ocr not in OCR_MODES:
+        raise InvalidSetting(
+            f"ocr mode {settings.ocr!r} is not one of {', '.join(OCR_MODES)} (DOCMINE_OCR)"
         )
     return settings
 

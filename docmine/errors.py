@@ -56,3 +56,9 @@ class BadInput(DocmineError):
 
 class ModelMissing(DocmineError):
     code = "E010"
+
+
+class OcrUnavailable(DocmineError):
+    """OCR was asked for (--ocr force) but Tesseract or pytesseract is not installed."""
+
+    code = "E011"

@@ -75,13 +75,14 @@ class Authority(StrEnum):
 
 @dataclass(frozen=True)
 class Provenance(Record):
-    """Where a span sits in its document: page (1-based, None for unpaged formats), heading path
-    and character span into `Document.text`."""
+    """Where a span sits in its document: page (1-based, None for unpaged formats), heading path,
+    character span into `Document.text`, and the OCR confidence of text read from a scan."""
 
     page: int | None
     section: tuple[str, ...]
     start: int
     end: int
+    ocr_confidence: float | None = None  # mean word confidence (0-1) where the text was OCR'd
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,7 @@ def prepare(path: Path, settings: Settings, authority: Authority | None) -> Docu
         max_bytes=int(settings.max_file_mb * 1e6),
         max_pages=settings.max_pages,
         max_seconds=settings.max_seconds_per_file,
+        ocr=settings.ocr,
     )
     chosen = authority or detect_authority(document.text)[0]
     return dataclasses.replace(document, authority=chosen)

@@ -188,7 +188,9 @@ class _Segmenter:
             return
         text = f"{lead_in} {own}" if lead_in else own
         base = block.provenance
-        span = Provenance(base.page, base.section, base.start + start, base.start + end)
+        span = Provenance(
+            base.page, base.section, base.start + start, base.start + end, base.ocr_confidence
+        )
         occurrence = self.seen.get(text, 0)
         self.seen[text] = occurrence + 1
         self.clauses.append(

@@ -32,7 +32,7 @@ from docmine.model import (
     content_id,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -124,6 +124,10 @@ _MIGRATIONS: dict[int, str] = {
     6: """
     ALTER TABLE obligations ADD COLUMN clause_ref TEXT NOT NULL DEFAULT '';
     """,
+    # 7: the OCR confidence (0-1) of a clause read from a scanned page (NULL: a text layer).
+    7: """
+    ALTER TABLE obligations ADD COLUMN ocr_confidence REAL;
+    """,
 }
 
 
@@ -180,6 +184,7 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "section": json.dumps(list(clause.provenance.section)),
         "span_start": clause.provenance.start,
         "span_end": clause.provenance.end,
+        "ocr_confidence": clause.provenance.ocr_confidence,
         "force": decision.force.value,
         "polarity": decision.polarity.value,
         "confidence": round(decision.confidence, 4),
@@ -244,7 +249,11 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
         doc_id=row["doc_id"],
         text=row["text"],
         provenance=Provenance(
-            row["page"], tuple(json.loads(row["section"])), row["span_start"], row["span_end"]
+            row["page"],
+            tuple(json.loads(row["section"])),
+            row["span_start"],
+            row["span_end"],
+            later("ocr_confidence", None),
         ),
         lead_in=row["lead_in"],
         ordinal=row["ordinal"],

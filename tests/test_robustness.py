@@ -1,6 +1,8 @@
 """Every file of the shared robustness corpus behaves as MANIFEST.tsv's `expected` column says:
 the right error type for encrypted and corrupt files, text where there is text, and NoTextLayer
-or EmptyDocument where there is none, each within a time guard (no hangs on hostile files)."""
+or EmptyDocument where there is none, each within a time guard (no hangs on hostile files).
+The manifest describes text layers, so files are read with OCR off (tests/test_ocr.py reads the
+scans)."""
 
 from __future__ import annotations
 
@@ -56,7 +58,7 @@ def time_guard() -> Iterator[None]:
 
 def _outcome(path: Path) -> list[RawBlock] | DocmineError:
     try:
-        return read_pdf(path, path.read_bytes(), max_seconds=GUARD_SECONDS / 2)
+        return read_pdf(path, path.read_bytes(), max_seconds=GUARD_SECONDS / 2, ocr="off")
     except DocmineError as exc:
         return exc
 
@@ -98,7 +100,9 @@ def test_lying_page_count_reads_the_one_real_page() -> None:
     assert [block.page for block in outcome] == [1]
 
 
-def test_scanned_pdf_says_ocr_is_not_enabled() -> None:
+def test_scanned_pdf_with_ocr_off_says_how_to_read_it() -> None:
     outcome = _outcome(ROBUSTNESS / "pdfs" / "ours__scanned-guidance.pdf")
     assert isinstance(outcome, NoTextLayer)
-    assert outcome.message == "no text layer: scanned PDF; OCR is not enabled"
+    assert outcome.message == (
+        "no text layer: scanned PDF; OCR is off (--ocr auto reads scanned pages)"
+    )

@@ -23,6 +23,7 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
     old = sqlite3.connect(path)  # roll the file back to what a version-1 store looked like
     old.executescript(
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
+        "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
         "ALTER TABLE obligations DROP COLUMN holder_confidence; "
         "ALTER TABLE obligations DROP COLUMN cue_start; "
@@ -40,13 +41,14 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_migrations_3_to_6_give_old_obligations_no_cue_span_holder_confidence_or_citation(
+def test_migrations_3_to_7_give_old_obligations_no_cue_span_holder_confidence_citation_or_ocr(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "v2.db"
     Store(path).close()
     old = sqlite3.connect(path)
     old.executescript(
+        "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
         "ALTER TABLE obligations DROP COLUMN holder_confidence; "
         "ALTER TABLE obligations DROP COLUMN cue_start; "
@@ -67,12 +69,13 @@ def test_migrations_3_to_6_give_old_obligations_no_cue_span_holder_confidence_or
     with Store(path) as store:
         row = store.connection.execute(
             "SELECT cue, cue_start, cue_end, condition_start, condition_end, holder_confidence,"
-            " clause_ref FROM obligations"
+            " clause_ref, ocr_confidence FROM obligations"
         ).fetchone()
-        # migration 5: no confidence; migration 6: no citation
-        assert tuple(row) == ("must", -1, -1, -1, -1, -1.0, "")
+        # migration 5: no confidence; migration 6: no citation; migration 7: not OCR'd
+        assert tuple(row) == ("must", -1, -1, -1, -1, -1.0, "", None)
         (stored,) = store.query("1", [])
         assert stored.clause.ref == "" and stored.decision.cue == "must"
+        assert stored.clause.provenance.ocr_confidence is None
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 

@@ -38,6 +38,7 @@ COLUMNS: tuple[str, ...] = (
     "source_location",
     "confidence",
     "cue",
+    "ocr_confidence",
 )
 
 # Columns a diff puts in front of the register columns.
@@ -105,6 +106,7 @@ def register_row(stored: StoredObligation) -> RegisterRow:
         "source_location": source_location(stored.document.source, page),
         "confidence": decision.confidence,
         "cue": decision.cue,
+        "ocr_confidence": clause.provenance.ocr_confidence,
     }
 
 

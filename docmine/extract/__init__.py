@@ -64,8 +64,10 @@ def extract(
     max_bytes: int | None = None,
     max_pages: int | None = None,
     max_seconds: float | None = None,
+    ocr: str = "auto",
 ) -> Document:
-    """Read one file into a Document; raises a DocmineError naming the file on bad input."""
+    """Read one file into a Document; raises a DocmineError naming the file on bad input.
+    `ocr` ("auto", "force" or "off") says when a PDF's pages are read by OCR."""
     if not path.is_file():
         raise NotFound("not found: no such file", str(path))
     size = path.stat().st_size
@@ -83,7 +85,10 @@ def extract(
     if fmt == "pdf":
         reader = _untitled(
             partial(
-                read_pdf, max_pages=max_pages or MAX_PAGES, max_seconds=max_seconds or MAX_SECONDS
+                read_pdf,
+                max_pages=max_pages or MAX_PAGES,
+                max_seconds=max_seconds or MAX_SECONDS,
+                ocr=ocr,
             )
         )
     raw_blocks, title = reader(path, data)

@@ -47,6 +47,7 @@ class RawBlock:
     level: int = 0
     marker: str = ""
     page: int | None = None
+    confidence: float | None = None  # OCR confidence (0-1) of the lines it was read from
 
 
 @cache
@@ -140,7 +141,7 @@ def build_document(
             Block(
                 raw.kind,
                 raw.text,
-                Provenance(raw.page, section, offset, end),
+                Provenance(raw.page, section, offset, end, raw.confidence),
                 raw.level,
                 raw.marker,
             )

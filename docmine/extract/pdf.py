@@ -1,5 +1,6 @@
-"""PDF: pdfium for text and layout (fast, columns in order, line-end hyphens joined); pdfplumber
-only as a fallback for files pdfium refuses but pdfminer can read.
+"""PDF: pdfium for text and layout (fast, columns in order, line-end hyphens joined); Tesseract
+OCR for scanned pages (`ocr`); pdfplumber only as a fallback for files pdfium refuses but
+pdfminer can read.
 
 Hostile files are expected: page counts can lie, page trees can loop, form XObjects can refer to
 themselves. Reading is bounded in pages, in consecutive page failures and in wall time."""
@@ -21,18 +22,22 @@ from docmine.errors import (
     EmptyDocument,
     EncryptedDocument,
     NoTextLayer,
+    OcrUnavailable,
     TimedOut,
     TooLarge,
 )
 from docmine.extract.builder import RawBlock
+from docmine.extract.ocr import OCR_MODES, OcrFailed, ocr_page, ocr_unavailable
 from docmine.extract.pdf_layout import PageLines, assemble
-from docmine.extract.pdf_lines import Line, page_lines
+from docmine.extract.pdf_lines import Line, invisible_text, page_lines
 from docmine.model import BlockKind
 
 MAX_PAGES = 5000
 MAX_SECONDS = 300.0
 MAX_PAGE_FAILURES = 3  # consecutive pages that will not load: the page tree is lying or broken
-SCANNED = "no text layer: scanned PDF; OCR is not enabled"
+SCANNED = "no text layer: scanned PDF"
+SCAN_COVER = 0.5  # an image over this share of the page makes it a scan
+SCAN_TEXT_CHARS = 20  # a scan's own text layer may hold a stamp or page number, no more
 
 
 class _Budget:
@@ -66,7 +71,63 @@ def _open_error(path: Path, exc: Exception) -> DocmineError:
     return CorruptDocument(f"corrupt: not a readable PDF ({exc})", str(path))
 
 
-def _pdfium_pages(document: pdfium.PdfDocument, budget: _Budget) -> Iterator[PageLines | None]:
+def _image_cover(page: pdfium.PdfPage) -> float:
+    """The largest share of the page one image covers."""
+    area = page.get_width() * page.get_height() or 1.0
+    cover = 0.0
+    for image in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=3):
+        left, bottom, right, top = image.get_bounds()
+        cover = max(cover, (right - left) * (top - bottom) / area)
+    return cover
+
+
+def _is_scan(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, lines: list[Line]) -> bool:
+    """A page that shows a scan: an image over most of it, and no text layer of its own beyond a
+    stamp, or only an invisible one (an OCR layer some other tool laid over the image)."""
+    chars = sum(len(line.text) for line in lines)
+    if chars > SCAN_TEXT_CHARS and not invisible_text(textpage):
+        return False
+    return _image_cover(page) >= SCAN_COVER
+
+
+class _Ocr:
+    """The OCR mode of one file, and what happened to its scanned pages."""
+
+    def __init__(self, path: Path, mode: str) -> None:
+        if mode not in OCR_MODES:
+            raise ValueError(f"ocr mode {mode!r} is not one of {', '.join(OCR_MODES)}")
+        self.path = path
+        self.mode = mode
+        self.skipped = 0  # scanned pages left unread (OCR off or unavailable)
+
+    def wanted(self, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, lines: list[Line]) -> bool:
+        if self.mode == "force":
+            if reason := ocr_unavailable():
+                raise OcrUnavailable(f"--ocr force: {reason}", str(self.path))
+            return True
+        scan = self.mode == "auto" and _is_scan(page, textpage, lines)
+        if scan and ocr_unavailable():
+            self.skipped += 1
+            return False
+        if self.mode == "off" and not lines and _image_cover(page) >= SCAN_COVER:
+            self.skipped += 1
+        return scan
+
+    def read(self, page: pdfium.PdfPage, number: int) -> list[Line]:
+        try:
+            return ocr_page(page, number).lines
+        except OcrFailed as exc:
+            raise CorruptDocument(f"OCR failed on page {number}: {exc}", str(self.path)) from exc
+
+    def reason(self) -> str:
+        if self.mode == "off":
+            return "OCR is off (--ocr auto reads scanned pages)"
+        return ocr_unavailable()
+
+
+def _pdfium_pages(
+    document: pdfium.PdfDocument, budget: _Budget, ocr: _Ocr
+) -> Iterator[PageLines | None]:
     """Each page's lines, or None for a page that failed to load; stops at a run of failures."""
     failures = 0
     for index in range(len(document)):
@@ -81,7 +142,11 @@ def _pdfium_pages(document: pdfium.PdfDocument, budget: _Budget) -> Iterator[Pag
             continue
         failures = 0
         try:
-            yield PageLines(index + 1, page.get_height(), page_lines(page, index + 1))
+            textpage = page.get_textpage()
+            lines = page_lines(page, index + 1, textpage)
+            if ocr.wanted(page, textpage, lines):
+                lines = ocr.read(page, index + 1)
+            yield PageLines(index + 1, page.get_height(), lines)
         finally:
             page.close()
 
@@ -100,20 +165,20 @@ def _has_images(document: pdfium.PdfDocument, pages: int) -> bool:
     return False
 
 
-def _no_text_error(path: Path, document: pdfium.PdfDocument, pages: int) -> DocmineError:
+def _no_text_error(path: Path, document: pdfium.PdfDocument, pages: int, ocr: _Ocr) -> DocmineError:
     if pages == 0:
         return EmptyDocument("empty: the PDF has zero pages", str(path))
-    if _has_images(document, pages):
-        return NoTextLayer(SCANNED, str(path))
+    if ocr.skipped or _has_images(document, pages):
+        return NoTextLayer(f"{SCANNED}; {ocr.reason() or 'OCR found no text'}", str(path))
     return EmptyDocument("empty: no text on any page (blank or vector-only pages)", str(path))
 
 
 def _read_with_pdfium(
-    path: Path, data: bytes, document: pdfium.PdfDocument, budget: _Budget
+    path: Path, data: bytes, document: pdfium.PdfDocument, budget: _Budget, ocr: _Ocr
 ) -> list[RawBlock]:
     pages: list[PageLines] = []
     failed = 0
-    for page in _pdfium_pages(document, budget):
+    for page in _pdfium_pages(document, budget, ocr):
         if page is None:
             failed += 1
         else:
@@ -122,7 +187,7 @@ def _read_with_pdfium(
         return assemble(pages)
     if failed:
         return _read_with_pdfplumber(path, data, budget, pdfium_error=None)
-    raise _no_text_error(path, document, len(pages))
+    raise _no_text_error(path, document, len(pages), ocr)
 
 
 def _pdfplumber_lines(page: object, number: int) -> list[Line]:
@@ -172,15 +237,22 @@ def _pdfplumber_paragraphs(pdf: Any, budget: _Budget) -> tuple[list[RawBlock], i
 
 
 def read_pdf(
-    path: Path, data: bytes, max_pages: int = MAX_PAGES, max_seconds: float = MAX_SECONDS
+    path: Path,
+    data: bytes,
+    max_pages: int = MAX_PAGES,
+    max_seconds: float = MAX_SECONDS,
+    ocr: str = "auto",
 ) -> list[RawBlock]:
-    """Blocks in reading order, each with its page; raises a DocmineError for unreadable files."""
+    """Blocks in reading order, each with its page; raises a DocmineError for unreadable files.
+
+    `ocr`: "auto" reads scanned pages with Tesseract, "force" reads every page so, "off" never."""
     budget = _Budget(path, max_pages, max_seconds)
+    reader = _Ocr(path, ocr)
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         return _read_with_pdfplumber(path, data, budget, pdfium_error=exc)
     try:
-        return _read_with_pdfium(path, data, document, budget)
+        return _read_with_pdfium(path, data, document, budget, reader)
     finally:
         document.close()

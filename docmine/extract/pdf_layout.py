@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docmine.extract.builder import RawBlock
 from docmine.extract.pdf_lines import Line
@@ -108,21 +108,40 @@ def _title_lines(pages: list[PageLines]) -> set[str]:
 
 def remove_furniture(pages: list[PageLines]) -> None:
     """Drop running headers, footers and page numbers: margin lines that repeat across pages,
-    or that look like furniture (see `looks_like_furniture`)."""
+    or that look like furniture (see `looks_like_furniture`), and the short margin lines beside
+    them on the same baseline ('publisher ... Page 2 of 3' read as two lines, as OCR does)."""
     counts: Counter[tuple[str, int]] = Counter()
     for page in pages:
         counts.update({k for ln in page.lines if (k := _furniture_key(ln, page.height))})
     threshold = max(2, REPEAT_SHARE * sum(1 for p in pages if p.lines))
     titles = _title_lines(pages)
     for index, page in enumerate(pages):
-        kept = []
-        for line in page.lines:
-            key = _furniture_key(line, page.height)
-            shaped = looks_like_furniture(line.text, titles if index else set())
-            if not (key is not None and (counts[key] >= threshold or shaped)):
-                kept.append(line)
+        furniture = [
+            line
+            for line in page.lines
+            if (key := _furniture_key(line, page.height)) is not None
+            and (
+                counts[key] >= threshold
+                or looks_like_furniture(line.text, titles if index else set())
+            )
+        ]
+        beside = [
+            line
+            for line in page.lines
+            if _furniture_key(line, page.height) is not None
+            and _short_line(line.text)
+            and any(abs(line.bottom - f.bottom) < 2 for f in furniture)
+        ]
+        dropped = {id(line) for line in furniture + beside}
+        kept = [line for line in page.lines if id(line) not in dropped]
         if kept or not page.lines:
             page.lines = kept
+
+
+def _short_line(text: str) -> bool:
+    """Not a sentence: a running title or publisher line (titles run longer than furniture)."""
+    text = text.strip().removesuffix("...").removesuffix("…")  # a shortened running title
+    return len(text.split()) <= 2 * SHAPED_MAX_WORDS and not _ENDS_SENTENCE.search(text)
 
 
 def body_size(pages: list[PageLines]) -> float:
@@ -159,7 +178,15 @@ def footnote_blocks(lines: list[Line]) -> list[RawBlock]:
         if match or not blocks:
             marker = match.group(1) if match else ""
             text = line.text[match.end() :] if match else line.text
-            blocks.append(RawBlock(BlockKind.FOOTNOTE, text, marker=marker, page=line.page))
+            blocks.append(
+                RawBlock(
+                    BlockKind.FOOTNOTE,
+                    text,
+                    marker=marker,
+                    page=line.page,
+                    confidence=_confidence([line]),
+                )
+            )
         else:
             blocks[-1].text = join_lines(blocks[-1].text, lines[index - 1], line.text)
     return blocks
@@ -241,7 +268,17 @@ def _heading_levels(drafts: list[_Draft]) -> dict[float, int]:
     return {s: i + 1 for i, s in enumerate(reversed(sizes))}
 
 
+def _confidence(lines: list[Line]) -> float | None:
+    """The mean OCR confidence of the lines (None for a text layer)."""
+    known = [line.confidence for line in lines if line.confidence is not None]
+    return round(sum(known) / len(known), 3) if known else None
+
+
 def _to_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
+    return replace(_layout_block(draft, levels), confidence=_confidence(draft.lines))
+
+
+def _layout_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
     page = draft.lines[0].page
     if draft.kind == BlockKind.HEADING:
         number = _HEADING_NUMBER.match(draft.text)

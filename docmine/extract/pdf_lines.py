@@ -36,6 +36,7 @@ class Line:
     page: int
     cells: tuple[str, ...] | None = None  # set for a table row
     hyphenated: bool = False  # ends in a removed hyphen: the next line joins without a space
+    confidence: float | None = None  # OCR word confidence (0-1); None for a text layer
 
     @property
     def is_table_row(self) -> bool:
@@ -148,9 +149,26 @@ def _inside(table: Table, line: Line) -> bool:
     return left - 1 <= line.x0 <= right and bottom <= middle <= top
 
 
-def page_lines(page: pdfium.PdfPage, page_number: int) -> list[Line]:
+def invisible_text(textpage: pdfium.PdfTextPage) -> bool:
+    """Is the page's text drawn invisibly (render mode 3), as an OCR layer laid over a scan is?
+    Judged from the first, middle and last characters."""
+    count = textpage.count_chars()
+    if count == 0:
+        return False
+    for index in {0, count // 2, count - 1}:
+        obj = pdfium_c.FPDFText_GetTextObject(textpage.raw, index)
+        if not obj or pdfium_c.FPDFTextObj_GetTextRenderMode(obj) != (
+            pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+        ):
+            return False
+    return True
+
+
+def page_lines(
+    page: pdfium.PdfPage, page_number: int, textpage: pdfium.PdfTextPage | None = None
+) -> list[Line]:
     """The page's lines in reading order; a table's rows stand where its first line stood."""
-    textpage = page.get_textpage()
+    textpage = textpage or page.get_textpage()
     text = textpage.get_text_range()
     facts = _CharFacts(textpage)
     tables = find_tables(page)

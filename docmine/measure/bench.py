@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from docmine.extract.builder import RawBlock
+from docmine.extract.ocr import OCR_DPI
 from docmine.extract.pdf import read_pdf
 from docmine.model import BlockKind
 
@@ -103,8 +105,8 @@ def wall_times(run: Callable[[], object], repeats: int) -> list[float]:
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:
-    """Median wall time of `repeats` runs: the machine is shared and noisy."""
-    return statistics.median(wall_times(run, repeats))
+    """Median wall time of `repeats` runs (0.0 for none): the machine is shared and noisy."""
+    return statistics.median(wall_times(run, repeats)) if repeats > 0 else 0.0
 
 
 def pdfplumber_text(path: Path) -> str:
@@ -128,16 +130,22 @@ def load_meta(pdf: Path, expected: str) -> dict[str, object]:
     return meta
 
 
-def bench_file(pdf: Path, repeats: int = 3, baseline_repeats: int = 1) -> BenchRow:
-    """Score and time one PDF against its sidecars."""
-    data = pdf.read_bytes()
+def bench_file(
+    pdf: Path, repeats: int = 3, baseline_repeats: int = 1, read_from: Path | None = None
+) -> BenchRow:
+    """Score and time one PDF against its sidecars (reading `read_from` instead, a scan of it,
+    when given; the first read is one of the timed runs)."""
+    source = read_from or pdf
+    data = source.read_bytes()
     expected = pdf.with_name(pdf.name.removesuffix(".pdf") + ".expected.txt").read_text("utf-8")
     meta = load_meta(pdf, expected)
-    blocks = read_pdf(pdf, data)
+    start = time.perf_counter()
+    blocks = read_pdf(source, data)
+    times = [time.perf_counter() - start, *wall_times(lambda: read_pdf(source, data), repeats - 1)]
     body = body_text(blocks)
     pages = int(str(meta.get("pages", 0))) or max((b.page or 0 for b in blocks), default=0)
-    ours = median_seconds(lambda: read_pdf(pdf, data), repeats)
-    baseline = median_seconds(lambda: pdfplumber_text(pdf), baseline_repeats)
+    ours = statistics.median(times)
+    baseline = median_seconds(lambda: pdfplumber_text(source), baseline_repeats)
     right, total = headings_on_page(blocks, meta)
     return BenchRow(
         name=pdf.name,
@@ -161,6 +169,34 @@ def bench_pdf(corpus_dir: Path, repeats: int = 3, baseline_repeats: int = 1) -> 
     ]
 
 
+def rasterise(pdf: Path, out: Path, dpi: int = OCR_DPI) -> None:
+    """An image-only copy of a PDF, as a scanner makes one: each page rendered at `dpi` in grey,
+    no text layer."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        images = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in document]
+    finally:
+        document.close()
+    images[0].save(out, save_all=True, append_images=images[1:], resolution=float(dpi))
+
+
+def bench_scanned(corpus_dir: Path, pattern: str, repeats: int = 1) -> list[BenchRow]:
+    """The PDFs matching `pattern`, rasterised at 300 dpi and read back by OCR, scored against
+    the same sidecars (no pdfplumber baseline: a scan has no text for it)."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="docmine-scans-") as folder:
+        for pdf in sorted(corpus_dir.glob(pattern)):
+            if not pdf.with_name(pdf.name.removesuffix(".pdf") + ".expected.txt").is_file():
+                continue
+            scan = Path(folder) / pdf.name
+            rasterise(pdf, scan)
+            rows.append(bench_file(pdf, repeats, baseline_repeats=0, read_from=scan))
+            scan.unlink()
+    return rows
+
+
 def total_row(rows: Sequence[BenchRow]) -> BenchRow:
     """All files together: accuracy is the minimum, speed is total pages over total time."""
     pages = sum(r.pages for r in rows)
@@ -178,6 +214,11 @@ def total_row(rows: Sequence[BenchRow]) -> BenchRow:
     )
 
 
+def _rate(pages_per_s: float) -> str:
+    """Pages per second: whole numbers for text layers, two decimals for OCR's few a second."""
+    return f"{pages_per_s:.0f}" if pages_per_s >= 10 else f"{pages_per_s:.2f}"
+
+
 def format_table(rows: Sequence[BenchRow]) -> str:
     """A Markdown table you can paste into a note, with a total row."""
     head = (
@@ -187,7 +228,7 @@ def format_table(rows: Sequence[BenchRow]) -> str:
     lines = [head]
     for row in [*rows, total_row(rows)] if rows else []:
         lines.append(
-            f"| {row.name} | {row.pages} | {row.char_accuracy:.4f} | {row.pages_per_s:.0f} | "
+            f"| {row.name} | {row.pages} | {row.char_accuracy:.4f} | {_rate(row.pages_per_s)} | "
             f"{row.pdfplumber_pages_per_s:.1f} | {row.speedup:.1f}x | {row.leaked_furniture} | "
             f"{row.headings_right}/{row.headings_expected} |"
         )
