@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from docmine.cli import app
 from docmine.errors import NoTextLayer, OcrUnavailable
-from docmine.extract.ocr import _join_hyphens, hocr_lines, ocr_unavailable
-from docmine.extract.ocr_tables import find_grids, place_rows
+from docmine.extract.ocr import _join_hyphens, hocr_lines, ocr_unavailable, reading_order
+from docmine.extract.ocr_tables import find_grids
 from docmine.extract.pdf import read_pdf
 from docmine.extract.pdf_layout import PageLines, remove_furniture
 from docmine.extract.pdf_lines import Line
@@ -93,11 +93,22 @@ def test_a_ruled_table_is_found_with_its_rows_and_columns() -> None:
     assert len(grid.rows) == 4 and len(grid.columns) == 3
 
 
-def test_a_table_takes_its_place_before_the_text_below_it() -> None:
-    above, below, other_column = _line("above", 700), _line("below", 400), _line("x", 700, 320)
-    row = Line("1\tOfsted", 72, 280, 600, 580, 0.0, False, 1, cells=("1", "Ofsted"))
-    placed = place_rows([above, below, other_column], [row])
-    assert [line.text for line in placed] == ["above", "1\tOfsted", "below", "x"]
+def test_regions_are_read_column_by_column_between_full_width_ones() -> None:
+    title = [_line("A title across the page", 780, x0=72, size=14)]
+    title[0].x1 = 520
+    table = [Line("1\tOfsted", 72, 280, 700, 680, 0.0, False, 1, cells=("1", "Ofsted"))]
+    left = [_line("Dear colleagues,", 600)]
+    right = [_line("I want to thank you", 720, x0=320)]  # higher on the page than the left text
+    footnote = [_line("1 Health and Care Act 2022", 90, x0=72, size=8)]
+    footnote[0].x1 = 500
+    order = reading_order([right, footnote, left, title, table], page_width=595.0)
+    assert [line.text for line in order] == [
+        "A title across the page",
+        "1\tOfsted",
+        "Dear colleagues,",
+        "I want to thank you",
+        "1 Health and Care Act 2022",
+    ]
 
 
 def test_a_short_line_beside_a_page_number_in_the_margin_is_furniture() -> None:

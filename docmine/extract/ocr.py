@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from docmine.config import OCR_MODES
-from docmine.extract.ocr_tables import find_grids, place_rows, read_grid
+from docmine.extract.ocr_tables import find_grids, read_grid
 from docmine.extract.pdf_lines import Line
 
 __all__ = ["OCR_MODES", "OcrFailed", "OcrPage", "hocr_lines", "ocr_page", "ocr_unavailable"]
@@ -36,6 +36,8 @@ _BROKEN_WORD = re.compile(r"[a-z]-$")
 _ENUMERATOR = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))$")
 MARKER_CONFIDENCE = 50.0
 _ASCENT, _DESCENT = 0.85, 0.25  # of the type size, about the baseline
+# Tesseract's commonest misreading: the pronoun "I" as a bar ("| am writing")
+_PIPE_FOR_I = re.compile(r"(?<!\S)\|(?= [a-z])")
 # what Tesseract reads a bullet glyph as, at the start of a line
 _BULLET_READING = re.compile(r"^[¢*«»©°®·●▪•e](?:\s+|$)(?=\S|$)")
 
@@ -93,6 +95,7 @@ def _line(element: ET.Element, page: int, page_height: float, scale: float) -> L
     baseline = page_height - (bottom_px + props.get("baseline", [0.0, 0.0])[1]) * scale
     confidences = [p["x_wconf"][0] / 100 for _, p in words if "x_wconf" in p]
     text = _BULLET_READING.sub("• ", " ".join(text for text, _ in words))
+    text = _PIPE_FOR_I.sub("I", text)
     return Line(
         text=text,
         x0=left * scale,
@@ -120,16 +123,59 @@ def _join_hyphens(lines: list[Line]) -> list[Line]:
     return lines
 
 
-def hocr_lines(hocr: bytes, page: int, page_height: float, dpi: int = OCR_DPI) -> list[Line]:
-    """The lines of one page's hOCR, in Tesseract's reading order (columns left to right)."""
+def hocr_regions(
+    hocr: bytes, page: int, page_height: float, dpi: int = OCR_DPI
+) -> list[list[Line]]:
+    """The lines of one page's hOCR, one list per text region Tesseract found (a column's
+    block of paragraphs), in Tesseract's order."""
     root = ET.fromstring(hocr)
     scale = 72 / dpi
-    return [
-        line
-        for element in root.iter(f"{_XHTML}span")
-        if element.get("class") in _LINE_CLASSES
-        if (line := _line(element, page, page_height, scale)) is not None
-    ]
+    regions = []
+    for area in root.iter(f"{_XHTML}div"):
+        if area.get("class") != "ocr_carea":
+            continue
+        lines = [
+            line
+            for element in area.iter(f"{_XHTML}span")
+            if element.get("class") in _LINE_CLASSES
+            if (line := _line(element, page, page_height, scale)) is not None
+        ]
+        if lines:
+            regions.append(lines)
+    return regions
+
+
+def hocr_lines(hocr: bytes, page: int, page_height: float, dpi: int = OCR_DPI) -> list[Line]:
+    """The lines of one page's hOCR, in Tesseract's order."""
+    return [line for region in hocr_regions(hocr, page, page_height, dpi) for line in region]
+
+
+def reading_order(regions: list[list[Line]], page_width: float) -> list[Line]:
+    """Regions (text blocks and tables) in the order a reader takes them: top to bottom, and
+    between two full-width regions the left column before the right. Tesseract orders blocks by
+    position alone, so a column whose top is a table (painted out for its own reading) or a
+    figure could start after the other column's first paragraph."""
+    middle, slack = page_width / 2, 0.02 * page_width
+    ordered: list[list[Line]] = []
+    left: list[list[Line]] = []
+    right: list[list[Line]] = []
+
+    def flush() -> None:
+        ordered.extend(left + right)
+        left.clear()
+        right.clear()
+
+    for region in sorted(regions, key=lambda r: -max(line.top for line in r)):
+        x0, x1 = min(line.x0 for line in region), max(line.x1 for line in region)
+        if x1 <= middle + slack:
+            left.append(region)
+        elif x0 >= middle - slack:
+            right.append(region)
+        else:
+            flush()
+            ordered.append(region)
+    flush()
+    return [line for region in ordered for line in region]
 
 
 def _word_boxes(hocr: bytes) -> list[tuple[int, int, int, int]]:
@@ -249,16 +295,22 @@ def ocr_page(
             text_image, lang=language, extension="hocr", config="--psm 3"
         )
         height = page.get_height()
-        lines = hocr_lines(hocr, number, height, dpi)
+        regions = hocr_regions(hocr, number, height, dpi)
+        lines = [line for region in regions for line in region]
         lone = [_Marker.of_line(ln, height, dpi) for ln in lines if _ENUMERATOR.match(ln.text)]
-        lines = [line for line in lines if not _ENUMERATOR.match(line.text)]
+        regions = [[ln for ln in r if not _ENUMERATOR.match(ln.text)] for r in regions]
+        regions = [region for region in regions if region]
+        lines = [line for region in regions for line in region]
         if lines:
             ink = _leftover_ink(text_image, _word_boxes(hocr))
             size_px = median(line.size for line in lines) * dpi / 72
             markers = lone + _numbered_markers(ink, language) + _bullets(ink, size_px)
             _attach_markers(lines, markers, height, dpi)
         for grid in grids:
-            lines = place_rows(lines, read_grid(image, grid, number, height, dpi, language))
+            rows = read_grid(image, grid, number, height, dpi, language)
+            if rows:
+                regions.append(rows)
+        lines = reading_order(regions, page.get_width())
     except (pytesseract.TesseractError, ET.ParseError, KeyError) as exc:
         message = str(exc).strip().splitlines()
         raise OcrFailed(message[-1] if message else type(exc).__name__) from exc

@@ -46,14 +46,18 @@ def _opening(ink: np.ndarray, size: int, axis: int) -> np.ndarray:
 
 
 def _positions(mask: np.ndarray) -> tuple[int, ...]:
-    """The middle of each run of True in a 1-D mask."""
+    """The middle of each run of True in a 1-D mask (a rule); both edges of a long run (a filled
+    header row is a band of "rule", and its text lies inside it)."""
     found: list[int] = []
     start = None
     for index, value in enumerate([*mask.tolist(), False]):
         if value and start is None:
             start = index
         elif not value and start is not None:
-            found.append((start + index - 1) // 2)
+            if index - start >= FILL_ROWS:
+                found.extend((start, index - 1))
+            else:
+                found.append((start + index - 1) // 2)
             start = None
     return tuple(found)
 
@@ -174,22 +178,3 @@ def read_grid(
                 )
             )
     return lines
-
-
-def place_rows(lines: list[Line], rows: list[Line]) -> list[Line]:
-    """Put a table's rows in reading order: before the first line of its column below it."""
-    if not rows:
-        return lines
-    left, right, top = rows[0].x0, rows[0].x1, rows[0].top
-    at = next(
-        (
-            i
-            for i, line in enumerate(lines)
-            if line.x0 < right and line.x1 > left and line.top < top
-        ),
-        None,
-    )
-    if at is None:
-        after = [i for i, line in enumerate(lines) if line.x0 < right and line.x1 > left]
-        at = after[-1] + 1 if after else len(lines)
-    return [*lines[:at], *rows, *lines[at:]]
