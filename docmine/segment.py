@@ -161,6 +161,19 @@ def citation(heading: str, paragraph: str, item: str) -> str:
     return "".join(parts)
 
 
+_ROW_NUMBER = re.compile(r"^\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)]?$")
+
+
+def _row_text(text: str) -> str:
+    """A table row's cells kept apart ("ICB | The ICB must convene | March 2024"), so a label
+    cell does not read as the first word of the sentence beside it; a row number stays in
+    front as an enumerator ("1 full involvement of all partners")."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    if len(cells) > 1 and _ROW_NUMBER.match(cells[0]):
+        return f"{cells[0]} {' | '.join(cells[1:])}"
+    return " | ".join(cells)
+
+
 def _is_table_header(block: Block, previous: Block | None) -> bool:
     """The first row of a table, when it holds only short labels ("No. | Point")."""
     starts_table = previous is None or previous.kind != BlockKind.TABLE_ROW
@@ -183,7 +196,7 @@ class _Segmenter:
         self.ref = ""  # the citation of the block being segmented
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
-        own = block.text[start:end].replace("\t", " ").strip()
+        own = _row_text(block.text[start:end])
         if not re.search(r"[A-Za-z]{2}", own):
             return
         text = f"{lead_in} {own}" if lead_in else own

@@ -123,8 +123,14 @@ def test_an_action_table_row_keeps_its_holder_and_deadline_cells() -> None:
         "Actions:", ["Publish the joint forward plan each year\tICB\tBy 31 March 2024"]
     )
     assert [c.text for c in segment(document)] == [
-        "Actions: Publish the joint forward plan each year ICB By 31 March 2024"
+        "Actions: Publish the joint forward plan each year | ICB | By 31 March 2024"
     ]
+
+
+def test_a_label_cell_is_not_glued_onto_the_sentence_beside_it() -> None:
+    # a Word table's first cell names the body; the second is the instruction
+    document = _table_document("Who does what", ["ICB\tThe ICB must convene the partnership"])
+    assert segment(document)[-1].text == "ICB | The ICB must convene the partnership"
 
 
 def _table_document(lead: str, rows: list[str]) -> Document:
