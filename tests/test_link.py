@@ -235,6 +235,33 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
     assert found is not None and (found.text, found.relation) == (text, relation)
 
 
+@pytest.mark.parametrize(
+    ("clause", "text"),
+    [
+        ("Councils must sign up by: 31 August - for wave 1", "31 August"),  # a list of dates
+        ("Councils must sign up by 31 August.", "by 31 August"),
+        ("For 2023/24, the MHIS requires ICBs to increase spend.", "For 2023/24"),
+        ("Checks must be done in advance of move-on unless it happened.", "in advance of move-on"),
+        (
+            "Checks should be completed prior to the arrival of guests.",
+            "prior to the arrival of guests",
+        ),
+        ("Commissioners should plan for the coming winter.", "for the coming winter"),
+        ("They must appoint someone over this period.", "over this period"),
+    ],
+)
+def test_dates_without_a_year_fronted_periods_and_events_are_deadlines(
+    clause: str, text: str
+) -> None:
+    found = find_deadline(clause, default_year=2024)
+    assert found is not None and found.text == text
+
+
+def test_a_year_for_something_inside_a_sentence_is_a_date_not_a_period() -> None:
+    found = find_deadline("The plan for 2023/24 must be published.", default_year=2024)
+    assert found is not None and found.text == "2023/24"
+
+
 def test_a_year_naming_an_act_is_not_a_deadline() -> None:
     assert find_deadline("Regulations made under the 2006 Act must be followed.") is None
 

@@ -20,7 +20,8 @@ _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12
 _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
     r"(?:(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
-    r"during|throughout|until|no later than|on or before|between|in|on|ahead of|as of|starting)"
+    r"during|throughout|until|no later than|on or before|between|in|on|ahead of|as of|starting|"
+    r"(?-i:For))"  # a fronted period of action ("For 2023/24, the MHIS requires ...")
 )
 _YEAR = r"20\d\d"
 _PATTERN = re.compile(
@@ -34,10 +35,12 @@ _PATTERN = re.compile(
     r")",
     re.IGNORECASE,
 )
-# A month with no year counts only after a relation word, capitalised ("by July", not "may").
+# A month with no year counts only after a relation word, capitalised ("by July", not "may"),
+# with or without a day ("by 31 August"); after "by:" the date alone is the deadline, as a list
+# of dates under one relation is written ("sign up by: 31 August - for wave 1").
 _MONTH_ONLY = re.compile(
-    rf"\b(?P<rel>by(?: the end of)?|before|from|until|during|in|ahead of)\s+"
-    rf"(?P<month>(?-i:{_MONTH}))\b(?!\s+\d)",
+    rf"\b(?P<rel>by(?: the end of)?|before|from|until|during|in|ahead of)(?P<colon>:)?\s+"
+    rf"(?P<date>(?:(?P<day>\d{{1,2}})\s+)?(?P<month>(?-i:{_MONTH})))\b(?!\s+\d)",
     re.IGNORECASE,
 )
 # Periods of action with no date ("During the establishment phase"): kept, not normalised.
@@ -92,6 +95,7 @@ _RELATION_NAMES = {
     "for up to": "by",
     "within": "by",
     "not later than": "by",
+    "for": "during",
 }
 
 
@@ -196,8 +200,9 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
     if default_year:
         for match in _MONTH_ONLY.finditer(text):
             month = _MONTHS[match.group("month").lower()]
-            start, end = _month_interval(default_year, month, None)
-            deadline = Deadline(match.group(0).strip(), _relation(match.group("rel")), start, end)
+            start, end = _month_interval(default_year, month, match.group("day"))
+            written = match.group("date") if match.group("colon") else match.group(0).strip()
+            deadline = Deadline(written, _relation(match.group("rel")), start, end)
             found.append((match.start(), True, deadline))
     for match in _NAMED_PERIOD.finditer(text):
         found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
@@ -212,12 +217,16 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
 # and frequency. Kept as written, with no ISO form.
 _TIME_NOUNS = (
     r"(?:spring|summer|autumn|winter|year[- ]end|year ahead|financial year|coming year|"
-    r"next (?:morning|day|week|month|year))"
+    r"next (?:morning|day|week|month|year)|period)"
 )
 _TEMPORAL = re.compile(
     r"\b(?:(?:before|prior to|ahead of|no later than|by|until|up to|throughout|over|during|"
     rf"from|within|in)\s+(?:the\s+|this\s+|each\s+|every\s+)?(?:(?:end|start|beginning)\s+of\s+"
     rf"(?:the\s+|each\s+)?)?{_TIME_NOUNS}\b"
+    r"|for the coming (?:spring|summer|autumn|winter|year|months)\b"
+    # an event the action must precede: "prior to the arrival of guests", "in advance of move-on"
+    r"|\b(?:prior to|in advance of)\s+(?:the\s+)?[\w'’-]+(?:\s+(?:of\s+)?[\w'’-]+){0,3}?"
+    r"(?=\s*[,.;:()—]|\s+(?:unless|if|where|wherever|when|and|or|so|to|as|in|by)\b|\s*$)"
     r"|immediately|in-year|annually|every (?:\d+|two|three|four|five|ten) (?:years|months|weeks))",
     re.IGNORECASE,
 )
