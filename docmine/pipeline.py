@@ -10,11 +10,12 @@ import hashlib
 import signal
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 from docmine.classify import classify_texts
 from docmine.classify.authority import detect_authority
@@ -27,6 +28,7 @@ from docmine.language.embed import PASSAGE_FORMAT, embed, model_key, passage
 from docmine.language.nlp import load_nlp
 from docmine.link import link_clause, make_context
 from docmine.link.choice import LinkModels, load_link_models
+from docmine.link.parse import ParseCache
 from docmine.model import Authority, Document, Obligation
 from docmine.segment import segment
 from docmine.store import Store
@@ -74,13 +76,26 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
+# Analysis streams through a long document this many clauses at a time, so memory holds one
+# batch's parses and vectors, not the whole document's (a 5 MB text held 2.7 GB at once)
+CLAUSE_BATCH = 2000
+# the per-file time limit buys this many characters of analysis; a longer text gets more time
+CHARS_PER_LIMIT = 1_000_000
+
+
+def analysis_seconds(document: Document, settings: Settings) -> float:
+    """The time analysis of `document` may take: the per-file limit for each started million
+    characters (a long consolidated text is not cut off for being long; it still has a bound)."""
+    return settings.max_seconds_per_file * max(1, -(-len(document.text) // CHARS_PER_LIMIT))
+
+
 @contextmanager
-def time_limit(seconds: float, path: Path) -> Iterator[None]:
+def time_limit(seconds: float, path: Path, what: str = "per-file limit") -> Iterator[None]:
     """Abort work on one file after `seconds` (SIGALRM; main thread only, else no limit)."""
 
     def on_alarm(signum: int, frame: object) -> None:
         raise TimedOut(
-            f"timed out: over the {seconds:.0f} s per-file limit "
+            f"timed out: over the {seconds:.0f} s {what} "
             "(raise DOCMINE_MAX_SECONDS_PER_FILE to allow it)",
             str(path),
         )
@@ -102,37 +117,50 @@ def segment_stage(document: Document, pipeline: Pipeline) -> Document:
     return dataclasses.replace(document, clauses=tuple(segment(document)))
 
 
+T = TypeVar("T")
+
+
+def _batches(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CLAUSE_BATCH):
+        yield items[start : start + CLAUSE_BATCH]
+
+
 def classify_stage(document: Document, pipeline: Pipeline) -> Document:
-    """Force for every clause, in one batch; the obligations' links stay empty until `link`."""
-    clauses = document.clauses
-    decisions = classify_texts(
-        [c.text for c in clauses],
-        document.authority,
-        [c.lead_in for c in clauses],
-        pipeline.method,
-        sections=[c.provenance.section for c in clauses],
-        settings=pipeline.settings,
-        title=document.title,
-    )
-    obligations = (Obligation(c, d) for c, d in zip(clauses, decisions, strict=True))
+    """Force for every clause, a batch at a time; the obligations' links stay empty until
+    `link`."""
+    obligations: list[Obligation] = []
+    for clauses in _batches(document.clauses):
+        decisions = classify_texts(
+            [c.text for c in clauses],
+            document.authority,
+            [c.lead_in for c in clauses],
+            pipeline.method,
+            sections=[c.provenance.section for c in clauses],
+            settings=pipeline.settings,
+            title=document.title,
+        )
+        obligations.extend(Obligation(c, d) for c, d in zip(clauses, decisions, strict=True))
     return dataclasses.replace(document, obligations=tuple(obligations))
 
 
 def link_stage(document: Document, pipeline: Pipeline) -> Document:
     """Holder, bodies, duty and deadline of every obligation, in reading order (a clause's
-    holder can be the one before it)."""
+    holder can be the one before it, across batches too)."""
     context = make_context(
         document.text,
         pipeline.settings,
         document.published,
-        [o.clause.text for o in document.obligations],  # parsed in one batch
         title=document.title,
         models=pipeline.link_models,
     )
-    linked = (
-        dataclasses.replace(o, links=link_clause(o.clause.text, o.decision, context))
-        for o in document.obligations
-    )
+    linked: list[Obligation] = []
+    for obligations in _batches(document.obligations):
+        context.parses = ParseCache(pipeline.settings.spacy_model)  # one batch's parses held
+        context.parses.prefetch(o.clause.text for o in obligations)  # parsed in one batch
+        linked.extend(
+            dataclasses.replace(o, links=link_clause(o.clause.text, o.decision, context))
+            for o in obligations
+        )
     return dataclasses.replace(document, obligations=tuple(linked))
 
 
@@ -228,12 +256,15 @@ def new_vectors(
     key = model_key(settings.embedding_model, settings.embedding_backend)
     known = store.embeddings(list(texts_by_hash), key)
     missing = [h for h in texts_by_hash if h not in known]
-    vectors = embed(
-        [texts_by_hash[h] for h in missing],
-        settings.embedding_model,
-        backend=settings.embedding_backend,
-    )
-    return dict(zip(missing, to_blobs(vectors), strict=True))
+    found: dict[str, bytes] = {}
+    for batch in _batches(missing):  # a batch of float vectors at a time, kept as blobs
+        vectors = embed(
+            [texts_by_hash[h] for h in batch],
+            settings.embedding_model,
+            backend=settings.embedding_backend,
+        )
+        found.update(zip(batch, to_blobs(vectors), strict=True))
+    return found
 
 
 def ingest_file(
@@ -253,8 +284,16 @@ def ingest_file(
         with time_limit(settings.max_seconds_per_file, path):
             document = dataclasses.replace(prepare(path, settings, authority), source=source)
             clock.lap("extract")
-            if store.has_content(source, document.content_hash):
-                return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
+        if store.has_content(source, document.content_hash):
+            return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
+        seconds = analysis_seconds(document, settings)
+        what = (
+            "per-file limit"
+            if seconds == settings.max_seconds_per_file
+            else f"limit for its {len(document.text) / 1e6:.1f} million characters "
+            f"({settings.max_seconds_per_file:.0f} s per million)"
+        )
+        with time_limit(seconds, path, what):
             if pipeline.warm_up(encoder=embed_vectors):
                 clock.lap("load")  # models load once per batch, before the first new file
             document = pipeline.run(document)

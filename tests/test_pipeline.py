@@ -202,3 +202,40 @@ def test_the_pipeline_runs_declared_stages_that_each_write_the_document(
     assert analysed.blocks == document.blocks  # stages add fields, never rewrite extraction's
     with pytest.raises(ValueError, match="stage link reads"):
         Pipeline(settings, stages=(STAGES[0], STAGES[2]))  # link before anything classified
+
+
+def test_a_long_document_streams_through_analysis_in_batches_with_the_same_result(
+    corpus_dir: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import docmine.pipeline as pipeline
+
+    document = pipeline.prepare(corpus_dir / "healthwatch-ready-for-ics.txt", settings, None)
+    whole = pipeline.Pipeline(settings).run(document)
+    monkeypatch.setattr(pipeline, "CLAUSE_BATCH", 7)  # many batches; a holder crosses them
+    batched = pipeline.Pipeline(settings).run(document)
+    assert len(whole.obligations) > 3 * 7
+    assert [(o.decision.force, o.links.holder, o.links.deadline) for o in batched.obligations] == [
+        (o.decision.force, o.links.holder, o.links.deadline) for o in whole.obligations
+    ]
+
+
+def test_a_long_text_gets_time_in_proportion_and_the_message_says_so(
+    settings: Settings,
+) -> None:
+    from dataclasses import replace
+
+    from docmine.errors import TimedOut
+    from docmine.model import Document
+    from docmine.pipeline import analysis_seconds, time_limit
+
+    short = Document("s.txt", "S", "text", "h", "x" * 10, ())
+    assert analysis_seconds(short, settings) == settings.max_seconds_per_file
+    long = replace(short, text="x" * 2_500_000)
+    assert analysis_seconds(long, settings) == 3 * settings.max_seconds_per_file
+    message = r"over the 0 s limit for its 2.5 million characters"
+    with (
+        pytest.raises(TimedOut, match=message),
+        time_limit(0.05, Path("s.txt"), "limit for its 2.5 million characters"),
+    ):
+        while True:
+            pass

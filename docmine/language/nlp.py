@@ -32,18 +32,21 @@ def load_nlp(name: str) -> Any:
 
 def parse_texts(texts: Sequence[str], name: str) -> list[Any]:
     """spaCy Docs for `texts`, parsing in one batch only those not parsed recently."""
-    missing = [t for t in dict.fromkeys(texts) if (name, t) not in _parses]
+    found: dict[str, Any] = {}
+    missing = []
+    for text in dict.fromkeys(texts):
+        if (name, text) in _parses:
+            _parses.move_to_end((name, text))
+            found[text] = _parses[(name, text)]
+        else:
+            missing.append(text)
     if missing:
         nlp = load_nlp(name)
         for text, doc in zip(missing, nlp.pipe(missing, batch_size=128), strict=True):
-            _parses[(name, text)] = doc
-        while len(_parses) > PARSE_MEMO_SIZE:
+            found[text] = _parses[(name, text)] = doc
+        while len(_parses) > PARSE_MEMO_SIZE:  # a batch larger than the memo still returns whole
             _parses.popitem(last=False)
-    docs = []
-    for text in texts:
-        _parses.move_to_end((name, text))
-        docs.append(_parses[(name, text)])
-    return docs
+    return [found[text] for text in texts]
 
 
 def clear_parses() -> None:
