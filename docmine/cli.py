@@ -485,6 +485,34 @@ def diff(
         console.print(f"wrote {len(register.rows)} changes to {escape(str(path))}")
 
 
+@app.command(name="train-rerank")
+@reports_errors
+def train_rerank(
+    pairs: Annotated[
+        list[str],
+        typer.Argument(help="QUERIES.jsonl:DATABASE pairs: a query set and the store it judges."),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Artefact to write.")] = Path(
+        "models/rerank.json"
+    ),
+) -> None:
+    """Fit hybrid search's reranker on the tune half of each query set (the test halves stay
+    unseen; score them with eval-search).
+
+    Example: docmine train-rerank train-queries.jsonl:q.db tests/queries.jsonl:demo.db
+    """
+    from docmine.measure.train_rerank import train_reranker
+
+    parsed = []
+    for pair in pairs:
+        queries, _, db = pair.rpartition(":")
+        if not queries or not Path(db).is_file() or not Path(queries).is_file():
+            raise BadInput(f"{pair!r}: give QUERIES.jsonl:DATABASE, both existing files")
+        parsed.append((Path(queries), Path(db)))
+    reranker = train_reranker(parsed, load_settings(), output)
+    console.print(f"wrote {escape(str(output))} ({escape(reranker.about)})")
+
+
 @app.command(name="eval-search")
 @reports_errors
 def eval_search(

@@ -18,6 +18,7 @@ RESOURCES_DIR = PACKAGE_DIR / "resources"
 PROJECT_DIR = PACKAGE_DIR.parent
 FORCE_ARTEFACT = "force.json.gz"
 LINKS_ARTEFACT = "links.json.gz"
+RERANK_ARTEFACT = "rerank.json"
 EMBEDDING_BACKENDS = ("onnx-int8", "torch")
 
 
@@ -34,6 +35,10 @@ def shipped_force_model() -> Path:
 
 def shipped_link_models() -> Path:
     return _shipped(LINKS_ARTEFACT)
+
+
+def shipped_reranker() -> Path:
+    return _shipped(RERANK_ARTEFACT)
 
 
 OCR_MODES = ("auto", "off", "force")
@@ -59,6 +64,8 @@ class Settings:
     # the learned holder choice (`docmine train`); without it, the parse rules. Defaults to the
     # file beside a force model given by DOCMINE_FORCE_MODEL, so the two stay a pair
     link_models: Path = field(default_factory=shipped_link_models)
+    # hybrid search's learned reranker (`docmine train-rerank`); without it, rank fusion alone
+    rerank_model: Path = field(default_factory=shipped_reranker)
     bodies: Path = RESOURCES_DIR / "bodies.yaml"
     duties: Path = RESOURCES_DIR / "duties.yaml"
     extra_bodies: Path | None = None

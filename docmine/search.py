@@ -21,6 +21,7 @@ from docmine.dense import query_vector, top_k, vector_index
 from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
 from docmine.model import Deadline, DocumentRef, Filters, Mention, StoredObligation
+from docmine.rerank import RERANK_DEPTH, Reranker, candidates, features, load_reranker
 from docmine.store import Store
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
@@ -369,10 +370,34 @@ def search_hybrid(
     if not parsed.groups:  # only common words or symbols: nothing to mean
         return []
     depth = max(FUSION_DEPTH, limit)
-    lexical = lexical_ranking(store, parsed, filters, depth)
-    dense = dense_ranking(store, parsed, filters, depth, settings)
-    fused = fuse([lexical, dense], [1.0, DENSE_WEIGHT])[: limit + DUPLICATES_SLACK]
+    reranker = load_reranker(settings.rerank_model)
+    pool = max(depth, RERANK_DEPTH) if reranker else depth
+    lexical = lexical_ranking(store, parsed, filters, pool)
+    dense = dense_ranking(store, parsed, filters, pool, settings)
+    fused = fuse([lexical[:depth], dense[:depth]], [1.0, DENSE_WEIGHT])
+    if reranker is not None:
+        ordered = rerank(store, query, reranker, fused, lexical, dense, settings)
+        placed = {rowid for rowid, _ in ordered}
+        fused = ordered + [item for item in fused if item[0] not in placed]
+    fused = fused[: limit + DUPLICATES_SLACK]
     return _hits(store, fused, parsed, limit, fold, words=lexical, meaning=dense)
+
+
+def rerank(
+    store: Store,
+    query: str,
+    reranker: Reranker,
+    fused: list[tuple[int, float]],
+    lexical: list[tuple[int, float]],
+    dense: list[tuple[int, float]],
+    settings: Settings,
+) -> list[tuple[int, float]]:
+    """The fused candidates (topped up from either ranking) in the reranker's order."""
+    found = candidates(fused, lexical, dense)
+    gazetteer = _gazetteer(settings)
+    bodies = {m.canonical for m in _query_mentions(query, gazetteer, store_acronyms(store))}
+    stored = store.obligations_by_rowid(list(found.rowids))
+    return reranker.order(features(query, bodies, found, stored))
 
 
 def _backend(settings: Settings) -> str:

@@ -1,0 +1,184 @@
+"""A learned reranker over hybrid search's fused candidates.
+
+Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the
+best one, the cosine, whether both rankings found the clause, the clause's length, and what the
+query asks for: a "must"/"duty" question toward mandatory clauses, a "should" question toward
+expectations, a body named in the query toward clauses it holds or is named in. A logistic
+regression over those features (`docmine train-rerank`, fitted on the `tune` halves of the
+query sets only) orders the top 50; it is a few multiplications per candidate, so it costs no
+measurable time beside the searches it combines."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from docmine.errors import ModelMissing
+from docmine.model import Force, StoredObligation
+
+FORMAT = "docmine-rerank-1"
+RERANK_DEPTH = 50  # candidates reordered: the fused list, then the rest of either ranking
+RRF_K = 20
+_MANDATORY_QUESTION = re.compile(
+    r"\b(?:must|required?|requirements?|duty|duties|obliged|statutory|legal(?:ly)?)\b", re.I
+)
+_EXPECTATION_QUESTION = re.compile(r"\b(?:should|expected|expectations?)\b", re.I)
+FEATURES = (
+    "body_match",
+    "both",
+    "cos",
+    "den_rr",
+    "expect",
+    "fused_rr",
+    "holder_match",
+    "instruction",
+    "len",
+    "lex_norm",
+    "lex_rr",
+    "mand",
+    "sugg",
+    "want_mand&mand",
+    "want_should&expect",
+)
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """One query's candidates in fused order, with what each ranking said of them."""
+
+    rowids: tuple[int, ...]
+    lexical: dict[int, tuple[int, float]]  # rowid -> (rank from 0, BM25 score)
+    dense: dict[int, tuple[int, float]]  # rowid -> (rank from 0, cosine)
+
+
+def candidates(
+    fused: Sequence[tuple[int, float]],
+    lexical: Sequence[tuple[int, float]],
+    dense: Sequence[tuple[int, float]],
+    depth: int = RERANK_DEPTH,
+) -> Candidates:
+    """The fused list, topped up from either ranking, `depth` long."""
+    ids = [rowid for rowid, _ in fused][:depth]
+    seen = set(ids)
+    for rowid, _ in [*lexical, *dense]:
+        if len(ids) >= depth:
+            break
+        if rowid not in seen:
+            ids.append(rowid)
+            seen.add(rowid)
+    return Candidates(
+        tuple(ids),
+        {r: (i, s) for i, (r, s) in enumerate(lexical)},
+        {r: (i, s) for i, (r, s) in enumerate(dense)},
+    )
+
+
+def features(
+    query: str,
+    query_bodies: set[str],
+    found: Candidates,
+    obligations: dict[int, StoredObligation],
+) -> list[tuple[int, dict[str, float]]]:
+    """(rowid, named features) of each candidate that is stored, in fused order."""
+    best = max((s for _, s in found.lexical.values()), default=0.0)
+    wants_mandatory = bool(_MANDATORY_QUESTION.search(query))
+    wants_expectation = bool(_EXPECTATION_QUESTION.search(query))
+    rows = []
+    for rank, rowid in enumerate(found.rowids):
+        stored = obligations.get(rowid)
+        if stored is None:
+            continue
+        force = stored.decision.force
+        holder = stored.obligation.links.holder
+        named = set(stored.other_bodies) | ({holder} if holder else set())
+        lexical, dense = found.lexical.get(rowid), found.dense.get(rowid)
+        rows.append(
+            (
+                rowid,
+                {
+                    "fused_rr": 1 / (RRF_K + rank + 1),
+                    "lex_rr": 1 / (RRF_K + lexical[0] + 1) if lexical else 0.0,
+                    "den_rr": 1 / (RRF_K + dense[0] + 1) if dense else 0.0,
+                    "lex_norm": lexical[1] / best if lexical and best else 0.0,
+                    "cos": dense[1] if dense else 0.0,
+                    "both": float(lexical is not None and dense is not None),
+                    "instruction": float(force != Force.NONE),
+                    "mand": float(force == Force.MANDATORY),
+                    "expect": float(force == Force.EXPECTATION),
+                    "sugg": float(force == Force.SUGGESTION),
+                    "want_mand&mand": float(wants_mandatory and force == Force.MANDATORY),
+                    "want_should&expect": float(wants_expectation and force == Force.EXPECTATION),
+                    "holder_match": float(bool(query_bodies) and holder in query_bodies),
+                    "body_match": float(bool(query_bodies & named)),
+                    "len": math.log(1 + len(stored.clause.text)),
+                },
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class Reranker:
+    """Standardised features times weights: a higher score ranks first."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    intercept: float = 0.0
+    about: str = ""  # how and on what it was fitted
+
+    def score(self, named: dict[str, float]) -> float:
+        return self.intercept + sum(
+            w * (named.get(n, 0.0) - m) / s
+            for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights, strict=True)
+        )
+
+    def order(self, rows: Sequence[tuple[int, dict[str, float]]]) -> list[tuple[int, float]]:
+        """(rowid, score) best first; ties keep the fused order."""
+        scored = [(rowid, self.score(named)) for rowid, named in rows]
+        return sorted(scored, key=lambda item: -item[1])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, **self.__dict__}
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n", encoding="utf-8")
+
+
+@cache
+def _load(path: Path, mtime_ns: int) -> Reranker:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError(f"not a {FORMAT} file")
+        model = Reranker(
+            names=tuple(data["names"]),
+            mean=tuple(float(v) for v in data["mean"]),
+            scale=tuple(float(v) for v in data["scale"]),
+            weights=tuple(float(v) for v in data["weights"]),
+            intercept=float(data.get("intercept", 0.0)),
+            about=str(data.get("about", "")),
+        )
+        sizes = {len(model.names), len(model.mean), len(model.scale), len(model.weights)}
+        if len(sizes) != 1 or not all(math.isfinite(v) for v in model.weights):
+            raise ValueError("its columns do not line up")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelMissing(
+            f"{path}: not a usable reranker ({exc}); run docmine train-rerank"
+        ) from None
+    return model
+
+
+def load_reranker(path: Path | None) -> Reranker | None:
+    """The reranker at `path` (None: no file there, search fuses ranks alone)."""
+    if path is None or not path.is_file():
+        return None
+    return _load(path, path.stat().st_mtime_ns)

@@ -1,0 +1,70 @@
+"""The learned reranker of hybrid search: its features, its artefact, and that search uses it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from docmine.config import Settings, load_settings, shipped_reranker
+from docmine.errors import ModelMissing
+from docmine.measure.search_eval import evaluate_search, load_queries
+from docmine.measure.train_rerank import tune_cases
+from docmine.rerank import FEATURES, Reranker, candidates, load_reranker
+from docmine.search import search
+from docmine.store import Store
+
+QUERIES = Path(__file__).parent / "queries.jsonl"
+
+
+def test_candidates_are_the_fused_list_topped_up_from_either_ranking() -> None:
+    fused = [(1, 0.3), (2, 0.2)]
+    found = candidates(fused, lexical=[(2, 9.0), (3, 5.0)], dense=[(4, 0.8), (1, 0.7)], depth=3)
+    assert found.rowids == (1, 2, 3)
+    assert found.lexical[3] == (1, 5.0) and found.dense[1] == (1, 0.7)
+
+
+def test_the_reranker_orders_by_its_weighted_standardised_features() -> None:
+    model = Reranker(("cos", "mand"), (0.5, 0.0), (0.1, 1.0), (1.0, 2.0))
+    order = model.order([(7, {"cos": 0.6, "mand": 0.0}), (8, {"cos": 0.5, "mand": 1.0})])
+    assert [rowid for rowid, _ in order] == [8, 7]  # 1.0 + 0 < 0 + 2.0
+
+
+def test_the_shipped_reranker_reads_every_feature_search_computes() -> None:
+    model = load_reranker(shipped_reranker())
+    assert model is not None and model.names == FEATURES
+    assert "tune halves" in model.about
+
+
+def test_a_broken_reranker_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "rerank.json"
+    path.write_text(json.dumps({"format": "docmine-rerank-1", "names": ["cos"]}))
+    with pytest.raises(ModelMissing, match="not a usable reranker"):
+        load_reranker(path)
+    assert load_reranker(tmp_path / "absent.json") is None
+
+
+def test_training_sees_only_the_tune_half() -> None:
+    cases = load_queries(QUERIES)
+    assert [c.query for c in tune_cases(cases)] == [c.query for c in cases[::2]]
+
+
+@pytest.mark.slow
+def test_hybrid_search_with_the_reranker_holds_its_quality_on_the_demo_set(
+    corpus_store: Store, settings: Settings
+) -> None:
+    """The reranker was fitted on every other query of this set, so its other half is held out:
+    on it, reranked hybrid must not fall below rank fusion alone."""
+    held_out = load_queries(QUERIES)[1::2]
+    plain = replace(settings, rerank_model=Path("/nonexistent/rerank.json"))
+    (fused,) = evaluate_search(corpus_store, held_out, plain, modes=["hybrid"])
+    (reranked,) = evaluate_search(corpus_store, held_out, settings, modes=["hybrid"])
+    assert reranked.ndcg >= fused.ndcg - 0.01
+    hits = search(corpus_store, "what must the integrated care board publish", settings=settings)
+    assert hits and all(h.matched_by for h in hits)
+
+
+def test_settings_name_the_shipped_reranker() -> None:
+    assert load_settings().rerank_model == shipped_reranker()
