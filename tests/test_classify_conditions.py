@@ -40,6 +40,31 @@ from docmine.measure.evaluate import token_f1
             "The board may act with the consent of the Secretary of State.",
             "with the consent of the Secretary of State",
         ),
+        # the circumstance an action frames: "in + gerund" before the verb, a perfect participle
+        (
+            "In preparing the annual plan, the board must consult its members.",
+            "In preparing the annual plan",
+        ),
+        (
+            "A council, in carrying out a review, must involve the public.",
+            "in carrying out a review",
+        ),
+        (
+            "Having completed the assessment, the council must write to the person.",
+            "Having completed the assessment",
+        ),
+        # a fronted clause ends at its comma even when the parser hangs the subject on it
+        (
+            "If the person does have eligible needs, subsections (3) and (4) require the council "
+            "to act.",
+            "If the person does have eligible needs",
+        ),
+        (
+            "The council must act in cases where the plan has not been agreed.",
+            "where the plan has not been agreed",
+        ),
+        # "in + gerund" after its verb is the manner, not a condition
+        ("Providers should support staff in raising concerns.", None),
         ("ICBs must publish a joint forward plan.", None),
         # a concession is not a condition
         ("Whilst ICPs will differ in size, they should publish a strategy.", None),

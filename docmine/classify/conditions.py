@@ -3,8 +3,10 @@ limit, as written and as a span of the clause.
 
 Two sources, from the grammar of conditionals rather than from any document: adverbial clauses
 opened by a conditional or temporal subordinator ("if", "where", "unless", "when", "once",
-"before", "provided that", "insofar as"...), found in the spaCy parse with their whole subtree;
-and fixed conditional phrases ("subject to ...", "with the consent of ...", "except ...",
+"before", "provided that", "insofar as"...) or by a perfect participle ("Having made a
+determination, ..."), "in + gerund" framing the action it precedes ("In preparing a strategy,
+..."), and "where" qualifying circumstances, found in the spaCy parse with their subtree (a
+fronted clause cut at the comma that closes it); and fixed conditional phrases ("subject to ...", "with the consent of ...", "except ...",
 "where appropriate", "so far as practicable")."""
 
 from __future__ import annotations
@@ -34,7 +36,13 @@ _PHRASES = re.compile(
     re.IGNORECASE,
 )
 _TRIM = " ,;:–—-"
+_VERBS = frozenset({"VERB", "AUX"})
+_WHERE = frozenset({"where", "wherever"})
+_CIRCUMSTANCES = frozenset({"circumstance", "case", "situation", "instance", "event"})
 _GERUND_PREPOSITIONS = frozenset({"before", "after", "upon", "when", "while"})
+# "in + gerund" frames the action it precedes ("In preparing a strategy, X must ..."; "X, in
+# carrying out an assessment, must ..."): the circumstance the instruction applies in.
+_FRAME_PREPOSITIONS = frozenset({"in"})
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -50,21 +58,51 @@ def _span(tokens: list[Any]) -> tuple[int, int]:
 
 
 def _adverbial(parsed: Any) -> list[tuple[int, int]]:
-    """Adverbial clauses opened by a subordinator, and "before / after / upon + gerund" phrases
-    ("before issuing the code"), as character spans."""
+    """Adverbial clauses opened by a subordinator or "having", "before / after / upon + gerund"
+    phrases ("before issuing the code"), fronted "in + gerund" frames, and "where" after a
+    circumstance noun, as character spans."""
     spans = []
     for prep in parsed:
         gerund = prep.dep_ == "prep" and prep.lower_ in _GERUND_PREPOSITIONS
-        if gerund and any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
+        frame = (
+            prep.dep_ == "prep"
+            and prep.lower_ in _FRAME_PREPOSITIONS
+            and prep.head.pos_ in {"VERB", "AUX"}
+            and prep.i < prep.head.i
+        )
+        if (gerund or frame) and any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
             spans.append(_span(list(prep.subtree)))
     for verb in parsed:
+        where = next((c for c in verb.lefts if c.lower_ in _WHERE and c.dep_ == "advmod"), None)
+        circumstance = verb.dep_ == "relcl" and verb.head.lemma_.lower() in _CIRCUMSTANCES
+        if where is not None and circumstance:
+            # "where" qualifying circumstances opens a condition ("in cases where ...")
+            spans.append((where.idx, _span(list(verb.subtree))[1]))
+            continue
         if verb.dep_ != "advcl":
             continue
-        opener = next((c for c in verb.lefts if c.dep_ in {"mark", "advmod"}), None)
-        if opener is None or opener.lower_ not in _SUBORDINATORS:
+        opener = next((c for c in verb.lefts if c.dep_ in {"mark", "advmod", "aux"}), None)
+        perfect = opener is not None and opener.lower_ == "having" and verb.tag_ == "VBN"
+        if opener is None or not (perfect or opener.lower_ in _SUBORDINATORS):
             continue
-        spans.append(_span(list(verb.subtree)))
+        spans.append(_span(_fronted(verb)))
     return spans
+
+
+def _fronted(verb: Any) -> list[Any]:
+    """The tokens of an adverbial clause; one that comes before its main clause ends at the
+    comma that closes it, though the parser may hang the next subject on it ("If X, subsections
+    (3) and (4) require ..."); a comma before coordinated verbs stays inside ("Where abuse is
+    suspected, occurs, or is reported, ...")."""
+    tokens = list(verb.subtree)
+    if verb.i > verb.head.i:
+        return tokens
+    for k, token in enumerate(tokens[:-1]):
+        after = tokens[k + 1]
+        verb_follows = after.dep_ == "cc" or (after.dep_ == "conj" and after.pos_ in _VERBS)
+        if token.text == "," and token.i > verb.i and not verb_follows:
+            return tokens[:k]
+    return tokens
 
 
 def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int] | None:
