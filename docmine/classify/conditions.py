@@ -6,8 +6,8 @@ opened by a conditional or temporal subordinator ("if", "where", "unless", "when
 "before", "provided that", "insofar as"...) or by a perfect participle ("Having made a
 determination, ..."), "in + gerund" framing the action it precedes ("In preparing a strategy,
 ..."), and "where" qualifying circumstances, found in the spaCy parse with their subtree (a
-fronted clause cut at the comma that closes it); and fixed conditional phrases ("subject to ...", "with the consent of ...", "except ...",
-"where appropriate", "so far as practicable")."""
+fronted clause cut at the comma that closes it); and fixed conditional phrases ("subject to ...",
+"with the consent of ...", "except ...", "where appropriate", "so far as practicable")."""
 
 from __future__ import annotations
 
