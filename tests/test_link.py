@@ -327,3 +327,15 @@ def test_a_broken_bodies_file_is_one_line_and_a_changed_one_is_read_again(tmp_pa
     broken.write_text("Office for X: [OX, the Office for X]\n", encoding="utf-8")
     assert read_data(broken) == {"Office for X": ["OX", "the Office for X"]}
     assert "Office for X" in load_gazetteer([SETTINGS.bodies, broken]).canonical_names
+
+
+def test_a_duty_called_by_its_name_links_whatever_the_clause_and_its_bodies() -> None:
+    # a description naming another body: the topic patterns are gated, the duty's name is not
+    text = "The Confederation supports the duty to collaborate and the triple aim."
+    link = find_duty(text, DUTIES, False, [], "", ["NHS Confederation"])
+    assert link is not None and link.id == "duty-to-cooperate"
+    assert link.matched == "duty to collaborate"
+    involvement = find_duty("It meets its public involvement legal duty.", DUTIES, False)
+    assert involvement is not None and involvement.id == "public-involvement"
+    # the topic alone in a description is still not a duty
+    assert find_duty("Boards discussed how to involve carers.", DUTIES, False) is None

@@ -5,7 +5,7 @@ that frames the duty in law, links it; a description that only mentions the topi
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +24,7 @@ class Duty:
     law: str
     holders: tuple[str, ...]
     patterns: tuple[re.Pattern[str], ...]
+    names: tuple[re.Pattern[str], ...] = ()  # the duty called by its name: no gate
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,17 @@ def load_duties(path: Path = RESOURCES_DIR / "duties.yaml") -> tuple[Duty, ...]:
             what=str(spec.get("what", "")),
             law=str(spec.get("law", "")),
             holders=tuple(spec.get("holders", [])),
-            patterns=tuple(re.compile(p, re.IGNORECASE) for p in patterns.get(duty_id, [])),
+            patterns=_compiled(p for p in patterns.get(duty_id, []) if isinstance(p, str)),
+            names=_compiled(
+                p["name"] for p in patterns.get(duty_id, []) if isinstance(p, dict) and "name" in p
+            ),
         )
         for duty_id, spec in data.items()
     )
+
+
+def _compiled(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
 
 @cache
@@ -66,11 +74,12 @@ def frames_in_law(text: str) -> bool:
     return bool(load_duty_rules().framing.search(text))
 
 
-def match_duty(text: str, duties: tuple[Duty, ...]) -> DutyLink | None:
-    """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated."""
+def match_duty(text: str, duties: tuple[Duty, ...], names: bool = False) -> DutyLink | None:
+    """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated; with `names`,
+    by the patterns that call it by its name ("the duty to collaborate", "the triple aim")."""
     best: tuple[int, int, Duty, str] | None = None
     for order, duty in enumerate(duties):
-        for pattern in duty.patterns:
+        for pattern in duty.names if names else duty.patterns:
             match = pattern.search(text)
             if match and (best is None or (match.start(), order) < best[:2]):
                 best = (match.start(), order, duty, match.group(0))
@@ -115,9 +124,14 @@ def find_duty(
     holder: str | None = None,
     bodies: Sequence[str] = (),
 ) -> DutyLink | None:
-    """The duty the clause states or restates. `instruction` is whether its force is not none:
-    a `none` clause links a duty only when it frames it in law or names it as a duty. With a
-    `holder` ("" for none found), a duty named by a pattern links only if `holds` says so."""
+    """The duty the clause states or restates. A duty called by its name links whatever the
+    clause ("the public involvement duty", "the triple aim"). Otherwise `instruction` is whether
+    its force is not none: a `none` clause links a duty only when it frames it in law or names it
+    as a duty; with a `holder` ("" for none found), a duty found by a pattern links only if
+    `holds` says so."""
+    called = match_duty(text, duties, names=True)
+    if called is not None:
+        return called
     if not (instruction or frames_in_law(text)):
         return None
     named = match_duty(text, duties)
