@@ -576,7 +576,7 @@ def holder_candidates(
         by_canonical.setdefault(mention.canonical, []).append(mention)
     by_head = head_noun_mentions(parse, mentions, document)
     top = sorted(document.counts, key=lambda c: (-document.counts[c], c))[:_TOP_DOCUMENT_BODIES]
-    pool = [*by_canonical, *by_head, *top, *([previous.canonical] if previous else [])]
+    pool = [*by_canonical, *by_head, *top, *([previous.canonical] if previous else []), audience]
     for canonical in dict.fromkeys(c for c in pool if c):
         found = by_canonical.get(canonical, [])
         features: dict[str, float] = {"body": 1.0, f"canon={canonical}": 1.0}
