@@ -24,6 +24,7 @@ from docmine.config import Settings
 from docmine.dense import to_blobs
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
+from docmine.extract.pdf import PAGES_PER_LIMIT, page_count, seconds_for
 from docmine.language.embed import PASSAGE_FORMAT, embed, model_key, passage
 from docmine.language.nlp import load_nlp
 from docmine.link import link_clause, make_context
@@ -87,6 +88,17 @@ def analysis_seconds(document: Document, settings: Settings) -> float:
     """The time analysis of `document` may take: the per-file limit for each started million
     characters (a long consolidated text is not cut off for being long; it still has a bound)."""
     return settings.max_seconds_per_file * max(1, -(-len(document.text) // CHARS_PER_LIMIT))
+
+
+def extraction_seconds(path: Path, settings: Settings) -> tuple[float, str]:
+    """The time extracting `path` may take, and how to name that limit: the per-file limit, once
+    per started PAGES_PER_LIMIT pages of a PDF (scanned pages are read by OCR, seconds each)."""
+    limit = settings.max_seconds_per_file
+    pages = page_count(path) if path.suffix.lower() == ".pdf" else 0
+    seconds = seconds_for(pages, limit)
+    if seconds == limit:
+        return seconds, "per-file limit"
+    return seconds, f"limit for its {pages} pages ({limit:.0f} s per {PAGES_PER_LIMIT} pages)"
 
 
 @contextmanager
@@ -282,6 +294,8 @@ def ingest_file(
     clock = _Stages()
     try:
         with time_limit(settings.max_seconds_per_file, path):
+            seconds, what = extraction_seconds(path, settings)
+        with time_limit(seconds, path, what):
             document = dataclasses.replace(prepare(path, settings, authority), source=source)
             clock.lap("extract")
         if store.has_content(source, document.content_hash):

@@ -239,3 +239,31 @@ def test_a_long_text_gets_time_in_proportion_and_the_message_says_so(
     ):
         while True:
             pass
+
+
+def test_a_long_pdf_gets_reading_time_per_fifty_pages_and_the_message_says_so(
+    settings: Settings, tmp_path: Path
+) -> None:
+    import pypdfium2 as pdfium
+
+    from docmine.extract.pdf import seconds_for
+    from docmine.pipeline import extraction_seconds
+
+    document = pdfium.PdfDocument.new()
+    for _ in range(120):
+        document.new_page(595.0, 842.0)
+    long = tmp_path / "long.pdf"
+    document.save(str(long))
+    document.close()
+    limit = settings.max_seconds_per_file
+    seconds, what = extraction_seconds(long, settings)
+    assert seconds == 3 * limit == seconds_for(120, limit)
+    assert what == f"limit for its 120 pages ({limit:.0f} s per 50 pages)"
+    # a short PDF, a file that is not a PDF and a PDF that will not open keep the plain limit
+    assert seconds_for(50, limit) == limit
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 not really")
+    assert extraction_seconds(broken, settings) == (limit, "per-file limit")
+    text = tmp_path / "notes.txt"
+    text.write_text("ICBs must publish a plan.", encoding="utf-8")
+    assert extraction_seconds(text, settings) == (limit, "per-file limit")

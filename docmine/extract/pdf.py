@@ -34,10 +34,32 @@ from docmine.model import BlockKind
 
 MAX_PAGES = 5000
 MAX_SECONDS = 300.0
+# the per-file time limit buys this many pages of reading; a longer PDF gets the limit once per
+# started PAGES_PER_LIMIT pages (OCR reads about 3 s a page on 2 cores, so a long scan is not cut
+# off for being long; it still has a bound)
+PAGES_PER_LIMIT = 50
 MAX_PAGE_FAILURES = 3  # consecutive pages that will not load: the page tree is lying or broken
 SCANNED = "no text layer: scanned PDF"
 SCAN_COVER = 0.5  # an image over this share of the page makes it a scan
 SCAN_TEXT_CHARS = 20  # a scan's own text layer may hold a stamp or page number, no more
+
+
+def seconds_for(pages: int, max_seconds: float) -> float:
+    """The time reading a PDF of `pages` pages may take: `max_seconds` per started
+    PAGES_PER_LIMIT pages."""
+    return max_seconds * max(1, -(-pages // PAGES_PER_LIMIT))
+
+
+def page_count(path: Path) -> int:
+    """The pages a PDF says it has (0 when it cannot be opened: the reader then says why)."""
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError, ValueError):
+        return 0
+    try:
+        return len(document)
+    finally:
+        document.close()
 
 
 class _Budget:
@@ -246,12 +268,13 @@ def read_pdf(
     """Blocks in reading order, each with its page; raises a DocmineError for unreadable files.
 
     `ocr`: "auto" reads scanned pages with Tesseract, "force" reads every page so, "off" never."""
-    budget = _Budget(path, max_pages, max_seconds)
     reader = _Ocr(path, ocr)
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
+        budget = _Budget(path, max_pages, max_seconds)
         return _read_with_pdfplumber(path, data, budget, pdfium_error=exc)
+    budget = _Budget(path, max_pages, seconds_for(len(document), max_seconds))
     try:
         return _read_with_pdfium(path, data, document, budget, reader)
     finally:
