@@ -235,6 +235,13 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
     assert found is not None and (found.text, found.relation) == (text, relation)
 
 
+def test_urgency_is_not_a_deadline() -> None:
+    # a deadline is a date or period (ANNOTATION.md); "as soon as possible" names neither (the
+    # statutory "as soon as reasonably practicable" is a time limit: above)
+    assert find_deadline("You must tell us as soon as possible.") is None
+    assert find_deadline("Councils should conduct checks as soon as practicable.") is None
+
+
 @pytest.mark.parametrize(
     ("clause", "text"),
     [

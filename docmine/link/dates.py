@@ -59,8 +59,9 @@ _DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
 _PAST = re.compile(r"\b(?:since|updated|published|revised|in the previous)\s*$", re.IGNORECASE)
 _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
 # Deadlines anchored in the text rather than the calendar ("within 28 days of the request",
-# "before the end of each review period", "as soon as reasonably practicable"): kept as written,
-# not normalised.
+# "before the end of each review period", "as soon as reasonably practicable", the statutory time
+# limit): kept as written, not normalised. "As soon as possible" is urgency, not a date or period
+# (ANNOTATION.md): no deadline.
 _NUMBER = (
     r"(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty[- ]\w+|thirty)"
 )
@@ -72,7 +73,7 @@ _RELATIVE = re.compile(
     r"|\b(?P<rel2>before|by|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
     r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$)"
-    r"|\bas soon as (?:is )?(?:reasonably )?(?:practicable|possible)",
+    r"|\bas soon as (?:is )?reasonably practicable",
     re.IGNORECASE,
 )
 _RELATION_NAMES = {
