@@ -174,3 +174,36 @@ def test_a_zip_bomb_named_docx_is_refused_in_one_line() -> None:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"<" + b"a" * 200_000_000 + b">")
     _outcome(".docx", out.getvalue())
+
+
+def _member_header(data: bytes, name: bytes, central: bool) -> int:
+    """Offset of a member's central-directory (or local) header in a stored zip."""
+    signature = b"PK\x01\x02" if central else b"PK\x03\x04"
+    name_at = data.index(name, data.index(signature) if central else 0)
+    return data.rindex(signature, 0, name_at)
+
+
+def test_a_docx_needing_a_newer_zip_version_is_refused_in_one_line() -> None:
+    # found by the long profile: zipfile raises NotImplementedError ("zip file version 6.4")
+    data = bytearray(SEEDS[".docx"])
+    at = _member_header(bytes(data), b"_rels/.rels", central=True)
+    data[at + 6] = 0x40  # "version needed to extract" 6.4
+    with pytest.raises(DocmineError, match=r"corrupt: not a readable Word file \(zip file version"):
+        _read(".docx", bytes(data))
+
+
+def test_a_docx_with_a_truncated_member_is_refused_in_one_line() -> None:
+    # found by the long profile: a local header whose extra field runs past the member's data
+    # makes zipfile raise EOFError
+    data = bytearray(SEEDS[".docx"])
+    at = _member_header(bytes(data), b"_rels/.rels", central=False)
+    data[at + 29] = 0x02  # extra-field length 0x200: the member's bytes end too soon
+    with pytest.raises(DocmineError, match=r"corrupt: not a readable Word file \(EOFError\)"):
+        _read(".docx", bytes(data))
+
+
+def _read(suffix: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"damaged{suffix}"
+        path.write_bytes(data)
+        extract(path)

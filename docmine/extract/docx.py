@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from docx import Document as open_docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from docmine.errors import CorruptDocument, EmptyDocument, EncryptedDocument
 from docmine.extract.builder import RawBlock
@@ -45,6 +47,21 @@ def _table_blocks(table: Table) -> list[RawBlock]:
     return rows
 
 
+# What a damaged archive raises from zipfile, zlib and lxml: a bad directory, a truncated or
+# corrupt member (EOFError, zlib.error), an unsupported zip version or compression
+# (NotImplementedError), an encrypted member (RuntimeError), broken XML
+_BROKEN_ZIP = (
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    etree.LxmlError,
+)
+
+
 def read_docx(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     """Blocks of a .docx in body order, and its core-properties title."""
     if data.startswith(_OLE_MAGIC):
@@ -55,14 +72,16 @@ def read_docx(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
         )
     try:
         document = open_docx(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise CorruptDocument(f"corrupt: not a readable Word file ({exc})", str(path)) from exc
-    blocks: list[RawBlock] = []
-    for item in document.iter_inner_content():
-        if isinstance(item, Paragraph):
-            blocks.append(_paragraph_block(item))
-        else:
-            blocks.extend(_table_blocks(item))
+        blocks: list[RawBlock] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Paragraph):
+                blocks.append(_paragraph_block(item))
+            else:
+                blocks.extend(_table_blocks(item))
+        title = document.core_properties.title or ""
+    except _BROKEN_ZIP as exc:
+        reason = str(exc) or type(exc).__name__
+        raise CorruptDocument(f"corrupt: not a readable Word file ({reason})", str(path)) from exc
     if not any(b.text.strip() for b in blocks):
         raise EmptyDocument("empty: the Word file has no text", str(path))
-    return blocks, document.core_properties.title or ""
+    return blocks, title
