@@ -1,9 +1,11 @@
 """A learned reranker over hybrid search's fused candidates.
 
 Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the
-best one, the cosine, whether both rankings found the clause, the clause's length, and what the
-query asks for: a "must"/"duty" question toward mandatory clauses, a "should" question toward
-expectations, a body named in the query toward clauses it holds or is named in. A logistic
+best one, the cosine, whether both rankings found the clause, the share of the query's words the
+clause holds (and, for a query whose words no candidate holds, the cosine again: a paraphrase
+leans on meaning), the clause's length, and what the query asks for: a "must"/"duty" question
+toward mandatory clauses, a "should" question toward expectations, a body named in the query
+toward clauses it holds or is named in. A logistic
 regression over those features (`docmine train-rerank`, fitted on the `tune` halves of the
 query sets only) orders the top 50; it is a few multiplications per candidate, so it costs no
 measurable time beside the searches it combines."""
@@ -33,6 +35,8 @@ FEATURES = (
     "body_match",
     "both",
     "cos",
+    "cos&weak",
+    "cover",
     "den_rr",
     "expect",
     "fused_rr",
@@ -87,6 +91,13 @@ def features(
 ) -> list[tuple[int, dict[str, float]]]:
     """(rowid, named features) of each candidate that is stored, in fused order."""
     best = max((s for _, s in found.lexical.values()), default=0.0)
+    terms = _terms(query)
+    covers = {
+        rowid: len(terms & _terms(stored.clause.text)) / len(terms) if terms else 0.0
+        for rowid, stored in obligations.items()
+    }
+    # how far the query's own words are from every candidate: a paraphrase leans on meaning
+    weak = 1.0 - max(covers.values(), default=0.0)
     wants_mandatory = bool(_MANDATORY_QUESTION.search(query))
     wants_expectation = bool(_EXPECTATION_QUESTION.search(query))
     rows = []
@@ -107,6 +118,8 @@ def features(
                     "den_rr": 1 / (RRF_K + dense[0] + 1) if dense else 0.0,
                     "lex_norm": lexical[1] / best if lexical and best else 0.0,
                     "cos": dense[1] if dense else 0.0,
+                    "cover": covers.get(rowid, 0.0),
+                    "cos&weak": (dense[1] if dense else 0.0) * weak,
                     "both": float(lexical is not None and dense is not None),
                     "instruction": float(force != Force.NONE),
                     "mand": float(force == Force.MANDATORY),
@@ -121,6 +134,25 @@ def features(
             )
         )
     return rows
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    "a an and are as at be by can do does for from how i in is it its of on or should that the "
+    "their there they this to was what when where which who why will with must may our we you "
+    "your".split()
+)
+
+
+def _terms(text: str) -> set[str]:
+    """The content words of a text, lowercased, in the singular: for term coverage."""
+    return {_singular(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
+
+
+def _singular(word: str) -> str:
+    if len(word) <= 4 or word.endswith("ss"):
+        return word
+    return word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
 
 
 @dataclass(frozen=True)

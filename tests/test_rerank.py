@@ -68,3 +68,29 @@ def test_hybrid_search_with_the_reranker_holds_its_quality_on_the_demo_set(
 
 def test_settings_name_the_shipped_reranker() -> None:
     assert load_settings().rerank_model == shipped_reranker()
+
+
+def test_term_coverage_and_a_query_no_candidate_shares_words_with() -> None:
+    from types import SimpleNamespace
+
+    from docmine.model import Force
+    from docmine.rerank import features
+
+    def stored(text: str) -> SimpleNamespace:
+        return SimpleNamespace(
+            decision=SimpleNamespace(force=Force.MANDATORY),
+            obligation=SimpleNamespace(links=SimpleNamespace(holder="")),
+            other_bodies=(),
+            clause=SimpleNamespace(text=text),
+        )
+
+    found = candidates([(1, 0.3), (2, 0.2)], lexical=[(1, 4.0)], dense=[(2, 0.6), (1, 0.5)])
+    clauses = {
+        1: stored("Councils must publish charging policies."),
+        2: stored("Local authorities set out what people pay."),
+    }
+    rows = dict(features("publish charging policy", set(), found, clauses))  # type: ignore[arg-type]
+    assert rows[1]["cover"] == 1.0 and rows[2]["cover"] == 0.0  # "policies" holds "policy"
+    assert rows[2]["cos&weak"] == 0.0  # candidate 1 holds every word: the query is not weak
+    paraphrase = dict(features("who foots the bill", set(), found, clauses))  # type: ignore[arg-type]
+    assert paraphrase[2]["cos&weak"] == pytest.approx(0.6)  # no word shared: the cosine counts
