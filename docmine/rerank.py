@@ -2,10 +2,10 @@
 
 Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the
 best one, the cosine, whether both rankings found the clause, the share of the query's words the
-clause holds (and, for a query whose words no candidate holds, the cosine again: a paraphrase
-leans on meaning), the clause's length, and what the query asks for: a "must"/"duty" question
-toward mandatory clauses, a "should" question toward expectations, a body named in the query
-toward clauses it holds or is named in. A logistic
+clause holds and the share its headings and document title hold (and, for a query whose words no
+candidate holds, the cosine again: a paraphrase leans on meaning), the clause's length, and what
+the query asks for: a "must"/"duty" question toward mandatory clauses, a "should" question toward
+expectations, a body named in the query toward clauses it holds or is named in. A logistic
 regression over those features (`docmine train-rerank`, fitted on the `tune` halves of the
 query sets only) orders the top 50; it is a few multiplications per candidate, so it costs no
 measurable time beside the searches it combines."""
@@ -37,6 +37,7 @@ FEATURES = (
     "cos",
     "cos&weak",
     "cover",
+    "cover_context",
     "den_rr",
     "expect",
     "fused_rr",
@@ -96,6 +97,15 @@ def features(
         rowid: len(terms & _terms(stored.clause.text)) / len(terms) if terms else 0.0
         for rowid, stored in obligations.items()
     }
+    context = {
+        rowid: len(
+            terms & _terms(" ".join((*stored.clause.provenance.section, stored.document.title)))
+        )
+        / len(terms)
+        if terms
+        else 0.0
+        for rowid, stored in obligations.items()
+    }
     # how far the query's own words are from every candidate: a paraphrase leans on meaning
     weak = 1.0 - max(covers.values(), default=0.0)
     wants_mandatory = bool(_MANDATORY_QUESTION.search(query))
@@ -119,6 +129,7 @@ def features(
                     "lex_norm": lexical[1] / best if lexical and best else 0.0,
                     "cos": dense[1] if dense else 0.0,
                     "cover": covers.get(rowid, 0.0),
+                    "cover_context": context.get(rowid, 0.0),
                     "cos&weak": (dense[1] if dense else 0.0) * weak,
                     "both": float(lexical is not None and dense is not None),
                     "instruction": float(force != Force.NONE),

@@ -76,21 +76,24 @@ def test_term_coverage_and_a_query_no_candidate_shares_words_with() -> None:
     from docmine.model import Force
     from docmine.rerank import features
 
-    def stored(text: str) -> SimpleNamespace:
+    def stored(text: str, section: tuple[str, ...] = ()) -> SimpleNamespace:
         return SimpleNamespace(
             decision=SimpleNamespace(force=Force.MANDATORY),
             obligation=SimpleNamespace(links=SimpleNamespace(holder="")),
             other_bodies=(),
-            clause=SimpleNamespace(text=text),
+            clause=SimpleNamespace(text=text, provenance=SimpleNamespace(section=section)),
+            document=SimpleNamespace(title="Care and support statutory guidance"),
         )
 
     found = candidates([(1, 0.3), (2, 0.2)], lexical=[(1, 4.0)], dense=[(2, 0.6), (1, 0.5)])
     clauses = {
         1: stored("Councils must publish charging policies."),
-        2: stored("Local authorities set out what people pay."),
+        2: stored("Local authorities set out what people pay.", ("Charging", "Policy")),
     }
     rows = dict(features("publish charging policy", set(), found, clauses))  # type: ignore[arg-type]
     assert rows[1]["cover"] == 1.0 and rows[2]["cover"] == 0.0  # "policies" holds "policy"
     assert rows[2]["cos&weak"] == 0.0  # candidate 1 holds every word: the query is not weak
+    # the words its headings and document title hold count apart
+    assert rows[2]["cover_context"] == pytest.approx(2 / 3) and rows[1]["cover_context"] == 0.0
     paraphrase = dict(features("who foots the bill", set(), found, clauses))  # type: ignore[arg-type]
     assert paraphrase[2]["cos&weak"] == pytest.approx(0.6)  # no word shared: the cosine counts
