@@ -132,3 +132,4 @@ def test_bench_extract_reports_each_folder_in_one_run(tmp_path: Path) -> None:
     code, out = run("bench-extract", *map(str, folders), "--repeats", "1")
     assert code == 0 and out.count("ALL (min accuracy)") == 2
     assert str(folders[0]) in out and str(folders[1]) in out
+    assert "| char acc | word sim |" in out

@@ -296,3 +296,12 @@ def test_deadline_is_checked_per_page() -> None:
 
 def test_pdfium_is_the_text_engine() -> None:
     assert pdfium.PdfDocument  # pdfium, not pdfplumber, is imported at module load
+
+
+def test_word_similarity_costs_a_split_word_a_whole_word() -> None:
+    from docmine.measure.bench import word_similarity
+
+    expected = "a premature response to the plan"
+    assert word_similarity(expected, expected) == 1.0
+    split = word_similarity("a prema ture response to the plan", expected)
+    assert char_accuracy("a prema ture response to the plan", expected) > 0.95 > split

@@ -34,6 +34,7 @@ class BenchRow:
     name: str
     pages: int
     char_accuracy: float
+    word_similarity: float
     pages_per_s: float
     pdfplumber_pages_per_s: float
     leaked_furniture: int
@@ -65,6 +66,14 @@ def body_text(blocks: Iterable[RawBlock]) -> str:
 def char_accuracy(found: str, expected: str) -> float:
     """1 - normalised edit distance, whitespace collapsed on both sides."""
     return float(Levenshtein.normalized_similarity(collapse(found), collapse(expected)))
+
+
+def word_similarity(found: str, expected: str) -> float:
+    """1 - normalised edit distance over the word sequences: a split word ("prema ture") or a
+    dropped enumerator costs a whole word, however few characters it is."""
+    return float(
+        Levenshtein.normalized_similarity(collapse(found).split(), collapse(expected).split())
+    )
 
 
 def leaked_furniture(body: str, meta: dict[str, object]) -> int:
@@ -151,6 +160,7 @@ def bench_file(
         name=pdf.name,
         pages=pages,
         char_accuracy=char_accuracy(body, expected),
+        word_similarity=word_similarity(body, expected),
         pages_per_s=pages / ours if ours else 0.0,
         pdfplumber_pages_per_s=pages / baseline if baseline else 0.0,
         leaked_furniture=leaked_furniture(body, meta),
@@ -206,6 +216,7 @@ def total_row(rows: Sequence[BenchRow]) -> BenchRow:
         name="ALL (min accuracy)",
         pages=pages,
         char_accuracy=min((r.char_accuracy for r in rows), default=0.0),
+        word_similarity=min((r.word_similarity for r in rows), default=0.0),
         pages_per_s=pages / ours if ours else 0.0,
         pdfplumber_pages_per_s=pages / base if base else 0.0,
         leaked_furniture=sum(r.leaked_furniture for r in rows),
@@ -222,13 +233,14 @@ def _rate(pages_per_s: float) -> str:
 def format_table(rows: Sequence[BenchRow]) -> str:
     """A Markdown table you can paste into a note, with a total row."""
     head = (
-        "| file | pages | char acc | pages/s | pdfplumber pages/s | speedup | leaks | headings |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|"
+        "| file | pages | char acc | word sim | pages/s | pdfplumber pages/s | speedup | leaks "
+        "| headings |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     )
     lines = [head]
     for row in [*rows, total_row(rows)] if rows else []:
         lines.append(
-            f"| {row.name} | {row.pages} | {row.char_accuracy:.4f} | {_rate(row.pages_per_s)} | "
+            f"| {row.name} | {row.pages} | {row.char_accuracy:.4f} | {row.word_similarity:.4f} | "
+            f"{_rate(row.pages_per_s)} | "
             f"{row.pdfplumber_pages_per_s:.1f} | {row.speedup:.1f}x | {row.leaked_furniture} | "
             f"{row.headings_right}/{row.headings_expected} |"
         )
