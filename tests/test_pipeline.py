@@ -267,3 +267,30 @@ def test_a_long_pdf_gets_reading_time_per_fifty_pages_and_the_message_says_so(
     text = tmp_path / "notes.txt"
     text.write_text("ICBs must publish a plan.", encoding="utf-8")
     assert extraction_seconds(text, settings) == (limit, "per-file limit")
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "ccal-next-steps-summary",
+        "dhsc-icp-engagement-summary",
+        "healthwatch-ready-for-ics",
+        "lga-cwb-ics-update",
+        "nhsconfed-integration-actions",
+    ],
+)
+def test_a_list_drawn_as_a_table_keeps_its_obligations(
+    stem: str, shared_dir: Path, settings: Settings
+) -> None:
+    from docmine.model import Force
+    from docmine.pipeline import Pipeline, prepare
+
+    pipeline = Pipeline(settings)
+
+    def obligations(variant: str) -> int:
+        document = pipeline.run(
+            prepare(shared_dir / "corpus-pdf" / f"{stem}.{variant}.pdf", settings, None)
+        )
+        return sum(o.decision.force != Force.NONE for o in document.obligations)
+
+    assert obligations("tables") >= obligations("base")
