@@ -31,7 +31,7 @@ _PRONOUN_SUBJECT = re.compile(
 _TRAILING_PREPOSITION = re.compile(
     r"\s+(?:through|by|via|with|including|in|to|for|on|as follows|the following)\s*:$", re.I
 )
-_COLON_END = re.compile(r":\s*$")
+_COLON_END = re.compile(r"[:—–]\s*$")  # legislation opens its lists with a dash: "relating to—"
 MIN_PART_WORDS = 4
 
 

@@ -99,3 +99,28 @@ def test_a_running_header_repeating_the_title_is_furniture(tmp_path: Path) -> No
         BlockKind.FURNITURE,
         BlockKind.PARAGRAPH,
     ]
+
+
+def test_legislation_enumerators_printed_against_their_text_start_blocks(tmp_path: Path) -> None:
+    from docmine.segment import segment
+
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "(1)A local authority must make arrangements.\n"
+        "(2)The arrangements are to be made so far as relating to—\n"
+        "(a)physical and mental health;\n"
+        "(b)protection from harm and neglect.\n",
+        encoding="utf-8",
+    )
+    document = extract(path)
+    kinds = [(b.kind, b.marker, b.text) for b in document.blocks]
+    assert kinds == [
+        (BlockKind.PARAGRAPH, "(1)", "A local authority must make arrangements."),
+        (BlockKind.PARAGRAPH, "(2)", "The arrangements are to be made so far as relating to—"),
+        (BlockKind.LIST_ITEM, "(a)", "physical and mental health;"),
+        (BlockKind.LIST_ITEM, "(b)", "protection from harm and neglect."),
+    ]
+    # the dash opens the list: each item is a clause read with its lead-in, cited in full
+    clauses = segment(document)
+    assert [c.ref for c in clauses] == ["(1)", "(2)(a)", "(2)(b)"]
+    assert clauses[1].text.endswith("relating to— physical and mental health;")

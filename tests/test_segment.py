@@ -153,7 +153,13 @@ def test_a_clause_is_cited_by_the_enumerators_above_and_on_it() -> None:
         RawBlock(BlockKind.LIST_ITEM, "ICBs should involve Healthwatch.", level=1, marker="•"),
     ]
     document = build_document("reg.txt", "txt", blocks, "h")
-    assert [c.ref for c in segment(document)] == ["5(3)", "5(3)(a)", "5(3)(b)", "2.1", "2"]
+    clauses = segment(document)
+    # the dash opens the list as a colon does: each item is read with its lead-in
+    assert [c.ref for c in clauses] == ["5(3)(a)", "5(3)(b)", "2.1", "2"]
+    assert (
+        clauses[0].text
+        == "(3) The authority must publish a report which— sets out the findings, and"
+    )
 
 
 def test_a_subheading_without_a_number_keeps_its_sections_citation() -> None:

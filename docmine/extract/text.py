@@ -13,7 +13,13 @@ from docmine.model import BlockKind
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^\s*(?:[•\u25cf\u25aa\u2023\u2043◦▪*+]|-(?=\s))\s+(.*)$")
-_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(.*)$")
+# "5.1", "a)", "(a)", "(iv)", and a subsection "(2)" / "(2A)"; legislation prints a bracketed
+# enumerator against its text ("(a)physical and mental health")
+_NUMBER = re.compile(
+    r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(\d{1,3}[A-Z]{0,2}\))"
+    r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
+)
+_LETTERED = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})\)$")  # (a), (iv): items, not paragraphs
 _FOOTNOTE = re.compile(
     r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+"
 )
@@ -98,11 +104,8 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         marker, body = m.group(1), strip_markdown(m.group(2))
         if alone and looks_like_heading(body):
             return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
-        kind = (
-            BlockKind.LIST_ITEM
-            if line[:1].isspace() or "." in marker.rstrip(".")
-            else (BlockKind.PARAGRAPH)
-        )
+        item = line[:1].isspace() or "." in marker.rstrip(".") or _LETTERED.match(marker)
+        kind = BlockKind.LIST_ITEM if item else BlockKind.PARAGRAPH
         return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
     if alone and looks_like_heading(text):
         return RawBlock(BlockKind.HEADING, text, level=0)
