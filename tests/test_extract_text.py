@@ -124,3 +124,34 @@ def test_legislation_enumerators_printed_against_their_text_start_blocks(tmp_pat
     clauses = segment(document)
     assert [c.ref for c in clauses] == ["(1)", "(2)(a)", "(2)(b)"]
     assert clauses[1].text.endswith("relating to— physical and mental health;")
+
+
+def test_a_web_page_saved_as_text_keeps_a_block_a_line_and_wrapped_text_is_joined(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Purpose\n"
+        "The purpose of this document is to set out what integrated care boards must do to "
+        "prepare a joint forward plan before the start of each financial year, and with whom.\n"
+        "Updated 13 September 2023.\n",
+        encoding="utf-8",
+    )
+    assert [b.text for b in extract(page).blocks] == [
+        "Purpose",
+        "The purpose of this document is to set out what integrated care boards must do to "
+        "prepare a joint forward plan before the start of each financial year, and with whom.",
+        "Updated 13 September 2023.",
+    ]
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text(
+        "Integrated care boards must prepare a joint forward plan with the\n"
+        "Health and Wellbeing Board of each local authority in the area. The\n"
+        "ICB must publish the plan and give a copy to NHS England.\n",
+        encoding="utf-8",
+    )
+    assert [b.text for b in extract(wrapped).blocks] == [
+        "Integrated care boards must prepare a joint forward plan with the Health and Wellbeing "
+        "Board of each local authority in the area. The ICB must publish the plan and give a "
+        "copy to NHS England."
+    ]

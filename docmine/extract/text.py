@@ -31,6 +31,10 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _TERMINAL = re.compile(r"[.!;:,]$")
 MAX_HEADING_WORDS = 14
 SHORT_LINE = 40
+# a line of hard-wrapped text is at most this long, and at least this share of its paragraph's
+# longest line (the last line of a wrapped paragraph may be short: it ends the paragraph)
+MAX_WRAP_WIDTH = 120
+WRAP_SHARE = 0.6
 
 
 _BOMS = (
@@ -122,6 +126,17 @@ def _is_new_block(line: str) -> bool:
     )
 
 
+def _wraps(before: str, line: str, width: int) -> bool:
+    """Whether `line` continues `before` (a soft wrap) rather than starting a block. Text wrapped
+    at a fixed width breaks lines near that width (80 characters or so); a page exported from
+    the web puts each block on a line of its own, a short heading or a long paragraph, the next
+    starting with a capital. A line that starts in lower case always continues."""
+    if line.lstrip()[:1].islower():
+        return True
+    length = len(before.rstrip())
+    return length <= MAX_WRAP_WIDTH and length >= WRAP_SHARE * width
+
+
 def _paragraph_groups(text: str) -> list[list[str]]:
     """Lines grouped into blank-line separated paragraphs, then split at list markers."""
     groups: list[list[str]] = []
@@ -130,8 +145,10 @@ def _paragraph_groups(text: str) -> list[list[str]]:
         raw = [line for line in para.split("\n") if line.strip() and not _TABLE_RULE.match(line)]
         # short lines stacked together (bylines, icons, addresses) are separate blocks
         stacked = len(raw) > 1 and all(len(line.strip()) < SHORT_LINE for line in raw)
-        for line in raw:
-            if lines and not stacked and not _is_new_block(line):
+        width = max((len(line.rstrip()) for line in raw), default=0)
+        for index, line in enumerate(raw):
+            before = raw[index - 1] if index else ""
+            if lines and not stacked and not _is_new_block(line) and _wraps(before, line, width):
                 lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"  # soft-wrapped line
             else:
                 lines.append(line)
