@@ -156,3 +156,31 @@ def test_a_marked_file_with_a_stray_byte_is_read() -> None:
     from docmine.extract.text import decode
 
     assert decode(b"\xef\xbb\xbfThe ICB must act \x80 now.", Path("x")).startswith("The ICB")
+
+
+def test_no_file_leaves_a_lock_behind_it(tmp_path: Path, store: Store, settings: Settings) -> None:
+    """Between files, good or bad, another writer can take the write lock at once."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    (folder / "a-broken.docx").write_bytes(b"PK\x03\x04 not a zip at all")
+    (folder / "b-binary.pdf").write_bytes(bytes(range(256)) * 40)
+    (folder / "c-empty.txt").write_text("   \n", encoding="utf-8")
+    (folder / "d-good.txt").write_text(GUIDANCE, encoding="utf-8")
+    deep = "<html><body>" + "<div>" * 3000 + "<p>The ICB must publish a plan.</p>" + "</div>" * 3000
+    (folder / "e-deep.html").write_text(deep, encoding="utf-8")
+    free = []
+
+    def other_writer_gets_the_lock(result: object, seconds: float) -> None:
+        other = sqlite3.connect(settings.db, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # raises "database is locked" if a lock is held
+            other.rollback()
+            free.append(True)
+        finally:
+            other.close()
+
+    results = ingest(
+        [folder], store, settings, embed_vectors=False, on_file=other_writer_gets_the_lock
+    )
+    assert [r.status for r in results].count(Status.FAILED) == 3
+    assert len(free) == len(results) == 5
