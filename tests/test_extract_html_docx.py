@@ -70,3 +70,20 @@ def test_a_broken_docx_is_corrupt(tmp_path: Path) -> None:
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(CorruptDocument, match="corrupt"):
         extract(path)
+
+
+def test_text_written_straight_inside_a_container_is_a_paragraph(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><main><div>Each ICB <strong>must</strong> publish a plan."
+        "<p>It should involve Healthwatch.</p>Councils may comment.<ul><li>By June</li></ul>"
+        "<!-- a comment --></div></main></body></html>",
+        encoding="utf-8",
+    )
+    blocks = [(b.kind, b.text) for b in extract(page).blocks]
+    assert blocks == [
+        (BlockKind.PARAGRAPH, "Each ICB must publish a plan."),
+        (BlockKind.PARAGRAPH, "It should involve Healthwatch."),
+        (BlockKind.PARAGRAPH, "Councils may comment."),
+        (BlockKind.LIST_ITEM, "By June"),
+    ]

@@ -25,6 +25,11 @@ _MAIN = ("main", "[role=main]", "article", "#content", ".govuk-main-wrapper", "b
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCK_TAGS = {"p", "li", "tr", "blockquote", "dd", "dt", "pre", *_HEADINGS}
 _INLINE_SPACE = re.compile(r"\s+")
+# elements that flow inside a line of text: their words join the text around them
+_INLINE = frozenset(
+    "a abbr acronym b bdi bdo big cite code data del dfn em font i ins kbd label mark q s samp "
+    "small span strike strong sub sup time tt u var br wbr".split()
+)
 
 
 def _node_text(node: LexborNode) -> str:
@@ -50,33 +55,64 @@ def _main_content(tree: LexborHTMLParser) -> LexborNode | None:
 
 def _blocks_of(node: LexborNode, out: list[RawBlock]) -> None:
     """The blocks under `node` in document order; a loop with its own stack, so an HTML file
-    nested thousands of elements deep is read like any other."""
-    stack: list[Iterator[LexborNode]] = [node.iter(include_text=False)]
+    nested thousands of elements deep is read like any other. Text written straight inside a
+    container ("<div>The ICB must ...</div>"), with its inline elements, is a paragraph of its
+    own, as a browser lays it out (an anonymous block)."""
+    stack: list[tuple[Iterator[LexborNode], list[str]]] = [(node.iter(include_text=True), [])]
     while stack:
-        child = next(stack[-1], None)
+        iterator, run = stack[-1]
+        child = next(iterator, None)
         if child is None:
             stack.pop()
+            _flush(run, out)
             continue
         tag = child.tag or ""
-        if _is_boilerplate(child):
+        if tag == "-text":
+            run.append(child.text(deep=False))
             continue
-        if tag in _HEADINGS:
-            out.append(RawBlock(BlockKind.HEADING, _node_text(child), level=_HEADINGS[tag]))
-        elif tag == "li":
-            out.append(RawBlock(BlockKind.LIST_ITEM, _list_item_text(child), level=1, marker="•"))
-            nested = [s for s in child.iter(include_text=False) if s.tag in ("ul", "ol")]
-            stack.append(c for sub in nested for c in sub.iter(include_text=False))
-        elif tag == "tr":
-            cells = [_node_text(c) for c in child.iter(include_text=False) if c.tag in ("td", "th")]
-            out.append(RawBlock(BlockKind.TABLE_ROW, "\t".join(c for c in cells if c)))
-        elif tag in ("figcaption", "caption") or (tag == "img" and child.attributes.get("alt")):
-            # image captions describe a picture, never an instruction
-            text = _node_text(child) or str(child.attributes.get("alt") or "")
-            out.append(RawBlock(BlockKind.FURNITURE, text))
-        elif tag in _BLOCK_TAGS:
-            out.append(RawBlock(BlockKind.PARAGRAPH, _node_text(child)))
-        else:
-            stack.append(child.iter(include_text=False))
+        if tag.startswith("-"):  # a comment, a doctype
+            continue
+        if tag in _INLINE:
+            if not _is_boilerplate(child):
+                run.append(_node_text(child))
+            continue
+        _flush(run, out)  # a block ends the text before it
+        if not _is_boilerplate(child):
+            inner = _element(child, out)
+            if inner is not None:
+                stack.append((inner, []))
+
+
+def _element(child: LexborNode, out: list[RawBlock]) -> Iterator[LexborNode] | None:
+    """Append the block a block-level element is; the children to read next for a container
+    (or a list item's nested lists), else None."""
+    tag = child.tag or ""
+    if tag in _HEADINGS:
+        out.append(RawBlock(BlockKind.HEADING, _node_text(child), level=_HEADINGS[tag]))
+    elif tag == "li":
+        out.append(RawBlock(BlockKind.LIST_ITEM, _list_item_text(child), level=1, marker="•"))
+        nested = [s for s in child.iter(include_text=False) if s.tag in ("ul", "ol")]
+        return (c for sub in nested for c in sub.iter(include_text=False))
+    elif tag == "tr":
+        cells = [_node_text(c) for c in child.iter(include_text=False) if c.tag in ("td", "th")]
+        out.append(RawBlock(BlockKind.TABLE_ROW, "\t".join(c for c in cells if c)))
+    elif tag in ("figcaption", "caption") or (tag == "img" and child.attributes.get("alt")):
+        # image captions describe a picture, never an instruction
+        text = _node_text(child) or str(child.attributes.get("alt") or "")
+        out.append(RawBlock(BlockKind.FURNITURE, text))
+    elif tag in _BLOCK_TAGS:
+        out.append(RawBlock(BlockKind.PARAGRAPH, _node_text(child)))
+    else:
+        return child.iter(include_text=True)
+    return None
+
+
+def _flush(run: list[str], out: list[RawBlock]) -> None:
+    """The text gathered straight inside a container, as one paragraph (if it says anything)."""
+    text = _INLINE_SPACE.sub(" ", " ".join(run)).strip()
+    run.clear()
+    if text:
+        out.append(RawBlock(BlockKind.PARAGRAPH, text))
 
 
 def _list_item_text(item: LexborNode) -> str:
