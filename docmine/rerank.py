@@ -148,6 +148,8 @@ def features(
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Not search's stop list: BM25 keeps "must" and "should" (a query's force words match clauses),
+# while coverage leaves them to the want_* features and counts only what the query is about.
 _STOP = frozenset(
     "a an and are as at be by can do does for from how i in is it its of on or should that the "
     "their there they this to was what when where which who why will with must may our we you "
