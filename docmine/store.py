@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -310,6 +311,23 @@ def shown_fields(stored: StoredObligation) -> dict[str, Any]:
     }
 
 
+def _use_wal(connection: sqlite3.Connection, seconds: float) -> None:
+    """Switch the file to write-ahead logging (a no-op once it is). While another process holds
+    a new file, SQLite answers this pragma 'database is locked' at once, without waiting in its
+    busy handler; so wait here, as the handler would, up to the connection's timeout."""
+    deadline = time.monotonic() + seconds
+    delay = 0.005
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
+
+
 class Store:
     """A docmine database file. Opening it creates or migrates the schema."""
 
@@ -332,7 +350,7 @@ class Store:
                 str(self.path),
             ) from None
         if not read_only:
-            self.connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(self.connection, seconds=30.0)
             self.connection.execute("PRAGMA foreign_keys=ON")
             self._migrate()
 

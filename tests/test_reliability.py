@@ -3,7 +3,9 @@ names what it guards. Every failure is one line naming the file and the reason."
 
 import multiprocessing
 import sqlite3
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -75,18 +77,37 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path) -> None:
         Store(bogus)
 
 
-def _open(path: str) -> int:
+def _open(path: str, barrier: Any, versions: Any) -> None:
+    barrier.wait()  # all at once: the race is between the first opens of a new file
     with Store(path) as store:
-        return int(store.connection.execute("PRAGMA user_version").fetchone()[0])
+        versions.put(int(store.connection.execute("PRAGMA user_version").fetchone()[0]))
 
 
 def test_processes_creating_one_new_database_at_once_all_succeed(tmp_path: Path) -> None:
-    path = str(tmp_path / "new.db")
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
-        versions = pool.map(_open, [path] * 8)
-    assert versions == [SCHEMA_VERSION] * 8
-    tables = sqlite3.connect(path).execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
-    assert tables > 0
+    context = multiprocessing.get_context("spawn")
+    for trial in range(3):
+        path = str(tmp_path / f"new{trial}.db")
+        barrier, versions = context.Barrier(6), context.Queue()
+        workers = [context.Process(target=_open, args=(path, barrier, versions)) for _ in range(6)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert [worker.exitcode for worker in workers] == [0] * 6
+        assert [versions.get() for _ in workers] == [SCHEMA_VERSION] * 6
+        tables = sqlite3.connect(path).execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+        assert tables > 0
+
+
+def test_a_new_database_another_process_is_still_creating_waits_for_it(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    creator = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    creator.execute("BEGIN IMMEDIATE")  # what a first `docmine ingest` holds while it migrates
+    creator.execute("CREATE TABLE first_writer (a)")
+    threading.Timer(0.5, creator.execute, ("COMMIT",)).start()
+    with Store(path) as store:  # SQLite answers the WAL switch 'locked' at once: Store waits
+        assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    creator.close()
 
 
 def test_an_id_prefix_several_obligations_share_is_ambiguous(tmp_path: Path) -> None:
