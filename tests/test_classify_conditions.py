@@ -66,6 +66,11 @@ from docmine.measure.evaluate import token_f1
         # "in + gerund" after its verb is the manner, not a condition
         ("Providers should support staff in raising concerns.", None),
         ("ICBs must publish a joint forward plan.", None),
+        # a parenthetical condition without its brackets
+        (
+            "Providers must display their rating on their website (if they have one).",
+            "if they have one",
+        ),
         # a concession is not a condition
         ("Whilst ICPs will differ in size, they should publish a strategy.", None),
     ],

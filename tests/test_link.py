@@ -217,6 +217,12 @@ def test_deadlines_keep_the_words_gold_records() -> None:
             "before",
         ),
         (
+            "Boards must publish a statement after the end of the financial year to declare "
+            "whether they met the standard in 2023/24.",
+            "after the end of the financial year",
+            "from",
+        ),
+        (
             "The operator must notify as soon as reasonably practicable.",
             "as soon as reasonably practicable",
             "by",

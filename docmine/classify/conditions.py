@@ -46,10 +46,13 @@ _FRAME_PREPOSITIONS = frozenset({"in"})
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without edge punctuation, nor the brackets of a parenthetical ("(if they have one)")."""
     while start < end and text[start] in _TRIM:
         start += 1
     while end > start and text[end - 1] in _TRIM + ".":
         end -= 1
+    if text[start : start + 1] == "(" and text[end - 1 : end] == ")":
+        return _trimmed(text, start + 1, end - 1)
     return start, end
 
 

@@ -70,9 +70,9 @@ _RELATIVE = re.compile(
     rf"(?:the next |a (?:designated )?)?{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?[\s-]+"
     r"(?:working |calendar |clear )?(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
     r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+)?"
-    r"|\b(?P<rel2>before|by|no later than|not later than|from)\s+the\s+"
+    r"|\b(?P<rel2>before|by|after|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
-    r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$)"
+    r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all|to)\b|\s*$)"
     r"|\bas soon as (?:is )?reasonably practicable",
     re.IGNORECASE,
 )
@@ -95,6 +95,7 @@ _RELATION_NAMES = {
     "no longer than": "by",
     "for up to": "by",
     "within": "by",
+    "after": "from",
     "not later than": "by",
     "for": "during",
 }
