@@ -160,6 +160,10 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
         "local authority"
     )
     assert find_audience("This guidance is for inspectors.", gazetteer, {}) == ""
+    # no body named, but what "your X" says the reader runs ("your care service")
+    surveillance = "Using surveillance in your care service\nIf you use it, you must tell people."
+    assert find_audience(surveillance, gazetteer, {}) == "social care provider"
+    assert find_audience("Tell us about your service.", gazetteer, {}) == ""
 
 
 def test_deadline_ranges_durations_and_past_dates() -> None:

@@ -69,7 +69,7 @@ def find_audience(
 ) -> str:
     """The body the document addresses as "you": the first body of a "To:" block or a "this
     guidance is for" line, else the body the title names after "for", else the first body
-    written as "your X"."""
+    written as "your X" (or the kind of service "your X" says the reader runs)."""
     opening = text[:4000]
     for match in _ADDRESSED.finditer(opening):
         part = next(g for g in match.groups() if g is not None)
@@ -84,6 +84,10 @@ def find_audience(
         mentions = find_bodies(match.group(1), gazetteer, acronyms)
         if mentions and mentions[0].start == 0:
             return mentions[0].canonical
+        runs = " ".join(match.group(1).lower().split())
+        for service, canonical in gazetteer.rules.reader_services:
+            if runs == service or runs.startswith(service + " "):
+                return canonical  # "your care service": the reader runs one
     return ""
 
 

@@ -30,6 +30,7 @@ class BodyRules:
     not_bodies: re.Pattern[str] | None
     back_reference: re.Pattern[str] | None
     ambiguous: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    reader_services: tuple[tuple[str, str], ...] = ()  # "care service" -> social care provider
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
         ambiguous=tuple(
             (str(acronym), tuple((str(k), str(v)) for k, v in (senses or {}).items()))
             for acronym, senses in (data.get("ambiguous_acronyms") or {}).items()
+        ),
+        reader_services=tuple(
+            (_key(str(k)), str(v)) for k, v in (data.get("reader_services") or {}).items()
         ),
     )
 
