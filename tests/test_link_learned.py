@@ -164,6 +164,12 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
     surveillance = "Using surveillance in your care service\nIf you use it, you must tell people."
     assert find_audience(surveillance, gazetteer, {}) == "social care provider"
     assert find_audience("Tell us about your service.", gazetteer, {}) == ""
+    # "for" after an adjective or verb in a title addresses no one
+    ready = "Are you ready for integrated care systems?"
+    assert find_audience("Some text.", gazetteer, {}, ready) == ""
+    assert find_audience("Some text.", gazetteer, {}, "Action card for local authorities") == (
+        "local authority"
+    )
 
 
 def test_deadline_ranges_durations_and_past_dates() -> None:

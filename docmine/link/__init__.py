@@ -34,6 +34,17 @@ from docmine.model import Force, ForceDecision, Links, Mention
 # Last words of body names that name no body on their own ("local government" is a council, but
 # "the government" is not).
 _NOT_HEADS = frozenset({"government", "governments", "sector", "sectors", "care", "health"})
+# A title addresses the bodies after "for" when a document noun governs it ("Guidance for ICBs",
+# "A framework for local authorities"), not an adjective or verb ("ready for", "planning for").
+_TITLE_FOR = re.compile(
+    r"\b(?:guidance|guide|framework|standards?|information|roadmap|resources?|reference|"
+    r"recommendations|proposals|priorities|principles|polic(?:y|ies)|pathway|methodology|"
+    r"manual|mandate|consultation|concordat|toolkit|checklist|handbook|advice|card|letter|"
+    r"briefing|expectations|requirements|actions|questions|tools?|template|code of practice|"
+    r"fund|grant|allocations?|plan|note|notes|statement|specification|support)"
+    r"(?:\s*\([^)]*\))?\s+for\s",
+    re.IGNORECASE,
+)
 _YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)", re.IGNORECASE)
 
 
@@ -76,8 +87,8 @@ def find_audience(
         mentions = find_bodies(part, gazetteer, acronyms)
         if mentions:
             return mentions[0].canonical
-    _, _, after_for = title.partition(" for ")
-    mentions = find_bodies(after_for, gazetteer, acronyms) if after_for else []
+    addressed = _TITLE_FOR.search(title)  # "Guidance for ICBs", not "Are you ready for ICSs?"
+    mentions = find_bodies(title[addressed.end() :], gazetteer, acronyms) if addressed else []
     if mentions:
         return mentions[0].canonical
     for match in _YOUR.finditer(text):
