@@ -552,7 +552,7 @@ def eval_search(
     cases = load_queries(queries)
     with _open_store(settings) as store:
         scores = evaluate_search(store, cases, settings, modes or MODES)
-        stems = [Path(d["source"]).stem for d in store.documents(all_versions=False)]
+        stems = [Path(d.document.source).stem for d in store.documents(all_versions=False)]
     if gold is not None:
         scores.append(bm25_baseline(cases, gold_clauses(gold, stems)))
     rows = scores_table(scores, cases)
@@ -616,7 +616,7 @@ def docs(
     Example: docmine docs --json
     """
     with _open_store(_settings(db)) as store:
-        rows = [dict(r) for r in store.documents(all_versions)]
+        rows = [d.listing() for d in store.documents(all_versions)]
     if as_json:
         console.print_json(json.dumps(rows))
         return

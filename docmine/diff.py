@@ -27,7 +27,7 @@ from docmine.export.register import (
 )
 from docmine.model import DocumentRef, Filters
 from docmine.search import select
-from docmine.store import Store, document_ref
+from docmine.store import Store
 
 # Measured with tests/fixtures/diff/measure_thresholds.py on the five seed texts: edited
 # obligations (modal swapped, 20% of words dropped, words inserted, year changed, 12 rewordings by
@@ -240,33 +240,33 @@ def diff_register(
 
 def resolve_document(store: Store, ref: str, version: int | None = None) -> DocumentRef:
     """A stored document by id (or unique prefix), path or source, at `version` or the latest."""
-    rows = store.documents(all_versions=True)
+    documents = [d.document for d in store.documents(all_versions=True)]
     source = str(Path(ref).resolve()) if Path(ref).exists() else ref
-    found = [r for r in rows if r["source"] == source] or [
-        r for r in rows if r["id"] == ref or (len(ref) >= 4 and r["id"].startswith(ref))
+    found = [d for d in documents if d.source == source] or [
+        d for d in documents if d.id == ref or (len(ref) >= 4 and d.id.startswith(ref))
     ]
     if version is not None:
-        found = [r for r in found if r["version"] == version]
+        found = [d for d in found if d.version == version]
     if not found:
         at = f" at version {version}" if version is not None else ""
         raise NotFound(f"no ingested document{at}: run `docmine ingest` on it or use an id", ref)
-    if len({r["source"] for r in found}) > 1:
+    if len({d.source for d in found}) > 1:
         raise BadInput("id prefix matches several documents: give more characters", ref)
-    return document_ref(max(found, key=lambda r: r["version"]))
+    return max(found, key=lambda d: d.version)
 
 
 def previous_version(store: Store, document: DocumentRef) -> DocumentRef:
     older = [
-        r
-        for r in store.documents(all_versions=True)
-        if r["source"] == document.source and r["version"] < document.version
+        d.document
+        for d in store.documents(all_versions=True)
+        if d.document.source == document.source and d.document.version < document.version
     ]
     if not older:
         raise NotFound(
             "only one version is ingested: ingest the edited file again, or name two documents",
             document.source,
         )
-    return document_ref(max(older, key=lambda r: r["version"]))
+    return max(older, key=lambda d: d.version)
 
 
 def document_rows(store: Store, document: DocumentRef) -> list[RegisterRow]:

@@ -244,6 +244,36 @@ class DocumentRef(Record):
 
 
 @dataclass(frozen=True)
+class StoredDocument(Record):
+    """A stored document version as the store lists it: its reference, its format and how many
+    clauses and obligations (clauses with a force) it holds; `text` only when asked for one
+    document (`Store.document`)."""
+
+    document: DocumentRef
+    format: str = ""
+    clauses: int = 0
+    obligations: int = 0
+    text: str = ""
+
+    def listing(self) -> dict[str, Any]:
+        """One flat row for `docmine docs` and the web's document list."""
+        ref = self.document
+        return {
+            "id": ref.id,
+            "source": ref.source,
+            "title": ref.title,
+            "format": self.format,
+            "content_hash": ref.content_hash,
+            "version": ref.version,
+            "authority": ref.authority,
+            "published": ref.published,
+            "ingested_at": ref.ingested_at,
+            "clauses": self.clauses,
+            "obligations": self.obligations,
+        }
+
+
+@dataclass(frozen=True)
 class StoredObligation(Record):
     """An obligation as the store hands it back: the Obligation, the document version it cites,
     its stored id (stable across versions) and rowid. Search hits, exports, diff, `docmine show`

@@ -29,6 +29,7 @@ from docmine.model import (
     Obligation,
     Polarity,
     Provenance,
+    StoredDocument,
     StoredObligation,
     content_id,
 )
@@ -234,6 +235,17 @@ def document_ref(row: Any, prefix: str = "") -> DocumentRef:
     names = set(row.keys())
     found = {c: row[prefix + c] for c in _DOCUMENT_COLUMNS if prefix + c in names}
     return DocumentRef(**{**found, "version": int(found["version"])})
+
+
+def _stored_document(row: sqlite3.Row, with_text: bool) -> StoredDocument:
+    names = set(row.keys())
+    return StoredDocument(
+        document=document_ref(row),
+        format=row["format"],
+        clauses=int(row["clauses_"]) if "clauses_" in names else 0,
+        obligations=int(row["obligations_"]) if "obligations_" in names else 0,
+        text=row["text"] if with_text else "",
+    )
 
 
 def stored_obligation(row: sqlite3.Row) -> StoredObligation:
@@ -465,7 +477,8 @@ class Store:
                 self._insert_embeddings(db, vectors, model)
         return doc_id, version
 
-    def documents(self, all_versions: bool = True) -> list[sqlite3.Row]:
+    def documents(self, all_versions: bool = True) -> list[StoredDocument]:
+        """Every stored document version (or the latest of each source), by source and version."""
         latest = (
             ""
             if all_versions
@@ -473,19 +486,22 @@ class Store:
                 "WHERE d.version = (SELECT MAX(version) FROM documents x WHERE x.source = d.source)"
             )
         )
-        return self.connection.execute(
+        rows = self.connection.execute(
             "SELECT d.id, d.source, d.title, d.format, d.content_hash, d.version, d.authority, "
-            "d.published, d.ingested_at, (SELECT COUNT(*) FROM obligations o WHERE o.doc_id = d.id)"
-            " AS clauses, (SELECT COUNT(*) FROM obligations o WHERE o.doc_id = d.id AND "
-            f"o.force != 'none') AS obligations FROM documents d {latest} "
-            "ORDER BY d.source, d.version"
+            "d.published, d.ingested_at, "
+            "(SELECT COUNT(*) FROM obligations o WHERE o.doc_id = d.id) AS clauses_, "
+            "(SELECT COUNT(*) FROM obligations o WHERE o.doc_id = d.id AND o.force != 'none') "
+            f"AS obligations_ FROM documents d {latest} ORDER BY d.source, d.version"
         ).fetchall()
+        return [_stored_document(row, with_text=False) for row in rows]
 
-    def document(self, doc_id: str) -> sqlite3.Row | None:
-        return self.connection.execute(
+    def document(self, doc_id: str) -> StoredDocument | None:
+        """A document by id or id prefix (its newest version), with its text."""
+        row = self.connection.execute(
             "SELECT * FROM documents WHERE id = ? OR id LIKE ? ORDER BY version DESC",
             (doc_id, f"{doc_id}%"),
         ).fetchone()
+        return _stored_document(row, with_text=True) if row is not None else None
 
     # obligations -------------------------------------------------------------------------
     def obligation(self, obligation_id: str, version: int | None = None) -> StoredObligation | None:

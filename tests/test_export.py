@@ -116,7 +116,7 @@ def test_xlsx_sources_list_documents_with_versions_and_hashes(
         dict(zip(header, [c.value for c in r], strict=True)) for r in sheet.iter_rows(min_row=2)
     ]
     assert {r["content_hash"] for r in rows} == {
-        d["content_hash"] for d in corpus_store.documents()
+        d.document.content_hash for d in corpus_store.documents()
     }
     assert all(r["version"] == 1 and r["obligations"] > 0 for r in rows)
     assert sum(r["obligations"] for r in rows) == len(register.rows)

@@ -67,14 +67,14 @@ def test_demo_register_has_the_annex_c_duty(corpus_store: Store) -> None:
     assert found.links.holder == "integrated care partnership"
     assert where.section[-1].startswith("Annex C")
     assert found.document.source.endswith("dhsc-icp-engagement-summary-2022.txt")
-    document_text = corpus_store.document(found.document.id)["text"]
+    document_text = corpus_store.document(found.document.id).text
     assert "must involve the local Healthwatch" in document_text[where.start : where.end]
 
 
 def test_demo_register_covers_every_seed(corpus_store: Store) -> None:
     documents = corpus_store.documents()
     assert len(documents) == 5
-    assert all(d["obligations"] > 0 for d in documents)
+    assert all(d.obligations > 0 for d in documents)
 
 
 def test_ingesting_a_folder_twice_changes_nothing_the_second_time(
@@ -183,7 +183,7 @@ def test_a_file_put_back_to_older_content_becomes_the_latest_version(
     result = ingest([path], store, settings, embed_vectors=False)[0]
     assert (result.status, result.version) == (Status.NEW_VERSION, 3)
     assert [h.obligation.decision.force for h in select(store, Filters())] == ["mandatory"]
-    assert len({d["id"] for d in store.documents()}) == 3
+    assert len({d.document.id for d in store.documents()}) == 3
 
 
 def test_the_pipeline_runs_declared_stages_that_each_write_the_document(

@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from docmine.model import Deadline, DocumentRef, StoredObligation
+from docmine.model import Deadline, DocumentRef, StoredDocument, StoredObligation
 from docmine.search import Hit
-from docmine.store import document_ref
 
 RegisterRow = dict[str, Any]
 
@@ -114,15 +113,17 @@ def register_rows(hits: Sequence[Hit]) -> list[RegisterRow]:
     return [register_row(hit.obligation) for hit in hits]
 
 
-def cited_documents(hits: Sequence[Hit], documents: Sequence[Any]) -> tuple[DocumentRef, ...]:
+def cited_documents(
+    hits: Sequence[Hit], documents: Sequence[StoredDocument]
+) -> tuple[DocumentRef, ...]:
     """The documents (from Store.documents()) that at least one hit comes from, in store order."""
     cited = {hit.obligation.document.id for hit in hits}
-    return tuple(document_ref(d) for d in documents if d["id"] in cited)
+    return tuple(d.document for d in documents if d.document.id in cited)
 
 
 def build_register(
     hits: Sequence[Hit],
-    documents: Sequence[Any],
+    documents: Sequence[StoredDocument],
     title: str = "Obligation register",
     scope: str = "",
 ) -> Register:

@@ -134,7 +134,7 @@ def detail_json(detail: Detail) -> dict[str, Any]:
 
 def documents(store: Store) -> list[dict[str, Any]]:
     """Ingested documents, newest version first within each source, with clause counts."""
-    rows = [dict(r) for r in store.documents(all_versions=True)]
+    rows = [d.listing() for d in store.documents(all_versions=True)]
     latest: dict[str, int] = {}
     for row in rows:
         latest[row["source"]] = max(latest.get(row["source"], 0), row["version"])
