@@ -244,6 +244,16 @@ class DocumentRef(Record):
 
 
 @dataclass(frozen=True)
+class FacetValue(Record):
+    """One value of a facet (force, holder, body, duty, document, deadline year) with its label
+    and how many obligations have it (Store.facet_counts)."""
+
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
 class StoredDocument(Record):
     """A stored document version as the store lists it: its reference, its format and how many
     clauses and obligations (clauses with a force) it holds; `text` only when asked for one

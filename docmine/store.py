@@ -22,6 +22,7 @@ from docmine.model import (
     Document,
     DocumentRef,
     DutyLink,
+    FacetValue,
     Force,
     ForceDecision,
     Links,
@@ -556,16 +557,17 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return [stored_obligation(r) for r in self.connection.execute(sql, list(params))]
 
-    def facet_counts(self, facet: str, sql_where: str, params: Sequence[Any]) -> list[sqlite3.Row]:
+    def facet_counts(self, facet: str, sql_where: str, params: Sequence[Any]) -> list[FacetValue]:
         """(value, label, count) per value of one facet, most frequent first, under a WHERE
         built by `search.where_clause`."""
         value, label, source = _FACETS[facet]
-        return self.connection.execute(
+        rows = self.connection.execute(
             f"SELECT {value} AS value, {label} AS label, COUNT(DISTINCT o.rowid) AS count "
             f"FROM obligations o JOIN documents d ON d.id = o.doc_id {source} "
             f"WHERE {sql_where} AND {value} != '' GROUP BY {value} ORDER BY count DESC, label",
             list(params),
         ).fetchall()
+        return [FacetValue(str(r["value"]), str(r["label"]), int(r["count"])) for r in rows]
 
     # embeddings --------------------------------------------------------------------------
     def embeddings(self, text_hashes: Sequence[str], model: str) -> dict[str, bytes]:

@@ -6,21 +6,13 @@ so choosing a holder still shows how many obligations the other holders have."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any
 
-from docmine.model import FORCE_ORDER, Filters
+from docmine.model import FORCE_ORDER, FacetValue, Filters
 from docmine.search import where_clause
 from docmine.store import Store
 
 FACETS: tuple[str, ...] = ("force", "holder", "body", "duty", "document", "deadline")
-
-
-@dataclass(frozen=True)
-class FacetValue:
-    value: str
-    label: str
-    count: int
 
 
 _CLEARED: dict[str, dict[str, Any]] = {
@@ -43,10 +35,7 @@ def facet_counts(store: Store, filters: Filters) -> dict[str, list[FacetValue]]:
     counts: dict[str, list[FacetValue]] = {}
     for facet in FACETS:
         sql, params = where_clause(without_facet(filters, facet))
-        counts[facet] = [
-            FacetValue(str(row["value"]), str(row["label"]), int(row["count"]))
-            for row in store.facet_counts(facet, sql, params)
-        ]
+        counts[facet] = store.facet_counts(facet, sql, params)
     order = {force.value: rank for rank, force in enumerate(FORCE_ORDER)}
     counts["force"].sort(key=lambda v: order.get(v.value, len(order)))  # strongest first
     return counts
@@ -62,11 +51,11 @@ def holder_force_table(
     for force in ("mandatory", "expectation", "suggestion"):
         chosen = dataclasses.replace(filters, force=(force,))
         sql, params = where_clause(chosen)
-        total = sum(int(r["count"]) for r in store.facet_counts("force", sql, params))
+        total = sum(v.count for v in store.facet_counts("force", sql, params))
         held = 0
-        for row in store.facet_counts("holder", sql, params):
-            table.setdefault(str(row["value"]), {})[force] = int(row["count"])
-            held += int(row["count"])
+        for holder in store.facet_counts("holder", sql, params):
+            table.setdefault(holder.value, {})[force] = holder.count
+            held += holder.count
         if total - held:
             table.setdefault("(no holder)", {})[force] = total - held
     return sorted(table.items(), key=lambda item: (-sum(item[1].values()), item[0]))
