@@ -23,6 +23,8 @@ $(STAMP): pyproject.toml
 	# torch first, from the CPU wheel, or pip pulls gigabytes of CUDA packages
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# the models, prepared once offline (the encoder's int8 export): no first query pays for it
+	HF_HUB_OFFLINE=1 $(BIN)/docmine setup
 	touch $(STAMP)
 
 demo: venv

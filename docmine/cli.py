@@ -984,6 +984,33 @@ def bench_extract(
 
 @app.command()
 @reports_errors
+def setup() -> None:
+    """Prepare every model offline, once: spaCy, the force and holder models, the sentence
+    encoder and (backend onnx-int8) its int8 export, so that neither the first ingest nor the
+    first search pays for them. `make venv` runs it.
+
+    Example: docmine setup
+    """
+    import time
+
+    from docmine.language.embed import export_onnx
+    from docmine.pipeline import Pipeline
+
+    settings = load_settings()
+    started = time.perf_counter()
+    Pipeline(settings).warm_up(encoder=True)
+    encoder = f"{settings.embedding_model} ({settings.embedding_backend})"
+    if settings.embedding_backend == "onnx-int8":
+        encoder += f": {export_onnx(settings.embedding_model)}"
+    console.print(f"spaCy: {settings.spacy_model}", markup=False)
+    console.print(f"force model: {settings.force_model}", markup=False)
+    console.print(f"link models: {settings.link_models}", markup=False)
+    console.print(f"encoder: {encoder}", markup=False)
+    console.print(f"ready in {time.perf_counter() - started:.1f} s", markup=False)
+
+
+@app.command()
+@reports_errors
 def serve(
     db: DbOption = None,
     host: Annotated[

@@ -23,6 +23,27 @@ def test_every_command_is_documented_in_the_readme() -> None:
     assert not missing, f"commands missing from README: {missing}"
 
 
+def test_setup_prepares_the_encoder_export_so_no_search_pays_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docmine.language import embed
+
+    monkeypatch.setenv("DOCMINE_CACHE", str(tmp_path))
+    calls: list[str] = []
+    built = tmp_path / "model-int8.onnx"
+
+    def export(model: str) -> Path:  # the real export takes 30 s: its wiring is what is tested
+        calls.append(model)
+        built.write_bytes(b"onnx")
+        return built
+
+    monkeypatch.setattr(embed, "export_onnx", export)
+    monkeypatch.setattr("docmine.pipeline.Pipeline.warm_up", lambda self, encoder=True: True)
+    code, out = run("setup")
+    assert code == 0 and calls and built.is_file()
+    assert f"onnx-int8): {built}" in out.replace("\n", "") and "ready in" in out
+
+
 def test_ingest_search_show_export_docs(tmp_path: Path, corpus_dir: Path) -> None:
     db = str(tmp_path / "cli.db")
     code, out = run("ingest", str(corpus_dir), "--db", db, "--quiet")
