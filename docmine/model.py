@@ -145,22 +145,42 @@ class Clause(Record):
 
 
 @dataclass(frozen=True)
-class ForceDecision(Record):
-    """Written by classification: the force, why (cue), how sure, and any condition.
+class Span(Record):
+    """Words of a clause's text (lead-in included) and where they stand in it: `text ==
+    clause.text[start:end]`, or start and end -1 when the words come without a place (a cue
+    written in a gold file, a row stored before spans were)."""
 
-    `cue` is the word or phrase of the clause text (lead-in included) that carries the force, at
-    `cue_start:cue_end`; -1 when nothing in the text does (a `none` with no deontic word). The
-    condition is at `condition_start:condition_end` of the same text (-1 when none or unknown)."""
+    text: str
+    start: int = -1
+    end: int = -1
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        """The span `start:end` of `text`."""
+        return cls(text[start:end], start, end)
+
+
+@dataclass(frozen=True)
+class ForceDecision(Record):
+    """Written by classification: the force, how sure, the `cue` (the words that carry the
+    force) and the `condition` the instruction is subject to, each a Span of the clause text or
+    None, and `reason`: why in words when that is not a cue (the rules' "question", "embedded:
+    must", "section: case study"; the features read it)."""
 
     force: Force
     polarity: Polarity = Polarity.POSITIVE
     confidence: float = 1.0
-    cue: str = ""
-    condition: str = ""
-    cue_start: int = -1
-    cue_end: int = -1
-    condition_start: int = -1
-    condition_end: int = -1
+    cue: Span | None = None
+    condition: Span | None = None
+    reason: str = ""
+
+    @property
+    def cue_text(self) -> str:
+        return self.cue.text if self.cue is not None else ""
+
+    @property
+    def condition_text(self) -> str:
+        return self.condition.text if self.condition is not None else ""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from docmine.model import (
     Obligation,
     Polarity,
     Provenance,
+    Span,
     StoredDocument,
     StoredObligation,
     content_id,
@@ -191,12 +192,12 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "force": decision.force.value,
         "polarity": decision.polarity.value,
         "confidence": round(decision.confidence, 4),
-        "cue": decision.cue,
-        "cue_start": decision.cue_start,
-        "cue_end": decision.cue_end,
-        "condition_start": decision.condition_start,
-        "condition_end": decision.condition_end,
-        "condition": decision.condition,
+        "cue": decision.cue_text,
+        "cue_start": decision.cue.start if decision.cue else -1,
+        "cue_end": decision.cue.end if decision.cue else -1,
+        "condition_start": decision.condition.start if decision.condition else -1,
+        "condition_end": decision.condition.end if decision.condition else -1,
+        "condition": decision.condition_text,
         "holder": links.holder,
         "holder_text": links.holder_text,
         "holder_confidence": links.holder_confidence,
@@ -278,12 +279,12 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
         force=Force(row["force"]),
         polarity=Polarity(row["polarity"]),
         confidence=row["confidence"],
-        cue=row["cue"],
-        condition=row["condition"],
-        cue_start=later("cue_start", -1),
-        cue_end=later("cue_end", -1),
-        condition_start=later("condition_start", -1),
-        condition_end=later("condition_end", -1),
+        cue=Span(row["cue"], later("cue_start", -1), later("cue_end", -1)) if row["cue"] else None,
+        condition=(
+            Span(row["condition"], later("condition_start", -1), later("condition_end", -1))
+            if row["condition"]
+            else None
+        ),
     )
     deadline = None
     if row["deadline"] or row["deadline_start"]:

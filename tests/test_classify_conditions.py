@@ -87,10 +87,10 @@ def test_an_instruction_carries_its_condition_and_a_description_none() -> None:
         "Unless it is a health service body, the provider was registered in 2019.",
     ]
     decisions = classify_texts(texts)
-    assert decisions[0].condition == "Unless it is a health service body"
-    start, end = decisions[0].condition_start, decisions[0].condition_end
-    assert texts[0][start:end] == decisions[0].condition
-    assert decisions[1].force.value == "none" and decisions[1].condition == ""
+    condition = decisions[0].condition
+    assert condition is not None and condition.text == "Unless it is a health service body"
+    assert texts[0][condition.start : condition.end] == condition.text
+    assert decisions[1].force.value == "none" and decisions[1].condition is None
 
 
 def test_token_f1_counts_shared_words() -> None:

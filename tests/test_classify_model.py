@@ -24,7 +24,7 @@ def test_a_missing_artefact_is_a_one_line_error_naming_the_remedy(tmp_path: Path
     with pytest.raises(ModelMissing, match="docmine train"):
         classify_texts(["ICBs must publish a plan."], method="model", settings=settings)
     rules = classify_texts(["ICBs must publish a plan."], method="rules", settings=settings)
-    assert rules[0].force == Force.MANDATORY and rules[0].cue == "must"
+    assert rules[0].force == Force.MANDATORY and rules[0].cue_text == "must"
 
 
 def _gzipped(data: bytes) -> bytes:
@@ -69,15 +69,16 @@ def test_cue_spans_point_at_the_governing_word(method: str) -> None:
         "Each ICB must publish: a plan",
     ]
     decisions = classify_texts(texts, method=method, lead_ins=["", "", "Each ICB must publish: "])
-    starts = [d.cue_start for d in decisions]
+    starts = [d.cue.start if d.cue else -1 for d in decisions]
     assert starts == [10, 59, 9]
     for text, decision in zip(texts, decisions, strict=True):
-        assert text[decision.cue_start : decision.cue_end] == decision.cue
+        assert decision.cue is not None
+        assert text[decision.cue.start : decision.cue.end] == decision.cue.text
 
 
 def test_a_question_has_no_cue_span_in_the_rules() -> None:
     (decision,) = classify_texts(["What question should boards ask?"], method="rules")
-    assert (decision.cue, decision.cue_start, decision.cue_end) == ("", -1, -1)
+    assert decision.cue is None and decision.reason == "question"
 
 
 @pytest.mark.slow
@@ -127,9 +128,10 @@ def test_the_shipped_model_classifies_the_schemes_examples_with_spans() -> None:
     for text, decision, (_, _, cue) in zip(texts, decisions, SCHEME_EXAMPLES, strict=True):
         assert 0.25 <= decision.confidence <= 1.0
         if cue is not None:
-            assert decision.cue == cue == text[decision.cue_start : decision.cue_end]
-        if decision.cue:
-            assert text[decision.cue_start : decision.cue_end] == decision.cue
+            assert decision.cue is not None
+            assert decision.cue.text == cue == text[decision.cue.start : decision.cue.end]
+        if decision.cue is not None:
+            assert text[decision.cue.start : decision.cue.end] == decision.cue.text
     assert decisions[4].polarity == "prohibition"
     assert decisions[0].polarity == "positive"
 
@@ -165,7 +167,7 @@ def test_a_wheel_carries_the_model_and_classifies_with_it(tmp_path: Path) -> Non
         "assert c.shipped_force_model().is_relative_to(c.PACKAGE_DIR), c.shipped_force_model();"
         "assert c.shipped_link_models().is_relative_to(c.PACKAGE_DIR), c.shipped_link_models();"
         "d = classify_texts(['Each council must publish a plan.'], method='model')[0];"
-        "print(docmine.__file__, d.force.value, d.cue)"
+        "print(docmine.__file__, d.force.value, d.cue_text)"
     )
     env = {**os.environ, "PYTHONPATH": str(site), "HF_HUB_OFFLINE": "1"}
     env.pop("DOCMINE_FORCE_MODEL", None)

@@ -26,17 +26,17 @@ def test_annotation_rules(text: str, force: Force) -> None:
 def test_negation_keeps_force_and_flips_polarity() -> None:
     decision = classify_rules("ICPs should not duplicate the work of the HWB.")
     assert (decision.force, decision.polarity) == (Force.EXPECTATION, Polarity.PROHIBITION)
-    assert decision.cue == "should not"
+    assert decision.cue_text == "should not"
 
 
 def test_condition_is_recorded() -> None:
     decision = classify_rules("Subject to the passage of the Bill, ICBs must publish a plan.")
-    assert decision.condition == "Subject to the passage of the Bill"
+    assert decision.condition_text == "Subject to the passage of the Bill"
 
 
 def test_the_governing_modal_decides() -> None:
     decision = classify_rules("ICBs must have regard to guidance that may be updated.")
-    assert decision.force == Force.MANDATORY and decision.cue == "must"
+    assert decision.force == Force.MANDATORY and decision.cue_text == "must"
 
 
 def test_a_position_papers_must_is_an_expectation() -> None:
@@ -101,7 +101,7 @@ def test_a_case_study_instructs_no_one() -> None:
     assert classify_rules(text).force == Force.EXPECTATION
     section = ("Annex B: case studies", "Frimley")
     decision = classify_rules(text, section=section)
-    assert decision.force == Force.NONE and decision.cue.startswith("section: case study")
+    assert decision.force == Force.NONE and decision.reason.startswith("section: case study")
 
 
 def test_in_reported_views_only_the_authors_stance_or_an_addressed_body_keeps_force() -> None:

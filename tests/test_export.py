@@ -25,6 +25,7 @@ from docmine.model import (
     Mention,
     Obligation,
     Provenance,
+    Span,
     StoredObligation,
 )
 from docmine.search import Hit, search, select
@@ -40,7 +41,7 @@ def corpus_register(store: Store, filters: Filters = OBLIGATIONS) -> Register:
 def stored_obligation(text: str) -> StoredObligation:
     """A stored obligation as the store returns it, with `text` as the clause."""
     clause = Clause("d0c", text, Provenance(3, ("Part 1", "Duties"), 0, len(text)), ordinal=1)
-    decision = ForceDecision(Force.MANDATORY, confidence=0.9, cue="must")
+    decision = ForceDecision(Force.MANDATORY, confidence=0.9, cue=Span("must"))
     bodies = (Mention("local authority", "local authority", 0, 0),)
     document = DocumentRef("d0c", "/data/plan.pdf", "Plan", 1, authority="guidance")
     linked = Links(holder="integrated care board", bodies=bodies)

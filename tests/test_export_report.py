@@ -13,6 +13,7 @@ from docmine.model import (
     Links,
     Obligation,
     Provenance,
+    Span,
     StoredObligation,
     content_id,
 )
@@ -30,7 +31,7 @@ def row(
 ) -> dict[str, object]:
     """A register row of one stored obligation of PLAN."""
     clause = Clause(PLAN.id, text, Provenance(4, section, 0, len(text)))
-    decision = ForceDecision(Force(force), confidence=0.9, cue="must")
+    decision = ForceDecision(Force(force), confidence=0.9, cue=Span("must"))
     links = Links(holder=holder, deadline=deadline)
     document = DocumentRef(
         PLAN.id, source, PLAN.title, PLAN.version, authority="statutory_guidance"

@@ -5,7 +5,7 @@ from docmine.link import link_clause, link_clauses, make_context
 from docmine.link.bodies import find_bodies, learn_acronyms, load_gazetteer
 from docmine.link.dates import find_deadline
 from docmine.link.duties import find_duty, load_duties
-from docmine.model import Force, ForceDecision
+from docmine.model import Force, ForceDecision, Span
 
 SETTINGS = load_settings()
 GAZETTEER = load_gazetteer([SETTINGS.bodies])
@@ -60,7 +60,7 @@ def context(document: str = "") -> object:
 def holder_of(text: str, cue: str, force: Force = Force.EXPECTATION, document: str = "") -> str:
     return link_clause(
         text,
-        ForceDecision(force, cue=cue),
+        ForceDecision(force, cue=Span(cue)),
         make_context(document, SETTINGS),
     ).holder
 
@@ -107,7 +107,7 @@ def test_holder_without_a_cue_comes_from_the_first_governing_word() -> None:
 @pytest.mark.slow
 def test_pronouns_and_continuations_take_the_previous_holder() -> None:
     ctx = make_context("", SETTINGS)
-    decisions = [ForceDecision(Force.EXPECTATION, cue="should")] * 3
+    decisions = [ForceDecision(Force.EXPECTATION, cue=Span("should"))] * 3
     links = link_clauses(
         [
             "The ICB should publish a plan,",
@@ -157,7 +157,7 @@ def test_the_strategy_refers_back_to_the_last_strategy_duty() -> None:
 def test_duty_and_deadline_are_linked() -> None:
     links = link_clause(
         "ICPs must prepare an integrated care strategy by December 2022.",
-        ForceDecision(Force.MANDATORY, cue="must"),
+        ForceDecision(Force.MANDATORY, cue=Span("must")),
         make_context("", SETTINGS),
     )
     assert links.duty is not None and links.duty.id == "prepare-integrated-care-strategy"

@@ -74,7 +74,7 @@ def test_migrations_3_to_7_give_old_obligations_no_cue_span_holder_confidence_ci
         # migration 5: no confidence; migration 6: no citation; migration 7: not OCR'd
         assert tuple(row) == ("must", -1, -1, -1, -1, -1.0, "", None)
         (stored,) = store.query("1", [])
-        assert stored.clause.ref == "" and stored.decision.cue == "must"
+        assert stored.clause.ref == "" and stored.decision.cue_text == "must"
         assert stored.clause.provenance.ocr_confidence is None
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 

@@ -89,7 +89,7 @@ def test_grouped_cross_validation_beats_the_keyword_baseline(gold_force_data: An
                 "force": d.force.value,
                 "polarity": d.polarity.value,
                 "confidence": d.confidence,
-                "cue": d.cue,
+                "cue": d.cue_text,
             }
             for d in result.decisions
         ]
@@ -99,5 +99,5 @@ def test_grouped_cross_validation_beats_the_keyword_baseline(gold_force_data: An
         assert report.macro_f1 >= floor
         assert report.macro_f1 >= report.baseline_macro_f1 + 0.05
         for row, decision in zip(rows, result.decisions, strict=True):
-            if decision.cue:
-                assert row["text"][decision.cue_start : decision.cue_end] == decision.cue
+            if decision.cue is not None:
+                assert row["text"][decision.cue.start : decision.cue.end] == decision.cue.text

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from docmine.errors import NotFound
-from docmine.model import Filters, Force, ForceDecision
+from docmine.model import Filters, Force, ForceDecision, Span
 from docmine.search import select
 from docmine.store import Store
 from docmine.web.app import create_app
@@ -87,7 +87,7 @@ def test_the_clause_is_marked_at_its_cue_and_condition_spans() -> None:
 
     text = "Unless it is exempt, the ICB must publish a plan."
     decision = ForceDecision(
-        Force.MANDATORY, cue_start=29, cue_end=33, condition_start=0, condition_end=19
+        Force.MANDATORY, cue=Span.of(text, 29, 33), condition=Span.of(text, 0, 19)
     )
     assert explained_parts(text, decision) == [
         ("Unless it is exempt", "condition"),

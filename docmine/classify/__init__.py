@@ -6,7 +6,6 @@ features and as a transparent baseline)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 
 from docmine.classify.features import ClauseContext
@@ -18,17 +17,8 @@ from docmine.model import Authority, ForceDecision
 Classifier = Callable[[Sequence[ClauseContext], Settings], list[ForceDecision]]
 
 
-def _with_span(decision: ForceDecision, context: ClauseContext) -> ForceDecision:
-    """A rule decision whose cue is the located phrase itself, not the rules' explanation."""
-    if decision.cue_start < 0:
-        return dataclasses.replace(decision, cue="", cue_end=-1)
-    return dataclasses.replace(decision, cue=context.text[decision.cue_start : decision.cue_end])
-
-
 def _rules(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:
-    return [
-        _with_span(classify_rules(c.text, c.authority, c.lead_in, c.section), c) for c in contexts
-    ]
+    return [classify_rules(c.text, c.authority, c.lead_in, c.section) for c in contexts]
 
 
 def _model(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:

@@ -69,11 +69,11 @@ def rule_features(context: ClauseContext, decision: ForceDecision) -> dict[str, 
         "is_list_item": float(bool(context.lead_in)),
         "question": float(own.rstrip().endswith("?")),
         "negated": float(decision.polarity.value == "prohibition"),
-        "has_condition": float(bool(decision.condition)),
+        "has_condition": float(bool(decision.condition_text)),
     }
     if cues:
         features[f"cue_text={cues[0].text.lower()}"] = 1.0
-    blocker = decision.cue.split(":", 1)[0] if decision.force.value == "none" else ""
+    blocker = decision.reason.split(":", 1)[0] if decision.force.value == "none" else ""
     if blocker:
         features[f"blocked={blocker}"] = 1.0
     for kind in section_kinds(context.section):

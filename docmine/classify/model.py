@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from docmine.errors import ModelMissing
-from docmine.model import FORCE_ORDER, Force, ForceDecision, Polarity
+from docmine.model import FORCE_ORDER, Force, ForceDecision, Polarity, Span
 
 if TYPE_CHECKING:
     from docmine.classify.features import ClauseContext, Featurised
@@ -375,11 +375,8 @@ def decide(
                 force,
                 polarity,
                 float(row.max()),
-                context.text[cue.start : cue.end] if cue else "",
-                context.text[condition[0] : condition[1]] if condition[0] >= 0 else "",
-                cue.start if cue else -1,
-                cue.end if cue else -1,
-                *condition,
+                Span.of(context.text, cue.start, cue.end) if cue else None,
+                Span.of(context.text, *condition) if condition[0] >= 0 else None,
             )
         )
     return decisions

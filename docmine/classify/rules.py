@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from docmine.language.cues import Cue, find_cues, force_cues, governs, lexicon
-from docmine.model import Authority, Force, ForceDecision, Polarity
+from docmine.model import Authority, Force, ForceDecision, Polarity, Span
 
 _CONDITION = re.compile(
     r"\b(?:subject to [^,.;]+|where (?:appropriate|applicable|possible|necessary|relevant)"
@@ -111,42 +111,42 @@ def classify_rules(
 ) -> ForceDecision:
     """Force by the rules; a list item's own force word beats its lead-in's (DECISIONS A.3).
 
-    `cue` says why in words (the features read it); `cue_start`/`cue_end` locate the governing or
-    blocking phrase in `text` (-1 for a question or no cue)."""
+    `cue` is the governing or blocking phrase as a span of `text` (None for a question or no
+    cue); `reason` says why in words when the answer is `none` (the features read it)."""
     own = text[len(lead_in) :] if lead_in and text.startswith(lead_in) else text
     own_cues = force_cues(own)
     cues = own_cues or force_cues(text)
     scope, offset = (own, len(text) - len(own)) if own_cues else (text, 0)
 
     def at(decision: ForceDecision, cue: Cue) -> ForceDecision:
-        return dataclasses.replace(decision, cue_start=offset + cue.start, cue_end=offset + cue.end)
+        span = Span.of(text, offset + cue.start, offset + cue.end)
+        return dataclasses.replace(decision, cue=span)
 
     governing = _governing(scope, cues)
     if own.rstrip().endswith("?") and not lead_in:
-        return ForceDecision(Force.NONE, confidence=0.9, cue="question")
+        return ForceDecision(Force.NONE, confidence=0.9, reason="question")
     blocker = _blocking_cue(scope, governing)
     if blocker is not None:
         why = f"{blocker.label}: {blocker.text}"
-        return at(ForceDecision(Force.NONE, confidence=0.75, cue=why), blocker)
+        return at(ForceDecision(Force.NONE, confidence=0.75, reason=why), blocker)
     if governing is None:
         if not cues:
-            return ForceDecision(Force.NONE, confidence=0.7, cue=NO_CUE)
+            return ForceDecision(Force.NONE, confidence=0.7, reason=NO_CUE)
         return at(
-            ForceDecision(Force.NONE, confidence=0.7, cue=f"embedded: {cues[0].text}"), cues[0]
+            ForceDecision(Force.NONE, confidence=0.7, reason=f"embedded: {cues[0].text}"), cues[0]
         )
     force = _apply_authority(Force(governing.label), authority, text)
     context = _context_block(scope, governing, force, authority, section)
     if context:
         why = f"{context} (over {governing.text})"
-        return at(ForceDecision(Force.NONE, confidence=0.7, cue=why), governing)
+        return at(ForceDecision(Force.NONE, confidence=0.7, reason=why), governing)
     polarity = Polarity.PROHIBITION if governing.negated else Polarity.POSITIVE
     condition = find_condition(text)
     where = text.find(condition) if condition else -1
-    decision = ForceDecision(force, polarity, CONFIDENCE[force], governing.text, condition)
-    if where >= 0:
-        decision = dataclasses.replace(
-            decision, condition_start=where, condition_end=where + len(condition)
-        )
+    located = Span(condition, where, where + len(condition)) if where >= 0 else Span(condition)
+    decision = ForceDecision(
+        force, polarity, CONFIDENCE[force], condition=located if condition else None
+    )
     return at(decision, governing)
 
 

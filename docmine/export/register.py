@@ -94,7 +94,7 @@ def register_row(stored: StoredObligation) -> RegisterRow:
         "duty_law": links.duty.law if links.duty else "",
         "deadline": links.deadline.text if links.deadline else "",
         "deadline_normalised": normalised_deadline(links.deadline),
-        "condition": decision.condition,
+        "condition": decision.condition_text,
         "clause_text": clause.text,
         "document_title": stored.document.title,
         "version": stored.document.version,
@@ -104,7 +104,7 @@ def register_row(stored: StoredObligation) -> RegisterRow:
         "clause_ref": clause.ref,
         "source_location": source_location(stored.document.source, page),
         "confidence": decision.confidence,
-        "cue": decision.cue,
+        "cue": decision.cue_text,
         "ocr_confidence": clause.provenance.ocr_confidence,
     }
 

@@ -36,13 +36,15 @@ def predicted_fields(obligation: Obligation) -> dict[str, Any]:
         "bodies": list(obligation.other_bodies),
         "duty": links.duty.id if links.duty else "",
         "deadline": links.deadline.text if links.deadline else "",
-        "condition": decision.condition,
+        "condition": decision.condition_text,
         "confidence": round(decision.confidence, 3),
-        "cue": decision.cue,
-        "cue_span": [decision.cue_start, decision.cue_end] if decision.cue else [],
+        "cue": decision.cue_text,
+        "cue_span": [decision.cue.start, decision.cue.end]
+        if decision.cue and decision.cue.text
+        else [],
         "condition_span": (
-            [decision.condition_start, decision.condition_end]
-            if decision.condition_start >= 0
+            [decision.condition.start, decision.condition.end]
+            if decision.condition is not None and decision.condition.start >= 0
             else []
         ),
     }
@@ -124,7 +126,7 @@ def _force_fields(decision: Any) -> dict[str, Any]:
         "force": decision.force.value,
         "polarity": decision.polarity.value,
         "confidence": round(decision.confidence, 3),
-        "cue": decision.cue,
+        "cue": decision.cue_text,
     }
 
 

@@ -81,10 +81,9 @@ def explained_parts(text: str, decision: ForceDecision) -> list[tuple[str, str]]
     """The clause text cut at its force cue and condition spans, to render escaped and marked
     (a span that overlaps an earlier one, or falls outside the text, is left unmarked)."""
     spans = sorted(
-        [
-            (decision.cue_start, decision.cue_end, "cue"),
-            (decision.condition_start, decision.condition_end, "condition"),
-        ]
+        (span.start, span.end, kind)
+        for span, kind in ((decision.cue, "cue"), (decision.condition, "condition"))
+        if span is not None
     )
     parts: list[tuple[str, str]] = []
     last = 0
