@@ -38,9 +38,12 @@ def test_setup_prepares_the_encoder_export_so_no_search_pays_for_it(
         return built
 
     monkeypatch.setattr(embed, "export_onnx", export)
-    monkeypatch.setattr("docmine.pipeline.Pipeline.warm_up", lambda self, encoder=True: True)
+    warmed: list[bool] = []
+    monkeypatch.setattr(
+        "docmine.pipeline.Pipeline.warm_up", lambda self, encoder=True: warmed.append(encoder)
+    )
     code, out = run("setup")
-    assert code == 0 and calls and built.is_file()
+    assert code == 0 and calls and built.is_file() and warmed == [True]
     assert f"onnx-int8): {built}" in out.replace("\n", "") and "ready in" in out
 
 

@@ -74,7 +74,9 @@ def test_a_head_noun_and_you_become_holder_candidates() -> None:
     )
     text = "An authority proposing an excessive increase must hold a referendum."
     parse = context.parses.get(text)
-    decision = ForceDecision(Force.MANDATORY, cue=Span("must", text.find("must")))
+    decision = ForceDecision(
+        Force.MANDATORY, cue=Span.of(text, text.find("must"), text.find("must") + 4)
+    )
     _, _, candidates = choose_holder(text, parse, [], decision, context)
     assert candidates[0].canonical == ""  # "no holder" is always a candidate
     council = next(c for c in candidates if c.canonical == "local authority")
@@ -84,7 +86,9 @@ def test_a_head_noun_and_you_become_holder_candidates() -> None:
 
     you = "You must publish the report."
     parse = context.parses.get(you)
-    decision = ForceDecision(Force.MANDATORY, cue=Span("must", you.find("must")))
+    decision = ForceDecision(
+        Force.MANDATORY, cue=Span.of(you, you.find("must"), you.find("must") + 4)
+    )
     _, _, candidates = choose_holder(you, parse, [], decision, context)
     reader = next(c for c in candidates if c.canonical == "local authority")
     assert reader.features.get("reader&audience") == 1.0
@@ -101,7 +105,9 @@ def test_the_shipped_models_read_head_nouns_you_and_recipients() -> None:
     )
 
     def link(text: str, cue: str, force: Force = Force.EXPECTATION):
-        decision = ForceDecision(force, cue=Span(cue, text.find(cue)))
+        decision = ForceDecision(
+            force, cue=Span.of(text, text.find(cue), text.find(cue) + len(cue))
+        )
         return link_clause(text, decision, context)
 
     trusts = link("Trusts should carry out developmental reviews every three years.", "should")
@@ -243,7 +249,9 @@ def test_holder_confidence_is_calibrated_per_bin_and_absent_for_the_rules() -> N
     assert holder_calibration_error([(1.0, False)] * 4) == pytest.approx(1.0)
     rules = _context("ICBs must publish a plan.")  # no models: the parse rules decide
     text = "ICBs must publish a plan."
-    decision = ForceDecision(Force.MANDATORY, cue=Span("must", text.find("must")))
+    decision = ForceDecision(
+        Force.MANDATORY, cue=Span.of(text, text.find("must"), text.find("must") + 4)
+    )
     links = link_clause(text, decision, rules)
     assert links.holder == "integrated care board" and links.holder_confidence == -1.0
 

@@ -80,6 +80,8 @@ def test_obligation_page_shows_context_section_and_other_versions(client: TestCl
     page = client.get(f"/obligations/{hit['id']}").text
     assert "In the source" in page and "Version 1" in page and "Joint forward plans" in page
     assert '<mark class="cue" title="force cue">' in page  # the word that carries the force
+    cue = detail["cue"]
+    assert cue and f"cue “{cue}”" in page and "Span(" not in page  # the words, not the object
 
 
 def test_the_clause_is_marked_at_its_cue_and_condition_spans() -> None:

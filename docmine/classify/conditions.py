@@ -51,7 +51,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _TRIM + ".":
         end -= 1
-    if text[start : start + 1] == "(" and text[end - 1 : end] == ")":
+    inner = text[start + 1 : end - 1]
+    paired = inner.count("(") == inner.count(")") and inner.find(")") >= inner.find("(")
+    if text[start : start + 1] == "(" and text[end - 1 : end] == ")" and paired:
         return _trimmed(text, start + 1, end - 1)
     return start, end
 

@@ -72,7 +72,10 @@ _RELATIVE = re.compile(
     r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+)?"
     r"|\b(?P<rel2>before|by|after|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
-    r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all|to)\b|\s*$)"
+    r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$"
+    # an infinitive of purpose after a period noun ("after the end of the financial year to
+    # declare ..."), not "to" in a range ("the end of 2024 to 2025")
+    r"|(?:(?<=year)|(?<=quarter)|(?<=month)|(?<=period)|(?<=week)|(?<=phase))\s+to\s+[a-z])"
     r"|\bas soon as (?:is )?reasonably practicable",
     re.IGNORECASE,
 )
