@@ -25,8 +25,8 @@ from docmine.dense import to_blobs
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, extract
 from docmine.extract.pdf import PAGES_PER_LIMIT, page_count, seconds_for
-from docmine.language.embed import PASSAGE_FORMAT, embed, model_key, passage
-from docmine.language.nlp import load_nlp
+from docmine.language import Language
+from docmine.language.embed import PASSAGE_FORMAT, Encoder, model_key, passage
 from docmine.link import link_clause, make_context
 from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.parse import ParseCache
@@ -150,6 +150,7 @@ def classify_stage(document: Document, pipeline: Pipeline) -> Document:
             sections=[c.provenance.section for c in clauses],
             settings=pipeline.settings,
             title=document.title,
+            language=pipeline.language,
         )
         obligations.extend(Obligation(c, d) for c, d in zip(clauses, decisions, strict=True))
     return dataclasses.replace(document, obligations=tuple(obligations))
@@ -164,10 +165,11 @@ def link_stage(document: Document, pipeline: Pipeline) -> Document:
         document.published,
         title=document.title,
         models=pipeline.link_models,
+        parser=pipeline.language.parser,
     )
     linked: list[Obligation] = []
     for obligations in _batches(document.obligations):
-        context.parses = ParseCache(pipeline.settings.spacy_model)  # one batch's parses held
+        context.parses = ParseCache(pipeline.language.parser)  # one batch's parses held
         context.parses.prefetch(o.clause.text for o in obligations)  # parsed in one batch
         linked.extend(
             dataclasses.replace(o, links=link_clause(o.clause.text, o.decision, context))
@@ -215,6 +217,7 @@ class Pipeline:
         self.settings = settings
         self.method = method
         self.stages = stages
+        self.language = Language.for_settings(settings)  # its own parser and encoder
         self._link_models: tuple[LinkModels | None] | None = None
         self._warm = 0  # 1: the stages' models loaded, 2: the encoder too
 
@@ -230,14 +233,12 @@ class Pipeline:
         when they were loaded already."""
         if self._warm >= (2 if encoder else 1):
             return False
-        load_nlp(self.settings.spacy_model)
+        self.language.parser.load()
         if self.method == "model":
             load_artefact(self.settings.force_model)
         _ = self.link_models
         if encoder:
-            embed(
-                ["warm up"], self.settings.embedding_model, backend=self.settings.embedding_backend
-            )
+            self.language.encoder.embed(["warm up"])
         self._warm = 2 if encoder else 1
         return True
 
@@ -262,19 +263,16 @@ def prepare(path: Path, settings: Settings, authority: Authority | None) -> Docu
 
 
 def new_vectors(
-    store: Store, texts_by_hash: dict[str, str], settings: Settings
+    store: Store, texts_by_hash: dict[str, str], settings: Settings, encoder: Encoder | None = None
 ) -> dict[str, bytes]:
     """Vectors for the clause passages the store has not embedded yet (by text hash)."""
     key = model_key(settings.embedding_model, settings.embedding_backend)
     known = store.embeddings(list(texts_by_hash), key)
     missing = [h for h in texts_by_hash if h not in known]
     found: dict[str, bytes] = {}
+    encoder = encoder or Language.shared(settings).encoder
     for batch in _batches(missing):  # a batch of float vectors at a time, kept as blobs
-        vectors = embed(
-            [texts_by_hash[h] for h in batch],
-            settings.embedding_model,
-            backend=settings.embedding_backend,
-        )
+        vectors = encoder.embed([texts_by_hash[h] for h in batch])
         found.update(zip(batch, to_blobs(vectors), strict=True))
     return found
 
@@ -318,7 +316,11 @@ def ingest_file(
             # clause-text hashes of rows stored before passages
             hashes = [text_hash(f"{PASSAGE_FORMAT}\x1f{p}") for p in passages]
             texts = dict(zip(hashes, passages, strict=True))
-            vectors = new_vectors(store, texts, settings) if embed_vectors else {}
+            vectors = (
+                new_vectors(store, texts, settings, pipeline.language.encoder)
+                if embed_vectors
+                else {}
+            )
             clock.lap("embed")
     except DocmineError as error:
         return FileResult(str(path), Status.FAILED, error.message)

@@ -163,20 +163,14 @@ def test_dense_index_sees_documents_committed_by_another_connection(
 
 
 @pytest.mark.slow
-def test_the_vector_memo_never_evicts_what_the_same_call_needs(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import docmine.language.embed as embedding
+def test_the_vector_memo_never_evicts_what_the_same_call_needs() -> None:
+    from docmine.language.embed import Encoder
 
-    monkeypatch.setattr(embedding, "VECTOR_MEMO_SIZE", 3)
-    settings = load_settings()
-    first = embedding.embed(["a", "b", "c"], settings.embedding_model, backend="onnx-int8")
-    again = embedding.embed(["a", "d", "e"], settings.embedding_model, backend="onnx-int8")
+    encoder = Encoder(load_settings().embedding_model, "onnx-int8", memo_size=3)
+    first = encoder.embed(["a", "b", "c"])
+    again = encoder.embed(["a", "d", "e"])
     assert again.shape == (3, 384) and np.allclose(first[0], again[0], atol=1e-6)
-    assert embedding.embed(list("abcde"), settings.embedding_model, backend="onnx-int8").shape == (
-        5,
-        384,
-    )
+    assert encoder.embed(list("abcde")).shape == (5, 384)
 
 
 @pytest.mark.slow

@@ -12,16 +12,21 @@ from docmine.classify.features import ClauseContext
 from docmine.classify.rules import classify_rules
 from docmine.config import Settings, load_settings
 from docmine.errors import BadInput, ModelMissing
+from docmine.language import Language
 from docmine.model import Authority, ForceDecision
 
-Classifier = Callable[[Sequence[ClauseContext], Settings], list[ForceDecision]]
+Classifier = Callable[[Sequence[ClauseContext], Settings, "Language | None"], list[ForceDecision]]
 
 
-def _rules(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:
+def _rules(
+    contexts: Sequence[ClauseContext], settings: Settings, language: Language | None = None
+) -> list[ForceDecision]:
     return [classify_rules(c.text, c.authority, c.lead_in, c.section) for c in contexts]
 
 
-def _model(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceDecision]:
+def _model(
+    contexts: Sequence[ClauseContext], settings: Settings, language: Language | None = None
+) -> list[ForceDecision]:
     from docmine.classify.features import featurise
     from docmine.classify.model import load_artefact, predict
 
@@ -33,7 +38,7 @@ def _model(contexts: Sequence[ClauseContext], settings: Settings) -> list[ForceD
         )
     if not contexts:
         return []
-    return predict(model, contexts, featurise(contexts, settings))[0]
+    return predict(model, contexts, featurise(contexts, settings, language=language))[0]
 
 
 CLASSIFIERS: dict[str, Classifier] = {"rules": _rules, "model": _model}
@@ -47,21 +52,26 @@ def classify_texts(
     sections: Sequence[tuple[str, ...]] | None = None,
     settings: Settings | None = None,
     title: str = "",
+    language: Language | None = None,
 ) -> list[ForceDecision]:
-    """Decisions for the clause texts of one document, in order."""
+    """Decisions for the clause texts of one document, in order (parsed and embedded by
+    `language`, by default the process's shared parser and encoder)."""
     contexts = [
         ClauseContext(text, lead_in, authority, section, title)
         for text, lead_in, section in zip(
             texts, lead_ins or [""] * len(texts), sections or [()] * len(texts), strict=True
         )
     ]
-    return classify_contexts(contexts, method, settings)
+    return classify_contexts(contexts, method, settings, language)
 
 
 def classify_contexts(
-    contexts: Sequence[ClauseContext], method: str = "model", settings: Settings | None = None
+    contexts: Sequence[ClauseContext],
+    method: str = "model",
+    settings: Settings | None = None,
+    language: Language | None = None,
 ) -> list[ForceDecision]:
     """Decisions for clauses that carry their own context (authority, lead-in, section, title)."""
     if method not in CLASSIFIERS:
         raise BadInput(f"unknown classification method {method!r}: use one of {list(CLASSIFIERS)}")
-    return CLASSIFIERS[method](contexts, settings or load_settings())
+    return CLASSIFIERS[method](contexts, settings or load_settings(), language)

@@ -25,7 +25,10 @@ from docmine.classify.conditions import find_condition_span
 from docmine.classify.deontic import Marker, deontic_features, markers
 from docmine.classify.rules import classify_rules, section_kinds
 from docmine.config import Settings
+from docmine.language import Language
 from docmine.language.cues import force_cues
+from docmine.language.embed import Encoder
+from docmine.language.nlp import Parser
 from docmine.model import Authority, ForceDecision
 
 _FIRST_PERSON = frozenset({"i", "we", "us", "our"})
@@ -123,13 +126,11 @@ def _own(context: ClauseContext) -> str:
     return context.text
 
 
-def clause_evidence(contexts: Sequence[ClauseContext], spacy_model: str) -> list[Evidence]:
+def clause_evidence(contexts: Sequence[ClauseContext], parser: Parser) -> list[Evidence]:
     """Rule, parse, deontic and context features for each clause. The whole clause is parsed for
     its markers (the lead-in's carry a flag), the item's own words for the main-verb features."""
-    from docmine.language.nlp import parse_texts
-
-    wholes = parse_texts([c.text for c in contexts], spacy_model)
-    owns = parse_texts([_own(c) for c in contexts], spacy_model)
+    wholes = parser.parse([c.text for c in contexts])
+    owns = parser.parse([_own(c) for c in contexts])
     evidence = []
     for context, whole, own in zip(contexts, wholes, owns, strict=True):
         lead = len(context.lead_in) if context.text.startswith(context.lead_in) else 0
@@ -149,17 +150,14 @@ def clause_evidence(contexts: Sequence[ClauseContext], spacy_model: str) -> list
 class EmbeddingCache:
     """Sentence embeddings computed once per text for the life of the cache."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+    def __init__(self, encoder: Encoder) -> None:
+        self.encoder = encoder
         self.vectors: dict[str, np.ndarray] = {}
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        from docmine.language.embed import embed
-
         missing = sorted({t for t in texts if t not in self.vectors})
         if missing:
-            model, backend = self.settings.embedding_model, self.settings.embedding_backend
-            for text, vector in zip(missing, embed(missing, model, backend=backend), strict=True):
+            for text, vector in zip(missing, self.encoder.embed(missing), strict=True):
                 self.vectors[text] = vector
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
@@ -185,8 +183,14 @@ class Featurised:
 
 
 def featurise(
-    contexts: Sequence[ClauseContext], settings: Settings, cache: EmbeddingCache | None = None
+    contexts: Sequence[ClauseContext],
+    settings: Settings,
+    cache: EmbeddingCache | None = None,
+    language: Language | None = None,
 ) -> Featurised:
-    embedder = cache or EmbeddingCache(settings)
+    """Features, texts and vectors of the clauses, parsed and embedded by `language` (by default
+    the process's shared parser and encoder for `settings`)."""
+    language = language or Language.shared(settings)
+    embedder = cache or EmbeddingCache(language.encoder)
     texts = [c.text for c in contexts]
-    return Featurised(clause_evidence(contexts, settings.spacy_model), texts, embedder(texts))
+    return Featurised(clause_evidence(contexts, language.parser), texts, embedder(texts))

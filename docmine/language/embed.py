@@ -229,7 +229,53 @@ _BACKENDS: dict[str, Callable[[list[str], str, int], np.ndarray]] = {
 
 
 VECTOR_MEMO_SIZE = 50_000  # 50k x 384 float32 = 77 MB at most
-_vectors: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
+
+
+class Encoder:
+    """A sentence encoder (model and backend, loaded on first use, once per process) with its own
+    memo of recent vectors, so the force classifier and the search index share one computation
+    per clause. A `Pipeline` owns one; library callers share `default_encoder`."""
+
+    def __init__(self, model: str, backend: str, memo_size: int = VECTOR_MEMO_SIZE) -> None:
+        if backend not in _BACKENDS:
+            raise ValueError(f"unknown embedding backend {backend!r}: one of {', '.join(BACKENDS)}")
+        self.model = model
+        self.backend = backend
+        self.memo_size = memo_size
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def embed(self, texts: Sequence[str], batch_size: int = 64, memo: bool = True) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text; `memo=False` always computes (for
+        benchmarks)."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        compute = _BACKENDS[self.backend]
+        if not memo or len(texts) > self.memo_size:  # a batch bigger than the memo bypasses it
+            return compute(list(texts), self.model, batch_size)
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        for text in texts:  # this call's known texts become newest, so eviction spares them
+            if text in self._memo:
+                self._memo.move_to_end(text)
+        if missing:
+            for text, vector in zip(missing, compute(missing, self.model, batch_size), strict=True):
+                self._memo[text] = vector
+            while len(self._memo) > self.memo_size:
+                self._memo.popitem(last=False)
+        return np.stack([self._memo[t] for t in texts])
+
+    def clear(self) -> None:
+        self._memo.clear()
+
+
+_DEFAULT_ENCODERS: dict[tuple[str, str], Encoder] = {}
+
+
+def default_encoder(model: str, backend: str) -> Encoder:
+    """The process's shared encoder for a model and backend (for callers outside a Pipeline)."""
+    key = (model, backend)
+    if key not in _DEFAULT_ENCODERS:
+        _DEFAULT_ENCODERS[key] = Encoder(model, backend)
+    return _DEFAULT_ENCODERS[key]
 
 
 def embed(
@@ -240,30 +286,12 @@ def embed(
     backend: str,
     memo: bool = True,
 ) -> np.ndarray:
-    """L2-normalised float32 vectors, one row per text.
-
-    Recent vectors are memoised, so the force classifier and the search index share one
-    computation per clause during ingest; `memo=False` always computes (for benchmarks)."""
-    if not texts:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    if backend not in _BACKENDS:
-        raise ValueError(f"unknown embedding backend {backend!r}: one of {', '.join(BACKENDS)}")
-    if not memo or len(texts) > VECTOR_MEMO_SIZE:  # a batch bigger than the memo bypasses it
-        return _BACKENDS[backend](list(texts), model, batch_size)
-    keys = [(model, backend, t) for t in texts]
-    missing = [k[2] for k in dict.fromkeys(keys) if k not in _vectors]
-    for key in keys:  # this call's known texts become newest, so eviction spares them
-        if key in _vectors:
-            _vectors.move_to_end(key)
-    if missing:
-        computed = _BACKENDS[backend](missing, model, batch_size)
-        for text, vector in zip(missing, computed, strict=True):
-            _vectors[(model, backend, text)] = vector
-        while len(_vectors) > VECTOR_MEMO_SIZE:
-            _vectors.popitem(last=False)
-    return np.stack([_vectors[key] for key in keys])
+    """L2-normalised float32 vectors, one row per text, from the shared encoder of `model` and
+    `backend`."""
+    return default_encoder(model, backend).embed(texts, batch_size, memo)
 
 
 def clear_vectors() -> None:
-    """Forget memoised vectors (benchmarks measure cold text)."""
-    _vectors.clear()
+    """Forget the shared encoders' memoised vectors (benchmarks measure cold text)."""
+    for encoder in _DEFAULT_ENCODERS.values():
+        encoder.clear()

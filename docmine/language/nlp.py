@@ -14,7 +14,6 @@ from typing import Any
 from docmine.errors import ModelMissing
 
 PARSE_MEMO_SIZE = 20_000  # a few large documents' worth of clauses; Docs are a few KB each
-_parses: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
 
 @cache
@@ -30,25 +29,56 @@ def load_nlp(name: str) -> Any:
         ) from exc
 
 
+class Parser:
+    """A spaCy pipeline (loaded on first use, once per process) with its own memo of recent
+    parses, so classification and linking of a document parse each clause once. A `Pipeline`
+    owns one; library callers share `default_parser(name)`."""
+
+    def __init__(self, name: str, memo_size: int = PARSE_MEMO_SIZE) -> None:
+        self.name = name
+        self.memo_size = memo_size
+        self._memo: OrderedDict[str, Any] = OrderedDict()
+
+    def load(self) -> Any:
+        return load_nlp(self.name)
+
+    def parse(self, texts: Sequence[str]) -> list[Any]:
+        """spaCy Docs for `texts`, parsing in one batch only those not parsed recently."""
+        found: dict[str, Any] = {}
+        missing = []
+        for text in dict.fromkeys(texts):
+            if text in self._memo:
+                self._memo.move_to_end(text)
+                found[text] = self._memo[text]
+            else:
+                missing.append(text)
+        if missing:
+            nlp = self.load()
+            for text, doc in zip(missing, nlp.pipe(missing, batch_size=128), strict=True):
+                found[text] = self._memo[text] = doc
+            while len(self._memo) > self.memo_size:  # a batch larger than the memo returns whole
+                self._memo.popitem(last=False)
+        return [found[text] for text in texts]
+
+    def clear(self) -> None:
+        """Forget memoised parses (benchmarks measure cold text)."""
+        self._memo.clear()
+
+
+_DEFAULT_PARSERS: dict[str, Parser] = {}
+
+
+def default_parser(name: str) -> Parser:
+    """The process's shared parser for a model name (for callers outside a Pipeline)."""
+    return _DEFAULT_PARSERS.setdefault(name, Parser(name))
+
+
 def parse_texts(texts: Sequence[str], name: str) -> list[Any]:
-    """spaCy Docs for `texts`, parsing in one batch only those not parsed recently."""
-    found: dict[str, Any] = {}
-    missing = []
-    for text in dict.fromkeys(texts):
-        if (name, text) in _parses:
-            _parses.move_to_end((name, text))
-            found[text] = _parses[(name, text)]
-        else:
-            missing.append(text)
-    if missing:
-        nlp = load_nlp(name)
-        for text, doc in zip(missing, nlp.pipe(missing, batch_size=128), strict=True):
-            found[text] = _parses[(name, text)] = doc
-        while len(_parses) > PARSE_MEMO_SIZE:  # a batch larger than the memo still returns whole
-            _parses.popitem(last=False)
-    return [found[text] for text in texts]
+    """spaCy Docs for `texts` from the shared parser of model `name`."""
+    return default_parser(name).parse(texts)
 
 
 def clear_parses() -> None:
-    """Forget memoised parses (benchmarks measure cold text)."""
-    _parses.clear()
+    """Forget the shared parsers' memoised parses (benchmarks measure cold text)."""
+    for parser in _DEFAULT_PARSERS.values():
+        parser.clear()

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from docmine.config import Settings
+from docmine.language.nlp import Parser
 from docmine.link.bodies import (
     Gazetteer,
     find_bodies,
@@ -109,6 +110,7 @@ def make_context(
     clause_texts: Iterable[str] = (),
     title: str = "",
     models: LinkModels | None = None,
+    parser: Parser | None = None,
 ) -> LinkContext:
     """Load the resources `settings` names once per document (the gazetteer with the user's
     extra bodies, the duties, the spaCy model) and learn the acronyms, back-references and
@@ -117,7 +119,7 @@ def make_context(
     gazetteer = load_gazetteer(settings.bodies_files)
     year = re.search(r"\b(20\d\d)\b", published or document_text[:3000])
     acronyms = learn_acronyms(document_text, gazetteer)
-    parses = ParseCache(settings.spacy_model)
+    parses = ParseCache(parser or settings.spacy_model)
     parses.prefetch(clause_texts)
     return LinkContext(
         gazetteer=gazetteer,
