@@ -26,6 +26,7 @@ import numpy as np
 
 from docmine.config import EMBEDDING_BACKENDS
 from docmine.errors import ModelMissing
+from docmine.language.memo import recall
 
 DIMENSIONS = 384
 BACKENDS = EMBEDDING_BACKENDS  # the default is Settings.embedding_backend, in one place
@@ -252,16 +253,10 @@ class Encoder:
         compute = _BACKENDS[self.backend]
         if not memo or len(texts) > self.memo_size:  # a batch bigger than the memo bypasses it
             return compute(list(texts), self.model, batch_size)
-        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        for text in texts:  # this call's known texts become newest, so eviction spares them
-            if text in self._memo:
-                self._memo.move_to_end(text)
-        if missing:
-            for text, vector in zip(missing, compute(missing, self.model, batch_size), strict=True):
-                self._memo[text] = vector
-            while len(self._memo) > self.memo_size:
-                self._memo.popitem(last=False)
-        return np.stack([self._memo[t] for t in texts])
+        found = recall(
+            self._memo, texts, lambda new: compute(new, self.model, batch_size), self.memo_size
+        )
+        return np.stack(found)
 
     def clear(self) -> None:
         self._memo.clear()

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from docmine.errors import ModelMissing
+from docmine.language.memo import recall
 
 PARSE_MEMO_SIZE = 20_000  # a few large documents' worth of clauses; Docs are a few KB each
 
@@ -44,21 +45,9 @@ class Parser:
 
     def parse(self, texts: Sequence[str]) -> list[Any]:
         """spaCy Docs for `texts`, parsing in one batch only those not parsed recently."""
-        found: dict[str, Any] = {}
-        missing = []
-        for text in dict.fromkeys(texts):
-            if text in self._memo:
-                self._memo.move_to_end(text)
-                found[text] = self._memo[text]
-            else:
-                missing.append(text)
-        if missing:
-            nlp = self.load()
-            for text, doc in zip(missing, nlp.pipe(missing, batch_size=128), strict=True):
-                found[text] = self._memo[text] = doc
-            while len(self._memo) > self.memo_size:  # a batch larger than the memo returns whole
-                self._memo.popitem(last=False)
-        return [found[text] for text in texts]
+        return recall(
+            self._memo, texts, lambda new: self.load().pipe(new, batch_size=128), self.memo_size
+        )
 
     def clear(self) -> None:
         """Forget memoised parses (benchmarks measure cold text)."""

@@ -30,7 +30,7 @@ from docmine.link.holder import (
     holder_candidates,
 )
 from docmine.link.parse import ParseCache
-from docmine.model import Force, ForceDecision, Links, Mention, Span
+from docmine.model import Force, ForceDecision, Links, Mention
 
 # Last words of body names that name no body on their own ("local government" is a council, but
 # "the government" is not).
@@ -174,18 +174,18 @@ def choose_holder(
     """The holder of a clause, its probability (-1 from the parse rules) and the candidates it
     was chosen from: by the holder model when one is loaded, else the parse rules alone. Updates
     the discourse with the rule holder."""
-    cue = decision.cue or Span("")
-    cue_start = cue.start
-    if cue_start < 0 and cue.text:  # a cue given as words only (gold, callers)
-        cue_start = text.find(cue.text)
+    cue_text = decision.cue_text
+    cue_start = decision.cue.start if decision.cue is not None else -1
+    if cue_start < 0 and cue_text:  # a cue given as words only (gold, callers)
+        cue_start = text.find(cue_text)
     previous = context.discourse.last_holder
-    rule = find_holder(parse, text, mentions, cue_start, cue.text, context.discourse)
+    rule = find_holder(parse, text, mentions, cue_start, cue_text, context.discourse)
     candidates = holder_candidates(
         parse,
         text,
         mentions,
         cue_start,
-        cue.text,
+        cue_text,
         rule,
         previous,
         context.discourse.audience,
