@@ -11,12 +11,12 @@ import pytest
 
 from docmine.errors import CorruptDocument, TimedOut, TooLarge
 from docmine.extract.builder import RawBlock
+from docmine.extract.furniture import looks_like_furniture
 from docmine.extract.pdf import read_pdf
 from docmine.extract.pdf_layout import (
     PageLines,
     assemble,
     join_lines,
-    looks_like_furniture,
     remove_furniture,
 )
 from docmine.extract.pdf_lines import Line

@@ -101,6 +101,29 @@ def test_a_running_header_repeating_the_title_is_furniture(tmp_path: Path) -> No
     ]
 
 
+def test_running_headers_and_footers_of_a_text_without_pages_are_furniture(tmp_path: Path) -> None:
+    # a PDF saved as text keeps its running header ('OFFICIAL', '2 | Title') and footer
+    page = "The ICB must publish a joint forward plan.\n\n"
+    text = (
+        "Guidance on joint plans\n\nOFFICIAL\n\n" + page + "Page 1 of 2\n\f\nOFFICIAL\n\n"
+        "2 | Guidance on joint plans\n\n" + page + "Page 2 of 2\n"
+    )
+    doc = extract(write(tmp_path, "saved.txt", text))
+    body = [b.text for b in doc.blocks if b.kind != BlockKind.FURNITURE]
+    assert body == ["Guidance on joint plans", page.strip(), page.strip()]
+    assert doc.title == "Guidance on joint plans"
+
+
+@pytest.mark.parametrize(
+    "line", ["Official guidance for boards", "RESTRICTED access to records", "3", "24/7 services"]
+)
+def test_words_beside_a_marking_or_number_keep_a_line_in_the_text(
+    tmp_path: Path, line: str
+) -> None:
+    doc = extract(write(tmp_path, "t.txt", f"Guidance on joint plans\n\n{line}\n\nMore text.\n"))
+    assert line in [b.text for b in doc.blocks if b.kind != BlockKind.FURNITURE]
+
+
 def test_legislation_enumerators_printed_against_their_text_start_blocks(tmp_path: Path) -> None:
     from docmine.segment import segment
 

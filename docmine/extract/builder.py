@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 
-from docmine.config import resource
+from docmine.extract.furniture import is_furniture, runs_as_header
 from docmine.model import Block, BlockKind, Document, Provenance
 from docmine.normalise import normalise_texts
 
@@ -48,17 +47,6 @@ class RawBlock:
     marker: str = ""
     page: int | None = None
     confidence: float | None = None  # OCR confidence (0-1) of the lines it was read from
-
-
-@cache
-def _furniture_patterns() -> tuple[re.Pattern[str], ...]:
-    data = resource("furniture.yaml")
-    return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
-
-
-def is_furniture(text: str) -> bool:
-    """Page furniture (icons, bylines, cookie banners, contact lines) is never clause text."""
-    return any(p.search(text) for p in _furniture_patterns())
 
 
 def file_hash(path: Path) -> str:
@@ -99,14 +87,31 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
     ]
 
 
-def _mark_repeated_title(blocks: list[RawBlock]) -> list[RawBlock]:
-    """A running header left in the body repeats the document's title: it is furniture."""
+def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Running headers and footers left in the body: the document's title repeated, or a
+    marking or page number alone or beside it (`runs_as_header`). The title is the first heading
+    that is not itself a marking."""
+    standing = (BlockKind.HEADING, BlockKind.PARAGRAPH)
+
+    def shown(b: RawBlock) -> str:  # "2 | Title" read as paragraph 2 of the text
+        return f"{b.marker} {b.text}" if b.marker else b.text
+
+    blocks = [
+        replace(b, kind=BlockKind.FURNITURE)
+        if b.kind in standing and runs_as_header(shown(b), "")
+        else b
+        for b in blocks
+    ]
     first = next((b for b in blocks if b.kind == BlockKind.HEADING), None)
     if first is None:
         return blocks
     return [
         replace(b, kind=BlockKind.FURNITURE)
-        if b is not first and b.kind == BlockKind.HEADING and b.text == first.text
+        if b is not first
+        and (
+            (b.kind == BlockKind.HEADING and b.text == first.text)
+            or (b.kind in standing and runs_as_header(shown(b), first.text))
+        )
         else b
         for b in blocks
     ]
@@ -124,7 +129,7 @@ def build_document(
     raw_blocks = join_broken_paragraphs(raw_blocks)
     texts = normalise_texts([b.text for b in raw_blocks])
     raw_blocks = [replace(b, text=t) for b, t in zip(raw_blocks, texts, strict=True) if t]
-    raw_blocks = _mark_repeated_title(_mark_furniture(raw_blocks))
+    raw_blocks = _mark_running_headers(_mark_furniture(raw_blocks))
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []
     offset = 0

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from docmine.extract.builder import RawBlock
+from docmine.extract.furniture import SHAPED_MAX_WORDS, ends_sentence, folded, looks_like_furniture
 from docmine.extract.pdf_lines import Line
 from docmine.model import BlockKind
 
@@ -20,18 +21,6 @@ HEADING_RATIO = 1.12
 FOOTNOTE_RATIO = 0.9
 MAX_HEADING_WORDS = 30
 _DIGITS = re.compile(r"\d+")
-_PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
-# a page number at either end of a margin line: "... Page 2 of 3", "4 | Title", "Title | 4"
-_PAGE_MARK = re.compile(
-    r"(?:^|[\s|])(?:page\s+(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,4}))?|(\d{1,3})\s*(?:of|/)\s*(\d{1,4}))"
-    r"\W*$|^\W*(?:page\s+)?\d{1,3}\s*\||\|\s*\d{1,3}\W*$",
-    re.IGNORECASE,
-)
-# a protective marking (Government Security Classifications) at either end of a margin line
-_MARKINGS = r"OFFICIAL(?:[-‐‑ ]SENSITIVE)?|NOT PROTECTIVELY MARKED|RESTRICTED|(?:TOP )?SECRET"
-_MARKING = re.compile(rf"^(?:{_MARKINGS})(?:$|\s+(?![a-z]))|\b(?:{_MARKINGS})$")
-SHAPED_MAX_WORDS = 12  # furniture is short; a longer margin line is body text
-_ENDS_SENTENCE = re.compile(r"[.;:,!?]$")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(?=\S)")
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
@@ -68,32 +57,6 @@ def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
     return _DIGITS.sub("#", line.text.strip().lower()), round(line.bottom / 6)
 
 
-def _folded(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
-def looks_like_furniture(text: str, titles: set[str]) -> bool:
-    """A short margin line shaped like furniture: a page number ("Page 2 of 3", "4 | Title",
-    never "2023/24" or "24/7"), a protective marking, or the document's title repeated as a
-    running header; evidence that holds on a document of one or two pages, where nothing
-    repeats. A line that ends a sentence or runs long is body text."""
-    text = text.strip()
-    if _PAGE_NUMBER.match(text):
-        return True
-    if _ENDS_SENTENCE.search(text):
-        return False
-    if _MARKING.search(text):  # a running title of any length glued to its marking
-        return True
-    if len(text.split()) > SHAPED_MAX_WORDS:
-        return False
-    mark = _PAGE_MARK.search(text)
-    if mark and (mark.group(1) or mark.group(3)):
-        number, total = mark.group(1) or mark.group(3), mark.group(2) or mark.group(4)
-        if total and int(number) > int(total):  # "24/7" is not page 24 of 7
-            mark = None
-    return bool(mark or _folded(text) in titles)
-
-
 def _title_lines(pages: list[PageLines]) -> set[str]:
     """The largest type on the first page with text, when it is larger than the document's body
     type: the title a running header repeats."""
@@ -103,7 +66,7 @@ def _title_lines(pages: list[PageLines]) -> set[str]:
     largest = max(line.size for line in first.lines)
     if largest <= body_size(pages) + 0.5:
         return set()
-    return {_folded(line.text) for line in first.lines if line.size >= largest - 0.5}
+    return {folded(line.text) for line in first.lines if line.size >= largest - 0.5}
 
 
 def remove_furniture(pages: list[PageLines]) -> None:
@@ -141,7 +104,7 @@ def remove_furniture(pages: list[PageLines]) -> None:
 def _short_line(text: str) -> bool:
     """Not a sentence: a running title or publisher line (titles run longer than furniture)."""
     text = text.strip().removesuffix("...").removesuffix("…")  # a shortened running title
-    return len(text.split()) <= 2 * SHAPED_MAX_WORDS and not _ENDS_SENTENCE.search(text)
+    return len(text.split()) <= 2 * SHAPED_MAX_WORDS and not ends_sentence(text)
 
 
 def body_size(pages: list[PageLines]) -> float:

@@ -1,0 +1,92 @@
+"""Page furniture: lines that belong to the page, not to the text (running headers and footers,
+page numbers, protective markings, web page chrome).
+
+Two kinds of evidence: patterns of lines that are never clause text whatever their place
+(`resources/furniture.yaml`), and shapes that are furniture in a page margin, or standing alone
+in a format without pages ("Page 2 of 3", "4 | Title", "OFFICIAL", the title repeated)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from docmine.config import resource
+
+_PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
+# a page number at either end of a margin line: "... Page 2 of 3", "4 | Title", "Title | 4"
+_PAGE_MARK = re.compile(
+    r"(?:^|[\s|])(?:page\s+(\d{1,3})(?:\s*(?:of|/)\s*(\d{1,4}))?|(\d{1,3})\s*(?:of|/)\s*(\d{1,4}))"
+    r"\W*$|^\W*(?:page\s+)?\d{1,3}\s*\||\|\s*\d{1,3}\W*$",
+    re.IGNORECASE,
+)
+# a protective marking (Government Security Classifications) at either end of a margin line
+_MARKINGS = r"OFFICIAL(?:[-‐‑ ]SENSITIVE)?|NOT PROTECTIVELY MARKED|RESTRICTED|(?:TOP )?SECRET"
+_MARKING = re.compile(rf"^(?:{_MARKINGS})(?:$|\s+(?![a-z]))|\b(?:{_MARKINGS})$")
+SHAPED_MAX_WORDS = 12  # furniture is short; a longer margin line is body text
+_ENDS_SENTENCE = re.compile(r"[.;:,!?]$")
+# what a running header or footer carries beside its title, at either end: a marking or a page
+# number ("Page 2", "2 of 3", "2 |", "| 2"); case matters for markings ("Official guidance")
+_PAGE_AT_EDGE = (
+    r"(?:(?i:page)\s+\d{1,4}(?:\s*(?:(?i:of)|/)\s*\d{1,4})?|\d{1,4}\s+(?i:of)\s+\d{1,4})"
+)
+_HEADER_START = re.compile(rf"^(?:{_MARKINGS}|{_PAGE_AT_EDGE}|\d{{1,4}}(?=\s*\|))(?![\w-])")
+_HEADER_END = re.compile(rf"(?<![\w-])(?:{_MARKINGS}|{_PAGE_AT_EDGE}|(?<=\|)\s*\d{{1,4}})$")
+_SEPARATORS = " |·•-–—"
+
+
+@cache
+def _furniture_patterns() -> tuple[re.Pattern[str], ...]:
+    data = resource("furniture.yaml")
+    return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
+
+
+def is_furniture(text: str) -> bool:
+    """Page furniture (icons, bylines, cookie banners, contact lines) is never clause text."""
+    return any(p.search(text) for p in _furniture_patterns())
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_ENDS_SENTENCE.search(text))
+
+
+def folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def looks_like_furniture(text: str, titles: set[str]) -> bool:
+    """A short margin line shaped like furniture: a page number ("Page 2 of 3", "4 | Title",
+    never "2023/24" or "24/7"), a protective marking, or the document's title repeated as a
+    running header; evidence that holds on a document of one or two pages, where nothing
+    repeats. A line that ends a sentence or runs long is body text."""
+    text = text.strip()
+    if _PAGE_NUMBER.match(text):
+        return True
+    if _ENDS_SENTENCE.search(text):
+        return False
+    if _MARKING.search(text):  # a running title of any length glued to its marking
+        return True
+    if len(text.split()) > SHAPED_MAX_WORDS:
+        return False
+    mark = _PAGE_MARK.search(text)
+    if mark and (mark.group(1) or mark.group(3)):
+        number, total = mark.group(1) or mark.group(3), mark.group(2) or mark.group(4)
+        if total and int(number) > int(total):  # "24/7" is not page 24 of 7
+            mark = None
+    return bool(mark or folded(text) in titles)
+
+
+def runs_as_header(text: str, title: str) -> bool:
+    """A block standing alone in a format without pages (text, HTML, Word) that is a running
+    header or footer left in its text: a protective marking or a page number, alone or beside
+    the document's title ("OFFICIAL", "Page 2 of 3", "2 | Title", "Title OFFICIAL"). Without a
+    page margin to place it, a page number must say so ("page", "of", a bar): a bare number is
+    left alone, and anything else beside the mark keeps the block in the text."""
+    rest, marked = text.strip(), False
+    for _ in range(3):
+        start, end = _HEADER_START.search(rest), _HEADER_END.search(rest)
+        if not (start or end):
+            break
+        marked = True
+        rest = rest[start.end() :] if start else rest[: end.start()]  # type: ignore[union-attr]
+        rest = rest.strip(_SEPARATORS)
+    return marked and (not rest or folded(rest) == folded(title))
