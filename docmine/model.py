@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import types
 import typing
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any, TypeVar
 
@@ -87,19 +87,48 @@ class Provenance(Record):
 
 @dataclass(frozen=True)
 class Block(Record):
-    """A unit of layout written by extraction: a heading, paragraph, list item, table row..."""
+    """A unit of layout written by extraction: a heading, paragraph, list item, table row...
+    Normalisation writes `text` (repaired), `kind` (furniture) and `provenance` (spans into
+    the repaired text); `orig` keeps the text as the reader saw it."""
 
     kind: BlockKind
     text: str
     provenance: Provenance
     level: int = 0  # heading level (1 = top) or list depth
     marker: str = ""  # the bullet or number that introduced a list item / numbered paragraph
+    orig: str = ""
+
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+def lay_out(blocks: typing.Sequence[Block]) -> tuple[tuple[Block, ...], str]:
+    """The blocks with their provenance computed from their order (heading path, character
+    span; page and OCR confidence kept), and the document text they make, joined by blank
+    lines. Extraction lays out what the reader saw; normalisation lays out the repaired text."""
+    laid: list[Block] = []
+    path: list[tuple[int, str]] = []
+    offset = 0
+    for block in blocks:
+        if block.kind == BlockKind.HEADING:
+            level = max(block.level, 1)
+            path = [(lvl, h) for lvl, h in path if lvl < level]
+            section = tuple(h for _, h in path)
+            path.append((level, block.text))
+        else:
+            section = tuple(h for _, h in path)
+        end = offset + len(block.text)
+        where = replace(block.provenance, section=section, start=offset, end=end)
+        laid.append(replace(block, provenance=where))
+        offset = end + len(BLOCK_SEPARATOR)
+    return tuple(laid), BLOCK_SEPARATOR.join(b.text for b in laid)
 
 
 @dataclass(frozen=True)
 class Document(Record):
     """One version of one source file. `text` is the blocks' text joined by blank lines; every
-    provenance span indexes into it. Written by extraction (`authority` settled by `prepare`);
+    provenance span indexes into it. Written by extraction, repaired by normalisation (`text`,
+    `title`, the blocks), `authority` by the authority stage;
     `clauses` by segmentation; `obligations` by classification (force) and linking (links);
     `version` by the store."""
 

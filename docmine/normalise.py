@@ -1,14 +1,22 @@
-"""Text repair shared by every format: whitespace, footnote markers, and acronyms glued to their
-neighbours by careless HTML export ("theICPshould" -> "the ICP should")."""
+"""The normalise stage: text repair shared by every format (whitespace, footnote markers, and
+acronyms glued to their neighbours by careless HTML export: "theICPshould" -> "the ICP should"),
+then the furniture the repaired text shows, the title, and provenance over the repaired text.
+
+Reads a Document's blocks as extraction left them; writes `Block.text` (each block keeps its
+`orig`), `Block.kind` (furniture), `Block.provenance`, `Document.text` and `Document.title`."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
+from pathlib import Path
 
 from docmine.config import resource
+from docmine.errors import EmptyDocument
+from docmine.model import Block, BlockKind, Document, lay_out
 
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]+")  # tabs survive: they separate table cells
 _FOOTNOTE_MARKERS = re.compile(
@@ -154,3 +162,41 @@ def normalise_texts(texts: Sequence[str]) -> list[str]:
     cleaned = [clean_whitespace(strip_footnote_markers(t)) for t in texts]
     repaired = repair_glued_acronyms(cleaned)
     return [repair_punctuation_spacing(t) for t in repaired]
+
+
+# publication details printed above a title ("Published by NHS England", "Updated 3 May 2024")
+_PUBLICATION_LINE = re.compile(
+    r"^(?:(?:first |last )?(?:published|updated)(?:\s+(?:by|on|in)\b|\s*:|\s+\d)|applies to\b|"
+    r"version\s+\d|©|\(c\)\s|crown copyright|(?:classification|ref(?:erence)?|date)\s*:|"
+    r"OFFICIAL(?:[-‐‑ ]SENSITIVE)?$)",
+    re.IGNORECASE,
+)
+
+
+def could_be_title(block: Block) -> bool:
+    """A title is a body line of two words or more that is not a publication detail."""
+    return (
+        block.kind not in (BlockKind.FURNITURE, BlockKind.FOOTNOTE)
+        and len(block.text.split()) >= 2
+        and not _PUBLICATION_LINE.match(block.text.strip())
+    )
+
+
+def normalise(document: Document) -> Document:
+    """The document with its text repaired and its provenance computed over the repaired text
+    (each block keeps its `orig`); a block the repair leaves empty is dropped; the title, when
+    the reader gave none, is the first body line that could be one."""
+    texts = normalise_texts([b.text for b in document.blocks])
+    blocks, text = lay_out(
+        [
+            dataclasses.replace(b, text=t, orig=b.orig or b.text)
+            for b, t in zip(document.blocks, texts, strict=True)
+            if t
+        ]
+    )
+    if not text.strip():
+        raise EmptyDocument("empty: no text after extraction", document.source)
+    title = document.title or next(
+        (b.text for b in blocks if could_be_title(b)), Path(document.source).stem
+    )
+    return dataclasses.replace(document, title=title[:300], text=text, blocks=blocks)

@@ -1,4 +1,5 @@
-"""ingest(paths) = extract -> normalise -> segment -> classify -> link -> store.
+"""ingest(paths) = extract -> normalise -> authority -> segment -> classify -> link -> embed ->
+store.
 
 Each file is its own unit of work: a failure is recorded on that file with a status and a
 one-line reason, and the batch goes on; each stored document is one transaction."""
@@ -23,7 +24,7 @@ from docmine.classify.model import load_artefact
 from docmine.config import Settings
 from docmine.dense import to_blobs
 from docmine.errors import DocmineError, TimedOut
-from docmine.extract import SUFFIXES, extract
+from docmine.extract import SUFFIXES, read_document
 from docmine.extract.pdf import PAGES_PER_LIMIT, page_count, seconds_for
 from docmine.language import Language
 from docmine.language.embed import PASSAGE_FORMAT, Encoder, model_key, passage
@@ -31,6 +32,7 @@ from docmine.link import link_clause, make_context
 from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.parse import ParseCache
 from docmine.model import Authority, Document, Obligation
+from docmine.normalise import normalise
 from docmine.segment import segment
 from docmine.store import Store
 
@@ -125,6 +127,16 @@ def time_limit(seconds: float, path: Path, what: str = "per-file limit") -> Iter
         signal.signal(signal.SIGALRM, previous)
 
 
+def normalise_stage(document: Document, pipeline: Pipeline) -> Document:
+    return normalise(document)
+
+
+def authority_stage(document: Document, pipeline: Pipeline) -> Document:
+    """Who wrote the document: the Pipeline's given authority, else detected from its text."""
+    chosen = pipeline.authority or detect_authority(document.text)[0]
+    return dataclasses.replace(document, authority=chosen)
+
+
 def segment_stage(document: Document, pipeline: Pipeline) -> Document:
     return dataclasses.replace(document, clauses=tuple(segment(document)))
 
@@ -190,6 +202,8 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
+    Stage("normalise", normalise_stage, ("blocks",), ("blocks", "text", "title")),
+    Stage("authority", authority_stage, ("text",), ("authority",)),
     Stage("segment", segment_stage, ("blocks", "text"), ("clauses",)),
     Stage("classify", classify_stage, ("clauses", "authority", "title"), ("obligations",)),
     Stage("link", link_stage, ("obligations", "text", "title", "published"), ("obligations",)),
@@ -197,7 +211,7 @@ STAGES: tuple[Stage, ...] = (
 
 
 # Document fields extraction writes (every stage may read them)
-EXTRACTED = ("blocks", "text", "title", "authority", "published", "source")
+EXTRACTED = ("blocks", "text", "published", "source")
 
 
 class Pipeline:
@@ -206,7 +220,11 @@ class Pipeline:
     encoder before the first document (else the first document pays for them)."""
 
     def __init__(
-        self, settings: Settings, method: str = "model", stages: tuple[Stage, ...] = STAGES
+        self,
+        settings: Settings,
+        method: str = "model",
+        stages: tuple[Stage, ...] = STAGES,
+        authority: Authority | None = None,
     ) -> None:
         written = set(EXTRACTED)
         for stage in stages:  # spaCy's analyze_pipes: every field a stage reads is written first
@@ -217,6 +235,7 @@ class Pipeline:
         self.settings = settings
         self.method = method
         self.stages = stages
+        self.authority = authority  # None: detected from each document's text
         self.language = Language.for_settings(settings)  # its own parser and encoder
         self._link_models: tuple[LinkModels | None] | None = None
         self._warm = 0  # 1: the stages' models loaded, 2: the encoder too
@@ -249,17 +268,15 @@ class Pipeline:
         return document
 
 
-def prepare(path: Path, settings: Settings, authority: Authority | None) -> Document:
-    """Extract a file and settle its authority (given, else detected from its text)."""
-    document = extract(
+def read(path: Path, settings: Settings) -> Document:
+    """The extract stage under the settings' limits: the file as its reader saw it."""
+    return read_document(
         path,
         max_bytes=int(settings.max_file_mb * 1e6),
         max_pages=settings.max_pages,
         max_seconds=settings.max_seconds_per_file,
         ocr=settings.ocr,
     )
-    chosen = authority or detect_authority(document.text)[0]
-    return dataclasses.replace(document, authority=chosen)
 
 
 def new_vectors(
@@ -287,14 +304,14 @@ def ingest_file(
 ) -> FileResult:
     """Ingest one file; bad input becomes a FAILED result, bugs still raise. With
     `embed_vectors`, clause vectors are stored in the same transaction (else made on demand)."""
-    pipeline = pipeline or Pipeline(settings)
+    pipeline = pipeline or Pipeline(settings, authority=authority)
     source = str(path.resolve())
     clock = _Stages()
     try:
         with time_limit(settings.max_seconds_per_file, path):
             seconds, what = extraction_seconds(path, settings)
         with time_limit(seconds, path, what):
-            document = dataclasses.replace(prepare(path, settings, authority), source=source)
+            document = dataclasses.replace(read(path, settings), source=source)
             clock.lap("extract")
         if store.has_content(source, document.content_hash):
             return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
@@ -376,7 +393,7 @@ def ingest(
     files = collect_files(paths)
     if on_start is not None:
         on_start(files)
-    pipeline = Pipeline(settings)
+    pipeline = Pipeline(settings, authority=authority)
     for path in files:
         started = time.perf_counter()
         result = ingest_file(path, store, settings, authority, embed_vectors, pipeline)

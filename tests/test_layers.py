@@ -40,7 +40,16 @@ def import_graph() -> dict[str, set[str]]:
                 targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
             elif isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
-            graph[name].update(t for t in targets if t in modules and t != name)
+            # importing a.b.c runs the package a.b's __init__ first: an edge to it as well
+            parents = [t.rsplit(".", k)[0] for t in targets for k in range(1, t.count(".") + 1)]
+            graph[name].update(
+                t
+                for t in [*targets, *parents]
+                if t in modules
+                and t != name
+                and t != "docmine"
+                and not name.startswith(f"{t}.")  # a package's own modules import it freely
+            )
     return graph
 
 

@@ -189,19 +189,24 @@ def test_a_file_put_back_to_older_content_becomes_the_latest_version(
 def test_the_pipeline_runs_declared_stages_that_each_write_the_document(
     tmp_path: Path, settings: Settings
 ) -> None:
-    from docmine.pipeline import STAGES, Pipeline, prepare
+    from docmine.normalise import normalise
+    from docmine.pipeline import STAGES, Pipeline, read
 
     path = tmp_path / "g.txt"
-    path.write_text(GUIDANCE, encoding="utf-8")
-    document = prepare(path, settings, None)
-    assert document.clauses == () and document.obligations == ()
+    path.write_text(GUIDANCE.replace("must", "must\u00a0 ") + "\n\nContact us\n", encoding="utf-8")
+    document = read(path, settings)  # the extract stage: the text as the reader saw it
+    assert document.clauses == () and document.obligations == () and document.title == ""
+    assert [s.name for s in STAGES] == ["normalise", "authority", "segment", "classify", "link"]
     analysed = Pipeline(settings).run(document)
     assert [c.text for c in analysed.clauses] == [o.clause.text for o in analysed.obligations]
     (duty,) = [o for o in analysed.obligations if o.decision.force != "none"]
     assert duty.decision.force == "mandatory" and duty.links.holder == "integrated care board"
-    assert analysed.blocks == document.blocks  # stages add fields, never rewrite extraction's
+    assert "must\u00a0 " in document.text and "must\u00a0" not in analysed.text
+    assert analysed.blocks == normalise(document).blocks  # later stages never rewrite them
+    assert [b.orig for b in analysed.blocks] == [b.text for b in document.blocks]
+    assert analysed.blocks[-1].kind == "furniture" and analysed.title
     with pytest.raises(ValueError, match="stage link reads"):
-        Pipeline(settings, stages=(STAGES[0], STAGES[2]))  # link before anything classified
+        Pipeline(settings, stages=STAGES[:3] + STAGES[4:])  # link before anything classified
 
 
 def test_a_long_document_streams_through_analysis_in_batches_with_the_same_result(
@@ -209,7 +214,7 @@ def test_a_long_document_streams_through_analysis_in_batches_with_the_same_resul
 ) -> None:
     import docmine.pipeline as pipeline
 
-    document = pipeline.prepare(corpus_dir / "healthwatch-ready-for-ics.txt", settings, None)
+    document = pipeline.read(corpus_dir / "healthwatch-ready-for-ics.txt", settings)
     whole = pipeline.Pipeline(settings).run(document)
     monkeypatch.setattr(pipeline, "CLAUSE_BATCH", 7)  # many batches; a holder crosses them
     batched = pipeline.Pipeline(settings).run(document)
@@ -283,14 +288,12 @@ def test_a_list_drawn_as_a_table_keeps_its_obligations(
     stem: str, shared_dir: Path, settings: Settings
 ) -> None:
     from docmine.model import Force
-    from docmine.pipeline import Pipeline, prepare
+    from docmine.pipeline import Pipeline, read
 
     pipeline = Pipeline(settings)
 
     def obligations(variant: str) -> int:
-        document = pipeline.run(
-            prepare(shared_dir / "corpus-pdf" / f"{stem}.{variant}.pdf", settings, None)
-        )
+        document = pipeline.run(read(shared_dir / "corpus-pdf" / f"{stem}.{variant}.pdf", settings))
         return sum(o.decision.force != Force.NONE for o in document.obligations)
 
     assert obligations("tables") >= obligations("base")

@@ -1,6 +1,12 @@
-from docmine.extract.builder import RawBlock, build_document
+from docmine.extract.builder import RawBlock, assemble_document
 from docmine.model import Block, BlockKind, Document, Provenance
+from docmine.normalise import normalise
 from docmine.segment import segment, split_coordinated, split_sentences
+
+
+def build_document(source: str, fmt: str, raw: list[RawBlock], content_hash: str) -> Document:
+    """What extraction and normalisation make of a reader's blocks."""
+    return normalise(assemble_document(source, fmt, raw, content_hash))
 
 
 def document(*blocks: tuple[BlockKind, str]) -> Document:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from functools import cache
 
-from docmine.language.cues import Cue, find_cues, force_cues, governs, lexicon
+from docmine.language.cues import Cue, find_cues, first_word_baseline, force_cues, governs, lexicon
 from docmine.model import Authority, Force, ForceDecision, Polarity, Span
 
 _CONDITION = re.compile(
@@ -20,22 +21,6 @@ _CONDITION = re.compile(
     r"|whenever [^,.;]+|once [^,.;]{3,60}(?=,))",
     re.IGNORECASE,
 )
-_MODAL_WORD = re.compile(
-    r"\b(must|shall|required|should|ought|expected|expect|need|needs|may|could|might|can|"
-    r"encouraged|encourage|recommend)\b",
-    re.IGNORECASE,
-)
-_KEYWORD_FORCE = {
-    "must": Force.MANDATORY,
-    "shall": Force.MANDATORY,
-    "required": Force.MANDATORY,
-    "should": Force.EXPECTATION,
-    "ought": Force.EXPECTATION,
-    "expected": Force.EXPECTATION,
-    "expect": Force.EXPECTATION,
-    "need": Force.EXPECTATION,
-    "needs": Force.EXPECTATION,
-}
 NO_CUE = "no force cue"
 CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.65}
 
@@ -151,8 +136,13 @@ def classify_rules(
 
 
 def classify_keyword(text: str) -> Force:
-    """The baseline the issue measures against: the first modal word found decides."""
-    match = _MODAL_WORD.search(text)
-    if not match:
-        return Force.NONE
-    return _KEYWORD_FORCE.get(match.group(1).lower(), Force.SUGGESTION)
+    """The baseline the issue measures against: the first deontic word found decides (the
+    lexicon's `first_word_baseline`)."""
+    words = first_word_baseline()
+    match = _baseline_word(tuple(words)).search(text)
+    return words[match.group(1).lower()] if match else Force.NONE
+
+
+@cache
+def _baseline_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"\b({'|'.join(map(re.escape, words))})\b", re.IGNORECASE)

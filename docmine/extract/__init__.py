@@ -10,12 +10,13 @@ from functools import partial
 from pathlib import Path
 
 from docmine.errors import EmptyDocument, NotFound, TooLarge, UnsupportedFormat
-from docmine.extract.builder import RawBlock, build_document, file_hash
+from docmine.extract.builder import RawBlock, assemble_document, file_hash
 from docmine.extract.docx import read_docx
 from docmine.extract.html import read_html
 from docmine.extract.pdf import MAX_PAGES, MAX_SECONDS, read_pdf
 from docmine.extract.text import read_text
 from docmine.model import Document
+from docmine.normalise import normalise
 
 Reader = Callable[[Path, bytes], tuple[list[RawBlock], str]]
 
@@ -59,15 +60,16 @@ def sniff_format(path: Path, head: bytes) -> str:
     return suffix_format
 
 
-def extract(
+def read_document(
     path: Path,
     max_bytes: int | None = None,
     max_pages: int | None = None,
     max_seconds: float | None = None,
     ocr: str = "auto",
 ) -> Document:
-    """Read one file into a Document; raises a DocmineError naming the file on bad input.
-    `ocr` ("auto", "force" or "off") says when a PDF's pages are read by OCR."""
+    """The extract stage: one file read into a Document as its reader saw it (not yet
+    normalised); raises a DocmineError naming the file on bad input. `ocr` ("auto", "force" or
+    "off") says when a PDF's pages are read by OCR."""
     if not path.is_file():
         raise NotFound("not found: no such file", str(path))
     size = path.stat().st_size
@@ -92,7 +94,19 @@ def extract(
             )
         )
     raw_blocks, title = reader(path, data)
-    document = build_document(str(path), fmt, raw_blocks, file_hash(path), title)
+    document = assemble_document(str(path), fmt, raw_blocks, file_hash(path), title)
     if not document.text.strip():
         raise EmptyDocument("empty: no text after extraction", str(path))
     return document
+
+
+def extract(
+    path: Path,
+    max_bytes: int | None = None,
+    max_pages: int | None = None,
+    max_seconds: float | None = None,
+    ocr: str = "auto",
+) -> Document:
+    """One file read and normalised: the Document as analysis sees it (`read_document`, then
+    `docmine.normalise.normalise`)."""
+    return normalise(read_document(path, max_bytes, max_pages, max_seconds, ocr))

@@ -1,8 +1,8 @@
 """Turns the raw blocks a format reader produces into a `Document` with provenance.
 
 Every reader (text, html, docx, pdf) emits `RawBlock`s in reading order; this module alone
-normalises their text, classifies furniture, tracks the heading path and computes the character
-spans, so provenance is computed the same way for every format."""
+tracks the heading path and computes the character spans (`lay_out`), so provenance is computed
+the same way for every format, before normalisation (`docmine.normalise`) and after it."""
 
 from __future__ import annotations
 
@@ -12,29 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docmine.extract.furniture import is_furniture, runs_as_header
-from docmine.model import Block, BlockKind, Document, Provenance
+from docmine.model import Block, BlockKind, Document, Provenance, lay_out
 from docmine.normalise import normalise_texts
 
-BLOCK_SEPARATOR = "\n\n"
 _TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
-
-
-# publication details printed above a title ("Published by NHS England", "Updated 3 May 2024")
-_PUBLICATION_LINE = re.compile(
-    r"^(?:(?:first |last )?(?:published|updated)(?:\s+(?:by|on|in)\b|\s*:|\s+\d)|applies to\b|"
-    r"version\s+\d|©|\(c\)\s|crown copyright|(?:classification|ref(?:erence)?|date)\s*:|"
-    r"OFFICIAL(?:[-‐‑ ]SENSITIVE)?$)",
-    re.IGNORECASE,
-)
-
-
-def _could_be_title(block: Block) -> bool:
-    """A title is a body line of two words or more that is not a publication detail."""
-    return (
-        block.kind not in (BlockKind.FURNITURE, BlockKind.FOOTNOTE)
-        and len(block.text.split()) >= 2
-        and not _PUBLICATION_LINE.match(block.text.strip())
-    )
 
 
 @dataclass
@@ -117,52 +98,47 @@ def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
     ]
 
 
-def build_document(
+def assemble_document(
     source: str, fmt: str, raw_blocks: list[RawBlock], content_hash: str, title: str = ""
 ) -> Document:
-    """Normalise, mark furniture, compute heading paths and spans, and return the Document."""
+    """The Document a reader saw, before normalisation: its blocks in reading order (a paragraph
+    a page break cut in two joined again) with provenance; `title` is the reader's own (an HTML
+    <title>, a Word file's properties), else empty until normalisation finds it."""
     raw_blocks = [
         b if b.kind == BlockKind.TABLE_ROW else replace(b, text=b.text.replace("\t", " "))
         for b in raw_blocks
         if b.text.strip()
     ]
     raw_blocks = join_broken_paragraphs(raw_blocks)
-    texts = normalise_texts([b.text for b in raw_blocks])
-    raw_blocks = [replace(b, text=t) for b, t in zip(raw_blocks, texts, strict=True) if t]
-    raw_blocks = _mark_running_headers(_mark_furniture(raw_blocks))
-    blocks: list[Block] = []
-    path: list[tuple[int, str]] = []
-    offset = 0
-    for raw in raw_blocks:
-        if raw.kind == BlockKind.HEADING:
-            level = max(raw.level, 1)
-            path = [(lvl, h) for lvl, h in path if lvl < level]
-            section = tuple(h for _, h in path)
-            path.append((level, raw.text))
-        else:
-            section = tuple(h for _, h in path)
-        end = offset + len(raw.text)
-        blocks.append(
-            Block(
-                raw.kind,
-                raw.text,
-                Provenance(raw.page, section, offset, end, raw.confidence),
-                raw.level,
-                raw.marker,
+    # furniture is judged on the text as normalisation will repair it; the text stays as read
+    repaired = normalise_texts([b.text for b in raw_blocks])
+    kinds = [
+        b.kind
+        for b in _mark_running_headers(
+            _mark_furniture(
+                [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
             )
         )
-        offset = end + len(BLOCK_SEPARATOR)
-    text = BLOCK_SEPARATOR.join(b.text for b in blocks)
-    if not title:
-        title = next(
-            (b.text for b in blocks if _could_be_title(b)),
-            Path(source).stem,
-        )
+    ]
+    kinds_of = iter(kinds)
+    blocks, text = lay_out(
+        [
+            Block(
+                next(kinds_of) if t else b.kind,
+                b.text,
+                Provenance(b.page, (), 0, 0, b.confidence),
+                b.level,
+                b.marker,
+                b.text,
+            )
+            for b, t in zip(raw_blocks, repaired, strict=True)
+        ]
+    )
     return Document(
         source=source,
         title=title[:300],
         format=fmt,
         content_hash=content_hash,
         text=text,
-        blocks=tuple(blocks),
+        blocks=blocks,
     )

@@ -30,13 +30,31 @@ class Cue:
         )
 
 
+WORDS = "words"  # the lexicon's word lists, not patterns
+
+
 @cache
 def lexicon() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """Each label's patterns (a force, or a signal that blocks or changes one)."""
     data = resource("cues.yaml")
     return {
         label: tuple(re.compile(rf"\b(?:{p})\b", re.IGNORECASE) for p in patterns)
         for label, patterns in data.items()
+        if label != WORDS
     }
+
+
+@cache
+def modal_verbs() -> frozenset[str]:
+    """Lemmas of the modal heads whose subject is the holder ("must", "need", "have" to)."""
+    return frozenset(str(w).lower() for w in resource("cues.yaml")[WORDS]["modal_verbs"])
+
+
+@cache
+def first_word_baseline() -> dict[str, Force]:
+    """The baseline's deontic words and the force each gives when it comes first."""
+    words = resource("cues.yaml")[WORDS]["first_word_baseline"]
+    return {str(w).lower(): Force(f) for w, f in words.items()}
 
 
 def find_cues(text: str, labels: tuple[str, ...] | None = None) -> list[Cue]:

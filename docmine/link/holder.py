@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docmine.config import RESOURCES_DIR, read_data
+from docmine.language.cues import modal_verbs
 from docmine.link.bodies import DocumentBodies, head_noun_mentions
 from docmine.link.choice import Candidate
 from docmine.model import Mention
@@ -47,7 +48,7 @@ def load_holder_rules(path: Path = RESOURCES_DIR / "holder_rules.yaml") -> Holde
         return frozenset(str(w).lower() for w in data.get(key, []))
 
     return HolderRules(
-        modals=words("modals"),
+        modals=modal_verbs(),
         expectation_verbs=words("expectation_verbs"),
         duty_nouns=words("duty_nouns"),
         duty_adjectives=words("duty_adjectives"),
