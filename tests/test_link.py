@@ -305,6 +305,25 @@ def test_a_system_of_some_kind_is_not_an_integrated_care_system() -> None:
     assert parsed("Partners work within a system to plan care.") == ["integrated care system"]
 
 
+@pytest.mark.slow
+def test_systems_are_integrated_care_systems_only_in_a_document_that_names_them() -> None:
+    clause = "Trusts must review these systems with the local authority."
+    decision = ForceDecision(Force.MANDATORY, cue=Span("must"))
+
+    def bodies_in(document: str) -> list[str]:
+        links = link_clause(clause, decision, make_context(document, SETTINGS))
+        return sorted(m.canonical for m in links.bodies)
+
+    about_ics = "Each integrated care system (ICS) plans care. " + clause
+    about_records = "Records are kept in electronic systems. " + clause
+    assert "integrated care system" in bodies_in(about_ics)
+    assert bodies_in(about_records) == ["NHS provider", "local authority"]
+    # as the holder, "systems" names ICSs in any document (DECISIONS.md C.23)
+    assert holder_of("Systems should agree a plan.", "should", document="A page.") == (
+        "integrated care system"
+    )
+
+
 def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
     document = "The Care Quality Commission inspects providers. The Commission publishes ratings."
     context = make_context(document, SETTINGS)

@@ -19,6 +19,7 @@ from docmine.link.bodies import (
     learn_acronyms,
     learn_back_references,
     load_gazetteer,
+    named_outright,
 )
 from docmine.link.choice import Candidate, ChoiceModel, LinkModels
 from docmine.link.dates import find_deadline
@@ -63,6 +64,7 @@ class LinkContext:
     recent_duties: list[str] = field(default_factory=list)
     document: DocumentBodies = field(default_factory=DocumentBodies)
     models: LinkModels = field(default_factory=LinkModels)
+    named: frozenset[str] | None = None  # bodies the document names outright (None: unknown)
 
 
 # Where a document says whom it addresses: a letter's "To:" block, a "This guidance is for ..."
@@ -131,6 +133,7 @@ def make_context(
         discourse=Discourse(audience=find_audience(document_text, gazetteer, acronyms, title)),
         document=document_bodies(document_text, title, gazetteer, acronyms),
         models=models or LinkModels(),
+        named=named_outright(document_text, gazetteer, acronyms),
     )
 
 
@@ -202,10 +205,19 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     deadline. Holder and deadline stay empty for `none` clauses (ANNOTATION.md); the holder is
     still read so that a later "they" can refer back to it."""
     parse = context.parses.get(text) if context.parses is not None else None
-    named = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
+    # a holder "systems" is an ICS in any document (DECISIONS.md C.23); among the other bodies
+    # a generic word that needs it names only bodies the document names outright
+    every = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
+    named = (
+        every
+        if context.named is None
+        else find_bodies(
+            text, context.gazetteer, context.acronyms, parse, context.back_references, context.named
+        )
+    )
     holder, confidence = None, -1.0
     if parse is not None:
-        holder, confidence, _ = choose_holder(text, parse, named, decision, context)
+        holder, confidence, _ = choose_holder(text, parse, every, decision, context)
     instruction = decision.force != Force.NONE
     return make_links(text, instruction, holder, named, context, confidence)
 

@@ -25,6 +25,7 @@ class BodyRules:
     """Generic words, alias traps and back-references (resources/body_rules.yaml)."""
 
     generic: frozenset[str]
+    generic_where_named: frozenset[str]  # generic words that need the body named outright
     blocked_after: re.Pattern[str]
     blocked_before: re.Pattern[str]
     not_bodies: re.Pattern[str] | None
@@ -84,6 +85,7 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
     )
     return BodyRules(
         generic=frozenset(_key(g) for g in data.get("generic", [])),
+        generic_where_named=frozenset(_key(g) for g in data.get("generic_where_named", [])),
         blocked_after=re.compile(
             rf"^(?:[\s-]+(?:{_words(data.get('generic_blockers_after', []))})\b|-)", re.IGNORECASE
         ),
@@ -214,15 +216,21 @@ def find_bodies(
     acronyms: dict[str, str] | None = None,
     parse: Any = None,
     back_references: dict[str, str] | None = None,
+    named: frozenset[str] | None = None,
 ) -> list[Mention]:
     """Every body the text names, in order, with the matched words and their span. `parse` (a
-    spaCy Doc of `text`) lets generic words be judged by their syntax."""
+    spaCy Doc of `text`) lets generic words be judged by their syntax; `named` (the bodies its
+    document names outright) lets a generic word that needs it ("systems") name only those."""
     acronyms = acronyms or {}
     mentions = [
         mention
         for mention, kind in _gazetteer_matches(text, gazetteer, acronyms)
-        if kind != "generic"
-        or _generic_word_ok(gazetteer.rules, text, mention.start, mention.end, parse)
+        if kind == "name"
+        or kind == "acronym"
+        or (
+            _generic_word_ok(gazetteer.rules, text, mention.start, mention.end, parse)
+            and (kind == "generic" or named is None or mention.canonical in named)
+        )
     ]
     mentions.extend(_back_reference_mentions(text, gazetteer, mentions, back_references))
     return sorted(mentions, key=lambda m: m.start)
@@ -251,7 +259,9 @@ def _gazetteer_matches(
         if not canonical:
             continue
         kind = (
-            "generic"
+            "generic where named"
+            if _key(key) in gazetteer.rules.generic_where_named
+            else "generic"
             if _key(key) in gazetteer.rules.generic
             else "acronym"
             if key.replace("/", "").isupper()
@@ -259,6 +269,15 @@ def _gazetteer_matches(
         )
         found.append((Mention(canonical, surface, match.start(), match.end()), kind))
     return found
+
+
+def named_outright(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> frozenset[str]:
+    """The bodies a document names by a name or an acronym, not only by a generic word."""
+    return frozenset(
+        m.canonical
+        for m, kind in _gazetteer_matches(text, gazetteer, acronyms)
+        if "generic" not in kind
+    )
 
 
 def _generic_word_ok(rules: BodyRules, text: str, start: int, end: int, parse: Any) -> bool:

@@ -35,7 +35,7 @@ class RowExamples:
 
     holder: list[Candidate]
     rule_holder: Mention | None
-    rule_bodies: list[Mention]
+    rule_bodies: list[Mention]  # the bodies it names (as link_clause reports them)
     context: LinkContext
     gold_context: LinkContext  # the same document, for linking with the gold force
 
@@ -72,11 +72,19 @@ def link_examples(
         for i in indices:
             clause = rows[i]["text"]
             parse = parses.get(clause)
-            rule_bodies = find_bodies(
+            every = find_bodies(
                 clause, context.gazetteer, context.acronyms, parse, context.back_references
             )
-            rule, _, holder = choose_holder(clause, parse, rule_bodies, decisions[i], context)
-            out[i] = RowExamples(holder, rule, rule_bodies, context, for_gold)
+            named = find_bodies(
+                clause,
+                context.gazetteer,
+                context.acronyms,
+                parse,
+                context.back_references,
+                context.named,
+            )
+            rule, _, holder = choose_holder(clause, parse, every, decisions[i], context)
+            out[i] = RowExamples(holder, rule, named, context, for_gold)
     return [e for e in out if e is not None]
 
 
