@@ -22,7 +22,6 @@ from docmine.classify import classify_texts
 from docmine.classify.authority import detect_authority
 from docmine.classify.model import load_artefact
 from docmine.config import Settings
-from docmine.dense import to_blobs
 from docmine.errors import DocmineError, TimedOut
 from docmine.extract import SUFFIXES, read_document
 from docmine.extract.pdf import PAGES_PER_LIMIT, page_count, seconds_for
@@ -33,6 +32,7 @@ from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.parse import ParseCache
 from docmine.model import Authority, Document, Obligation
 from docmine.normalise import normalise
+from docmine.search.dense import to_blobs
 from docmine.segment import segment
 from docmine.store import Store
 

@@ -121,7 +121,7 @@ LAYERS = (
     ("docmine.extract", "docmine.normalise", "docmine.segment"),
     ("docmine.classify",),
     ("docmine.link",),
-    ("docmine.store", "docmine.dense", "docmine.search", "docmine.diff", "docmine.export"),
+    ("docmine.store", "docmine.search", "docmine.diff", "docmine.export"),
     ("docmine.pipeline",),
     ("docmine.measure", "docmine.web", "docmine.cli"),
 )

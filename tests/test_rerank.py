@@ -12,8 +12,8 @@ from docmine.config import Settings, load_settings, shipped_reranker
 from docmine.errors import ModelMissing
 from docmine.measure.search_eval import evaluate_search, load_queries
 from docmine.measure.train_rerank import tune_cases
-from docmine.rerank import FEATURES, Reranker, candidates, load_reranker
 from docmine.search import search
+from docmine.search.rerank import FEATURES, Reranker, candidates, load_reranker
 from docmine.store import Store
 
 QUERIES = Path(__file__).parent / "queries.jsonl"
@@ -74,7 +74,7 @@ def test_term_coverage_and_a_query_no_candidate_shares_words_with() -> None:
     from types import SimpleNamespace
 
     from docmine.model import Force
-    from docmine.rerank import features
+    from docmine.search.rerank import features
 
     def stored(text: str, section: tuple[str, ...] = ()) -> SimpleNamespace:
         return SimpleNamespace(

@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from docmine.config import Settings
-from docmine.dense import query_vector, to_blobs, vector_index
 from docmine.extract import extract
 from docmine.language.embed import clear_vectors, embed, model_key
 from docmine.language.nlp import clear_parses
@@ -39,6 +38,7 @@ from docmine.model import (
 )
 from docmine.pipeline import collect_files, ingest
 from docmine.search import MODES, search
+from docmine.search.dense import query_vector, to_blobs, vector_index
 from docmine.segment import segment
 from docmine.store import Store
 

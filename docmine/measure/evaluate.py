@@ -17,9 +17,9 @@ from docmine.errors import BadInput
 from docmine.language.overlap import token_overlap, word_counts
 from docmine.link import make_context, make_links
 from docmine.link.choice import LinkModels, load_link_models
+from docmine.measure.textfile import read_jsonl as load_jsonl
 from docmine.measure.train_links import Linked, apply_link_models, fit_link_models, link_examples
 from docmine.model import FORCE_ORDER, Clause, Force, Obligation, Provenance
-from docmine.textfile import read_jsonl as load_jsonl
 
 LABELS = tuple(f.value for f in FORCE_ORDER)
 
@@ -485,8 +485,8 @@ def corpus_segmentation_recall(
 ) -> float | None:
     """Segmentation recall of the gold rows' documents found in `corpora` (by the `doc` field)."""
     from docmine.extract import extract
+    from docmine.measure.textfile import find_document
     from docmine.segment import segment
-    from docmine.textfile import find_document
 
     produced: dict[str, list[str]] = {}
     for doc in {str(r.get("doc", "")) for r in rows}:

@@ -23,10 +23,10 @@ from typing import Any
 
 from docmine.config import Settings
 from docmine.errors import BadInput
+from docmine.measure.textfile import read_text
 from docmine.model import Filters
 from docmine.search import MODES, search, select
 from docmine.store import Store
-from docmine.textfile import read_text
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")

@@ -33,8 +33,8 @@ from docmine.classify.model import (
 )
 from docmine.config import LINKS_ARTEFACT, Settings
 from docmine.language.overlap import dice, word_counts
+from docmine.measure.textfile import find_document
 from docmine.model import Authority, ForceDecision
-from docmine.textfile import find_document
 
 SEED = 0
 FOLDS = 5
@@ -227,7 +227,7 @@ def train_links(
 def load_gold(gold_files: Sequence[Path]) -> list[dict[str, Any]]:
     """Rows of gold JSONL files; a row without a `group` takes its file's name as its group."""
     from docmine.errors import BadInput
-    from docmine.textfile import read_jsonl as load_jsonl
+    from docmine.measure.textfile import read_jsonl as load_jsonl
 
     rows = []
     for path in gold_files:

@@ -23,8 +23,8 @@ from docmine.link import (
 )
 from docmine.link.bodies import find_bodies
 from docmine.link.choice import Candidate, LinkModels, fit_choice_model
+from docmine.measure.textfile import find_document
 from docmine.model import ForceDecision, Mention
-from docmine.textfile import find_document
 
 NO_HOLDER_GOLD = ""
 

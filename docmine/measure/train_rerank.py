@@ -1,4 +1,4 @@
-"""Fit hybrid search's reranker (docmine/rerank.py) on the `tune` half of query sets.
+"""Fit hybrid search's reranker (docmine/search/rerank.py) on the `tune` half of query sets.
 
 Each query's candidates are built exactly as search builds them; a candidate is positive when a
 judgement credits it (any grade). Logistic regression on standardised features, L2 (C = 0.1,
@@ -13,7 +13,6 @@ import numpy as np
 
 from docmine.config import Settings
 from docmine.measure.search_eval import QueryCase, judged_rows
-from docmine.rerank import FEATURES, RERANK_DEPTH, Reranker, candidates, features
 from docmine.search import (
     DENSE_WEIGHT,
     FUSION_DEPTH,
@@ -25,6 +24,7 @@ from docmine.search import (
     parse_query,
     store_acronyms,
 )
+from docmine.search.rerank import FEATURES, RERANK_DEPTH, Reranker, candidates, features
 from docmine.store import Store
 
 C = 0.1

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from docmine.config import Settings, load_settings
-from docmine.dense import query_vector, top_k, vector_index
 from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
 from docmine.model import Deadline, DocumentRef, Filters, Mention, StoredObligation
-from docmine.rerank import RERANK_DEPTH, Reranker, candidates, features, load_reranker
+from docmine.search.dense import query_vector, top_k, vector_index
+from docmine.search.rerank import RERANK_DEPTH, Reranker, candidates, features, load_reranker
 from docmine.store import Store
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
