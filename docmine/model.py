@@ -7,6 +7,7 @@ stage writes it.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import types
 import typing
@@ -99,6 +100,18 @@ class Block(Record):
     orig: str = ""
 
 
+@dataclass(frozen=True)
+class Passage(Record):
+    """What search embeds for one obligation (its heading path and clause text), keyed by a hash
+    of that text so that a vector is made once per passage. Written by the embed stage: `vector`
+    holds a new vector (float32 bytes), empty when the store holds one already or vectors are
+    made on demand."""
+
+    key: str
+    text: str
+    vector: bytes = b""
+
+
 BLOCK_SEPARATOR = "\n\n"
 
 
@@ -130,7 +143,7 @@ class Document(Record):
     provenance span indexes into it. Written by extraction, repaired by normalisation (`text`,
     `title`, the blocks), `authority` by the authority stage;
     `clauses` by segmentation; `obligations` by classification (force) and linking (links);
-    `version` by the store."""
+    `passages` by the embed stage; `version` by the store."""
 
     source: str
     title: str
@@ -143,6 +156,7 @@ class Document(Record):
     version: int = 1
     clauses: tuple[Clause, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    passages: tuple[Passage, ...] = ()  # one per obligation, in order
 
     @property
     def id(self) -> str:
@@ -390,6 +404,8 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 def _plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -411,4 +427,6 @@ def _typed(hint: Any, value: Any) -> Any:
         return hint(**{k: _typed(hints[k], v) for k, v in value.items() if k in known})
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint(value)
+    if hint is bytes:
+        return base64.b64decode(value)
     return value

@@ -1,5 +1,5 @@
-"""ingest(paths) = extract -> normalise -> authority -> segment -> classify -> link -> embed ->
-store.
+"""ingest(paths) = extract -> Pipeline(normalise -> authority -> segment -> classify -> link ->
+embed) -> store.
 
 Each file is its own unit of work: a failure is recorded on that file with a status and a
 one-line reason, and the batch goes on; each stored document is one transaction."""
@@ -30,7 +30,7 @@ from docmine.language.embed import PASSAGE_FORMAT, Encoder, model_key, passage
 from docmine.link import link_clause, make_context
 from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.parse import ParseCache
-from docmine.model import Authority, Document, Obligation
+from docmine.model import Authority, Document, Obligation, Passage
 from docmine.normalise import normalise
 from docmine.search.dense import to_blobs
 from docmine.segment import segment
@@ -190,6 +190,27 @@ def link_stage(document: Document, pipeline: Pipeline) -> Document:
     return dataclasses.replace(document, obligations=tuple(linked))
 
 
+def embed_stage(document: Document, pipeline: Pipeline) -> Document:
+    """The passage search embeds for each obligation (heading path + clause text) with its key,
+    and, when the Pipeline embeds into a store, the vectors of passages that store lacks."""
+    texts = [passage(o.clause.provenance.section, o.clause.text) for o in document.obligations]
+    # vectors are reused by passage; the format prefix keeps these keys apart from the
+    # clause-text hashes of rows stored before passages
+    keys = [text_hash(f"{PASSAGE_FORMAT}\x1f{t}") for t in texts]
+    vectors = (
+        new_vectors(
+            pipeline.store,
+            dict(zip(keys, texts, strict=True)),
+            pipeline.settings,
+            pipeline.language.encoder,
+        )
+        if pipeline.store is not None and pipeline.embed_vectors
+        else {}
+    )
+    passages = tuple(Passage(k, t, vectors.get(k, b"")) for k, t in zip(keys, texts, strict=True))
+    return dataclasses.replace(document, passages=passages)
+
+
 @dataclass(frozen=True)
 class Stage:
     """One step of analysis: what it reads from the Document and what it writes (spaCy's
@@ -207,6 +228,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("segment", segment_stage, ("blocks", "text"), ("clauses",)),
     Stage("classify", classify_stage, ("clauses", "authority", "title"), ("obligations",)),
     Stage("link", link_stage, ("obligations", "text", "title", "published"), ("obligations",)),
+    Stage("embed", embed_stage, ("obligations",), ("passages",)),
 )
 
 
@@ -225,6 +247,8 @@ class Pipeline:
         method: str = "model",
         stages: tuple[Stage, ...] = STAGES,
         authority: Authority | None = None,
+        store: Store | None = None,
+        embed_vectors: bool = True,
     ) -> None:
         written = set(EXTRACTED)
         for stage in stages:  # spaCy's analyze_pipes: every field a stage reads is written first
@@ -236,6 +260,8 @@ class Pipeline:
         self.method = method
         self.stages = stages
         self.authority = authority  # None: detected from each document's text
+        self.store = store  # the store the embed stage makes vectors for (None: no vectors)
+        self.embed_vectors = embed_vectors
         self.language = Language.for_settings(settings)  # its own parser and encoder
         self._link_models: tuple[LinkModels | None] | None = None
         self._warm = 0  # 1: the stages' models loaded, 2: the encoder too
@@ -261,10 +287,14 @@ class Pipeline:
         self._warm = 2 if encoder else 1
         return True
 
-    def run(self, document: Document) -> Document:
-        """The document with every stage's fields written, in order."""
+    def run(self, document: Document, seconds: dict[str, float] | None = None) -> Document:
+        """The document with every stage's fields written, in order; `seconds` gets the time
+        each stage took."""
         for stage in self.stages:
+            started = time.perf_counter()
             document = stage.run(document, self)
+            if seconds is not None:
+                seconds[stage.name] = seconds.get(stage.name, 0.0) + time.perf_counter() - started
         return document
 
 
@@ -304,7 +334,11 @@ def ingest_file(
 ) -> FileResult:
     """Ingest one file; bad input becomes a FAILED result, bugs still raise. With
     `embed_vectors`, clause vectors are stored in the same transaction (else made on demand)."""
-    pipeline = pipeline or Pipeline(settings, authority=authority)
+    pipeline = pipeline or Pipeline(
+        settings, authority=authority, store=store, embed_vectors=embed_vectors
+    )
+    if pipeline.store is not store:
+        raise ValueError("the pipeline embeds for another store")
     source = str(path.resolve())
     clock = _Stages()
     try:
@@ -323,24 +357,17 @@ def ingest_file(
             f"({settings.max_seconds_per_file:.0f} s per million)"
         )
         with time_limit(seconds, path, what):
-            if pipeline.warm_up(encoder=embed_vectors):
+            if pipeline.warm_up(encoder=pipeline.embed_vectors):
                 clock.lap("load")  # models load once per batch, before the first new file
-            document = pipeline.run(document)
-            obligations = document.obligations
-            clock.lap("analyse")
-            passages = [passage(o.clause.provenance.section, o.clause.text) for o in obligations]
-            # vectors are reused by passage; the format prefix keeps these hashes apart from the
-            # clause-text hashes of rows stored before passages
-            hashes = [text_hash(f"{PASSAGE_FORMAT}\x1f{p}") for p in passages]
-            texts = dict(zip(hashes, passages, strict=True))
-            vectors = (
-                new_vectors(store, texts, settings, pipeline.language.encoder)
-                if embed_vectors
-                else {}
-            )
-            clock.lap("embed")
+            took: dict[str, float] = {}
+            document = pipeline.run(document, took)
+            clock.record("analyse", sum(t for name, t in took.items() if name != "embed"))
+            clock.record("embed", took.get("embed", 0.0))
     except DocmineError as error:
         return FileResult(str(path), Status.FAILED, error.message)
+    obligations = document.obligations
+    hashes = [p.key for p in document.passages]
+    vectors = {p.key: p.vector for p in document.passages if p.vector}
     key = model_key(settings.embedding_model, settings.embedding_backend)
     try:
         doc_id, version = store.add_document(document, obligations, hashes, vectors, key)
@@ -372,6 +399,11 @@ class _Stages:
         self.laps: dict[str, float] = {}
         self._last = time.perf_counter()
 
+    def record(self, stage: str, seconds: float) -> None:
+        """A stage timed elsewhere: counted, and the next lap starts now."""
+        self.laps[stage] = self.laps.get(stage, 0.0) + seconds
+        self._last = time.perf_counter()
+
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
         self.laps[stage] = self.laps.get(stage, 0.0) + now - self._last
@@ -393,7 +425,7 @@ def ingest(
     files = collect_files(paths)
     if on_start is not None:
         on_start(files)
-    pipeline = Pipeline(settings, authority=authority)
+    pipeline = Pipeline(settings, authority=authority, store=store, embed_vectors=embed_vectors)
     for path in files:
         started = time.perf_counter()
         result = ingest_file(path, store, settings, authority, embed_vectors, pipeline)

@@ -196,7 +196,14 @@ def test_the_pipeline_runs_declared_stages_that_each_write_the_document(
     path.write_text(GUIDANCE.replace("must", "must\u00a0 ") + "\n\nContact us\n", encoding="utf-8")
     document = read(path, settings)  # the extract stage: the text as the reader saw it
     assert document.clauses == () and document.obligations == () and document.title == ""
-    assert [s.name for s in STAGES] == ["normalise", "authority", "segment", "classify", "link"]
+    assert [s.name for s in STAGES] == [
+        "normalise",
+        "authority",
+        "segment",
+        "classify",
+        "link",
+        "embed",
+    ]
     analysed = Pipeline(settings).run(document)
     assert [c.text for c in analysed.clauses] == [o.clause.text for o in analysed.obligations]
     (duty,) = [o for o in analysed.obligations if o.decision.force != "none"]
@@ -205,6 +212,10 @@ def test_the_pipeline_runs_declared_stages_that_each_write_the_document(
     assert analysed.blocks == normalise(document).blocks  # later stages never rewrite them
     assert [b.orig for b in analysed.blocks] == [b.text for b in document.blocks]
     assert analysed.blocks[-1].kind == "furniture" and analysed.title
+    # without a store to embed into, passages are keyed but carry no vector
+    pairs = zip(analysed.passages, analysed.obligations, strict=True)
+    assert all(p.text.endswith(o.clause.text) and p.key for p, o in pairs)
+    assert not any(p.vector for p in analysed.passages)
     with pytest.raises(ValueError, match="stage link reads"):
         Pipeline(settings, stages=STAGES[:3] + STAGES[4:])  # link before anything classified
 
