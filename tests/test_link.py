@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 
 from docmine.config import load_settings
@@ -371,3 +373,16 @@ def test_a_duty_called_by_its_name_links_whatever_the_clause_and_its_bodies() ->
     assert involvement is not None and involvement.id == "public-involvement"
     # the topic alone in a description is still not a duty
     assert find_duty("Boards discussed how to involve carers.", DUTIES, False) is None
+
+
+def test_a_users_bodies_file_extends_the_duty_patterns(tmp_path: Path) -> None:
+    clause = "Each ICB and its local authorities must establish a JCP for their area."
+    assert find_duty(clause, load_duties(SETTINGS.duties)) is None
+    extra = tmp_path / "bodies.yaml"
+    extra.write_text("integrated care partnership: [JCP]\n", encoding="utf-8")
+    settings = load_settings(extra_bodies=extra)
+    duty = find_duty(clause, load_duties(settings.duties, tuple(settings.bodies_files)))
+    assert duty is not None and duty.id == "establish-icp" and duty.matched.endswith("JCP")
+    context = make_context("", settings)  # linking reads the same extended patterns
+    decision = ForceDecision(Force.MANDATORY, cue=Span("must"))
+    assert link_clause(clause, decision, context).duty == duty

@@ -125,7 +125,7 @@ def make_context(
     parses.prefetch(clause_texts)
     return LinkContext(
         gazetteer=gazetteer,
-        duties=load_duties(settings.duties),
+        duties=load_duties(settings.duties, tuple(settings.bodies_files)),
         acronyms=acronyms,
         default_year=int(year.group(1)) if year else None,
         back_references=learn_back_references(document_text, gazetteer),

@@ -11,10 +11,15 @@ from functools import cache
 from pathlib import Path
 
 from docmine.config import RESOURCES_DIR, read_data
+from docmine.link.bodies import Gazetteer, load_gazetteer
 from docmine.model import DutyLink
 
 PATTERNS_FILE = RESOURCES_DIR / "duty_patterns.yaml"
 RULES_FILE = RESOURCES_DIR / "duty_rules.yaml"
+BODIES_FILE = RESOURCES_DIR / "bodies.yaml"
+# "{body:integrated care partnership}" in a pattern: that body's name or any of its acronyms in
+# the gazetteer, the user's bodies files included (so a user's acronym reaches duty patterns too)
+_BODY = re.compile(r"\{body:([^}]+)\}")
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,17 @@ class DutyRules:
 
 
 @cache
-def load_duties(path: Path = RESOURCES_DIR / "duties.yaml") -> tuple[Duty, ...]:
+def load_duties(
+    path: Path = RESOURCES_DIR / "duties.yaml", bodies_files: tuple[Path, ...] = (BODIES_FILE,)
+) -> tuple[Duty, ...]:
+    """The duties, their patterns with `{body:...}` written out from the gazetteer of
+    `bodies_files` (the shipped one, then the user's)."""
     data = read_data(path)
-    patterns = read_data(PATTERNS_FILE)
+    gazetteer = load_gazetteer(bodies_files)
+    patterns = {
+        duty_id: [_with_bodies(p, gazetteer) for p in items or []]
+        for duty_id, items in read_data(PATTERNS_FILE).items()
+    }
     return tuple(
         Duty(
             id=str(duty_id),
@@ -50,6 +63,30 @@ def load_duties(path: Path = RESOURCES_DIR / "duties.yaml") -> tuple[Duty, ...]:
         )
         for duty_id, spec in data.items()
     )
+
+
+def _with_bodies(pattern: object, gazetteer: Gazetteer) -> object:
+    """A pattern (or a `name:` pattern) with each `{body:X}` replaced by X's names: its
+    canonical name and its acronyms, each also in the plural."""
+    if isinstance(pattern, dict):
+        return {k: _with_bodies(v, gazetteer) for k, v in pattern.items()}
+    if not isinstance(pattern, str):
+        return pattern
+
+    def names(match: re.Match[str]) -> str:
+        canonical = match.group(1).strip()
+        plural = (canonical, f"{canonical}s", f"{canonical[:-1]}ies")
+        found = [
+            a
+            for a, c in gazetteer.aliases
+            if c == canonical and (a in plural or a.removesuffix("s").isupper())
+        ]
+        if not found:
+            raise ValueError(f"duty pattern names an unknown body: {canonical!r}")
+        written = [re.escape(a) + ("s?" if a.isupper() else "") for a in set(found)]
+        return "(?:" + "|".join(sorted(written, key=len, reverse=True)) + ")"
+
+    return _BODY.sub(names, pattern)
 
 
 def _compiled(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
