@@ -386,3 +386,14 @@ def test_a_users_bodies_file_extends_the_duty_patterns(tmp_path: Path) -> None:
     context = make_context("", settings)  # linking reads the same extended patterns
     decision = ForceDecision(Force.MANDATORY, cue=Span("must"))
     assert link_clause(clause, decision, context).duty == duty
+
+
+def test_a_duty_pattern_naming_an_unknown_body_is_one_line() -> None:
+    from docmine.errors import BadInput
+    from docmine.link.bodies import load_gazetteer
+    from docmine.link.duties import _with_bodies
+
+    gazetteer = load_gazetteer(SETTINGS.bodies_files)
+    assert "ICPs?" in str(_with_bodies(r"\b{body:integrated care partnership}\b", gazetteer))
+    with pytest.raises(BadInput, match="unknown body: 'parish meeting'"):
+        _with_bodies("{body:parish meeting}", gazetteer)

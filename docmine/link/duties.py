@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from docmine.config import RESOURCES_DIR, read_data
+from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, load_gazetteer
 from docmine.model import DutyLink
 
@@ -82,7 +83,9 @@ def _with_bodies(pattern: object, gazetteer: Gazetteer) -> object:
             if c == canonical and (a in plural or a.removesuffix("s").isupper())
         ]
         if not found:
-            raise ValueError(f"duty pattern names an unknown body: {canonical!r}")
+            raise BadInput(
+                f"a duty pattern names an unknown body: {canonical!r}", str(PATTERNS_FILE)
+            )
         written = [re.escape(a) + ("s?" if a.isupper() else "") for a in set(found)]
         return "(?:" + "|".join(sorted(written, key=len, reverse=True)) + ")"
 
