@@ -89,8 +89,8 @@ class Provenance(Record):
 @dataclass(frozen=True)
 class Block(Record):
     """A unit of layout written by extraction: a heading, paragraph, list item, table row...
-    Normalisation writes `text` (repaired), `kind` (furniture) and `provenance` (spans into
-    the repaired text); `orig` keeps the text as the reader saw it."""
+    Extraction writes `kind` (furniture included) and `orig`, the text as the reader saw it;
+    normalisation writes `text` (repaired) and `provenance` (spans into the repaired text)."""
 
     kind: BlockKind
     text: str

@@ -1,9 +1,10 @@
 """The normalise stage: text repair shared by every format (whitespace, footnote markers, and
 acronyms glued to their neighbours by careless HTML export: "theICPshould" -> "the ICP should"),
-then the furniture the repaired text shows, the title, and provenance over the repaired text.
+then the title and provenance over the repaired text.
 
-Reads a Document's blocks as extraction left them; writes `Block.text` (each block keeps its
-`orig`), `Block.kind` (furniture), `Block.provenance`, `Document.text` and `Document.title`."""
+Reads a Document's blocks as extraction left them (furniture already marked: extraction judges it
+on the text as this stage will repair it); writes `Block.text` (each block keeps its `orig`),
+`Block.provenance`, `Document.text` and `Document.title`."""
 
 from __future__ import annotations
 

@@ -333,12 +333,17 @@ def ingest_file(
     pipeline: Pipeline | None = None,
 ) -> FileResult:
     """Ingest one file; bad input becomes a FAILED result, bugs still raise. With
-    `embed_vectors`, clause vectors are stored in the same transaction (else made on demand)."""
-    pipeline = pipeline or Pipeline(
-        settings, authority=authority, store=store, embed_vectors=embed_vectors
-    )
-    if pipeline.store is not store:
-        raise ValueError("the pipeline embeds for another store")
+    `embed_vectors`, clause vectors are stored in the same transaction (else made on demand).
+    A batch passes its `pipeline` (made for this store, with the same authority and
+    `embed_vectors`), so models load once."""
+    if pipeline is None:
+        pipeline = Pipeline(settings, authority=authority, store=store, embed_vectors=embed_vectors)
+    elif (pipeline.store, pipeline.authority, pipeline.embed_vectors) != (
+        store,
+        authority,
+        embed_vectors,
+    ):
+        raise ValueError("the pipeline was made for another store, authority or embed_vectors")
     source = str(path.resolve())
     clock = _Stages()
     try:

@@ -87,3 +87,17 @@ def test_text_written_straight_inside_a_container_is_a_paragraph(tmp_path: Path)
         (BlockKind.PARAGRAPH, "Councils may comment."),
         (BlockKind.LIST_ITEM, "By June"),
     ]
+
+
+def test_a_marking_that_heads_a_section_once_stays_a_heading(tmp_path: Path) -> None:
+    # a policy on handling classified information: its sections are named by the markings
+    sections = "".join(
+        f"<h2>{m}</h2><p>Staff must store {m.lower()} papers in a locked cabinet.</p>"
+        for m in ("OFFICIAL", "SECRET", "TOP SECRET")
+    )
+    path = tmp_path / "policy.html"
+    path.write_text(f"<html><body><h1>Handling classified information</h1>{sections}</body></html>")
+    document = extract(path)
+    headings = [b.text for b in document.blocks if b.kind == BlockKind.HEADING]
+    assert headings == ["Handling classified information", "OFFICIAL", "SECRET", "TOP SECRET"]
+    assert document.blocks[-1].provenance.section[-1] == "TOP SECRET"

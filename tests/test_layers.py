@@ -42,13 +42,12 @@ def import_graph() -> dict[str, set[str]]:
                 targets = [a.name for a in node.names]
             # importing a.b.c runs the package a.b's __init__ first: an edge to it as well
             parents = [t.rsplit(".", k)[0] for t in targets for k in range(1, t.count(".") + 1)]
+            graph[name].update(t for t in targets if t in modules and t != name)
+            # a module of the package itself is imported inside it: no edge to its own package
             graph[name].update(
-                t
-                for t in [*targets, *parents]
-                if t in modules
-                and t != name
-                and t != "docmine"
-                and not name.startswith(f"{t}.")  # a package's own modules import it freely
+                p
+                for p in parents
+                if p in modules and p != "docmine" and not name.startswith(p + ".")
             )
     return graph
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -69,21 +70,33 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
 
 
 def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
-    """Running headers and footers left in the body: the document's title repeated, or a
-    marking or page number alone or beside it (`runs_as_header`). The title is the first heading
-    that is not itself a marking."""
+    """Running headers and footers left in the text of a format without pages: the document's
+    title repeated, a marking or page number beside it ("2 | Title", "Title OFFICIAL"), or a
+    marking or page number standing alone that recurs (digits aside: "OFFICIAL", "Page 2" ...
+    "Page 3"); one "SECRET" heading of a policy on classified information stays. The title is
+    the first heading that is not itself such a line."""
     standing = (BlockKind.HEADING, BlockKind.PARAGRAPH)
 
     def shown(b: RawBlock) -> str:  # "2 | Title" read as paragraph 2 of the text
         return f"{b.marker} {b.text}" if b.marker else b.text
 
+    def key(b: RawBlock) -> str:
+        return re.sub(r"\d+", "#", " ".join(shown(b).casefold().split()))
+
+    alone = [b.kind in standing and runs_as_header(shown(b), "") for b in blocks]
+    recurring = Counter(key(b) for b, is_mark in zip(blocks, alone, strict=True) if is_mark)
     blocks = [
-        replace(b, kind=BlockKind.FURNITURE)
-        if b.kind in standing and runs_as_header(shown(b), "")
-        else b
-        for b in blocks
+        replace(b, kind=BlockKind.FURNITURE) if is_mark and recurring[key(b)] >= 2 else b
+        for b, is_mark in zip(blocks, alone, strict=True)
     ]
-    first = next((b for b in blocks if b.kind == BlockKind.HEADING), None)
+    first = next(
+        (
+            b
+            for b, is_mark in zip(blocks, alone, strict=True)
+            if b.kind == BlockKind.HEADING and not is_mark
+        ),
+        None,
+    )
     if first is None:
         return blocks
     return [
@@ -91,10 +104,10 @@ def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
         if b is not first
         and (
             (b.kind == BlockKind.HEADING and b.text == first.text)
-            or (b.kind in standing and runs_as_header(shown(b), first.text))
+            or (b.kind in standing and runs_as_header(shown(b), first.text) and not is_mark)
         )
         else b
-        for b in blocks
+        for b, is_mark in zip(blocks, alone, strict=True)
     ]
 
 
@@ -112,14 +125,12 @@ def assemble_document(
     raw_blocks = join_broken_paragraphs(raw_blocks)
     # furniture is judged on the text as normalisation will repair it; the text stays as read
     repaired = normalise_texts([b.text for b in raw_blocks])
-    kinds = [
-        b.kind
-        for b in _mark_running_headers(
-            _mark_furniture(
-                [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
-            )
-        )
-    ]
+    judged = _mark_furniture(
+        [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+    )
+    if fmt != "pdf":  # a PDF's reader finds its running headers by their place on the page
+        judged = _mark_running_headers(judged)
+    kinds = [b.kind for b in judged]
     kinds_of = iter(kinds)
     blocks, text = lay_out(
         [

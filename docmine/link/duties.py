@@ -11,15 +11,14 @@ from functools import cache
 from pathlib import Path
 
 from docmine.config import RESOURCES_DIR, read_data
-from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, load_gazetteer
 from docmine.model import DutyLink
 
 PATTERNS_FILE = RESOURCES_DIR / "duty_patterns.yaml"
 RULES_FILE = RESOURCES_DIR / "duty_rules.yaml"
 BODIES_FILE = RESOURCES_DIR / "bodies.yaml"
-# "{body:integrated care partnership}" in a pattern: that body's name or any of its acronyms in
-# the gazetteer, the user's bodies files included (so a user's acronym reaches duty patterns too)
+# "{body:integrated care partnership}" in a pattern: that body's name, its initials, and the
+# aliases a user's bodies file gives it (so a user's acronym reaches the duty patterns too)
 _BODY = re.compile(r"\{body:([^}]+)\}")
 
 
@@ -43,12 +42,13 @@ class DutyRules:
 def load_duties(
     path: Path = RESOURCES_DIR / "duties.yaml", bodies_files: tuple[Path, ...] = (BODIES_FILE,)
 ) -> tuple[Duty, ...]:
-    """The duties, their patterns with `{body:...}` written out from the gazetteer of
-    `bodies_files` (the shipped one, then the user's)."""
+    """The duties, their patterns with `{body:...}` written out (`_with_bodies`), with the
+    aliases the user's files among `bodies_files` add."""
     data = read_data(path)
-    gazetteer = load_gazetteer(bodies_files)
+    own = [f for f in bodies_files if f.resolve() != BODIES_FILE.resolve()]
+    users = load_gazetteer(own) if own else None
     patterns = {
-        duty_id: [_with_bodies(p, gazetteer) for p in items or []]
+        duty_id: [_with_bodies(p, users) for p in items or []]
         for duty_id, items in read_data(PATTERNS_FILE).items()
     }
     return tuple(
@@ -66,28 +66,26 @@ def load_duties(
     )
 
 
-def _with_bodies(pattern: object, gazetteer: Gazetteer) -> object:
-    """A pattern (or a `name:` pattern) with each `{body:X}` replaced by X's names: its
-    canonical name and its acronyms, each also in the plural."""
+def _with_bodies(pattern: object, users: Gazetteer | None) -> object:
+    """A pattern (or a `name:` pattern) with each `{body:X}` written out as X's canonical name,
+    its initials as an acronym ("ICP"), each also in the plural, and whatever aliases the user's
+    bodies files give X ("JCP"). The shipped gazetteer's other aliases are left out: some are
+    ambiguous in a duty's phrase ("HCP" is more often a healthcare professional)."""
     if isinstance(pattern, dict):
-        return {k: _with_bodies(v, gazetteer) for k, v in pattern.items()}
+        return {k: _with_bodies(v, users) for k, v in pattern.items()}
     if not isinstance(pattern, str):
         return pattern
 
     def names(match: re.Match[str]) -> str:
         canonical = match.group(1).strip()
-        plural = (canonical, f"{canonical}s", f"{canonical[:-1]}ies")
-        found = [
-            a
-            for a, c in gazetteer.aliases
-            if c == canonical and (a in plural or a.removesuffix("s").isupper())
-        ]
-        if not found:
-            raise BadInput(
-                f"a duty pattern names an unknown body: {canonical!r}", str(PATTERNS_FILE)
-            )
-        written = [re.escape(a) + ("s?" if a.isupper() else "") for a in set(found)]
-        return "(?:" + "|".join(sorted(written, key=len, reverse=True)) + ")"
+        initials = "".join(w[0] for w in canonical.split() if w[0].isalpha()).upper()
+        found = {re.escape(canonical) + "s?", re.escape(initials) + "s?"}
+        if canonical.endswith("y"):
+            found.add(re.escape(canonical[:-1]) + "ies")
+        for alias, body in users.aliases if users is not None else ():
+            if body == canonical:
+                found.add(re.escape(alias))
+        return "(?:" + "|".join(sorted(found, key=len, reverse=True)) + ")"
 
     return _BODY.sub(names, pattern)
 
