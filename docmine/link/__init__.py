@@ -20,6 +20,7 @@ from docmine.link.bodies import (
     learn_back_references,
     load_gazetteer,
     named_outright,
+    only_named,
 )
 from docmine.link.choice import Candidate, ChoiceModel, LinkModels
 from docmine.link.dates import find_deadline
@@ -208,13 +209,7 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     # a holder "systems" is an ICS in any document (DECISIONS.md C.23); among the other bodies
     # a generic word that needs it names only bodies the document names outright
     every = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
-    named = (
-        every
-        if context.named is None
-        else find_bodies(
-            text, context.gazetteer, context.acronyms, parse, context.back_references, context.named
-        )
-    )
+    named = only_named(every, context.gazetteer, context.named)
     holder, confidence = None, -1.0
     if parse is not None:
         holder, confidence, _ = choose_holder(text, parse, every, decision, context)

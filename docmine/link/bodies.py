@@ -216,21 +216,15 @@ def find_bodies(
     acronyms: dict[str, str] | None = None,
     parse: Any = None,
     back_references: dict[str, str] | None = None,
-    named: frozenset[str] | None = None,
 ) -> list[Mention]:
     """Every body the text names, in order, with the matched words and their span. `parse` (a
-    spaCy Doc of `text`) lets generic words be judged by their syntax; `named` (the bodies its
-    document names outright) lets a generic word that needs it ("systems") name only those."""
+    spaCy Doc of `text`) lets generic words be judged by their syntax."""
     acronyms = acronyms or {}
     mentions = [
         mention
         for mention, kind in _gazetteer_matches(text, gazetteer, acronyms)
-        if kind == "name"
-        or kind == "acronym"
-        or (
-            _generic_word_ok(gazetteer.rules, text, mention.start, mention.end, parse)
-            and (kind == "generic" or named is None or mention.canonical in named)
-        )
+        if kind in ("name", "acronym")
+        or _generic_word_ok(gazetteer.rules, text, mention.start, mention.end, parse)
     ]
     mentions.extend(_back_reference_mentions(text, gazetteer, mentions, back_references))
     return sorted(mentions, key=lambda m: m.start)
@@ -269,6 +263,21 @@ def _gazetteer_matches(
         )
         found.append((Mention(canonical, surface, match.start(), match.end()), kind))
     return found
+
+
+def only_named(
+    mentions: list[Mention], gazetteer: Gazetteer, named: frozenset[str] | None
+) -> list[Mention]:
+    """The mentions without those of a generic word that needs its body named outright in the
+    document ("systems", body_rules.yaml `generic_where_named`) when `named` lacks that body."""
+    if named is None:
+        return mentions
+    needs = gazetteer.rules.generic_where_named
+    return [
+        m
+        for m in mentions
+        if m.canonical in named or _key(re.sub(r"(?:['’]s|s['’])$", "", m.text)) not in needs
+    ]
 
 
 def named_outright(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> frozenset[str]:

@@ -21,7 +21,7 @@ from docmine.link import (
     make_context,
     pick_holder,
 )
-from docmine.link.bodies import find_bodies
+from docmine.link.bodies import find_bodies, only_named
 from docmine.link.choice import Candidate, LinkModels, fit_choice_model
 from docmine.measure.textfile import find_document
 from docmine.model import ForceDecision, Mention
@@ -75,14 +75,7 @@ def link_examples(
             every = find_bodies(
                 clause, context.gazetteer, context.acronyms, parse, context.back_references
             )
-            named = find_bodies(
-                clause,
-                context.gazetteer,
-                context.acronyms,
-                parse,
-                context.back_references,
-                context.named,
-            )
+            named = only_named(every, context.gazetteer, context.named)
             rule, _, holder = choose_holder(clause, parse, every, decisions[i], context)
             out[i] = RowExamples(holder, rule, named, context, for_gold)
     return [e for e in out if e is not None]
