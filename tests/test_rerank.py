@@ -76,13 +76,13 @@ def test_term_coverage_and_a_query_no_candidate_shares_words_with() -> None:
     from docmine.model import Force
     from docmine.search.rerank import features
 
-    def stored(text: str, section: tuple[str, ...] = ()) -> SimpleNamespace:
+    def stored(text: str, section: tuple[str, ...] = (), doc: str = "care") -> SimpleNamespace:
         return SimpleNamespace(
             decision=SimpleNamespace(force=Force.MANDATORY),
             obligation=SimpleNamespace(links=SimpleNamespace(holder="")),
             other_bodies=(),
             clause=SimpleNamespace(text=text, provenance=SimpleNamespace(section=section)),
-            document=SimpleNamespace(title="Care and support statutory guidance"),
+            document=SimpleNamespace(id=doc, title="Care and support statutory guidance"),
         )
 
     found = candidates([(1, 0.3), (2, 0.2)], lexical=[(1, 4.0)], dense=[(2, 0.6), (1, 0.5)])
@@ -97,3 +97,25 @@ def test_term_coverage_and_a_query_no_candidate_shares_words_with() -> None:
     assert rows[2]["cover_context"] == pytest.approx(2 / 3) and rows[1]["cover_context"] == 0.0
     paraphrase = dict(features("who foots the bill", set(), found, clauses))  # type: ignore[arg-type]
     assert paraphrase[2]["cos&weak"] == pytest.approx(0.6)  # no word shared: the cosine counts
+    # its document: shares the best candidate's, and the best cosine of its other candidates
+    found = candidates([(1, 0.3), (2, 0.2), (3, 0.1)], [], dense=[(2, 0.6), (1, 0.5), (3, 0.4)])
+    clauses[3] = stored("Charges are reviewed each year.", doc="other")
+    rows = dict(features("charging", set(), found, clauses))  # type: ignore[arg-type]
+    assert [rows[r]["doc_top"] for r in (1, 2, 3)] == [1.0, 1.0, 0.0]
+    assert [rows[r]["doc_cos"] for r in (1, 2, 3)] == pytest.approx([0.6, 0.5, 0.0])
+
+
+def test_training_pairs_order_one_querys_candidates_and_weigh_each_query_alike() -> None:
+    import numpy as np
+
+    from docmine.measure.train_rerank import pairs
+
+    one = ([[3.0], [1.0], [0.0]], [2, 1, 0])  # three grades: three ordered pairs
+    two = ([[1.0], [0.0]], [1, 0])  # one pair
+    flat = ([[5.0], [4.0]], [0, 0])  # one grade: nothing to order
+    diffs, labels, weights = pairs([one, two, flat], np.zeros(1), np.ones(1))
+    assert len(diffs) == 4
+    # the better minus the worse is labelled 1, the pair turned round 0
+    assert all((d[0] > 0) == bool(y) for d, y in zip(diffs, labels, strict=True))
+    assert weights.mean() == pytest.approx(1.0)
+    assert weights[:3].sum() == pytest.approx(weights[3])  # each query weighs the same

@@ -3,11 +3,14 @@
 Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the
 best one, the cosine, whether both rankings found the clause, the share of the query's words the
 clause holds and the share its headings and document title hold (and, for a query whose words no
-candidate holds, the cosine again: a paraphrase leans on meaning), the clause's length, and what
+candidate holds, the cosine again: a paraphrase leans on meaning), the clause's length, its
+document (relevant clauses cluster: whether it shares the document of the best fused candidate, and
+the best cosine among the other candidates of its document), and what
 the query asks for: a "must"/"duty" question toward mandatory clauses, a "should" question toward
 expectations, a body named in the query toward clauses it holds or is named in. A logistic
-regression over those features (`docmine train-rerank`, fitted on the `tune` halves of the
-query sets only) orders the top 50; it is a few multiplications per candidate, so it costs no
+regression over those features (`docmine train-rerank`: fitted on pairs of one query's
+candidates, the better-judged against the worse, on the `tune` halves of the query sets only)
+orders the top 50; it is a few multiplications per candidate, so it costs no
 measurable time beside the searches it combines."""
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ FEATURES = (
     "cover",
     "cover_context",
     "den_rr",
+    "doc_cos",
+    "doc_top",
     "expect",
     "fused_rr",
     "holder_match",
@@ -108,6 +113,12 @@ def features(
     }
     # how far the query's own words are from every candidate: a paraphrase leans on meaning
     weak = 1.0 - max(covers.values(), default=0.0)
+    # the cluster hypothesis: relevant clauses come in documents, so a candidate whose document
+    # holds the best fused candidate, or another close match, is likelier relevant
+    leader = next((obligations[r] for r in found.rowids if r in obligations), None)
+    close: dict[str, list[float]] = {}
+    for rowid in found.dense.keys() & obligations.keys():
+        close.setdefault(obligations[rowid].document.id, []).append(found.dense[rowid][1])
     wants_mandatory = bool(_MANDATORY_QUESTION.search(query))
     wants_expectation = bool(_EXPECTATION_QUESTION.search(query))
     rows = []
@@ -119,6 +130,9 @@ def features(
         holder = stored.obligation.links.holder
         named = set(stored.other_bodies) | ({holder} if holder else set())
         lexical, dense = found.lexical.get(rowid), found.dense.get(rowid)
+        mates = sorted(close.get(stored.document.id, ()), reverse=True)
+        if dense is not None:  # the others: drop this candidate's own cosine once
+            mates.remove(dense[1])
         rows.append(
             (
                 rowid,
@@ -131,6 +145,10 @@ def features(
                     "cover": covers.get(rowid, 0.0),
                     "cover_context": context.get(rowid, 0.0),
                     "cos&weak": (dense[1] if dense else 0.0) * weak,
+                    "doc_top": float(
+                        leader is not None and stored.document.id == leader.document.id
+                    ),
+                    "doc_cos": mates[0] if mates else 0.0,
                     "both": float(lexical is not None and dense is not None),
                     "instruction": float(force != Force.NONE),
                     "mand": float(force == Force.MANDATORY),
