@@ -98,11 +98,21 @@ def test_term_coverage_and_a_query_no_candidate_shares_words_with() -> None:
     paraphrase = dict(features("who foots the bill", set(), found, clauses))  # type: ignore[arg-type]
     assert paraphrase[2]["cos&weak"] == pytest.approx(0.6)  # no word shared: the cosine counts
     # its document: shares the best candidate's, and the best cosine of its other candidates
-    found = candidates([(1, 0.3), (2, 0.2), (3, 0.1)], [], dense=[(2, 0.6), (1, 0.5), (3, 0.4)])
-    clauses[3] = stored("Charges are reviewed each year.", doc="other")
+    # (the fused leader is candidate 1; candidate 9, fused first, is not stored)
+    found = candidates(
+        [(9, 0.4), (1, 0.3), (2, 0.2), (3, 0.1), (4, 0.05)],
+        [],
+        dense=[(2, 0.7), (1, 0.5), (3, 0.4), (4, 0.3)],
+    )
+    clauses = {
+        1: stored("Councils must publish charging policies."),
+        2: stored("Local authorities set out what people pay.", doc="other"),
+        3: stored("Charges are reviewed each year."),
+        4: stored("Charges are published.", doc="other"),
+    }
     rows = dict(features("charging", set(), found, clauses))  # type: ignore[arg-type]
-    assert [rows[r]["doc_top"] for r in (1, 2, 3)] == [1.0, 1.0, 0.0]
-    assert [rows[r]["doc_cos"] for r in (1, 2, 3)] == pytest.approx([0.6, 0.5, 0.0])
+    assert [rows[r]["doc_top"] for r in (1, 2, 3, 4)] == [1.0, 0.0, 1.0, 0.0]
+    assert [rows[r]["doc_cos"] for r in (1, 2, 3, 4)] == pytest.approx([0.4, 0.3, 0.5, 0.7])
 
 
 def test_training_pairs_order_one_querys_candidates_and_weigh_each_query_alike() -> None:
@@ -113,9 +123,11 @@ def test_training_pairs_order_one_querys_candidates_and_weigh_each_query_alike()
     one = ([[3.0], [1.0], [0.0]], [2, 1, 0])  # three grades: three ordered pairs
     two = ([[1.0], [0.0]], [1, 0])  # one pair
     flat = ([[5.0], [4.0]], [0, 0])  # one grade: nothing to order
-    diffs, labels, weights = pairs([one, two, flat], np.zeros(1), np.ones(1))
+    empty: tuple[list[list[float]], list[int]] = ([], [])  # its filters kept nothing
+    diffs, labels, weights = pairs([one, empty, two, flat], np.zeros(1), np.ones(1))
     assert len(diffs) == 4
     # the better minus the worse is labelled 1, the pair turned round 0
     assert all((d[0] > 0) == bool(y) for d, y in zip(diffs, labels, strict=True))
+    assert set(labels.tolist()) == {0, 1}  # turned round on a coin: both classes
     assert weights.mean() == pytest.approx(1.0)
     assert weights[:3].sum() == pytest.approx(weights[3])  # each query weighs the same

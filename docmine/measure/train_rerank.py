@@ -75,14 +75,16 @@ def pairs(
     cases: Sequence[tuple[list[list[float]], list[int]]], mean: np.ndarray, scale: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Differences of standardised features between two candidates of one case with different
-    grades, the better minus the worse labelled 1; half of them are turned round (labelled 0)
-    so the two classes balance, by a fixed seed. Each pair's weight is one over its case's pairs,
-    so every case weighs the same (the weights average 1)."""
+    grades, the better minus the worse labelled 1; each pair is turned round (labelled 0) on a
+    fair coin of a fixed seed, so the two classes balance. Each pair's weight is one over its
+    case's pairs, so every case weighs the same (the weights average 1)."""
     rng = np.random.default_rng(0)
     diffs: list[np.ndarray] = []
     labels: list[int] = []
     weights: list[float] = []
     for rows, grades in cases:
+        if not rows:  # a query whose filters keep nothing in this store
+            continue
         before = len(labels)
         x = (np.array(rows, dtype=float) - mean) / scale
         for a, b in itertools.permutations(range(len(rows)), 2):
@@ -106,10 +108,14 @@ def fit_reranker(
         case for queries, store in sets for case in examples(store, tune_cases(queries), settings)
     ]
     x = np.array([row for rows, _ in cases for row in rows], dtype=float)
+    if not len(x):
+        raise BadInput("no tune query has a candidate in these stores: nothing to learn")
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     diffs, labels, weights = pairs(cases, mean, scale)
     if len(set(labels.tolist())) < 2:
-        raise BadInput("no tune query has a judged clause among its candidates: nothing to learn")
+        raise BadInput(
+            "fewer than two classes of ordered pairs in the tune queries: nothing to learn"
+        )
     model = LogisticRegression(C=C, max_iter=5000, fit_intercept=False)
     model.fit(diffs, labels, sample_weight=weights)
     credited = sum(g > 0 for _, grades in cases for g in grades)

@@ -375,8 +375,9 @@ def search_hybrid(
     lexical = lexical_ranking(store, parsed, filters, pool)
     dense = dense_ranking(store, parsed, filters, pool, settings)
     fused = fuse([lexical[:depth], dense[:depth]], [1.0, DENSE_WEIGHT])
-    if reranker is not None:
-        ordered = rerank(store, query, reranker, fused, lexical, dense, settings)
+    if reranker is not None:  # reranked from the fusion it was trained on, whatever the limit
+        shallow = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
+        ordered = rerank(store, query, reranker, shallow, lexical, dense, settings)
         placed = {rowid for rowid, _ in ordered}
         fused = ordered + [item for item in fused if item[0] not in placed]
     fused = fused[: limit + DUPLICATES_SLACK]
