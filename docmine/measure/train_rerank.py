@@ -21,17 +21,13 @@ from docmine.config import Settings
 from docmine.errors import BadInput
 from docmine.measure.search_eval import QueryCase, judged_rows
 from docmine.search import (
-    DENSE_WEIGHT,
-    FUSION_DEPTH,
-    _gazetteer,
-    _query_mentions,
     dense_ranking,
-    fuse,
     lexical_ranking,
     parse_query,
+    rerank_candidates,
     store_acronyms,
 )
-from docmine.search.rerank import FEATURES, RERANK_DEPTH, Reranker, candidates, features
+from docmine.search.rerank import FEATURES, RERANK_DEPTH, Reranker
 from docmine.store import Store
 
 C = 0.3
@@ -50,21 +46,17 @@ def examples(
     """Per case: the feature rows of its candidates and each one's grade."""
     found_rows: list[tuple[list[list[float]], list[int]]] = []
     acronyms = store_acronyms(store)
-    gazetteer = _gazetteer(settings)
     for case in cases:
         parsed = parse_query(case.query, settings, acronyms)
         if not parsed.groups:
             continue
         lexical = lexical_ranking(store, parsed, case.filters, RERANK_DEPTH)
         dense = dense_ranking(store, parsed, case.filters, RERANK_DEPTH, settings)
-        fused = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
-        found = candidates(fused, lexical, dense)
-        bodies = {m.canonical for m in _query_mentions(case.query, gazetteer, acronyms)}
-        stored = store.obligations_by_rowid(list(found.rowids))
+        found = rerank_candidates(store, case.query, lexical, dense, settings)
         credited = judged_rows(store, case)
         grades = [j.grade for j in case.relevant]
         rows, labels = [], []
-        for rowid, named in features(case.query, bodies, found, stored):
+        for rowid, named in found:
             rows.append([named[name] for name in FEATURES])
             labels.append(max((grades[j] for j in credited.get(rowid, ())), default=0))
         found_rows.append((rows, labels))

@@ -21,7 +21,7 @@ from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
 from docmine.model import Deadline, DocumentRef, Filters, Mention, StoredObligation
 from docmine.search.dense import query_vector, top_k, vector_index
-from docmine.search.rerank import RERANK_DEPTH, Reranker, candidates, features, load_reranker
+from docmine.search.rerank import RERANK_DEPTH, candidates, features, load_reranker
 from docmine.store import Store
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
@@ -375,30 +375,30 @@ def search_hybrid(
     lexical = lexical_ranking(store, parsed, filters, pool)
     dense = dense_ranking(store, parsed, filters, pool, settings)
     fused = fuse([lexical[:depth], dense[:depth]], [1.0, DENSE_WEIGHT])
-    if reranker is not None:  # reranked from the fusion it was trained on, whatever the limit
-        shallow = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
-        ordered = rerank(store, query, reranker, shallow, lexical, dense, settings)
+    if reranker is not None:
+        ordered = reranker.order(rerank_candidates(store, query, lexical, dense, settings))
         placed = {rowid for rowid, _ in ordered}
         fused = ordered + [item for item in fused if item[0] not in placed]
     fused = fused[: limit + DUPLICATES_SLACK]
     return _hits(store, fused, parsed, limit, fold, words=lexical, meaning=dense)
 
 
-def rerank(
+def rerank_candidates(
     store: Store,
     query: str,
-    reranker: Reranker,
-    fused: list[tuple[int, float]],
     lexical: list[tuple[int, float]],
     dense: list[tuple[int, float]],
     settings: Settings,
-) -> list[tuple[int, float]]:
-    """The fused candidates (topped up from either ranking) in the reranker's order."""
+) -> list[tuple[int, dict[str, float]]]:
+    """The reranker's candidates, each with its features: the fusion of both rankings' top
+    `FUSION_DEPTH` (whatever the page size), topped up from either ranking. Search and
+    `docmine train-rerank` both build them here."""
+    fused = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
     found = candidates(fused, lexical, dense)
     gazetteer = _gazetteer(settings)
     bodies = {m.canonical for m in _query_mentions(query, gazetteer, store_acronyms(store))}
     stored = store.obligations_by_rowid(list(found.rowids))
-    return reranker.order(features(query, bodies, found, stored))
+    return features(query, bodies, found, stored)
 
 
 def _backend(settings: Settings) -> str:
