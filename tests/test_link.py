@@ -4,7 +4,7 @@ import pytest
 
 from docmine.config import load_settings
 from docmine.link import link_clause, link_clauses, make_context
-from docmine.link.bodies import find_bodies, learn_acronyms, load_gazetteer
+from docmine.link.bodies import find_bodies, learn_acronyms, load_gazetteer, long_form
 from docmine.link.dates import find_deadline
 from docmine.link.duties import find_duty, load_duties
 from docmine.model import Force, ForceDecision, Span
@@ -43,10 +43,41 @@ def test_alias_traps_from_the_decisions_are_data() -> None:
     assert bodies("home care providers") == ["social care provider"]
 
 
+def test_councils_that_are_not_local_authorities() -> None:
+    # regulators, national councils and the instrument "Order in Council" are not councils of
+    # places; "Kent County Council", "Cornwall Council" and the Common Council of the City of
+    # London are
+    assert bodies("the General Medical Council and the Nursing and Midwifery Council") == []
+    assert bodies("the Health and Care Professions Council") == []
+    assert (
+        bodies("made by Order in Council, as the Public Appointments Order in Council 2023") == []
+    )
+    assert bodies("Kent County Council and Cornwall Council") == ["local authority"] * 2
+    assert bodies("the Common Council of the City of London") == ["local authority"]
+    assert bodies("the NHS Trust Development Authority and charitable trusts") == []
+    assert bodies("acute trusts and NHS trusts") == ["NHS provider"] * 2
+
+
 def test_document_defined_acronyms_are_learned() -> None:
     learned = learn_acronyms("integrated care providers (ICPs) differ", GAZETTEER)
     assert learned == {"ICP": ""}  # the other ICP: never linked to the partnership
     assert [m.canonical for m in find_bodies("ICPs act", GAZETTEER, learned)] == []
+
+
+def test_acronyms_are_matched_letter_by_letter_not_by_initials() -> None:
+    # Schwartz and Hearst: letters inside words count ("Healthwatch England (HWE)")
+    text = "Healthwatch England (HWE) advises. HWE must report to the Secretary of State."
+    learned = learn_acronyms(text, GAZETTEER)
+    assert learned == {"HWE": "Healthwatch England"}
+    assert "Healthwatch England" in [
+        m.canonical for m in find_bodies("HWE must", GAZETTEER, learned)
+    ]
+    assert long_form("DHSC", "the Department of Health and Social Care") == (
+        "Department of Health and Social Care"
+    )
+    assert long_form("XYZ", "some other words") == ""
+    # an expansion the gazetteer does not know leaves a known acronym alone, unless ambiguous
+    assert learn_acronyms("voluntary and charitable enterprises (VCSE)", GAZETTEER) == {}
 
 
 def test_an_ambiguous_acronym_takes_the_sense_the_document_uses() -> None:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docmine.config import RESOURCES_DIR, read_data
+from docmine.config import RESOURCES_DIR, InvalidSetting, read_data
 from docmine.model import Mention
 
 RULES_FILE = RESOURCES_DIR / "body_rules.yaml"
@@ -110,6 +110,14 @@ def load_gazetteer(paths: Iterable[Path], rules_file: Path = RULES_FILE) -> Gaze
     pairs: dict[str, str] = {}
     for path in paths:
         data = read_data(path)
+        shaped = isinstance(data, dict) and all(
+            isinstance(aliases, list | None) for aliases in data.values()
+        )
+        if not shaped:
+            raise InvalidSetting(
+                f"{path}: a bodies file maps each canonical name to a list of aliases "
+                "(integrated care board: [ICB, ICBs])"
+            )
         for canonical, aliases in data.items():
             for alias in [canonical, *(aliases or [])]:
                 pairs.setdefault(str(alias), str(canonical))
@@ -169,24 +177,48 @@ def resolve_ambiguous(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     return resolved
 
 
+def long_form(short: str, before: str) -> str:
+    """The words before "(SHORT)" that SHORT abbreviates, by Schwartz and Hearst's algorithm
+    (2003): the letters of SHORT matched right to left, in order, within the last words, the
+    first letter at the start of a word ("Healthwatch England (HWE)", "NHS England (NHSE)",
+    "Department of Health and Social Care (DHSC)"); "" when they do not match. (The `abbreviations`
+    package implements it too, but configures the root logger when imported.)"""
+    words = before.split()
+    window = " ".join(words[-min(len(short) + 5, 2 * len(short)) :])
+    s, i = len(short) - 1, len(window) - 1
+    while s >= 0:
+        letter = short[s].lower()
+        if not letter.isalnum():
+            s -= 1
+            continue
+        while i >= 0 and (
+            window[i].lower() != letter or (s == 0 and i > 0 and window[i - 1].isalnum())
+        ):
+            i -= 1
+        if i < 0:
+            return ""
+        i -= 1
+        s -= 1
+    return window[window.rfind(" ", 0, i + 1) + 1 :].strip(" ,")
+
+
 def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     """Acronyms a document defines, "integrated care boards (ICBs)" -> ICB: integrated care board.
 
-    A definition the gazetteer does not know (ICP = integrated care *provider*) maps the acronym
-    to "" so that it is not linked to the wrong body. Without a definition, an ambiguous acronym
-    takes the sense the document uses most (body_rules.yaml)."""
+    A definition the gazetteer does not know of an ambiguous acronym (ICP = integrated care
+    *provider*, body_rules.yaml) maps it to "" so that it is not linked to the wrong body; other
+    definitions it does not know leave the acronym to the gazetteer. Without a definition, an
+    ambiguous acronym takes the sense the document uses most (body_rules.yaml)."""
     learned: dict[str, str] = {}
+    ambiguous = {acronym for acronym, _ in gazetteer.rules.ambiguous}
     for match in _DEFINITION.finditer(text):
         expansion, acronym = match.group(1), match.group(2)
-        words = expansion.split()
-        initials = "".join(w[0] for w in words if w[0].isalpha()).upper()
-        take = next((n for n in range(len(words), 0, -1) if initials[-n:] == acronym.upper()), 0)
-        if not take:
+        phrase = long_form(acronym, expansion)
+        if not phrase:
             continue
-        phrase = " ".join(words[-take:])
         canonical = gazetteer.canonical_for(phrase)
-        if canonical is None and gazetteer.canonical_for(acronym) is not None:
-            canonical = ""
+        if canonical is None and acronym in ambiguous:
+            canonical = ""  # the other sense of an ambiguous acronym: never linked
         if canonical is not None:
             learned.setdefault(acronym, canonical)
     for acronym, canonical in resolve_ambiguous(text, gazetteer).items():
