@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -61,7 +62,22 @@ def _open_store(settings: Settings, must_exist: bool = True) -> Any:
         raise NotFound(
             "no database here: run `docmine ingest PATH` first or pass --db", str(settings.db)
         )
-    return Store(settings.db)
+    if settings.db.is_dir() or not str(settings.db):
+        raise BadInput("is a folder: pass --db a database file", str(settings.db))
+    if must_exist:
+        # a file docmine did not make (an empty file, another program's database) is refused
+        # before anything is written to it
+        with Store(settings.db, read_only=True) as peek:
+            made = peek.connection.execute("PRAGMA user_version").fetchone()[0] > 0
+        if not made:
+            raise BadInput(
+                "not a docmine database: pass --db a file made by `docmine ingest`",
+                str(settings.db),
+            )
+    try:
+        return Store(settings.db)
+    except sqlite3.OperationalError as exc:
+        raise BadInput(f"cannot open the database ({exc})", str(settings.db)) from None
 
 
 def _filters(
@@ -75,20 +91,25 @@ def _filters(
     all_versions: bool = False,
     polarity: str = "",
     version: int | None = None,
+    settings: Settings | None = None,
 ) -> Any:
     from docmine.model import Filters
+    from docmine.search import checked_filters
 
-    return Filters(
-        force=tuple(force or ()),
-        polarity=polarity,
-        holder=holder,
-        body=body,
-        duty=duty,
-        document=document,
-        version=version,
-        deadline_from=deadline_from,
-        deadline_to=deadline_to,
-        all_versions=all_versions,
+    return checked_filters(
+        Filters(
+            force=tuple(force or ()),
+            polarity=polarity,
+            holder=holder,
+            body=body,
+            duty=duty,
+            document=document,
+            version=version,
+            deadline_from=deadline_from,
+            deadline_to=deadline_to,
+            all_versions=all_versions,
+        ),
+        settings or load_settings(),
     )
 
 
@@ -298,6 +319,7 @@ def search(
         all_versions,
         polarity=polarity,
         version=version,
+        settings=settings,
     )
     with _open_store(settings) as store:
         try:
@@ -410,6 +432,7 @@ def export(
         deadline_to,
         all_versions,
         version=version,
+        settings=settings,
     )
     target = Path(output) if output else None
     if output and output.endswith(("/", os.sep)):  # a new folder, named as one

@@ -347,6 +347,7 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         if read_only:  # SQLite refuses every write (the web app); no migration either
             target = self.path.resolve().as_uri() + "?mode=ro"
             self.connection = sqlite3.connect(target, timeout=30.0, uri=True)

@@ -71,6 +71,81 @@ def test_failures_are_one_line_and_set_the_exit_status(tmp_path: Path) -> None:
     assert code == 1 and "empty.txt: empty" in out and "Traceback" not in out
     code, out = run("search", "anything", "--db", str(tmp_path / "missing.db"))
     assert code == 1 and "no database here" in out
+    # a file docmine did not make is refused and left as it was; a folder is one line too
+    foreign = tmp_path / "foreign.db"
+    foreign.write_bytes(b"")
+    code, out = run("search", "anything", "--db", str(foreign), "--mode", "lexical")
+    assert code == 1 and "not a docmine database" in out and foreign.read_bytes() == b""
+    code, out = run("docs", "--db", str(tmp_path))
+    assert code == 1 and "is a folder" in out and "Traceback" not in out
+
+
+def test_a_filter_that_can_match_nothing_is_refused_and_the_old_register_kept(
+    tmp_path: Path,
+) -> None:
+    db, target = tmp_path / "f.db", tmp_path / "r.csv"
+    (tmp_path / "g.txt").write_text("ICBs must publish a plan by April 2023.\n", encoding="utf-8")
+    assert run("ingest", str(tmp_path / "g.txt"), "--db", str(db), "--quiet")[0] == 0
+    code, out = run("export", "-o", str(target), "--db", str(db))
+    kept = target.read_bytes()
+    assert code == 0 and b"integrated care board" in kept
+    for option, value, message in [
+        ("--force", "Mandatory", "force 'Mandatory': use mandatory"),
+        ("--deadline-from", "2024-13-45", "give a date as YYYY-MM-DD"),
+        ("--version", "0", "versions count from 1"),
+        ("--holder", "no such body", "not a body in the gazetteer"),
+    ]:
+        code, out = run("export", "-o", str(target), "--db", str(db), option, value)
+        assert code == 1 and message in out and "Traceback" not in out, (option, out)
+        assert target.read_bytes() == kept
+    # a holder by its acronym or in any case is the canonical name
+    for holder in ("ICB", "Integrated Care Boards", "INTEGRATED CARE BOARD"):
+        code, out = run("search", "plan", "--db", str(db), "--holder", holder, "--json")
+        assert code == 0 and json.loads(out)[0]["holder"] == "integrated care board", holder
+
+
+def test_classify_reports_bad_inputs_and_outputs_in_one_line(tmp_path: Path) -> None:
+    good = tmp_path / "in.jsonl"
+    # a BOM, and a line separator inside a string, read back from its own output
+    good.write_text(
+        "\ufeff" + json.dumps({"text": "ICBs must act.\u2028Now."}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    assert run("classify", str(good), "-o", str(out))[0] == 0
+    assert run("classify", str(out), "-o", str(tmp_path / "again.jsonl"))[0] == 0
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for target, message in [
+        (tmp_path, "is a folder"),
+        (tmp_path / "afile" / "x.jsonl", "cannot write it"),
+    ]:
+        code, printed = run("classify", str(good), "-o", str(target))
+        assert code == 1 and message in printed and "Traceback" not in printed
+    assert not list(tmp_path.glob(".*.partial"))
+    lone = tmp_path / "lone.jsonl"
+    lone.write_text('{"text": "ICBs \\ud800 must act."}\n', encoding="utf-8")
+    code, printed = run("classify", str(lone), "-o", str(out))
+    assert code == 1 and "line 1 holds a lone surrogate" in printed
+    nan = tmp_path / "nan.jsonl"
+    nan.write_text('{"text": "ICBs must act.", "score": NaN}\n', encoding="utf-8")
+    code, printed = run("classify", str(nan), "-o", str(out))
+    assert code == 1 and "NaN is not a JSON value" in printed
+
+
+def test_a_bodies_file_of_the_wrong_shape_is_one_line(tmp_path: Path) -> None:
+    for text in ("just a string", "- a\n- list\n", "ICB: 3\n"):
+        bodies = tmp_path / "bodies.yaml"
+        bodies.write_text(text, encoding="utf-8")
+        (tmp_path / "g.txt").write_text("ICBs must act.\n", encoding="utf-8")
+        code, out = run(
+            "ingest",
+            str(tmp_path / "g.txt"),
+            "--db",
+            str(tmp_path / "b.db"),
+            "--bodies",
+            str(bodies),
+        )
+        assert code == 1 and "maps each canonical name to a list" in out and "Traceback" not in out
 
 
 def test_classify_writes_annotation_fields(tmp_path: Path) -> None:

@@ -81,6 +81,13 @@ def test_windows_1252_text_is_decoded(tmp_path: Path) -> None:
     assert "–" in extract(path).text
 
 
+def test_a_stray_windows_1252_byte_in_utf_8_text_garbles_nothing_else(tmp_path: Path) -> None:
+    utf8 = "ICBs must publish the “joint forward plan” – it’s due. ".encode() * 3
+    path = write(tmp_path, "m.txt", utf8 + b"Trusts \x93should\x94 help.")
+    text = extract(path).blocks[0].text
+    assert "“joint forward plan” – it’s" in text and "“should”" in text and "â" not in text
+
+
 def test_bad_text_inputs_fail_clearly(tmp_path: Path) -> None:
     with pytest.raises(EmptyDocument, match="0 bytes"):
         extract(write(tmp_path, "empty.txt", b""))

@@ -150,6 +150,27 @@ def test_bad_parameters_get_a_clear_4xx(
     assert names in " ".join(answer.json()["detail"])
 
 
+def test_holder_and_body_filters_take_acronyms_and_refuse_unknown_bodies(
+    client: TestClient,
+) -> None:
+    canonical = client.get("/api/search", params={"q": "plan", "holder": BOARD}).json()
+    for name in ("ICB", "Integrated Care Boards"):
+        answer = client.get("/api/search", params={"q": "plan", "holder": name}).json()
+        assert answer["total"] == canonical["total"] >= 1, name
+    unknown = client.get("/api/search", params={"q": "plan", "holder": "nobody"})
+    assert unknown.status_code == 422 and "not a body" in " ".join(unknown.json()["detail"])
+
+
+def test_a_store_without_vectors_says_dense_search_is_unavailable(web_db: Path) -> None:
+    # the read-only store was ingested without vectors: no silent empty dense search
+    client = TestClient(
+        create_app(web_db, default_search_mode="dense"), base_url="http://127.0.0.1"
+    )
+    answer = client.get("/api/search", params={"q": "publish plan"}).json()
+    assert answer["mode"] == "lexical" and answer["total"] >= 1
+    assert any("dense search is unavailable" in note for note in answer["notes"])
+
+
 def test_html_errors_are_pages_without_stack_traces(client: TestClient) -> None:
     page = client.get("/?limit=9999")
     assert page.status_code == 422 and "Invalid request" in page.text and "limit" in page.text

@@ -64,12 +64,29 @@ def decode(data: bytes, path: Path) -> str:
                     return data.decode(encoding)
     if b"\x00" in head:
         raise UnsupportedFormat("binary content, not text; is the file name wrong?", str(path))
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # mostly UTF-8 with a few stray Windows-1252 bytes (a file pasted together from two
+    # sources): keep the UTF-8 and read only the stray bytes as Windows-1252
+    replaced = data.decode("utf-8-sig", errors="replace")
+    stray = replaced.count("\ufffd")
+    if sum(1 for c in replaced if ord(c) > 127) - stray > stray:
+        return data.decode("utf-8-sig", errors="docmine-cp1252")
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _stray_as_cp1252(error: UnicodeError) -> tuple[str, int]:
+    assert isinstance(error, UnicodeDecodeError)
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("cp1252", errors="replace"), error.end
+
+
+codecs.register_error("docmine-cp1252", _stray_as_cp1252)
 
 
 def strip_markdown(text: str) -> str:

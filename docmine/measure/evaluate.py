@@ -3,6 +3,7 @@ segmentation, beside the keyword baseline measured in the same run."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
@@ -507,10 +508,17 @@ def classify_file(
     appears whole or not at all. Returns the number of rows."""
     rows = load_jsonl(source)
     predicted = predict_rows(rows, settings, method, corpora).fields
-    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.is_dir():
+        raise BadInput("is a folder: give the output file's name", str(output))
     partial = output.with_name(f".{output.name}.partial")
-    with partial.open("w", encoding="utf-8") as handle:
-        for row, fields in zip(rows, predicted, strict=True):
-            handle.write(json.dumps({**row, **fields}, ensure_ascii=False) + "\n")
-    partial.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("w", encoding="utf-8") as handle:
+            for row, fields in zip(rows, predicted, strict=True):
+                handle.write(json.dumps({**row, **fields}, ensure_ascii=False) + "\n")
+        partial.replace(output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise BadInput(f"cannot write it ({exc.strerror or exc})", str(output)) from None
     return len(rows)

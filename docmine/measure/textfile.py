@@ -14,7 +14,7 @@ from docmine.errors import BadInput, NotFound
 def read_text(path: Path) -> str:
     """The UTF-8 text of `path`; a missing, unreadable or non-UTF-8 file is a DocmineError."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not text
     except FileNotFoundError:
         raise NotFound("not found: no such file", str(path)) from None
     except UnicodeDecodeError as exc:
@@ -23,18 +23,31 @@ def read_text(path: Path) -> str:
         raise BadInput(f"unreadable: {exc.strerror}", str(path)) from None
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Rows of a JSONL file; every row needs a `text`."""
     rows = []
-    for number, line in enumerate(read_text(path).splitlines(), start=1):
+    # lines end at newlines only: str.splitlines() would also break inside a JSON string at
+    # U+2028, U+0085 and the other separators json.dumps leaves as they are
+    for number, line in enumerate(read_text(path).split("\n"), start=1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = json.loads(line, parse_constant=_not_json)
         except json.JSONDecodeError as exc:
             raise BadInput(f"line {number} is not JSON ({exc.msg})", str(path)) from exc
+        except ValueError as exc:
+            raise BadInput(f"line {number} is not JSON ({exc})", str(path)) from None
         if not isinstance(row, dict) or not isinstance(row.get("text"), str):
             raise BadInput(f'line {number} has no "text" string', str(path))
+        try:
+            json.dumps(row, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            reason = f"line {number} holds a lone surrogate (\\ud800-\\udfff)"
+            raise BadInput(reason, str(path)) from None
         rows.append(row)
     return rows
 

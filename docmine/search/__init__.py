@@ -12,6 +12,7 @@ import sqlite3
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,15 @@ from typing import Any
 from docmine.config import Settings, load_settings
 from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
-from docmine.model import Deadline, DocumentRef, Filters, Mention, StoredObligation
+from docmine.model import (
+    Deadline,
+    DocumentRef,
+    Filters,
+    Force,
+    Mention,
+    Polarity,
+    StoredObligation,
+)
 from docmine.search.dense import query_vector, top_k, vector_index
 from docmine.search.rerank import RERANK_DEPTH, candidates, features, load_reranker
 from docmine.store import Store
@@ -123,6 +132,48 @@ def where_clause(filters: Filters) -> tuple[str, list[Any]]:
         conditions.append("o.deadline_start != '' AND o.deadline_start <= ?")
         params.append(filters.deadline_to)
     return " AND ".join(conditions), params
+
+
+def checked_filters(filters: Filters, settings: Settings) -> Filters:
+    """The filters a user typed, checked, with body names made canonical ("ICBs", "ICB" and
+    "Integrated Care Board" -> "integrated care board"): a value that could match nothing is a
+    BadInput, not an empty register."""
+    forces = {f.value for f in Force}
+    for value in filters.force:
+        if value not in forces:
+            raise BadInput(f"force {value!r}: use mandatory, expectation, suggestion or none")
+    if filters.polarity and filters.polarity not in {p.value for p in Polarity}:
+        raise BadInput(f"polarity {filters.polarity!r}: use positive or prohibition")
+    for name, value in (
+        ("deadline-from", filters.deadline_from),
+        ("deadline-to", filters.deadline_to),
+    ):
+        try:
+            if value:
+                date.fromisoformat(value)
+        except ValueError:
+            raise BadInput(f"{name} {value!r}: give a date as YYYY-MM-DD") from None
+    if filters.version is not None and filters.version < 1:
+        raise BadInput(f"version {filters.version}: versions count from 1")
+    gazetteer = _gazetteer(settings)
+    names = {name.lower(): name for name in gazetteer.canonical_names}
+
+    def canonical(name: str, value: str) -> str:
+        if not value:
+            return value
+        found = names.get(value.strip().lower()) or gazetteer.canonical_for(value)
+        if found is None:
+            raise BadInput(
+                f"{name} {value!r}: not a body in the gazetteer; use a canonical name such as "
+                "'integrated care board' or an acronym such as 'ICB'"
+            )
+        return found
+
+    return replace(
+        filters,
+        holder=canonical("holder", filters.holder),
+        body=canonical("body", filters.body),
+    )
 
 
 def select(store: Store, filters: Filters = Filters()) -> list[Hit]:

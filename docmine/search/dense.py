@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from docmine.errors import ModelMissing
 from docmine.language.embed import embed, model_key, passage
 from docmine.store import VECTOR_DTYPE, Store
 
@@ -59,13 +60,19 @@ def to_blobs(vectors: np.ndarray) -> list[bytes]:
 def fill_missing_vectors(store: Store, model: str, backend: str, batch: int = 512) -> int:
     """Embed every stored clause passage that has no vector yet; returns how many were added."""
     key, added = model_key(model, backend), 0
+    if store.read_only and store.missing_embeddings(key, limit=1):
+        # embedding what cannot be kept would cost seconds on every search, and hide the gap
+        raise ModelMissing(
+            f"some clauses have no {model} vectors and the store is read-only: "
+            "run `docmine ingest` (without --no-embed) to add them"
+        )
     while missing := store.missing_embeddings(key, limit=batch):
         passages = [passage(section, text) for _, text, section in missing]
         vectors = embed(passages, model, backend=backend)
         encoded = dict(zip((m[0] for m in missing), to_blobs(vectors), strict=True))
         try:
             store.add_embeddings(encoded, key)
-        except sqlite3.OperationalError:  # a read-only store: search what is there
+        except sqlite3.OperationalError:  # a file the process cannot write: search what is there
             break
         added += len(missing)
     return added

@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from fastapi import HTTPException, Query, Request
 
 from docmine import search as search_module
+from docmine.config import load_settings
+from docmine.errors import BadInput
 from docmine.model import Filters, Force
 
 OBLIGATION_FORCES: tuple[str, ...] = ("mandatory", "expectation", "suggestion")
@@ -108,4 +110,8 @@ def view_params(
         deadline_to=end,
         all_versions=all_versions,
     )
+    try:  # holder and body as canonical names ("ICB" -> "integrated care board"), as the CLI
+        filters = search_module.checked_filters(filters, load_settings())
+    except BadInput as error:
+        raise HTTPException(422, error.message) from None
     return View(q.strip(), filters, chosen_mode, limit, chosen_force, deadline)
