@@ -94,10 +94,26 @@ def test_a_filter_that_can_match_nothing_is_refused_and_the_old_register_kept(
         ("--deadline-from", "2024-13-45", "give a date as YYYY-MM-DD"),
         ("--version", "0", "versions count from 1"),
         ("--holder", "no such body", "not a body in the gazetteer"),
+        ("--duty", "no-such-duty", "not a duty id"),
     ]:
         code, out = run("export", "-o", str(target), "--db", str(db), option, value)
         assert code == 1 and message in out and "Traceback" not in out, (option, out)
         assert target.read_bytes() == kept
+    code, out = run(
+        "export",
+        "-o",
+        str(target),
+        "--db",
+        str(db),
+        "--deadline-from",
+        "2025-01-01",
+        "--deadline-to",
+        "2020-01-01",
+    )
+    assert code == 1 and "is after deadline-to" in out and target.read_bytes() == kept
+    # a document filter is words, not LIKE wildcards
+    code, out = run("search", "plan", "--db", str(db), "-d", "%", "--mode", "lexical")
+    assert code == 0 and "no matching obligations" in out
     # a holder by its acronym or in any case is the canonical name
     for holder in ("ICB", "Integrated Care Boards", "INTEGRATED CARE BOARD"):
         code, out = run("search", "plan", "--db", str(db), "--holder", holder, "--json")

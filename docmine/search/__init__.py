@@ -20,6 +20,7 @@ from typing import Any
 from docmine.config import Settings, load_settings
 from docmine.errors import BadInput
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
+from docmine.link.duties import load_duties
 from docmine.model import (
     Deadline,
     DocumentRef,
@@ -116,8 +117,12 @@ def where_clause(filters: Filters) -> tuple[str, list[Any]]:
         )
         params.extend([filters.body, filters.body])
     if filters.document:
-        conditions.append("(d.id LIKE ? OR d.source LIKE ? OR d.title LIKE ?)")
-        params.extend([f"{filters.document}%", f"%{filters.document}%", f"%{filters.document}%"])
+        # the user's words, not LIKE patterns: "_" and "%" match themselves
+        conditions.append(
+            "(d.id LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\' OR d.title LIKE ? ESCAPE '\\')"
+        )
+        words = re.sub(r"([\\%_])", r"\\\1", filters.document)
+        params.extend([f"{words}%", f"%{words}%", f"%{words}%"])
     if filters.version is not None:
         conditions.append("d.version = ?")
         params.append(filters.version)
@@ -138,23 +143,7 @@ def checked_filters(filters: Filters, settings: Settings) -> Filters:
     """The filters a user typed, checked, with body names made canonical ("ICBs", "ICB" and
     "Integrated Care Board" -> "integrated care board"): a value that could match nothing is a
     BadInput, not an empty register."""
-    forces = {f.value for f in Force}
-    for value in filters.force:
-        if value not in forces:
-            raise BadInput(f"force {value!r}: use mandatory, expectation, suggestion or none")
-    if filters.polarity and filters.polarity not in {p.value for p in Polarity}:
-        raise BadInput(f"polarity {filters.polarity!r}: use positive or prohibition")
-    for name, value in (
-        ("deadline-from", filters.deadline_from),
-        ("deadline-to", filters.deadline_to),
-    ):
-        try:
-            if value:
-                date.fromisoformat(value)
-        except ValueError:
-            raise BadInput(f"{name} {value!r}: give a date as YYYY-MM-DD") from None
-    if filters.version is not None and filters.version < 1:
-        raise BadInput(f"version {filters.version}: versions count from 1")
+    _check_values(filters, settings)
     gazetteer = _gazetteer(settings)
     names = {name.lower(): name for name in gazetteer.canonical_names}
 
@@ -174,6 +163,27 @@ def checked_filters(filters: Filters, settings: Settings) -> Filters:
         holder=canonical("holder", filters.holder),
         body=canonical("body", filters.body),
     )
+
+
+def _check_values(filters: Filters, settings: Settings) -> None:
+    for value in filters.force:
+        if value not in {f.value for f in Force}:
+            raise BadInput(f"force {value!r}: use mandatory, expectation, suggestion or none")
+    if filters.polarity and filters.polarity not in {p.value for p in Polarity}:
+        raise BadInput(f"polarity {filters.polarity!r}: use positive or prohibition")
+    dates = {"deadline-from": filters.deadline_from, "deadline-to": filters.deadline_to}
+    for name, value in dates.items():
+        try:
+            if value:
+                date.fromisoformat(value)
+        except ValueError:
+            raise BadInput(f"{name} {value!r}: give a date as YYYY-MM-DD") from None
+    if all(dates.values()) and filters.deadline_from > filters.deadline_to:
+        raise BadInput(f"deadline-from {filters.deadline_from} is after deadline-to")
+    if filters.duty and filters.duty not in {d.id for d in load_duties(settings.duties)}:
+        raise BadInput(f"duty {filters.duty!r}: not a duty id in {settings.duties.name}")
+    if filters.version is not None and filters.version < 1:
+        raise BadInput(f"version {filters.version}: versions count from 1")
 
 
 def select(store: Store, filters: Filters = Filters()) -> list[Hit]:
