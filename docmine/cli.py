@@ -1048,8 +1048,14 @@ def serve(
     from docmine.web.app import serve as run_server
 
     settings = _settings(db)
-    console.print(f"serving {escape(str(settings.db))} read-only on http://{host}:{port}/")
-    run_server(settings.db, host, port)
+    run_server(
+        settings.db,
+        host,
+        port,
+        lambda: console.print(
+            f"serving {escape(str(settings.db))} read-only on http://{host}:{port}/"
+        ),
+    )
 
 
 if __name__ == "__main__":

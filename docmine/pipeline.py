@@ -65,14 +65,18 @@ def text_hash(text: str) -> str:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files given directly, plus supported files found under given folders (sorted)."""
+    """Files given directly, plus supported files found under given folders (sorted), leaving
+    out hidden ones (".git/", macOS "._" resource forks)."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
             found.extend(
                 p
                 for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUFFIXES and p.name.lower() != "readme.md"
+                if p.is_file()
+                and p.suffix.lower() in SUFFIXES
+                and p.name.lower() != "readme.md"
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
             found.append(path)

@@ -308,3 +308,15 @@ def test_a_list_drawn_as_a_table_keeps_its_obligations(
         return sum(o.decision.force != Force.NONE for o in document.obligations)
 
     assert obligations("tables") >= obligations("base")
+
+
+def test_hidden_files_and_folders_are_not_collected(tmp_path: Path) -> None:
+    from docmine.pipeline import collect_files
+
+    for name in ("a.txt", ".hidden.txt", "._a.txt", ".git/b.txt", "sub/c.md", "sub/.d.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("ICBs must act.", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in collect_files([tmp_path])] == [
+        "a.txt",
+        "sub/c.md",
+    ]

@@ -229,6 +229,7 @@ def test_serve_command_refuses_a_missing_database_in_one_line(tmp_path: Path) ->
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "absent.db")])
     assert result.exit_code == 1 and "docmine ingest" in result.output
     assert "Traceback" not in result.output
+    assert "serving" not in result.output  # refused before it says it serves
 
 
 def test_serving_on_every_interface_still_checks_the_host_header() -> None:

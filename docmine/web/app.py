@@ -14,7 +14,7 @@ import socket
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -240,16 +240,19 @@ def add_error_handlers(app: FastAPI) -> None:
         return error_response(request, 500, ["internal error: the server log has the details"])
 
 
-def serve(db_path: Path | str, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the app with uvicorn until interrupted (binds to 127.0.0.1 unless told otherwise)."""
+def serve(
+    db_path: Path | str,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    announce: Callable[[], None] = lambda: None,
+) -> None:
+    """Run the app with uvicorn until interrupted (binds to 127.0.0.1 unless told otherwise);
+    `announce` runs once the store is known to be servable."""
     import uvicorn
 
-    uvicorn.run(
-        create_app(db_path, allowed_hosts=served_hosts(host)),
-        host=host,
-        port=port,
-        log_level="info",
-    )
+    app = create_app(db_path, allowed_hosts=served_hosts(host))  # refuses a bad store first
+    announce()
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 def served_hosts(host: str) -> list[str]:
