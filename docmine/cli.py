@@ -62,7 +62,7 @@ def _open_store(settings: Settings, must_exist: bool = True) -> Any:
         raise NotFound(
             "no database here: run `docmine ingest PATH` first or pass --db", str(settings.db)
         )
-    if settings.db.is_dir() or not str(settings.db):
+    if settings.db.is_dir():
         raise BadInput("is a folder: pass --db a database file", str(settings.db))
     if must_exist:
         # a file docmine did not make (an empty file, another program's database) is refused
@@ -92,6 +92,7 @@ def _filters(
     polarity: str = "",
     version: int | None = None,
     settings: Settings | None = None,
+    store: Any = None,
 ) -> Any:
     from docmine.model import Filters
     from docmine.search import checked_filters
@@ -110,6 +111,7 @@ def _filters(
             all_versions=all_versions,
         ),
         settings or load_settings(),
+        store,
     )
 
 
@@ -308,20 +310,21 @@ def search(
     from docmine.search import snippet
 
     settings = _settings(db)
-    filters = _filters(
-        force,
-        holder,
-        body,
-        duty,
-        document,
-        deadline_from,
-        deadline_to,
-        all_versions,
-        polarity=polarity,
-        version=version,
-        settings=settings,
-    )
     with _open_store(settings) as store:
+        filters = _filters(
+            force,
+            holder,
+            body,
+            duty,
+            document,
+            deadline_from,
+            deadline_to,
+            all_versions,
+            polarity=polarity,
+            version=version,
+            settings=settings,
+            store=store,
+        )
         try:
             hits = run_search(store, query, filters, limit, mode, settings)
         except ModelMissing as missing:
@@ -422,18 +425,20 @@ def export(
 
     settings = _settings(db)
     chosen = force or (None if include_none else ["mandatory", "expectation", "suggestion"])
-    filters = _filters(
-        chosen,
-        holder,
-        body,
-        duty,
-        document,
-        deadline_from,
-        deadline_to,
-        all_versions,
-        version=version,
-        settings=settings,
-    )
+    with _open_store(settings) as store:  # the filters are checked before anything is written
+        filters = _filters(
+            chosen,
+            holder,
+            body,
+            duty,
+            document,
+            deadline_from,
+            deadline_to,
+            all_versions,
+            version=version,
+            settings=settings,
+            store=store,
+        )
     target = Path(output) if output else None
     if output and output.endswith(("/", os.sep)):  # a new folder, named as one
         target = Path(output.rstrip("/" + os.sep) or os.sep)

@@ -559,6 +559,15 @@ class Store:
             sql += f" LIMIT {int(limit)}"
         return [stored_obligation(r) for r in self.connection.execute(sql, list(params))]
 
+    def stored_names(self) -> dict[str, set[str]]:
+        """The holders, bodies and duty ids the store holds (what a filter can match)."""
+        query = {
+            "holder": "SELECT DISTINCT holder FROM obligations WHERE holder != ''",
+            "body": "SELECT DISTINCT j.value FROM obligations, json_each(obligations.bodies) j",
+            "duty": "SELECT DISTINCT duty FROM obligations WHERE duty != ''",
+        }
+        return {k: {r[0] for r in self.connection.execute(q)} for k, q in query.items()}
+
     def facet_counts(self, facet: str, sql_where: str, params: Sequence[Any]) -> list[FacetValue]:
         """(value, label, count) per value of one facet, most frequent first, under a WHERE
         built by `search.where_clause`."""

@@ -93,7 +93,7 @@ def test_a_filter_that_can_match_nothing_is_refused_and_the_old_register_kept(
         ("--force", "Mandatory", "force 'Mandatory': use mandatory"),
         ("--deadline-from", "2024-13-45", "give a date as YYYY-MM-DD"),
         ("--version", "0", "versions count from 1"),
-        ("--holder", "no such body", "not a body in the gazetteer"),
+        ("--holder", "no such body", "no body of that name"),
         ("--duty", "no-such-duty", "not a duty id"),
     ]:
         code, out = run("export", "-o", str(target), "--db", str(db), option, value)
@@ -114,6 +114,14 @@ def test_a_filter_that_can_match_nothing_is_refused_and_the_old_register_kept(
     # a document filter is words, not LIKE wildcards
     code, out = run("search", "plan", "--db", str(db), "-d", "%", "--mode", "lexical")
     assert code == 0 and "no matching obligations" in out
+    # a body from the user's own file at ingest is a body the store knows
+    extra = tmp_path / "extra.yaml"
+    extra.write_text("Foo Widget Board: [FWB]\n", encoding="utf-8")
+    (tmp_path / "w.txt").write_text("The FWB must publish a plan.\n", encoding="utf-8")
+    ingested = run("ingest", str(tmp_path / "w.txt"), "--db", str(db), "--bodies", str(extra))
+    assert ingested[0] == 0
+    code, out = run("search", "plan", "--db", str(db), "--holder", "foo widget board", "--json")
+    assert code == 0 and json.loads(out)[0]["holder"] == "Foo Widget Board", out
     # a holder by its acronym or in any case is the canonical name
     for holder in ("ICB", "Integrated Care Boards", "INTEGRATED CARE BOARD"):
         code, out = run("search", "plan", "--db", str(db), "--holder", holder, "--json")
@@ -146,6 +154,9 @@ def test_classify_reports_bad_inputs_and_outputs_in_one_line(tmp_path: Path) -> 
     nan.write_text('{"text": "ICBs must act.", "score": NaN}\n', encoding="utf-8")
     code, printed = run("classify", str(nan), "-o", str(out))
     assert code == 1 and "NaN is not a JSON value" in printed
+    nan.write_text('{"text": "ICBs must act.", "score": 1e999}\n', encoding="utf-8")
+    code, printed = run("classify", str(nan), "-o", str(out))
+    assert code == 1 and "too large for a JSON number" in printed
 
 
 def test_a_bodies_file_of_the_wrong_shape_is_one_line(tmp_path: Path) -> None:

@@ -76,8 +76,11 @@ def test_acronyms_are_matched_letter_by_letter_not_by_initials() -> None:
         "Department of Health and Social Care"
     )
     assert long_form("XYZ", "some other words") == ""
-    # an expansion the gazetteer does not know leaves a known acronym alone, unless ambiguous
-    assert learn_acronyms("voluntary and charitable enterprises (VCSE)", GAZETTEER) == {}
+    # a known acronym defined as another body is never linked; worded otherwise, it still is
+    assert learn_acronyms("Criminal Records Bureau (CRB) checks", GAZETTEER) == {"CRB": ""}
+    assert learn_acronyms("the Voluntary, Community and Social Enterprise (VCSE)", GAZETTEER) == {
+        "VCSE": "VCSE sector"
+    }
 
 
 def test_an_ambiguous_acronym_takes_the_sense_the_document_uses() -> None:

@@ -150,15 +150,16 @@ def test_bad_parameters_get_a_clear_4xx(
     assert names in " ".join(answer.json()["detail"])
 
 
-def test_holder_and_body_filters_take_acronyms_and_refuse_unknown_bodies(
+def test_holder_and_body_filters_take_acronyms_and_any_case(
     client: TestClient,
 ) -> None:
     canonical = client.get("/api/search", params={"q": "plan", "holder": BOARD}).json()
     for name in ("ICB", "Integrated Care Boards"):
         answer = client.get("/api/search", params={"q": "plan", "holder": name}).json()
         assert answer["total"] == canonical["total"] >= 1, name
+    # a name the gazetteer does not know may be a user's own body: kept as written
     unknown = client.get("/api/search", params={"q": "plan", "holder": "nobody"})
-    assert unknown.status_code == 422 and "not a body" in " ".join(unknown.json()["detail"])
+    assert unknown.status_code == 200 and unknown.json()["total"] == 0
 
 
 def test_a_store_without_vectors_says_dense_search_is_unavailable(web_db: Path) -> None:

@@ -53,7 +53,8 @@ def decode(data: bytes, path: Path) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             # a stray byte in a marked file is replaced, not a reason to refuse the file
-            return data[len(bom) :].decode(encoding, errors="replace")
+            handler = "docmine-cp1252" if encoding == "utf-8" else "replace"
+            return data[len(bom) :].decode(encoding, errors=handler)
     head = data[:8192]
     if len(head) >= 4:
         even, odd = head[0::2], head[1::2]

@@ -202,23 +202,35 @@ def long_form(short: str, before: str) -> str:
     return window[window.rfind(" ", 0, i + 1) + 1 :].strip(" ,")
 
 
+def _worded_as(phrase: str, canonical: str, gazetteer: Gazetteer) -> bool:
+    """Every word of `phrase` is a word of the body's names, in any order or case
+    ("Voluntary, Community and Social Enterprise" -> VCSE sector; not "integrated care
+    providers" -> integrated care partnership)."""
+    words = set(re.findall(r"[a-z]+", phrase.lower())) - {"and", "of", "the", "for"}
+    names = " ".join(alias for alias, body in gazetteer.aliases if body == canonical)
+    return bool(words) and words <= set(re.findall(r"[a-z]+", names.lower()))
+
+
 def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     """Acronyms a document defines, "integrated care boards (ICBs)" -> ICB: integrated care board.
 
-    A definition the gazetteer does not know of an ambiguous acronym (ICP = integrated care
-    *provider*, body_rules.yaml) maps it to "" so that it is not linked to the wrong body; other
-    definitions it does not know leave the acronym to the gazetteer. Without a definition, an
+    A definition of a known acronym that names another body (ICP = integrated care *provider*)
+    maps the acronym to "" so that it is not linked to the wrong body. Without a definition, an
     ambiguous acronym takes the sense the document uses most (body_rules.yaml)."""
     learned: dict[str, str] = {}
-    ambiguous = {acronym for acronym, _ in gazetteer.rules.ambiguous}
     for match in _DEFINITION.finditer(text):
         expansion, acronym = match.group(1), match.group(2)
         phrase = long_form(acronym, expansion)
         if not phrase:
             continue
         canonical = gazetteer.canonical_for(phrase)
-        if canonical is None and acronym in ambiguous:
-            canonical = ""  # the other sense of an ambiguous acronym: never linked
+        known = gazetteer.canonical_for(acronym)
+        if canonical is None and known is not None:
+            # an expansion worded unlike the gazetteer's that still names the acronym's body
+            # ("voluntary, community and social enterprise"); another sense (ICP = integrated
+            # care *provider*, CRB = Criminal Records Bureau) is never linked
+            named = {m.canonical for m in find_bodies(expansion, gazetteer)}
+            canonical = known if known in named or _worded_as(phrase, known, gazetteer) else ""
         if canonical is not None:
             learned.setdefault(acronym, canonical)
     for acronym, canonical in resolve_ambiguous(text, gazetteer).items():

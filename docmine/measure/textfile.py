@@ -4,6 +4,7 @@ that name the file instead of a traceback."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,13 @@ def _not_json(constant: str) -> Any:
     raise ValueError(f"{constant} is not a JSON value")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"{text} is too large for a JSON number")
+    return value
+
+
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Rows of a JSONL file; every row needs a `text`."""
     rows = []
@@ -36,7 +44,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line, parse_constant=_not_json)
+            row = json.loads(line, parse_constant=_not_json, parse_float=_finite)
         except json.JSONDecodeError as exc:
             raise BadInput(f"line {number} is not JSON ({exc.msg})", str(path)) from exc
         except ValueError as exc:

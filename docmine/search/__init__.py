@@ -139,11 +139,13 @@ def where_clause(filters: Filters) -> tuple[str, list[Any]]:
     return " AND ".join(conditions), params
 
 
-def checked_filters(filters: Filters, settings: Settings) -> Filters:
+def checked_filters(filters: Filters, settings: Settings, store: Store | None = None) -> Filters:
     """The filters a user typed, checked, with body names made canonical ("ICBs", "ICB" and
-    "Integrated Care Board" -> "integrated care board"): a value that could match nothing is a
-    BadInput, not an empty register."""
-    _check_values(filters, settings)
+    "Integrated Care Board" -> "integrated care board"). With the `store`, a holder, body or duty
+    that neither the gazetteer nor the store knows is a BadInput, not an empty register (a body
+    from a user's own file at ingest is one the store knows)."""
+    stored = store.stored_names() if store is not None else None
+    _check_values(filters, settings, stored)
     gazetteer = _gazetteer(settings)
     names = {name.lower(): name for name in gazetteer.canonical_names}
 
@@ -151,12 +153,15 @@ def checked_filters(filters: Filters, settings: Settings) -> Filters:
         if not value:
             return value
         found = names.get(value.strip().lower()) or gazetteer.canonical_for(value)
-        if found is None:
-            raise BadInput(
-                f"{name} {value!r}: not a body in the gazetteer; use a canonical name such as "
-                "'integrated care board' or an acronym such as 'ICB'"
-            )
-        return found
+        if found is not None or stored is None:
+            return found or value.strip()
+        known = {v.lower(): v for v in stored["holder"] | stored["body"]}
+        if value.strip().lower() in known:
+            return known[value.strip().lower()]
+        raise BadInput(
+            f"{name} {value!r}: no body of that name in the gazetteer or the store; use a "
+            "canonical name such as 'integrated care board' or an acronym such as 'ICB'"
+        )
 
     return replace(
         filters,
@@ -165,7 +170,7 @@ def checked_filters(filters: Filters, settings: Settings) -> Filters:
     )
 
 
-def _check_values(filters: Filters, settings: Settings) -> None:
+def _check_values(filters: Filters, settings: Settings, stored: dict[str, set[str]] | None) -> None:
     for value in filters.force:
         if value not in {f.value for f in Force}:
             raise BadInput(f"force {value!r}: use mandatory, expectation, suggestion or none")
@@ -180,7 +185,8 @@ def _check_values(filters: Filters, settings: Settings) -> None:
             raise BadInput(f"{name} {value!r}: give a date as YYYY-MM-DD") from None
     if all(dates.values()) and filters.deadline_from > filters.deadline_to:
         raise BadInput(f"deadline-from {filters.deadline_from} is after deadline-to")
-    if filters.duty and filters.duty not in {d.id for d in load_duties(settings.duties)}:
+    duties = {d.id for d in load_duties(settings.duties)} | (stored or {}).get("duty", set())
+    if filters.duty and stored is not None and filters.duty not in duties:
         raise BadInput(f"duty {filters.duty!r}: not a duty id in {settings.duties.name}")
     if filters.version is not None and filters.version < 1:
         raise BadInput(f"version {filters.version}: versions count from 1")

@@ -61,11 +61,14 @@ def fill_missing_vectors(store: Store, model: str, backend: str, batch: int = 51
     """Embed every stored clause passage that has no vector yet; returns how many were added."""
     key, added = model_key(model, backend), 0
     if store.read_only and store.missing_embeddings(key, limit=1):
-        # embedding what cannot be kept would cost seconds on every search, and hide the gap
-        raise ModelMissing(
-            f"some clauses have no {model} vectors and the store is read-only: "
-            "run `docmine ingest` (without --no-embed) to add them"
-        )
+        # embedding what cannot be kept would cost seconds on every search: search the vectors
+        # there are, and say so when there are none
+        if not store.clause_vectors(key)[0]:
+            raise ModelMissing(
+                f"the store has no {model} vectors and is open read-only: one "
+                "`docmine search --mode dense` on it from the command line adds them"
+            )
+        return 0
     while missing := store.missing_embeddings(key, limit=batch):
         passages = [passage(section, text) for _, text, section in missing]
         vectors = embed(passages, model, backend=backend)
