@@ -491,8 +491,15 @@ def diff(
     """
     from docmine.diff import default_embedder, diff_documents
     from docmine.export import export as run_export
+    from docmine.export import format_for, output_path
 
     settings = _settings(db)
+    target = None
+    if output is not None or fmt is not None:  # a bad format fails before the comparison
+        target = output_path(output, fmt, settings.outputs)
+        if target.name.startswith("register."):  # no file named: changes.FMT, not register.FMT
+            target = target.with_name(target.name.replace("register.", "changes.", 1))
+        format_for(target, fmt)
     embedder = default_embedder(settings.embedding_model) if embeddings else None
     with _open_store(settings) as store:
         register, _ = diff_documents(store, old, new, versions, embedder, unchanged, include_none)
@@ -508,9 +515,9 @@ def diff(
         k: sum(r["change"] == k for r in register.rows) for k in ("added", "removed", "changed")
     }
     console.print(", ".join(f"{n} {k}" for k, n in counts.items()))
-    if output is not None or fmt is not None:
-        path = run_export(register, output or settings.outputs / f"changes.{fmt}", fmt)
-        console.print(f"wrote {len(register.rows)} changes to {escape(str(path))}")
+    if target is not None:
+        path = run_export(register, target, fmt)
+        console.print(f"wrote {len(register.rows)} rows to {escape(str(path))}")
 
 
 @app.command(name="train-rerank")

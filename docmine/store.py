@@ -6,6 +6,7 @@ section headings, and clause embeddings keyed by text hash (computed once, reuse
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -230,6 +231,11 @@ _OBLIGATION_SELECT = (
     + ", ".join(f"d.{c} AS d_{c}" for c in _DOCUMENT_COLUMNS)
     + " FROM obligations o JOIN documents d ON d.id = o.doc_id"
 )
+
+
+def _prefix(value: str) -> str:
+    """A LIKE pattern for ids starting with `value`, whose "%" and "_" are characters."""
+    return re.sub(r"([\\%_])", r"\\\1", value) + "%"
 
 
 def document_ref(row: Any, prefix: str = "") -> DocumentRef:
@@ -501,8 +507,8 @@ class Store:
     def document(self, doc_id: str) -> StoredDocument | None:
         """A document by id or id prefix (its newest version), with its text."""
         row = self.connection.execute(
-            "SELECT * FROM documents WHERE id = ? OR id LIKE ? ORDER BY version DESC",
-            (doc_id, f"{doc_id}%"),
+            "SELECT * FROM documents WHERE id = ? OR id LIKE ? ESCAPE '\\' ORDER BY version DESC",
+            (doc_id, _prefix(doc_id)),
         ).fetchone()
         return _stored_document(row, with_text=True) if row is not None else None
 
@@ -511,21 +517,23 @@ class Store:
         """An obligation in the given document version, else its newest (ids are stable across
         versions and may be given as a unique prefix; a prefix several ids share is an error
         that lists them)."""
+        if not obligation_id.strip():
+            raise BadInput("give an obligation id (or the start of one)")
         ids = [
             r[0]
             for r in self.connection.execute(
-                "SELECT DISTINCT id FROM obligations WHERE id = ? OR id LIKE ? "
+                "SELECT DISTINCT id FROM obligations WHERE id = ? OR id LIKE ? ESCAPE '\\' "
                 "ORDER BY id LIMIT 11",
-                (obligation_id, f"{obligation_id}%"),
+                (obligation_id, _prefix(obligation_id)),
             )
         ]
         if len(ids) > 1 and obligation_id not in ids:
             shown = ", ".join(ids[:10]) + (", ..." if len(ids) > 10 else "")
             raise BadInput(f"ambiguous id {obligation_id}: it starts {shown}; give more of it")
         row = self.connection.execute(
-            f"{_OBLIGATION_SELECT} WHERE (o.id = ? OR o.id LIKE ?) "
+            f"{_OBLIGATION_SELECT} WHERE (o.id = ? OR o.id LIKE ? ESCAPE '\\') "
             "AND (? IS NULL OR d.version = ?) ORDER BY d.version DESC LIMIT 1",
-            (obligation_id, f"{obligation_id}%", version, version),
+            (obligation_id, _prefix(obligation_id), version, version),
         ).fetchone()
         return stored_obligation(row) if row else None
 
@@ -560,13 +568,16 @@ class Store:
         return [stored_obligation(r) for r in self.connection.execute(sql, list(params))]
 
     def stored_names(self) -> dict[str, set[str]]:
-        """The holders, bodies and duty ids the store holds (what a filter can match)."""
+        """The holders, bodies, duty ids, documents (id, source and title, one line each) and
+        versions the store holds: what a filter can match."""
         query = {
             "holder": "SELECT DISTINCT holder FROM obligations WHERE holder != ''",
             "body": "SELECT DISTINCT j.value FROM obligations, json_each(obligations.bodies) j",
             "duty": "SELECT DISTINCT duty FROM obligations WHERE duty != ''",
+            "document": "SELECT id || char(10) || source || char(10) || title FROM documents",
+            "version": "SELECT DISTINCT version FROM documents",
         }
-        return {k: {r[0] for r in self.connection.execute(q)} for k, q in query.items()}
+        return {k: {str(r[0]) for r in self.connection.execute(q)} for k, q in query.items()}
 
     def facet_counts(self, facet: str, sql_where: str, params: Sequence[Any]) -> list[FacetValue]:
         """(value, label, count) per value of one facet, most frequent first, under a WHERE

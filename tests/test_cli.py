@@ -111,9 +111,18 @@ def test_a_filter_that_can_match_nothing_is_refused_and_the_old_register_kept(
         "2020-01-01",
     )
     assert code == 1 and "is after deadline-to" in out and target.read_bytes() == kept
+    for option, value, message in [
+        ("-d", "no-such-document", "no id, source or title in the store has it"),
+        ("--version", "9", "no document in the store has it"),
+    ]:
+        code, out = run("export", "-o", str(tmp_path / "x.csv"), "--db", str(db), option, value)
+        assert code == 1 and message in out and not (tmp_path / "x.csv").exists(), out
+    for wrong, message in [("%", "no obligation"), (" ", "give an obligation id")]:
+        code, out = run("show", wrong, "--db", str(db))
+        assert code == 1 and message in out and "Traceback" not in out, out
     # a document filter is words, not LIKE wildcards
     code, out = run("search", "plan", "--db", str(db), "-d", "%", "--mode", "lexical")
-    assert code == 0 and "no matching obligations" in out
+    assert code == 1 and "no id, source or title in the store has it" in out
     # a body from the user's own file at ingest is a body the store knows
     extra = tmp_path / "extra.yaml"
     extra.write_text("Foo Widget Board: [FWB]\n", encoding="utf-8")

@@ -56,6 +56,12 @@ def test_csv_has_the_documented_columns_and_a_bom(corpus_store: Store, tmp_path:
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert tuple(rows[0]) == COLUMNS
     assert len(rows) == len(register.rows) > 0
+    # provenance: the document version's id and the clause's character span in its text
+    first = register.rows[0]
+    document = corpus_store.document(first["document_id"])
+    assert document is not None and document.document.version == first["version"]
+    clause = document.text[first["span_start"] : first["span_end"]]
+    assert clause and clause.split()[0] in first["clause_text"]
 
 
 def test_csv_without_bom_quotes_commas_quotes_and_newlines(tmp_path: Path) -> None:

@@ -185,11 +185,25 @@ def _check_values(filters: Filters, settings: Settings, stored: dict[str, set[st
             raise BadInput(f"{name} {value!r}: give a date as YYYY-MM-DD") from None
     if all(dates.values()) and filters.deadline_from > filters.deadline_to:
         raise BadInput(f"deadline-from {filters.deadline_from} is after deadline-to")
-    duties = {d.id for d in load_duties(settings.duties)} | (stored or {}).get("duty", set())
-    if filters.duty and stored is not None and filters.duty not in duties:
-        raise BadInput(f"duty {filters.duty!r}: not a duty id in {settings.duties.name}")
     if filters.version is not None and filters.version < 1:
         raise BadInput(f"version {filters.version}: versions count from 1")
+    if stored is not None:
+        _check_stored(filters, settings, stored)
+
+
+def _check_stored(filters: Filters, settings: Settings, stored: dict[str, set[str]]) -> None:
+    """A duty, version or document the store does not hold is a BadInput."""
+    duties = {d.id for d in load_duties(settings.duties)} | stored["duty"]
+    if filters.duty and filters.duty not in duties:
+        raise BadInput(f"duty {filters.duty!r}: not a duty id in {settings.duties.name}")
+    if filters.version is not None and str(filters.version) not in stored["version"]:
+        raise BadInput(f"version {filters.version}: no document in the store has it")
+    wanted = filters.document.lower()
+    if wanted and not any(
+        line.split("\n")[0].startswith(wanted) or wanted in line.lower()
+        for line in stored["document"]
+    ):
+        raise BadInput(f"document {filters.document!r}: no id, source or title in the store has it")
 
 
 def select(store: Store, filters: Filters = Filters()) -> list[Hit]:
