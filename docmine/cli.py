@@ -64,19 +64,19 @@ def _open_store(settings: Settings, must_exist: bool = True) -> Any:
         )
     if settings.db.is_dir():
         raise BadInput("is a folder: pass --db a database file", str(settings.db))
-    if must_exist:
-        # a file docmine did not make (an empty file, another program's database) is refused
-        # before anything is written to it
-        with Store(settings.db, read_only=True) as peek:
-            made = peek.connection.execute("PRAGMA user_version").fetchone()[0] > 0
-        if not made:
-            raise BadInput(
-                "not a docmine database: pass --db a file made by `docmine ingest`",
-                str(settings.db),
-            )
     try:
+        if must_exist:
+            # a file docmine did not make (an empty file, another program's database) is
+            # refused before anything is written to it
+            with Store(settings.db, read_only=True) as peek:
+                made = peek.connection.execute("PRAGMA user_version").fetchone()[0] > 0
+            if not made:
+                raise BadInput(
+                    "not a docmine database: pass --db a file made by `docmine ingest`",
+                    str(settings.db),
+                )
         return Store(settings.db)
-    except sqlite3.OperationalError as exc:
+    except sqlite3.OperationalError as exc:  # unreadable, locked past the timeout
         raise BadInput(f"cannot open the database ({exc})", str(settings.db)) from None
 
 
