@@ -233,9 +233,13 @@ _OBLIGATION_SELECT = (
 )
 
 
+def like_escaped(value: str) -> str:
+    """`value` inside a LIKE pattern (with ESCAPE '\\'): its "%" and "_" are characters."""
+    return re.sub(r"([\\%_])", r"\\\1", value)
+
+
 def _prefix(value: str) -> str:
-    """A LIKE pattern for ids starting with `value`, whose "%" and "_" are characters."""
-    return re.sub(r"([\\%_])", r"\\\1", value) + "%"
+    return like_escaped(value) + "%"
 
 
 def document_ref(row: Any, prefix: str = "") -> DocumentRef:
@@ -568,14 +572,11 @@ class Store:
         return [stored_obligation(r) for r in self.connection.execute(sql, list(params))]
 
     def stored_names(self) -> dict[str, set[str]]:
-        """The holders, bodies, duty ids, documents (id, source and title, one line each) and
-        versions the store holds: what a filter can match."""
+        """The holders, bodies and duty ids the store holds: what those filters can match."""
         query = {
             "holder": "SELECT DISTINCT holder FROM obligations WHERE holder != ''",
             "body": "SELECT DISTINCT j.value FROM obligations, json_each(obligations.bodies) j",
             "duty": "SELECT DISTINCT duty FROM obligations WHERE duty != ''",
-            "document": "SELECT id || char(10) || source || char(10) || title FROM documents",
-            "version": "SELECT DISTINCT version FROM documents",
         }
         return {k: {str(r[0]) for r in self.connection.execute(q)} for k, q in query.items()}
 
@@ -701,6 +702,11 @@ class Store:
             [fts_expression, *params],
         ).fetchall()
         return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def matches(self, sql_where: str, params: Sequence[Any]) -> bool:
+        """Whether any obligation passes a WHERE built by `search.where_clause`."""
+        sql = "SELECT 1 FROM obligations o JOIN documents d ON d.id = o.doc_id WHERE "
+        return self.connection.execute(f"SELECT EXISTS({sql}{sql_where})", params).fetchone()[0]
 
     def filtered_rowids(
         self, sql_where: str, params: Sequence[Any], among: Sequence[int] | None = None

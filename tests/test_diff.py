@@ -2,6 +2,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -130,40 +131,17 @@ def test_diff_command_prints_changes_and_writes_a_file(
     versions_db: tuple[Store, Path], tmp_path: Path
 ) -> None:
     store, source = versions_db
+
+    def diff_to(out: Path) -> Any:
+        command = ["diff", str(source), "--versions", "1", "2", "--no-embeddings"]
+        return CliRunner().invoke(app, [*command, "--db", str(store.path), "-o", str(out)])
+
     out = tmp_path / "changes.csv"
-    result = CliRunner().invoke(
-        app,
-        [
-            "diff",
-            str(source),
-            "--versions",
-            "1",
-            "2",
-            "--no-embeddings",
-            "--db",
-            str(store.path),
-            "-o",
-            str(out),
-        ],
-    )
+    result = diff_to(out)
     assert result.exit_code == 0, result.output
     assert "added" in result.output and "removed" in result.output
     assert out.read_text(encoding="utf-8-sig").startswith("change,change_detail,previous_text,")
     # an unknown format fails before the comparison runs, with nothing written
-    bad = CliRunner().invoke(
-        app,
-        [
-            "diff",
-            str(source),
-            "--versions",
-            "1",
-            "2",
-            "--no-embeddings",
-            "--db",
-            str(store.path),
-            "-o",
-            str(tmp_path / "changes.xml"),
-        ],
-    )
+    bad = diff_to(tmp_path / "changes.xml")
     assert bad.exit_code == 1 and "unknown export format xml" in bad.output
     assert "added" not in bad.output and not (tmp_path / "changes.xml").exists()

@@ -32,7 +32,7 @@ from docmine.model import (
 )
 from docmine.search.dense import query_vector, top_k, vector_index
 from docmine.search.rerank import RERANK_DEPTH, candidates, features, load_reranker
-from docmine.store import Store
+from docmine.store import Store, like_escaped
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
 _STOPWORDS = frozenset(
@@ -121,7 +121,7 @@ def where_clause(filters: Filters) -> tuple[str, list[Any]]:
         conditions.append(
             "(d.id LIKE ? ESCAPE '\\' OR d.source LIKE ? ESCAPE '\\' OR d.title LIKE ? ESCAPE '\\')"
         )
-        words = re.sub(r"([\\%_])", r"\\\1", filters.document)
+        words = like_escaped(filters.document)
         params.extend([f"{words}%", f"%{words}%", f"%{words}%"])
     if filters.version is not None:
         conditions.append("d.version = ?")
@@ -144,8 +144,10 @@ def checked_filters(filters: Filters, settings: Settings, store: Store | None = 
     "Integrated Care Board" -> "integrated care board"). With the `store`, a holder, body or duty
     that neither the gazetteer nor the store knows is a BadInput, not an empty register (a body
     from a user's own file at ingest is one the store knows)."""
+    _check_values(filters)
     stored = store.stored_names() if store is not None else None
-    _check_values(filters, settings, stored)
+    if store is not None and stored is not None:
+        _check_stored(filters, settings, store, stored)
     gazetteer = _gazetteer(settings)
     names = {name.lower(): name for name in gazetteer.canonical_names}
 
@@ -170,7 +172,7 @@ def checked_filters(filters: Filters, settings: Settings, store: Store | None = 
     )
 
 
-def _check_values(filters: Filters, settings: Settings, stored: dict[str, set[str]] | None) -> None:
+def _check_values(filters: Filters) -> None:
     for value in filters.force:
         if value not in {f.value for f in Force}:
             raise BadInput(f"force {value!r}: use mandatory, expectation, suggestion or none")
@@ -187,21 +189,21 @@ def _check_values(filters: Filters, settings: Settings, stored: dict[str, set[st
         raise BadInput(f"deadline-from {filters.deadline_from} is after deadline-to")
     if filters.version is not None and filters.version < 1:
         raise BadInput(f"version {filters.version}: versions count from 1")
-    if stored is not None:
-        _check_stored(filters, settings, stored)
 
 
-def _check_stored(filters: Filters, settings: Settings, stored: dict[str, set[str]]) -> None:
+def _check_stored(
+    filters: Filters, settings: Settings, store: Store, stored: dict[str, set[str]]
+) -> None:
     """A duty, version or document the store does not hold is a BadInput."""
     duties = {d.id for d in load_duties(settings.duties)} | stored["duty"]
     if filters.duty and filters.duty not in duties:
         raise BadInput(f"duty {filters.duty!r}: not a duty id in {settings.duties.name}")
-    if filters.version is not None and str(filters.version) not in stored["version"]:
+    if filters.version is not None and not store.matches(
+        *where_clause(Filters(version=filters.version))
+    ):
         raise BadInput(f"version {filters.version}: no document in the store has it")
-    wanted = filters.document.lower()
-    if wanted and not any(
-        line.split("\n")[0].startswith(wanted) or wanted in line.lower()
-        for line in stored["document"]
+    if filters.document and not store.matches(
+        *where_clause(Filters(document=filters.document, all_versions=True))
     ):
         raise BadInput(f"document {filters.document!r}: no id, source or title in the store has it")
 
