@@ -218,6 +218,10 @@ def test_deadlines_are_normalised_with_their_relation() -> None:
     assert quarter is not None and (quarter.start, quarter.end) == ("2021-07-01", "2021-09-30")
     month = find_deadline("ICBs must report by July.", default_year=2022)
     assert month is not None and (month.text, month.start) == ("by July", "2022-07-01")
+    half = find_deadline("Providers must do this in H2.", default_year=2025)
+    assert half is not None and (half.start, half.end) == ("2025-10-01", "2026-03-31")
+    first = find_deadline("Systems must deliver by the end of H1 2026/27.")
+    assert first is not None and (first.start, first.end) == ("2026-04-01", "2026-09-30")
 
 
 def test_deadlines_keep_the_words_gold_records() -> None:
@@ -297,6 +301,17 @@ def test_urgency_is_not_a_deadline() -> None:
         ),
         ("Commissioners should plan for the coming winter.", "for the coming winter"),
         ("They must appoint someone over this period.", "over this period"),
+        (
+            "Plans should be agreed no later than the second meeting of the new joint committee.",
+            "no later than the second meeting of the new joint committee",
+        ),
+        (
+            "Trusts must keep submitting data up to the end of June 2026.",
+            "up to the end of June 2026",
+        ),
+        # a year a comparison is made against is a baseline: the deadline is the fronted one
+        ("By the year-end we expect ICBs to cut waits compared to 2024/25.", "By the year-end"),
+        ("ICBs should hold spending flat in H2 to meet their 2025/26 plans.", "in H2"),
     ],
 )
 def test_dates_without_a_year_fronted_periods_and_events_are_deadlines(

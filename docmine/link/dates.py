@@ -20,6 +20,7 @@ _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12
 _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
     r"(?:(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
+    r"up to(?: the end of)?|"
     r"during|throughout|until|no later than|on or before|between|in|on|ahead of|as of|starting|"
     r"(?-i:For))"  # a fronted period of action ("For 2023/24, the MHIS requires ...")
 )
@@ -28,6 +29,7 @@ _PATTERN = re.compile(
     rf"\b(?:(?P<rel>{_RELATION})\s*(?:the\s+(?=\d))?)?(?P<when>"
     rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
     rf"|(?:(?:the )?end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>{_YEAR}(?:/\d\d)?))?"
+    rf"|(?:(?:the )?end of )?H(?P<h>[12])(?:\s+(?P<hyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)"
     rf"|(?P<part>early|mid|late)[- ](?:in )?(?P<pyear>{_YEAR})"
     rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})"
@@ -52,11 +54,19 @@ _NAMED_PERIOD = re.compile(
 _LEGISLATION_BEFORE = re.compile(r"\b(?:Act|Acts|Regulations|Order|Bill|Plan|Review)\s*$")
 # A date that names a document rather than a time ("operational planning guidance 2024/25",
 # "the 2023/24 Network DES", "the National framework ..., July 2022").
-_DOCUMENT_NOUNS = r"(?:guidance|framework|plan|strategy|contract|standards?|mandate|report|DES)"
+_DOCUMENT_NOUNS = (
+    r"(?:guidance|frameworks?|plans?|strateg(?:y|ies)|contracts?|standards?|mandates?|reports?|DES)"
+)
 _DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_NOUNS},?\s*$", re.IGNORECASE)
 _DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
 # A date in the past is not a deadline ("since 2019-2020", "updated 2015").
 _PAST = re.compile(r"\b(?:since|updated|published|revised|in the previous)\s*$", re.IGNORECASE)
+# A date a comparison is made against is a baseline, not a deadline ("compared to 2024/25",
+# "more than in 2024/25").
+_BASELINE = re.compile(
+    r"\b(?:compared (?:to|with)|relative to|than(?: (?:in|at|during))?)\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
 # Deadlines anchored in the text rather than the calendar ("within 28 days of the request",
 # "before the end of each review period", "as soon as reasonably practicable", the statutory time
@@ -87,6 +97,7 @@ _RELATION_NAMES = {
     "throughout": "during",
     "over": "during",
     "until": "by",
+    "up to": "by",
     "no later than": "by",
     "in": "during",
     "on": "on",
@@ -132,12 +143,22 @@ def _quarter(q: int, year_text: str | None, default_year: int | None) -> tuple[s
     return _months(year, month, month + 2)
 
 
+def _half(half: int, year_text: str | None, default_year: int | None) -> tuple[str, str]:
+    """H1 and H2: the halves of the financial year (April to September, October to March)."""
+    first = int(year_text[:4]) if year_text else default_year
+    if not first:
+        return "", ""
+    return _months(first, 4, 9) if half == 1 else _months(first, 10, 15)
+
+
 def _interval(match: re.Match[str], default_year: int | None) -> tuple[str, str]:
     if match.group("month"):
         month = _MONTHS[match.group("month").lower()]
         return _month_interval(int(match.group("year")), month, match.group("day"))
     if match.group("q"):
         return _quarter(int(match.group("q")), match.group("qyear"), default_year)
+    if match.group("h"):
+        return _half(int(match.group("h")), match.group("hyear"), default_year)
     if match.group("fy1"):
         return _financial_year(int(match.group("fy1")))
     if match.group("part"):
@@ -159,7 +180,7 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     title ("The Design Framework (June 2021)")."""
     start = match.start("when")
     near = text[max(0, start - 80) : start]  # what precedes the date, not the whole clause
-    if _LEGISLATION_BEFORE.search(near) or _PAST.search(near):
+    if _LEGISLATION_BEFORE.search(near) or _PAST.search(near) or _BASELINE.search(near):
         return False
     if match.group("lone") and re.search(r"\b[A-Z]{3,}\s*$", near):
         return False  # "CTSA 2015": an Act by its acronym
@@ -230,7 +251,8 @@ _TEMPORAL = re.compile(
     rf"(?:the\s+|each\s+)?)?{_TIME_NOUNS}\b"
     r"|for the coming (?:spring|summer|autumn|winter|year|months)\b"
     # an event the action must precede: "prior to the arrival of guests", "in advance of move-on"
-    r"|\b(?:prior to|in advance of)\s+(?:the\s+)?[\w'’-]+(?:\s+(?:of\s+)?[\w'’-]+){0,3}?"
+    r"|\b(?:prior to|in advance of|no later than|not later than)\s+(?:the\s+)?[\w'’-]+"
+    r"(?:\s+(?:of\s+)?[\w'’-]+){0,9}?"
     r"(?=\s*[,.;:()—]|\s+(?:unless|if|where|wherever|when|and|or|so|to|as|in|by)\b|\s*$)"
     r"|immediately|in-year|annually|every (?:\d+|two|three|four|five|ten) (?:years|months|weeks))",
     re.IGNORECASE,
