@@ -73,6 +73,32 @@ from docmine.measure.evaluate import token_f1
         ),
         # a concession is not a condition
         ("Whilst ICPs will differ in size, they should publish a strategy.", None),
+        # a fronted phrase setting the circumstances or scope the instruction holds in
+        (
+            "In an emergency out of hours, staff should phone the duty manager.",
+            "In an emergency out of hours",
+        ),
+        (
+            "For home care agencies, the required return is: staff numbers",
+            "For home care agencies",
+        ),
+        (
+            "Upon receipt of the annual assessment, the board must publish a response.",
+            "Upon receipt of the annual assessment",
+        ),
+        (
+            "No member may be removed without the consent of the chair.",
+            "without the consent of the chair",
+        ),
+        (
+            "Councils must share data as far as reasonably practicable.",
+            "as far as reasonably practicable",
+        ),
+        # but not a linking adverbial, a time, a reference to the text, nor a purpose
+        ("In particular, boards should publish minutes.", None),
+        ("For example, councils may pool budgets.", None),
+        ("In April 2026, ICBs must publish a plan.", None),
+        ("For the purposes of this section, a council must keep a register.", None),
     ],
 )
 def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: str | None) -> None:

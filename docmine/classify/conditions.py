@@ -22,11 +22,12 @@ _SUBORDINATORS = frozenset(
 )  # fmt: skip
 _PHRASES = re.compile(
     r"\b(?:subject to (?:[^,.;:()]|\([\w.]{1,6}\))+"  # "subject to paragraph (4)"
-    r"|with the (?:prior |written )?(?:consent|agreement|approval|permission) of [^,.;:()]+"
+    r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission) of [^,.;:()]+"
+    r"|(?:up)?on (?:the )?receipt of [^,.;:()]+"  # a trigger (DECISIONS 27)
     r"|except (?:where|when|if|in|for|as) [^,.;:()]+"
     r"|unless [^,.;:()]+"
     r"|in ?so ?far as [^,.;:()]+"
-    r"|so far as (?:is )?(?:reasonably )?(?:practicable|possible)"
+    r"|(?:so|as) far as (?:is )?(?:reasonably )?(?:practicable|possible)"
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
     r"|as (?:appropriate|necessary|required)"
     r"|if (?:so|passed|necessary|appropriate|required)"
@@ -43,6 +44,23 @@ _GERUND_PREPOSITIONS = frozenset({"before", "after", "upon", "when", "while"})
 # "in + gerund" frames the action it precedes ("In preparing a strategy, X must ..."; "X, in
 # carrying out an assessment, must ..."): the circumstance the instruction applies in.
 _FRAME_PREPOSITIONS = frozenset({"in"})
+# A prepositional phrase opening the clause and closed by a comma sets the circumstances or the
+# scope the instruction holds in ("In urgent situations, ...", "For care home locations, ...",
+# "During an outbreak, ..."), unless it is a linking adverbial ("In particular", "For example"),
+# a time (a deadline's business), a reference to the text or to law, or a purpose.
+_SCENE_PREPOSITIONS = frozenset({"in", "for", "on", "during", "upon"})
+_NOT_SCENES = frozenset(
+    {
+        "particular", "addition", "example", "instance", "practice", "summary", "short",
+        "general", "contrast", "turn", "fact", "meantime", "context", "line", "light", "view",
+        "way", "reason", "purpose", "respect", "order", "doing", "future", "time", "year",
+        "month", "week", "day", "period", "phase", "stage", "quarter", "term", "winter",
+        "summer", "spring", "autumn", "section", "part", "chapter", "guidance", "document",
+        "paragraph", "regulation", "schedule", "act", "report", "case", "total", "brief",
+        "conclusion", "effect", "principle", "theory", "this", "that", "these", "those", "it",
+    }
+)  # fmt: skip
+_OPENERS = frozenset({":", "—", "–", "|", ";"})
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -77,6 +95,7 @@ def _adverbial(parsed: Any) -> list[tuple[int, int]]:
         )
         if (gerund or frame) and any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
             spans.append(_span(list(prep.subtree)))
+    spans += [_span(list(prep.subtree)) for prep in parsed if _is_scene(prep)]
     for verb in parsed:
         where = next((c for c in verb.lefts if c.lower_ in _WHERE and c.dep_ == "advmod"), None)
         circumstance = verb.dep_ == "relcl" and verb.head.lemma_.lower() in _CIRCUMSTANCES
@@ -92,6 +111,27 @@ def _adverbial(parsed: Any) -> list[tuple[int, int]]:
             continue
         spans.append(_span(_fronted(verb)))
     return spans
+
+
+def _is_scene(prep: Any) -> bool:
+    """A prepositional phrase that opens the clause (or its item), closed by a comma, before
+    the verb it modifies, naming circumstances rather than a time, a text or a link."""
+    if prep.dep_ != "prep" or prep.lower_ not in _SCENE_PREPOSITIONS:
+        return False
+    if prep.head.pos_ not in _VERBS or prep.i > prep.head.i:
+        return False
+    if prep.i > 0 and prep.doc[prep.i - 1].text not in _OPENERS:
+        return False
+    last = max(t.i for t in prep.subtree)
+    if last + 1 >= len(prep.doc) or prep.doc[last + 1].text != ",":
+        return False
+    objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    if not objects or objects[0].tag_ == "VBG":  # "in + gerund" frames are read above
+        return False
+    head = objects[0]
+    if head.lemma_.lower() in _NOT_SCENES or head.lower_ in _NOT_SCENES:
+        return False
+    return not any(t.ent_type_ in ("DATE", "TIME", "LAW") or t.like_num for t in prep.subtree)
 
 
 def _fronted(verb: Any) -> list[Any]:
