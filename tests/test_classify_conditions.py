@@ -107,6 +107,13 @@ def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: 
     assert (text[span[0] : span[1]] if span else None) == condition
 
 
+def test_an_em_dash_closes_a_fixed_conditional_phrase() -> None:
+    # what follows the dash is the list the instruction is about, not part of the proviso
+    text = "The notice must give the following insofar as it is known to the trust— the ward"
+    span = find_condition_span(text)  # the fixed phrases alone, without a parse
+    assert span is not None and text[span[0] : span[1]] == "insofar as it is known to the trust"
+
+
 def test_an_instruction_carries_its_condition_and_a_description_none() -> None:
     texts = [
         "Unless it is a health service body, a provider must register with the Commission.",

@@ -21,12 +21,13 @@ _SUBORDINATORS = frozenset(
     }
 )  # fmt: skip
 _PHRASES = re.compile(
-    r"\b(?:subject to (?:[^,.;:()]|\([\w.]{1,6}\))+"  # "subject to paragraph (4)"
-    r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission) of [^,.;:()]+"
-    r"|(?:up)?on (?:the )?receipt of [^,.;:()]+"  # a trigger (DECISIONS 27)
-    r"|except (?:where|when|if|in|for|as) [^,.;:()]+"
-    r"|unless [^,.;:()]+"
-    r"|in ?so ?far as [^,.;:()]+"
+    r"\b(?:subject to (?:[^,.;:()—]|\([\w.]{1,6}\))+"  # "subject to paragraph (4)"
+    r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission)"
+    r" of [^,.;:()—]+"
+    r"|(?:up)?on (?:the )?receipt of [^,.;:()—]+"  # a trigger (DECISIONS 27)
+    r"|except (?:where|when|if|in|for|as) [^,.;:()—]+"
+    r"|unless [^,.;:()—]+"
+    r"|in ?so ?far as [^,.;:()—]+"
     r"|(?:so|as) far as (?:is )?(?:reasonably )?(?:practicable|possible)"
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
     r"|as (?:appropriate|necessary|required)"
