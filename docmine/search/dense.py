@@ -112,11 +112,14 @@ def top_k(
     """(rowid, cosine) of the k candidates closest to `vector`, best first."""
     if len(positions) == 0 or k <= 0:
         return []
+    # einsum, not BLAS: one thread, as fast on this memory-bound product (8.4 against 8.5 ms at
+    # 100k clauses on 2 cores), and it leaves the other core to the lexical query that search
+    # runs beside it
     if len(positions) < _GATHER_BELOW * len(index.rowids):
-        scores = index.matrix[positions] @ vector
+        scores = np.einsum("ij,j->i", index.matrix[positions], vector)
         chosen = positions
     else:  # most rows pass: one product over the whole matrix is cheaper than a gather
-        everything = index.matrix @ vector
+        everything = np.einsum("ij,j->i", index.matrix, vector)
         scores, chosen = everything[positions], positions
     k = min(k, len(scores))
     best = np.argpartition(-scores, k - 1)[:k]
