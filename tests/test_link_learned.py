@@ -83,6 +83,16 @@ def test_a_head_noun_and_you_become_holder_candidates() -> None:
     assert council.features.get("role_head_names_it") == 1.0
     assert council.features.get("in_title") == 1.0
     assert council.mention is not None and council.mention.text == "An authority"
+    assert "head_noun_modified" not in council.features
+
+    public = "Each public authority must keep a record of its decisions."
+    parse = context.parses.get(public)
+    decision = ForceDecision(
+        Force.MANDATORY, cue=Span.of(public, public.find("must"), public.find("must") + 4)
+    )
+    _, _, candidates = choose_holder(public, parse, [], decision, context)
+    kind = next(c for c in candidates if c.canonical == "local authority")
+    assert kind.features.get("head_noun_modified") == 1.0  # a kind of authority of its own
 
     you = "You must publish the report."
     parse = context.parses.get(you)

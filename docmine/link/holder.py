@@ -305,6 +305,7 @@ def find_holder(
 
 
 _TOP_DOCUMENT_BODIES = 6
+_KIND_MODIFIERS = {"amod", "compound", "nmod"}
 _PREPOSITIONS = {"on", "of", "for", "to", "by", "with", "from", "in", "between", "upon"}
 
 
@@ -480,6 +481,10 @@ def _head_features(
     for mention in heads:
         features["head_noun"] = 1.0
         features[f"head_noun={mention.text.lower()}"] = 1.0
+        noun = next((t for t in parse if t.idx == mention.start), None)
+        if noun is not None and any(c.dep_ in _KIND_MODIFIERS for c in noun.children):
+            # "a public authority", "independent providers": a kind of its own, maybe not the body
+            features["head_noun_modified"] = 1.0
         if len(document.heads.get(mention.text.lower(), ())) > 1:
             features["head_noun_ambiguous"] = 1.0
         for name, value in _mention_features(mention, parse, reading.anchor, reading.roles).items():
