@@ -94,6 +94,17 @@ from docmine.measure.evaluate import token_f1
             "Councils must share data as far as reasonably practicable.",
             "as far as reasonably practicable",
         ),
+        # a bracketed reference stays inside a fixed phrase
+        (
+            "The board must refuse the request unless the applicant meets the tests in regulation "
+            "4(2).",
+            "unless the applicant meets the tests in regulation 4(2)",
+        ),
+        (
+            "The council may act with the consent of the person named in paragraph (2) of the "
+            "schedule.",
+            "with the consent of the person named in paragraph (2) of the schedule",
+        ),
         # but not a linking adverbial, a time, a reference to the text, nor a purpose
         ("In particular, boards should publish minutes.", None),
         ("For example, councils may pool budgets.", None),
@@ -105,6 +116,17 @@ def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: 
     parsed = parse_texts([text], load_settings().spacy_model)[0]
     span = find_condition_span(text, parsed)
     assert (text[span[0] : span[1]] if span else None) == condition
+
+
+def test_a_fixed_phrase_wins_over_a_parse_span_that_starts_with_it(monkeypatch) -> None:
+    # "where possible" is a whole condition; the parser may hang the verb phrase after it on it
+    from docmine.classify import conditions
+
+    text = "Councils are expected to, where possible, seek improvements in their area."
+    start = text.find("where possible")
+    monkeypatch.setattr(conditions, "_adverbial", lambda parsed: [(start, len(text) - 1)])
+    span = conditions.find_condition_span(text, parsed=object())
+    assert span is not None and text[span[0] : span[1]] == "where possible"
 
 
 def test_an_em_dash_closes_a_fixed_conditional_phrase() -> None:

@@ -23,11 +23,11 @@ _SUBORDINATORS = frozenset(
 _PHRASES = re.compile(
     r"\b(?:subject to (?:[^,.;:()—]|\([\w.]{1,6}\))+"  # "subject to paragraph (4)"
     r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission)"
-    r" of [^,.;:()—]+"
-    r"|(?:up)?on (?:the )?receipt of [^,.;:()—]+"  # a trigger (DECISIONS 27)
-    r"|except (?:where|when|if|in|for|as) [^,.;:()—]+"
-    r"|unless [^,.;:()—]+"
-    r"|in ?so ?far as [^,.;:()—]+"
+    r" of (?:[^,.;:()—]|\([\w.]{1,6}\))+"
+    r"|(?:up)?on (?:the )?receipt of (?:[^,.;:()—]|\([\w.]{1,6}\))+"  # a trigger (DECISIONS 27)
+    r"|except (?:where|when|if|in|for|as) (?:[^,.;:()—]|\([\w.]{1,6}\))+"
+    r"|unless (?:[^,.;:()—]|\([\w.]{1,6}\))+"
+    r"|in ?so ?far as (?:[^,.;:()—]|\([\w.]{1,6}\))+"
     r"|(?:so|as) far as (?:is )?(?:reasonably )?(?:practicable|possible)"
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
     r"|as (?:appropriate|necessary|required)"
@@ -153,10 +153,14 @@ def _fronted(verb: Any) -> list[Any]:
 
 def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int] | None:
     """The leftmost condition in `text` as (start, end), or None. `parsed` is the clause's spaCy
-    Doc (without it, only the fixed phrases are looked for)."""
-    spans = [(m.start(), m.end()) for m in _PHRASES.finditer(text)]
-    if parsed is not None:
-        spans += _adverbial(parsed)
-    spans = [_trimmed(text, s, e) for s, e in spans]
-    spans = [(s, e) for s, e in spans if e - s >= 4]
-    return min(spans, key=lambda s: (s[0], -s[1])) if spans else None
+    Doc (without it, only the fixed phrases are looked for). Where a fixed phrase and a parse
+    span start together, the phrase wins: it is a whole condition ("where possible"), the parse
+    may hang the verb phrase after it on it."""
+    phrases = [(m.start(), m.end(), 0) for m in _PHRASES.finditer(text)]
+    adverbials = [(s, e, 1) for s, e in _adverbial(parsed)] if parsed is not None else []
+    spans = [(*_trimmed(text, s, e), kind) for s, e, kind in phrases + adverbials]
+    spans = [(s, e, kind) for s, e, kind in spans if e - s >= 4]
+    if not spans:
+        return None
+    start, end, _ = min(spans, key=lambda s: (s[0], s[2], -s[1]))
+    return start, end
