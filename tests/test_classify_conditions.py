@@ -3,6 +3,8 @@ conditional phrases, as written and as a span of the clause."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from docmine.classify import classify_texts
@@ -105,6 +107,8 @@ from docmine.measure.evaluate import token_f1
             "schedule.",
             "with the consent of the person named in paragraph (2) of the schedule",
         ),
+        # "subject to" describing the noun before it is a reduced relative clause, not a proviso
+        ("The council must write to the person subject to the order.", None),
         # but not a linking adverbial, a time, a reference to the text, nor a purpose
         ("In particular, boards should publish minutes.", None),
         ("For example, councils may pool budgets.", None),
@@ -125,7 +129,7 @@ def test_a_fixed_phrase_wins_over_a_parse_span_that_starts_with_it(monkeypatch) 
     text = "Councils are expected to, where possible, seek improvements in their area."
     start = text.find("where possible")
     monkeypatch.setattr(conditions, "_adverbial", lambda parsed: [(start, len(text) - 1)])
-    span = conditions.find_condition_span(text, parsed=object())
+    span = conditions.find_condition_span(text, parsed=SimpleNamespace(text=text))
     assert span is not None and text[span[0] : span[1]] == "where possible"
 
 

@@ -151,12 +151,25 @@ def _fronted(verb: Any) -> list[Any]:
     return tokens
 
 
+def _describes_a_noun(parsed: Any, start: int) -> bool:
+    """ "subject to" right after the noun it describes ("the person subject to the order", "the
+    authorities subject to these provisions") is a reduced relative clause, not a proviso."""
+    if not parsed.text[start:].lower().startswith("subject "):
+        return False
+    token = next((t for t in parsed if t.idx == start), None)
+    if token is None or token.i == 0:
+        return False
+    return parsed[token.i - 1].pos_ == "NOUN"  # the parser seldom attaches it to the noun
+
+
 def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int] | None:
     """The leftmost condition in `text` as (start, end), or None. `parsed` is the clause's spaCy
     Doc (without it, only the fixed phrases are looked for). Where a fixed phrase and a parse
     span start together, the phrase wins: it is a whole condition ("where possible"), the parse
     may hang the verb phrase after it on it."""
     phrases = [(m.start(), m.end(), 0) for m in _PHRASES.finditer(text)]
+    if parsed is not None:
+        phrases = [p for p in phrases if not _describes_a_noun(parsed, p[0])]
     adverbials = [(s, e, 1) for s, e in _adverbial(parsed)] if parsed is not None else []
     spans = [(*_trimmed(text, s, e), kind) for s, e, kind in phrases + adverbials]
     spans = [(s, e, kind) for s, e, kind in spans if e - s >= 4]
