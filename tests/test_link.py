@@ -423,6 +423,14 @@ def test_a_duty_called_by_its_name_links_whatever_the_clause_and_its_bodies() ->
     assert link.matched == "duty to collaborate"
     involvement = find_duty("It meets its public involvement legal duty.", DUTIES, False)
     assert involvement is not None and involvement.id == "public-involvement"
+    # the duty's name in either order, with a word between ("health inequalities legal duties",
+    # "their duties on health inequalities")
+    for text in (
+        "Trusts must meet the health inequalities legal duties.",
+        "Boards should act to meet their legal duties on health inequalities.",
+    ):
+        named = find_duty(text, DUTIES, False)
+        assert named is not None and named.id == "reduce-inequalities", text
     # the topic alone in a description is still not a duty
     assert find_duty("Boards discussed how to involve carers.", DUTIES, False) is None
 
