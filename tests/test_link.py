@@ -431,6 +431,12 @@ def test_a_duty_called_by_its_name_links_whatever_the_clause_and_its_bodies() ->
     ):
         named = find_duty(text, DUTIES, False)
         assert named is not None and named.id == "reduce-inequalities", text
+    # quotation marks around the name do not hide it, and the matched text is as written
+    quoted = find_duty(
+        "It helps the board meet its ‘public involvement’ legal duty.", DUTIES, False
+    )
+    assert quoted is not None and quoted.id == "public-involvement"
+    assert quoted.matched == "public involvement’ legal duty"
     # the topic alone in a description is still not a duty
     assert find_duty("Boards discussed how to involve carers.", DUTIES, False) is None
 

@@ -112,15 +112,40 @@ def frames_in_law(text: str) -> bool:
     return bool(load_duty_rules().framing.search(text))
 
 
+# Quotation marks around words ("its 'public involvement' legal duty") do not change a name.
+_QUOTE = re.compile(r"(?<!\w)[‘“\"']|[’”\"'](?!\w)")
+
+
+def _unquoted(text: str) -> tuple[str, list[int]]:
+    """The text without quotation marks, and where each of its characters was in `text`."""
+    kept = [i for i in range(len(text)) if not _QUOTE.match(text, i)]
+    return "".join(text[i] for i in kept), kept
+
+
+def _search(
+    pattern: re.Pattern[str], text: str, plain: str, where: list[int]
+) -> tuple[int, int] | None:
+    """Where the pattern matches the text as written (some patterns read the quotes: "to 'have
+    regard'"), else the text without quotation marks, as a span of the text."""
+    match = pattern.search(text)
+    if match:
+        return match.start(), match.end()
+    match = pattern.search(plain)
+    if not match or match.end() == match.start():
+        return None
+    return where[match.start()], where[match.end() - 1] + 1
+
+
 def match_duty(text: str, duties: tuple[Duty, ...], names: bool = False) -> DutyLink | None:
     """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated; with `names`,
     by the patterns that call it by its name ("the duty to collaborate", "the triple aim")."""
+    plain, where = _unquoted(text)
     best: tuple[int, int, Duty, str] | None = None
     for order, duty in enumerate(duties):
         for pattern in duty.names if names else duty.patterns:
-            match = pattern.search(text)
-            if match and (best is None or (match.start(), order) < best[:2]):
-                best = (match.start(), order, duty, match.group(0))
+            span = _search(pattern, text, plain, where)
+            if span is not None and (best is None or (span[0], order) < best[:2]):
+                best = (span[0], order, duty, text[span[0] : span[1]])
     if best is None:
         return None
     _, _, duty, matched = best
