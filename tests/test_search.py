@@ -1,3 +1,5 @@
+import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -180,6 +182,23 @@ def test_hybrid_is_the_default_and_each_hit_says_why_it_matched(corpus_store: St
     assert {why for h in hits for why in h.matched_by} <= {"words", "meaning"}
     assert search(corpus_store, "carers", mode="lexical")[0].why == "words"
     assert search(corpus_store, "carers", mode="dense")[0].why == "meaning"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX")
+def test_hybrid_search_works_in_a_process_forked_after_one(corpus_store: Store) -> None:
+    # the dense half runs on a worker thread, which a forked child does not inherit
+    expected = [h.obligation.clause.id for h in search(corpus_store, "duty to involve carers")]
+    child = os.fork()
+    if child == 0:  # the child: a hybrid search that hung would be killed by the alarm
+        signal.alarm(60)
+        try:  # its own connection: an SQLite connection is not carried across a fork
+            with Store(corpus_store.path, read_only=True) as own:
+                found = [h.obligation.clause.id for h in search(own, "duty to involve carers")]
+            os._exit(0 if found == expected else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_the_same_clause_text_in_two_documents_is_one_hit_listing_both(

@@ -7,6 +7,7 @@ board"."""
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import weakref
@@ -419,6 +420,17 @@ def _dense_task(
 _DENSE_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docmine-dense")
 
 
+def _new_dense_worker() -> None:
+    """A forked child inherits the executor but not its thread: give it its own, or its first
+    hybrid search would wait forever."""
+    global _DENSE_WORKER
+    _DENSE_WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docmine-dense")
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_dense_worker)
+
+
 def search_dense(
     store: Store,
     query: str,
@@ -477,7 +489,11 @@ def search_hybrid(
     reranker = load_reranker(settings.rerank_model)
     pool = max(depth, RERANK_DEPTH) if reranker else depth
     dense_later = _DENSE_WORKER.submit(_dense_task(store, parsed, filters, pool, settings))
-    lexical = lexical_ranking(store, parsed, filters, pool)
+    try:
+        lexical = lexical_ranking(store, parsed, filters, pool)
+    except BaseException:  # an error or Ctrl-C: do not leave the dense half queued behind
+        dense_later.cancel()
+        raise
     dense = dense_later.result()
     fused = fuse([lexical[:depth], dense[:depth]], [1.0, DENSE_WEIGHT])
     if reranker is not None:
