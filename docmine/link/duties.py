@@ -117,8 +117,12 @@ _QUOTE = re.compile(r"(?<!\w)[‘“\"']|[’”\"'](?!\w)")
 
 
 def _unquoted(text: str) -> tuple[str, list[int]]:
-    """The text without quotation marks, and where each of its characters was in `text`."""
-    kept = [i for i in range(len(text)) if not _QUOTE.match(text, i)]
+    """The text without quotation marks, and where each of its characters was in `text` (no
+    positions when it has no quotation marks: nothing more to search)."""
+    quotes = {m.start() for m in _QUOTE.finditer(text)}
+    if not quotes:
+        return text, []
+    kept = [i for i in range(len(text)) if i not in quotes]
     return "".join(text[i] for i in kept), kept
 
 
@@ -130,7 +134,7 @@ def _search(
     match = pattern.search(text)
     if match:
         return match.start(), match.end()
-    match = pattern.search(plain)
+    match = pattern.search(plain) if where else None
     if not match or match.end() == match.start():
         return None
     return where[match.start()], where[match.end() - 1] + 1
