@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,35 +73,26 @@ def test_a_head_noun_and_you_become_holder_candidates() -> None:
         "Your local authority should consult.",
         "Council tax referendums: guidance for local authorities",
     )
-    text = "An authority proposing an excessive increase must hold a referendum."
-    parse = context.parses.get(text)
-    decision = ForceDecision(
-        Force.MANDATORY, cue=Span.of(text, text.find("must"), text.find("must") + 4)
-    )
-    _, _, candidates = choose_holder(text, parse, [], decision, context)
-    assert candidates[0].canonical == ""  # "no holder" is always a candidate
-    council = next(c for c in candidates if c.canonical == "local authority")
+
+    def candidates_of(text: str) -> dict[str, Any]:
+        must = text.find("must")
+        decision = ForceDecision(Force.MANDATORY, cue=Span.of(text, must, must + 4))
+        _, _, candidates = choose_holder(text, context.parses.get(text), [], decision, context)
+        assert candidates[0].canonical == ""  # "no holder" is always a candidate
+        return {c.canonical: c for c in candidates}
+
+    council = candidates_of("An authority proposing an excessive increase must hold a referendum.")[
+        "local authority"
+    ]
     assert council.features.get("role_head_names_it") == 1.0
     assert council.features.get("in_title") == 1.0
     assert council.mention is not None and council.mention.text == "An authority"
     assert "head_noun_modified" not in council.features
-
-    public = "Each public authority must keep a record of its decisions."
-    parse = context.parses.get(public)
-    decision = ForceDecision(
-        Force.MANDATORY, cue=Span.of(public, public.find("must"), public.find("must") + 4)
-    )
-    _, _, candidates = choose_holder(public, parse, [], decision, context)
-    kind = next(c for c in candidates if c.canonical == "local authority")
+    kind = candidates_of("Each public authority must keep a record of its decisions.")[
+        "local authority"
+    ]
     assert kind.features.get("head_noun_modified") == 1.0  # a kind of authority of its own
-
-    you = "You must publish the report."
-    parse = context.parses.get(you)
-    decision = ForceDecision(
-        Force.MANDATORY, cue=Span.of(you, you.find("must"), you.find("must") + 4)
-    )
-    _, _, candidates = choose_holder(you, parse, [], decision, context)
-    reader = next(c for c in candidates if c.canonical == "local authority")
+    reader = candidates_of("You must publish the report.")["local authority"]
     assert reader.features.get("reader&audience") == 1.0
 
 
