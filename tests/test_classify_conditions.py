@@ -114,6 +114,8 @@ from docmine.measure.evaluate import token_f1
         ("For example, councils may pool budgets.", None),
         ("In April 2026, ICBs must publish a plan.", None),
         ("For the purposes of this section, a council must keep a register.", None),
+        ("On behalf of the board, the chair must sign the accounts.", None),
+        ("In accordance with the guidance, trusts should publish their plans.", None),
     ],
 )
 def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: str | None) -> None:

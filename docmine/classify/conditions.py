@@ -59,6 +59,11 @@ _NOT_SCENES = frozenset(
         "summer", "spring", "autumn", "section", "part", "chapter", "guidance", "document",
         "paragraph", "regulation", "schedule", "act", "report", "case", "total", "brief",
         "conclusion", "effect", "principle", "theory", "this", "that", "these", "those", "it",
+        # complex prepositions and idioms: "on behalf of", "in accordance with", "in terms of",
+        # "in spite of", "in common with", "for the avoidance of doubt", "on balance", "in other
+        # words", "on the other hand"
+        "behalf", "accordance", "terms", "spite", "common", "avoidance", "balance", "words",
+        "hand",
     }
 )  # fmt: skip
 _OPENERS = frozenset({":", "—", "–", "|", ";"})
