@@ -225,6 +225,7 @@ def test_deadlines_are_normalised_with_their_relation() -> None:
     assert half is not None and (half.start, half.end) == ("2025-10-01", "2026-03-31")
     first = find_deadline("Systems must deliver by the end of H1 2026/27.")
     assert first is not None and (first.start, first.end) == ("2026-04-01", "2026-09-30")
+    assert find_deadline("Staff should be vaccinated against H1N1 influenza.", 2025) is None
 
 
 def test_deadlines_keep_the_words_gold_records() -> None:

@@ -29,7 +29,7 @@ _PATTERN = re.compile(
     rf"\b(?:(?P<rel>{_RELATION})\s*(?:the\s+(?=\d))?)?(?P<when>"
     rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
     rf"|(?:(?:the )?end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>{_YEAR}(?:/\d\d)?))?"
-    rf"|(?:(?:the )?end of )?H(?P<h>[12])(?:\s+(?P<hyear>{_YEAR}(?:/\d\d)?))?"
+    rf"|(?:(?:the )?end of )?H(?P<h>[12])(?!\w)(?:\s+(?P<hyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)"
     rf"|(?P<part>early|mid|late)[- ](?:in )?(?P<pyear>{_YEAR})"
     rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})"
