@@ -20,14 +20,17 @@ _SUBORDINATORS = frozenset(
         "until", "provided", "providing", "insofar", "following",
     }
 )  # fmt: skip
+# the words of an open-ended phrase, up to punctuation or a dash; a short bracketed reference
+# stays inside ("subject to paragraph (4)", "unless ... in regulation 4(2)")
+_WORDS = r"(?:[^,.;:()—]|\([\w.]{1,6}\))+"
 _PHRASES = re.compile(
-    r"\b(?:subject to (?:[^,.;:()—]|\([\w.]{1,6}\))+"  # "subject to paragraph (4)"
+    rf"\b(?:subject to {_WORDS}"
     r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission)"
-    r" of (?:[^,.;:()—]|\([\w.]{1,6}\))+"
-    r"|(?:up)?on (?:the )?receipt of (?:[^,.;:()—]|\([\w.]{1,6}\))+"  # a trigger (DECISIONS 27)
-    r"|except (?:where|when|if|in|for|as) (?:[^,.;:()—]|\([\w.]{1,6}\))+"
-    r"|unless (?:[^,.;:()—]|\([\w.]{1,6}\))+"
-    r"|in ?so ?far as (?:[^,.;:()—]|\([\w.]{1,6}\))+"
+    rf" of {_WORDS}"
+    rf"|(?:up)?on (?:the )?receipt of {_WORDS}"  # a trigger (DECISIONS 27)
+    rf"|except (?:where|when|if|in|for|as) {_WORDS}"
+    rf"|unless {_WORDS}"
+    rf"|in ?so ?far as {_WORDS}"
     r"|(?:so|as) far as (?:is )?(?:reasonably )?(?:practicable|possible)"
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
     r"|as (?:appropriate|necessary|required)"
