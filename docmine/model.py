@@ -143,7 +143,8 @@ class Document(Record):
     provenance span indexes into it. Written by extraction, repaired by normalisation (`text`,
     `title`, the blocks), `authority` by the authority stage;
     `clauses` by segmentation; `obligations` by classification (force) and linking (links);
-    `passages` by the embed stage; `version` by the store."""
+    `passages` by the embed stage; `version` by the store. `origin` is the web address the
+    file says it was saved from (extraction), context for search beside the title."""
 
     source: str
     title: str
@@ -153,6 +154,7 @@ class Document(Record):
     blocks: tuple[Block, ...]
     authority: Authority = Authority.GUIDANCE
     published: str = ""  # ISO date if the document states one
+    origin: str = ""  # the web address the file says it was saved from ("Source: https://...")
     version: int = 1
     clauses: tuple[Clause, ...] = ()
     obligations: tuple[Obligation, ...] = ()
@@ -304,6 +306,7 @@ class DocumentRef(Record):
     authority: str = ""
     published: str = ""
     ingested_at: str = ""
+    origin: str = ""
 
 
 @dataclass(frozen=True)
@@ -341,6 +344,7 @@ class StoredDocument(Record):
             "authority": ref.authority,
             "published": ref.published,
             "ingested_at": ref.ingested_at,
+            "origin": ref.origin,
             "clauses": self.clauses,
             "obligations": self.obligations,
         }

@@ -195,9 +195,12 @@ def link_stage(document: Document, pipeline: Pipeline) -> Document:
 
 
 def embed_stage(document: Document, pipeline: Pipeline) -> Document:
-    """The passage search embeds for each obligation (heading path + clause text) with its key,
+    """The passage search embeds for each obligation (heading path, origin, clause) with its key,
     and, when the Pipeline embeds into a store, the vectors of passages that store lacks."""
-    texts = [passage(o.clause.provenance.section, o.clause.text) for o in document.obligations]
+    texts = [
+        passage(o.clause.provenance.section, o.clause.text, document.origin)
+        for o in document.obligations
+    ]
     # vectors are reused by passage; the format prefix keeps these keys apart from the
     # clause-text hashes of rows stored before passages
     keys = [text_hash(f"{PASSAGE_FORMAT}\x1f{t}") for t in texts]

@@ -37,7 +37,7 @@ from docmine.model import (
     content_id,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -133,6 +133,10 @@ _MIGRATIONS: dict[int, str] = {
     7: """
     ALTER TABLE obligations ADD COLUMN ocr_confidence REAL;
     """,
+    # 8: the web address a document says it was saved from (empty: none, or stored before).
+    8: """
+    ALTER TABLE documents ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+    """,
 }
 
 
@@ -225,6 +229,7 @@ _DOCUMENT_COLUMNS = (
     "authority",
     "published",
     "ingested_at",
+    "origin",
 )
 _OBLIGATION_SELECT = (
     "SELECT o.rowid AS rowid_, o.*, "
@@ -457,7 +462,7 @@ class Store:
             doc_id = self._stored_id(document, version)
             db.execute(
                 "INSERT INTO documents (id, source, title, format, content_hash, version, "
-                "authority, published, ingested_at, text) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "authority, published, ingested_at, text, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc_id,
                     document.source,
@@ -469,6 +474,7 @@ class Store:
                     document.published,
                     datetime.now(UTC).isoformat(timespec="seconds"),
                     document.text,
+                    document.origin,
                 ),
             )
             rows = [
@@ -501,7 +507,7 @@ class Store:
         )
         rows = self.connection.execute(
             "SELECT d.id, d.source, d.title, d.format, d.content_hash, d.version, d.authority, "
-            "d.published, d.ingested_at, "
+            "d.published, d.ingested_at, d.origin, "
             "(SELECT COUNT(*) FROM obligations o WHERE o.doc_id = d.id) AS clauses_, "
             "(SELECT COUNT(*) FROM obligations o WHERE o.doc_id = d.id AND o.force != 'none') "
             f"AS obligations_ FROM documents d {latest} ORDER BY d.source, d.version"
@@ -619,18 +625,19 @@ class Store:
 
     def missing_embeddings(
         self, model: str, limit: int | None = None
-    ) -> list[tuple[str, str, tuple[str, ...]]]:
-        """(text hash, clause text, section path) of stored clauses that have no vector from
-        `model` yet, one per text hash."""
+    ) -> list[tuple[str, str, tuple[str, ...], str]]:
+        """(text hash, clause text, section path, document origin) of stored clauses that have
+        no vector from `model` yet, one per text hash."""
         sql = (
-            "SELECT o.text_hash, o.text, o.section FROM obligations o WHERE o.rowid IN "
+            "SELECT o.text_hash, o.text, o.section, d.origin FROM obligations o "
+            "JOIN documents d ON d.id = o.doc_id WHERE o.rowid IN "
             "(SELECT MIN(x.rowid) FROM obligations x WHERE NOT EXISTS (SELECT 1 FROM embeddings e "
             "WHERE e.model = ? AND e.text_hash = x.text_hash) GROUP BY x.text_hash)"
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         rows = self.connection.execute(sql, (model,))
-        return [(r[0], r[1], tuple(json.loads(r[2]))) for r in rows]
+        return [(r[0], r[1], tuple(json.loads(r[2])), r[3]) for r in rows]
 
     def clause_vectors(self, model: str) -> tuple[list[int], list[bytes]]:
         """Every obligation rowid that has a vector from `model`, and the vectors, by rowid."""

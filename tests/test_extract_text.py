@@ -185,3 +185,56 @@ def test_a_web_page_saved_as_text_keeps_a_block_a_line_and_wrapped_text_is_joine
         "Board of each local authority in the area. The ICB must publish the plan and give a "
         "copy to NHS England."
     ]
+
+
+def test_a_saved_web_page_has_its_own_headings_and_no_metadata_in_its_sections(
+    tmp_path: Path,
+) -> None:
+    """The source line, the date line and the title repeated on the page are furniture; a short
+    line between sentences is a heading, nested under the file's "# Title"; a lead-in's items
+    and a line that ends a lead-in ("—") stay text."""
+    page = write(
+        tmp_path,
+        "page.md",
+        "# Using surveillance in your care service\n\n"
+        "Source: https://www.cqc.org.uk/guidance-providers/using-surveillance\n\n"
+        "Using surveillance in your care service\n"
+        "Page last updated: 12 May 2022\n"
+        "Providers that use CCTV in their service must register with the Information "
+        "Commissioner's Office and complete a data protection impact assessment first.\n"
+        "The 7 principles\n"
+        "If a provider is using CCTV or other forms of surveillance in a care service, we will "
+        "check its use against these principles:\n"
+        "Safeguarded\n"
+        "Secured\n"
+        "The consent of each person who uses the service, or of their representative, must be "
+        "obtained so far as relating to—\n"
+        "physical and mental health.\n"
+        "What providers must do\n"
+        "Providers must tell us about a death within 24 hours of it happening, by email, using "
+        "the notification form and giving the information the regulation asks for.\n"
+        "You must use the forms on this page and send them by email\n"
+        "A notification sent in any other way, or on an old form, will be returned to the "
+        "provider and will not count as notifying us under the regulation.\n",
+    )
+    doc = extract(page)
+    kinds = {b.text: b.kind for b in doc.blocks}
+    assert kinds["Source: https://www.cqc.org.uk/guidance-providers/using-surveillance"] == (
+        BlockKind.FURNITURE
+    )
+    assert kinds["Page last updated: 12 May 2022"] == BlockKind.FURNITURE
+    assert doc.origin == "https://www.cqc.org.uk/guidance-providers/using-surveillance"
+    assert [b.kind for b in doc.blocks if b.text == doc.title] == [
+        BlockKind.HEADING,
+        BlockKind.FURNITURE,
+    ]
+    assert kinds["The 7 principles"] == kinds["What providers must do"] == BlockKind.HEADING
+    assert kinds["You must use the forms on this page and send them by email"] == (
+        BlockKind.PARAGRAPH
+    )
+    assert kinds["Safeguarded"] == kinds["Secured"] == BlockKind.PARAGRAPH
+    heading = next(b for b in doc.blocks if b.text == "The 7 principles")
+    assert heading.level == 2
+    after = next(b for b in doc.blocks if b.text.startswith("If a provider is"))
+    assert after.provenance.section == (doc.title, "The 7 principles")
+    assert not any(b.kind == BlockKind.HEADING and "relating to" in b.text for b in doc.blocks)

@@ -320,3 +320,28 @@ def test_hidden_files_and_folders_are_not_collected(tmp_path: Path) -> None:
         "a.txt",
         "sub/c.md",
     ]
+
+
+def test_a_saved_page_keeps_its_origin_and_its_vectors_are_keyed_by_the_same_passage(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    """The "Source:" line is the document's origin, not a heading; the passage the ingest keys a
+    clause's vector by is the one a later fill of missing vectors embeds for it."""
+    from docmine.language.embed import PASSAGE_FORMAT, model_key, passage
+    from docmine.pipeline import text_hash
+
+    url = "https://www.gov.uk/guidance/joint-forward-plans"
+    path = tmp_path / "page.md"
+    path.write_text(f"# Joint forward plans\n\nSource: {url}\n\n{GUIDANCE}", encoding="utf-8")
+    ingest([path], store, settings, embed_vectors=False)
+    (document,) = store.documents()
+    assert document.document.origin == url
+    (hit,) = select(store, Filters())
+    assert hit.obligation.clause.provenance.section == ("Joint forward plans", "Duties")
+    (key,) = store.connection.execute("SELECT text_hash FROM obligations").fetchone()
+    missing = store.missing_embeddings(model_key(settings.embedding_model, "onnx-int8"))
+    assert [(stored, origin) for stored, _, _, origin in missing] == [(key, url)]
+    (_, text, section, origin) = missing[0]
+    written = passage(section, text, origin)
+    assert written.startswith(f"Joint forward plans > Source: {url} > Duties. ICBs must")
+    assert text_hash(f"{PASSAGE_FORMAT}\x1f{written}") == key

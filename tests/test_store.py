@@ -23,6 +23,7 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
     old = sqlite3.connect(path)  # roll the file back to what a version-1 store looked like
     old.executescript(
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
+        "ALTER TABLE documents DROP COLUMN origin; "
         "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
         "ALTER TABLE obligations DROP COLUMN holder_confidence; "
@@ -41,13 +42,14 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_migrations_3_to_7_give_old_obligations_no_cue_span_holder_confidence_citation_or_ocr(
+def test_migrations_3_to_8_give_old_rows_no_cue_span_holder_confidence_citation_ocr_or_origin(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "v2.db"
     Store(path).close()
     old = sqlite3.connect(path)
     old.executescript(
+        "ALTER TABLE documents DROP COLUMN origin; "
         "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
         "ALTER TABLE obligations DROP COLUMN holder_confidence; "
@@ -76,6 +78,7 @@ def test_migrations_3_to_7_give_old_obligations_no_cue_span_holder_confidence_ci
         (stored,) = store.query("1", [])
         assert stored.clause.ref == "" and stored.decision.cue_text == "must"
         assert stored.clause.provenance.ocr_confidence is None
+        assert stored.document.origin == ""  # migration 8: stored before origins
         assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 

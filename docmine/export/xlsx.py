@@ -153,6 +153,7 @@ SOURCE_COLUMNS = (
     "content_hash",
     "ingested_at",
     "source",
+    "origin",
     "obligations",
 )
 
@@ -171,6 +172,7 @@ def write_sources_sheet(sheet: Worksheet, register: Register) -> None:
             d.content_hash,
             d.ingested_at,
             d.source,
+            d.origin,
             cited[(d.title, d.version)],
         ]
         for d in register.documents

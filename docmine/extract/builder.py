@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from docmine.extract.furniture import is_furniture, runs_as_header
+from docmine.extract.furniture import folded, is_furniture, origin_url, runs_as_header
 from docmine.model import Block, BlockKind, Document, Provenance, lay_out
 from docmine.normalise import normalise_texts
 
@@ -29,6 +29,10 @@ class RawBlock:
     marker: str = ""
     page: int | None = None
     confidence: float | None = None  # OCR confidence (0-1) of the lines it was read from
+
+
+# a saved page says where it came from ("Source: https://...") above its text, not further down
+ORIGIN_BLOCKS = 10
 
 
 def file_hash(path: Path) -> str:
@@ -103,7 +107,7 @@ def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
         replace(b, kind=BlockKind.FURNITURE)
         if b is not first
         and (
-            (b.kind == BlockKind.HEADING and b.text == first.text)
+            (b.kind in standing and folded(b.text) == folded(first.text))
             or (b.kind in standing and runs_as_header(shown(b), first.text) and not is_mark)
         )
         else b
@@ -152,4 +156,5 @@ def assemble_document(
         content_hash=content_hash,
         text=text,
         blocks=blocks,
+        origin=next((url for b in judged[:ORIGIN_BLOCKS] if (url := origin_url(b.text))), ""),
     )

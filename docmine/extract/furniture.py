@@ -40,9 +40,24 @@ def _furniture_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
 
 
+# a line saying where a saved page came from ("Source: https://..."), or its address alone
+_ORIGIN = re.compile(
+    r"^\s*(?:(?:source|url|link|web address|available (?:at|from)|retrieved from|accessed at)"
+    r"\s*:?\s*)?<?(https?://[^\s<>]+)>?\s*$",
+    re.IGNORECASE,
+)
+
+
+def origin_url(text: str) -> str:
+    """The web address a line gives as the document's origin ("Source: https://..."), or ""."""
+    match = _ORIGIN.match(text)
+    return match.group(1) if match else ""
+
+
 def is_furniture(text: str) -> bool:
-    """Page furniture (icons, bylines, cookie banners, contact lines) is never clause text."""
-    return any(p.search(text) for p in _furniture_patterns())
+    """Page furniture (icons, bylines, cookie banners, contact lines, the line saying where a
+    saved page came from) is never clause text."""
+    return bool(origin_url(text)) or any(p.search(text) for p in _furniture_patterns())
 
 
 def ends_sentence(text: str) -> bool:

@@ -29,6 +29,9 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _TERMINAL = re.compile(r"[.!;:,]$")
+_DEONTIC = re.compile(r"\b(?:must|shall|should|ought to)\b", re.IGNORECASE)
+_WH_WORD = re.compile(r"\s*(?:what|how|who|when|where|why|which)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?][)\]’”\"']*\s*$")
 MAX_HEADING_WORDS = 14
 SHORT_LINE = 40
 # a line of hard-wrapped text is at most this long, and at least this share of its paragraph's
@@ -177,13 +180,18 @@ def _paragraph_groups(text: str) -> list[list[str]]:
 
 def _assign_heading_levels(blocks: list[RawBlock]) -> list[RawBlock]:
     """Plain-text headings have no level: a run of headings nests one level under the run's
-    first heading, which takes the level of the last heading that was followed by text."""
+    first heading, which takes the level of the last heading that was followed by text, and
+    never rises to the level of a heading the file marks ("# Title"), which it nests under."""
     body_level = 1
+    marked = 0  # level of the last heading with a level of its own ("#", "2.1")
     run_level: int | None = None
     for block in blocks:
         if block.kind == BlockKind.HEADING:
             if block.level == 0:
-                block.level = body_level if run_level is None else run_level + 1
+                floor = max(body_level, marked + 1)
+                block.level = floor if run_level is None else run_level + 1
+            else:
+                marked = block.level
             if run_level is None:
                 run_level = block.level
             body_level = block.level if run_level == block.level else body_level
@@ -198,8 +206,27 @@ def read_text(path: Path, data: bytes) -> list[RawBlock]:
     if not text.strip():
         raise EmptyDocument("empty: the file has no text", str(path))
     blocks = [
-        _classify_line(line, alone=len(group) == 1)
+        _classify_line(line, alone=_stands_alone(group, index))
         for group in _paragraph_groups(text)
-        for line in group
+        for index, line in enumerate(group)
     ]
     return _assign_heading_levels(blocks)
+
+
+def _stands_alone(group: list[str], index: int) -> bool:
+    """Whether a line may be a heading: a paragraph of its own, or, in a page saved with a block
+    a line, an unnumbered line between the end of a sentence (or the start) and a sentence or a
+    list ("The 7 principles" / "If a provider uses CCTV, we check: ..."); never after a lead-in
+    (its items), before another heading-like line (a list without bullets), nor an instruction
+    left without its full stop ("You must use the forms on this page")."""
+    if len(group) == 1:
+        return True
+    line = group[index]
+    if _is_new_block(line) or line.rstrip().endswith(("—", "–")):  # numbered, or a lead-in
+        return False
+    if _DEONTIC.search(line) and not _WH_WORD.match(line):  # an instruction left unstopped
+        return False
+    if index + 1 >= len(group) or (index and not _SENTENCE_END.search(group[index - 1])):
+        return False
+    after = group[index + 1].strip()
+    return not looks_like_heading(strip_markdown(after)) or _is_new_block(after)

@@ -53,9 +53,11 @@ def model_key(model: str, backend: str) -> str:
     return f"{name}@{PASSAGE_FORMAT}"
 
 
-def passage(section: Sequence[str], text: str) -> str:
+def passage(section: Sequence[str], text: str, origin: str = "") -> str:
     """What a clause's vector encodes: its heading path, then the clause ("Consultation >
-    Healthwatch. ICBs must involve ..."); the clause text already carries its list lead-in.
+    Healthwatch. ICBs must involve ..."); the clause text already carries its list lead-in. A
+    document that says where it was saved from has that address after its top heading
+    ("Title > Source: https://... > Section. ..."), as its saved text gave it.
 
     Measured with MiniLM, graded nDCG@10 of dense search (tune / test halves): on
     ../shared/gold/train-queries.jsonl (246 short documents) clause alone 0.275 / 0.311, with
@@ -64,7 +66,10 @@ def passage(section: Sequence[str], text: str) -> str:
     title makes every clause of a long document alike, so it is left out; the heading path costs
     the long documents some dense precision and the fusion settings in `search` keep hybrid
     close to lexical there."""
-    path = " > ".join(part.strip() for part in section if part.strip())
+    parts = [part.strip() for part in section if part.strip()]
+    if origin:
+        parts.insert(min(1, len(parts)), f"Source: {origin}")
+    path = " > ".join(parts)
     return f"{path}. {text}" if path else text
 
 

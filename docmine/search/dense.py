@@ -70,7 +70,7 @@ def fill_missing_vectors(store: Store, model: str, backend: str, batch: int = 51
             )
         return 0
     while missing := store.missing_embeddings(key, limit=batch):
-        passages = [passage(section, text) for _, text, section in missing]
+        passages = [passage(section, text, origin) for _, text, section, origin in missing]
         vectors = embed(passages, model, backend=backend)
         encoded = dict(zip((m[0] for m in missing), to_blobs(vectors), strict=True))
         try:
