@@ -38,6 +38,28 @@ def test_html_main_content_structure_and_no_glued_words(tmp_path: Path) -> None:
     )
 
 
+def test_a_page_that_gives_its_own_address_has_it_as_its_origin(tmp_path: Path) -> None:
+    pages = {
+        "canonical.html": '<link rel="canonical" href="https://www.gov.uk/guidance/icps">',
+        "og.html": '<meta property="og:url" content="https://www.gov.uk/guidance/icps">',
+        "relative.html": '<link rel="canonical" href="/guidance/icps">',  # no site: no origin
+        "plain.html": "",
+    }
+    origins = {}
+    for name, head in pages.items():
+        path = tmp_path / name
+        path.write_text(PAGE.replace("</title>", "</title>" + head), encoding="utf-8")
+        doc = extract(path)
+        origins[name] = doc.origin
+        assert all(b.kind == BlockKind.FURNITURE for b in doc.blocks if "gov.uk" in b.text)
+    assert origins == {
+        "canonical.html": "https://www.gov.uk/guidance/icps",
+        "og.html": "https://www.gov.uk/guidance/icps",
+        "relative.html": "",
+        "plain.html": "",
+    }
+
+
 def test_docx_headings_lists_and_tables(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_heading("Statutory guidance", level=1)

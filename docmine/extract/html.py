@@ -125,17 +125,34 @@ def _list_item_text(item: LexborNode) -> str:
     return _node_text(clone)
 
 
+def _canonical_address(tree: LexborHTMLParser) -> str:
+    """The address the page gives as its own (<link rel="canonical">, else og:url), if absolute."""
+    for selector, attribute in (
+        ('link[rel="canonical"]', "href"),
+        ('meta[property="og:url"]', "content"),
+    ):
+        node = tree.css_first(selector)
+        value = (node.attributes.get(attribute) or "").strip() if node is not None else ""
+        if value.startswith(("http://", "https://")):
+            return value
+    return ""
+
+
 def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
-    """Blocks of an HTML page and its <title>."""
+    """Blocks of an HTML page and its <title>; the page's own address, when it gives one, leads
+    as a source line ("Source: https://..."), the document's origin, as a saved page has it."""
     tree = LexborHTMLParser(decode(data, path))
+    address = _canonical_address(tree)
     for node in tree.css(_DROP):
         node.decompose()
     title_node = tree.css_first("title")
     title = _node_text(title_node) if title_node else ""
     main = _main_content(tree)
-    blocks: list[RawBlock] = []
+    blocks: list[RawBlock] = (
+        [RawBlock(BlockKind.FURNITURE, f"Source: {address}")] if address else []
+    )
     if main is not None:
         _blocks_of(main, blocks)
-    if not any(b.text for b in blocks):
+    if not any(b.text for b in blocks[bool(address) :]):
         raise EmptyDocument("empty: the page has no text in its main content", str(path))
     return blocks, title

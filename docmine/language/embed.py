@@ -60,12 +60,15 @@ def passage(section: Sequence[str], text: str, origin: str = "") -> str:
     ("Title > Source: https://... > Section. ..."), as its saved text gave it.
 
     Measured with MiniLM, graded nDCG@10 of dense search (tune / test halves): on
-    ../shared/gold/train-queries.jsonl (246 short documents) clause alone 0.275 / 0.311, with
-    the heading path 0.416 / 0.435, with the document title too 0.427 / 0.423; on
-    tests/queries.jsonl (5 long documents) 0.577 / 0.468, 0.519 / 0.374 and 0.380 / 0.392. The
-    title makes every clause of a long document alike, so it is left out; the heading path costs
-    the long documents some dense precision and the fusion settings in `search` keep hybrid
-    close to lexical there."""
+    ../shared/gold/train-queries.jsonl (246 saved pages, each "# Title" then its source line),
+    over the same clauses, title > sections 0.451 / 0.412, title alone 0.430 / 0.413, title >
+    source 0.490 / 0.474, title > source > sections 0.488 / 0.435, the address's words alone in
+    its place 0.463 / 0.414 (an earlier reading that took the source line for a heading gave
+    clause alone 0.275 / 0.311). On tests/queries.jsonl (5 long documents, no source line)
+    clause alone 0.577 / 0.468, heading path 0.519 / 0.374, title too 0.380 / 0.392: the title
+    makes every clause of a long document alike, so it is left out unless it is the file's own
+    top heading; the heading path costs the long documents some dense precision and the fusion
+    settings in `search` keep hybrid close to lexical there."""
     parts = [part.strip() for part in section if part.strip()]
     if origin:
         parts.insert(min(1, len(parts)), f"Source: {origin}")
