@@ -235,12 +235,12 @@ STAGES: tuple[Stage, ...] = (
     Stage("segment", segment_stage, ("blocks", "text"), ("clauses",)),
     Stage("classify", classify_stage, ("clauses", "authority", "title"), ("obligations",)),
     Stage("link", link_stage, ("obligations", "text", "title", "published"), ("obligations",)),
-    Stage("embed", embed_stage, ("obligations",), ("passages",)),
+    Stage("embed", embed_stage, ("obligations", "origin"), ("passages",)),
 )
 
 
 # Document fields extraction writes (every stage may read them)
-EXTRACTED = ("blocks", "text", "published", "source")
+EXTRACTED = ("blocks", "text", "published", "source", "origin")
 
 
 class Pipeline:

@@ -383,6 +383,15 @@ class Store:
             _use_wal(self.connection, seconds=30.0)
             self.connection.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            return
+        version = self.connection.execute("PRAGMA user_version").fetchone()[0]
+        if 0 < version < SCHEMA_VERSION:  # the read-only queries name the newest columns
+            self.connection.close()
+            raise BadInput(
+                f"the store is at schema {version}, older than this docmine's {SCHEMA_VERSION}: "
+                "open it once for writing (`docmine docs --db FILE`) to upgrade it",
+                str(self.path),
+            )
 
     def close(self) -> None:
         self.connection.close()

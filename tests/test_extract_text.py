@@ -197,9 +197,10 @@ def test_a_saved_web_page_has_its_own_headings_and_no_metadata_in_its_sections(
         tmp_path,
         "page.md",
         "# Using surveillance in your care service\n\n"
-        "Source: https://www.cqc.org.uk/guidance-providers/using-surveillance\n\n"
+        "Source: https://www.cqc.org.uk/guidance_providers/using-surveillance?utm_content=a_b.\n\n"
         "Using surveillance in your care service\n"
         "Page last updated: 12 May 2022\n"
+        "Applies to England\n"
         "Providers that use CCTV in their service must register with the Information "
         "Commissioner's Office and complete a data protection impact assessment first.\n"
         "The 7 principles\n"
@@ -210,6 +211,16 @@ def test_a_saved_web_page_has_its_own_headings_and_no_metadata_in_its_sections(
         "The consent of each person who uses the service, or of their representative, must be "
         "obtained so far as relating to—\n"
         "physical and mental health.\n"
+        "Our priorities for the coming year are set out below, with what each asks of providers.\n"
+        "Better access\n"
+        "Shorter waits\n"
+        "Each provider is asked to publish its plan and to say how it involved the people who use "
+        "its services, their families and their carers, in the year before.\n"
+        "The arrangements are to be made so far as relating to—\n"
+        "Physical and mental health.\n"
+        "2. Background\n"
+        "The regulations were first made in 2014 and were amended in 2022 to include the duty to "
+        "notify the death of a person who uses the service.\n"
         "What providers must do\n"
         "Providers must tell us about a death within 24 hours of it happening, by email, using "
         "the notification form and giving the information the regulation asks for.\n"
@@ -219,11 +230,14 @@ def test_a_saved_web_page_has_its_own_headings_and_no_metadata_in_its_sections(
     )
     doc = extract(page)
     kinds = {b.text: b.kind for b in doc.blocks}
-    assert kinds["Source: https://www.cqc.org.uk/guidance-providers/using-surveillance"] == (
-        BlockKind.FURNITURE
+    source = "https://www.cqc.org.uk/guidance_providers/using-surveillance?utm_content=a_b"
+    assert kinds[f"Source: {source}."] == BlockKind.FURNITURE
+    assert doc.origin == source  # as written: no emphasis read into "_", no closing full stop
+    assert (
+        kinds["Page last updated: 12 May 2022"]
+        == kinds["Applies to England"]
+        == (BlockKind.FURNITURE)
     )
-    assert kinds["Page last updated: 12 May 2022"] == BlockKind.FURNITURE
-    assert doc.origin == "https://www.cqc.org.uk/guidance-providers/using-surveillance"
     assert [b.kind for b in doc.blocks if b.text == doc.title] == [
         BlockKind.HEADING,
         BlockKind.FURNITURE,
@@ -237,4 +251,17 @@ def test_a_saved_web_page_has_its_own_headings_and_no_metadata_in_its_sections(
     assert heading.level == 2
     after = next(b for b in doc.blocks if b.text.startswith("If a provider is"))
     assert after.provenance.section == (doc.title, "The 7 principles")
-    assert not any(b.kind == BlockKind.HEADING and "relating to" in b.text for b in doc.blocks)
+    assert kinds["Better access"] == kinds["Shorter waits"] == BlockKind.PARAGRAPH  # a list
+    assert kinds["The arrangements are to be made so far as relating to—"] == BlockKind.PARAGRAPH
+    assert "Background" in kinds and kinds["Background"] != BlockKind.HEADING  # numbered
+
+
+def test_a_numbered_heading_does_not_push_plain_headings_under_it(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "plain.txt",
+        "1. Duties\n\nICBs must publish a plan before April.\n\n"
+        "Glossary\n\nAn ICB is an integrated care board.\n",
+    )
+    levels = {b.text: b.level for b in extract(path).blocks if b.kind == BlockKind.HEADING}
+    assert levels == {"1. Duties": 1, "Glossary": 1}

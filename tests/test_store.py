@@ -1,6 +1,9 @@
 import sqlite3
 from pathlib import Path
 
+import pytest
+
+from docmine.errors import BadInput
 from docmine.store import SCHEMA_VERSION, Store
 
 # the embeddings table as migration 1 created it (keyed by text hash alone)
@@ -89,3 +92,17 @@ def test_generation_changes_when_another_connection_commits(tmp_path: Path) -> N
         assert first.generation() == before
         second.add_embeddings({"h": b"\x00\x00"}, "m")
         assert first.generation() != before
+
+
+def test_a_store_at_an_older_schema_opened_read_only_says_how_to_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "v7.db"
+    Store(path).close()
+    old = sqlite3.connect(path)
+    old.executescript("ALTER TABLE documents DROP COLUMN origin; PRAGMA user_version = 7;")
+    old.close()
+    with pytest.raises(BadInput, match="schema 7"):
+        Store(path, read_only=True)
+    with Store(path) as store:  # opened for writing, it upgrades
+        assert store.documents() == []
+    with Store(path, read_only=True) as store:
+        assert store.documents() == []

@@ -35,6 +35,19 @@ class RawBlock:
 ORIGIN_BLOCKS = 10
 
 
+def _origin(blocks: list[RawBlock]) -> tuple[str, int | None]:
+    """Where a saved page says it came from, read as its reader gave the line (before any
+    repair touches the address), and the block that says it: a "Source: ..." line among the
+    first blocks, or an address standing alone right under the title."""
+    for index, block in enumerate(blocks[:ORIGIN_BLOCKS]):
+        if block.kind in (BlockKind.FOOTNOTE, BlockKind.TABLE_ROW):
+            continue
+        under_title = all(b.kind == BlockKind.HEADING for b in blocks[:index])
+        if url := origin_url(block.text, bare=under_title):
+            return url, index
+    return "", None
+
+
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -127,6 +140,9 @@ def assemble_document(
         if b.text.strip()
     ]
     raw_blocks = join_broken_paragraphs(raw_blocks)
+    origin, at = _origin(raw_blocks)
+    if at is not None:
+        raw_blocks[at] = replace(raw_blocks[at], kind=BlockKind.FURNITURE)
     # furniture is judged on the text as normalisation will repair it; the text stays as read
     repaired = normalise_texts([b.text for b in raw_blocks])
     judged = _mark_furniture(
@@ -156,5 +172,5 @@ def assemble_document(
         content_hash=content_hash,
         text=text,
         blocks=blocks,
-        origin=next((url for b in judged[:ORIGIN_BLOCKS] if (url := origin_url(b.text))), ""),
+        origin=origin,
     )

@@ -40,18 +40,25 @@ def _furniture_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
 
 
-# a line saying where a saved page came from ("Source: https://..."), or its address alone
+# a line saying where a saved page came from ("Source: https://...", "Source: [GOV.UK](...)")
 _ORIGIN = re.compile(
-    r"^\s*(?:(?:source|url|link|web address|available (?:at|from)|retrieved from|accessed at)"
-    r"\s*:?\s*)?<?(https?://[^\s<>]+)>?\s*$",
+    r"^\s*(?:source|url|web address|available (?:at|from)|retrieved from|accessed at)\s*:?\s*"
+    r"(?:\[[^\]]*\]\(|<)?(https?://[^\s<>]+)>?\s*$",
     re.IGNORECASE,
 )
+_BARE_ADDRESS = re.compile(r"^\s*<?(https?://[^\s<>]+)>?\s*$", re.IGNORECASE)
 
 
-def origin_url(text: str) -> str:
-    """The web address a line gives as the document's origin ("Source: https://..."), or ""."""
-    match = _ORIGIN.match(text)
-    return match.group(1) if match else ""
+def origin_url(text: str, bare: bool = False) -> str:
+    """The web address a line gives as the document's origin ("Source: https://..."; with
+    `bare`, an address standing alone too), without the punctuation closing the line, or ""."""
+    match = _ORIGIN.match(text) or (_BARE_ADDRESS.match(text) if bare else None)
+    if not match:
+        return ""
+    url = match.group(1).rstrip(".,;:")
+    while url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1].rstrip(".,;:")  # the bracket closing a markdown link or the line
+    return url
 
 
 def is_furniture(text: str) -> bool:

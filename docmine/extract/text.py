@@ -9,6 +9,7 @@ from pathlib import Path
 
 from docmine.errors import EmptyDocument, UnsupportedFormat
 from docmine.extract.builder import RawBlock
+from docmine.extract.furniture import origin_url
 from docmine.model import BlockKind
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
@@ -111,7 +112,10 @@ def _numbered_level(marker: str) -> int:
 
 
 def _classify_line(line: str, alone: bool) -> RawBlock:
-    """One source line as a block; `alone` says it is a paragraph of its own."""
+    """One source line as a block; `alone` says it is a paragraph of its own. A line giving a
+    web address keeps it as written ("utm_source" is no emphasis) and is no heading."""
+    if origin_url(line, bare=True):
+        return RawBlock(BlockKind.PARAGRAPH, line.strip())
     if m := _MD_HEADING.match(line):
         return RawBlock(BlockKind.HEADING, strip_markdown(m.group(2)), level=len(m.group(1)))
     if _FOOTNOTE.match(line):
@@ -178,19 +182,20 @@ def _paragraph_groups(text: str) -> list[list[str]]:
     return groups
 
 
-def _assign_heading_levels(blocks: list[RawBlock]) -> list[RawBlock]:
+def _assign_heading_levels(blocks: list[RawBlock], marked_up: list[bool]) -> list[RawBlock]:
     """Plain-text headings have no level: a run of headings nests one level under the run's
     first heading, which takes the level of the last heading that was followed by text, and
-    never rises to the level of a heading the file marks ("# Title"), which it nests under."""
+    never rises to the level of a heading the file marks up ("# Title", `marked_up`), which it
+    nests under."""
     body_level = 1
-    marked = 0  # level of the last heading with a level of its own ("#", "2.1")
+    marked = 0  # level of the last heading marked up ("## Duties")
     run_level: int | None = None
-    for block in blocks:
+    for block, has_mark in zip(blocks, marked_up, strict=True):
         if block.kind == BlockKind.HEADING:
             if block.level == 0:
                 floor = max(body_level, marked + 1)
                 block.level = floor if run_level is None else run_level + 1
-            else:
+            elif has_mark:
                 marked = block.level
             if run_level is None:
                 run_level = block.level
@@ -205,12 +210,13 @@ def read_text(path: Path, data: bytes) -> list[RawBlock]:
     text = decode(data, path)
     if not text.strip():
         raise EmptyDocument("empty: the file has no text", str(path))
-    blocks = [
-        _classify_line(line, alone=_stands_alone(group, index))
+    lines = [
+        (line, _stands_alone(group, index))
         for group in _paragraph_groups(text)
         for index, line in enumerate(group)
     ]
-    return _assign_heading_levels(blocks)
+    blocks = [_classify_line(line, alone) for line, alone in lines]
+    return _assign_heading_levels(blocks, [bool(_MD_HEADING.match(line)) for line, _ in lines])
 
 
 def _stands_alone(group: list[str], index: int) -> bool:
