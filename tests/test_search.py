@@ -176,6 +176,23 @@ def test_the_vector_memo_never_evicts_what_the_same_call_needs() -> None:
 
 
 @pytest.mark.slow
+def test_a_texts_vector_does_not_depend_on_the_texts_embedded_beside_it() -> None:
+    """The int8 export quantises a run's activations over the whole batch: a clause must get
+    the same vector whatever document (batch) it is embedded with."""
+    from docmine.language.embed import Encoder
+
+    encoder = Encoder(load_settings().embedding_model, "onnx-int8")
+    clause = "However, we expect that investment in ICPs will improve partnerships."
+    alone = encoder.embed([clause], memo=False)[0]
+    beside = [
+        "ICBs must publish a joint forward plan before the start of each financial year, and "
+        "share it with every health and wellbeing board in their area, with its annexes.",
+        "Engagement should be broad.",
+    ]
+    batched = encoder.embed([*beside, clause], memo=False)[-1]
+    assert np.array_equal(alone, batched)
+
+@pytest.mark.slow
 def test_hybrid_is_the_default_and_each_hit_says_why_it_matched(corpus_store: Store) -> None:
     hits = search(corpus_store, "duty to involve carers")
     assert hits and all(h.matched_by for h in hits)
