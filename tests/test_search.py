@@ -192,6 +192,7 @@ def test_a_texts_vector_does_not_depend_on_the_texts_embedded_beside_it() -> Non
     batched = encoder.embed([*beside, clause], memo=False)[-1]
     assert np.array_equal(alone, batched)
 
+
 @pytest.mark.slow
 def test_hybrid_is_the_default_and_each_hit_says_why_it_matched(corpus_store: Store) -> None:
     hits = search(corpus_store, "duty to involve carers")
