@@ -353,7 +353,8 @@ def search(
             f"   [dim]{escape(o.document.title)} v{o.document.version}, "
             f"p.{o.clause.provenance.page or '-'}, "
             f"{escape(' > '.join(o.clause.provenance.section) or '-')}"
-            f"{escape(', ' + o.clause.ref) if o.clause.ref else ''}[/dim]"
+            f"{escape(', ' + o.clause.ref) if o.clause.ref else ''}"
+            f"{escape(' · ' + o.document.origin) if o.document.origin else ''}[/dim]"
         )
         if hit.also_in:
             also = "; ".join(f"{d.title} v{d.version}" for d in hit.also_in)

@@ -268,3 +268,19 @@ def test_bench_extract_reports_each_folder_in_one_run(tmp_path: Path) -> None:
     assert code == 0 and out.count("ALL (min accuracy)") == 2
     assert str(folders[0]) in out and str(folders[1]) in out
     assert "| char acc | word sim |" in out
+
+
+def test_a_hit_from_a_saved_page_cites_the_address_it_came_from(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    url = "https://www.gov.uk/guidance/joint-forward-plans"
+    page.write_text(
+        f"# Joint forward plans\n\nSource: {url}\n\n"
+        "ICBs must publish a joint forward plan before April 2023.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "cli.db")
+    assert run("ingest", str(page), "--db", db, "--quiet")[0] == 0
+    code, out = run("search", "joint forward plan", "--db", db, "--mode", "lexical")
+    assert code == 0 and url in out and "Source:" not in out
+    code, out = run("docs", "--db", db, "--json")
+    assert json.loads(out)[0]["origin"] == url
