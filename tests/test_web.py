@@ -239,3 +239,26 @@ def test_serving_on_every_interface_still_checks_the_host_header() -> None:
     assert served_hosts("127.0.0.1") == ["127.0.0.1", "127.0.0.1", "localhost", "::1", "[::1]"]
     everywhere = served_hosts("0.0.0.0")
     assert "*" not in everywhere and "localhost" in everywhere
+
+
+def test_an_obligation_from_a_saved_page_links_to_where_it_was_saved_from(
+    tmp_path: Path,
+) -> None:
+    from docmine.config import load_settings
+    from docmine.pipeline import ingest
+
+    url = "https://www.gov.uk/guidance/joint-forward-plans?a=1&b=2"
+    page = tmp_path / "page.md"
+    page.write_text(
+        f"# Joint forward plans\n\nSource: {url}\n\n"
+        "ICBs must publish a joint forward plan before April 2023.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "web.db"
+    with Store(db) as store:
+        ingest([page], store, load_settings(), embed_vectors=False)
+        (hit,) = select(store, Filters())
+    app = create_app(db, default_search_mode="lexical")
+    html = TestClient(app, base_url="http://127.0.0.1").get(f"/obligations/{hit.obligation.id}")
+    assert html.status_code == 200
+    assert '<a href="https://www.gov.uk/guidance/joint-forward-plans?a=1&amp;b=2"' in html.text
