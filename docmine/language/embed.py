@@ -215,18 +215,17 @@ def _embed_onnx(texts: list[str], model: str, batch_size: int) -> np.ndarray:
     clauses/s one by one against 346 in batches of 64 (medians of three alternated runs)."""
     session, tokenizer = load_onnx(model)
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-    for index in range(len(texts)):
-        chosen = [index]
-        encoded = tokenizer.encode_batch([texts[i] for i in chosen])
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
-        hidden = session.run(
-            None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-        )[0]
-        weights = mask[:, :, None].astype(np.float32)  # mean over real tokens, as the model's
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        out[chosen] = pooled
+    for index, text in enumerate(texts):
+        encoded = tokenizer.encode(text)
+        mask = np.array([encoded.attention_mask], dtype=np.int64)
+        feeds = {
+            "input_ids": np.array([encoded.ids], dtype=np.int64),
+            "attention_mask": mask,
+            "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
+        }
+        hidden = session.run(None, feeds)[0]
+        weights = mask[:, :, None].astype(np.float32)  # mean over its tokens, as the model's
+        out[index] = (hidden * weights).sum(axis=1)[0] / max(float(weights.sum()), 1e-9)
     return normalise(out)
 
 
