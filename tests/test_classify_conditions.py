@@ -116,6 +116,9 @@ from docmine.measure.evaluate import token_f1
         ("For the purposes of this section, a council must keep a register.", None),
         ("On behalf of the board, the chair must sign the accounts.", None),
         ("In accordance with the guidance, trusts should publish their plans.", None),
+        # "if so" after "whether" stands for the question's answer, not a condition
+        ("A council must assess whether a carer has needs and, if so, what they are.", None),
+        ("If so, you should tell the commission.", "If so"),
     ],
 )
 def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: str | None) -> None:

@@ -34,7 +34,7 @@ _PHRASES = re.compile(
     r"|(?:so|as) far as (?:is )?(?:reasonably )?(?:practicable|possible)"
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
     r"|as (?:appropriate|necessary|required)"
-    r"|if (?:so|passed|necessary|appropriate|required)"
+    r"|if (?:passed|necessary|appropriate|required)"
     r"|(?:provided|providing) that [^.;:()—]+"
     r"|in (?:these|those|such|some|certain|exceptional|all|most|any)"
     r" (?:situations?|circumstances|cases?))",
@@ -69,6 +69,7 @@ _NOT_SCENES = frozenset(
         "hand",
     }
 )  # fmt: skip
+_PRO_FORMS = frozenset({"if so", "if not"})
 _OPENERS = frozenset({":", "—", "–", "|", ";"})
 
 
@@ -170,6 +171,13 @@ def _describes_a_noun(parsed: Any, start: int) -> bool:
     return parsed[token.i - 1].pos_ == "NOUN"  # the parser seldom attaches it to the noun
 
 
+def _answers_whether(text: str, start: int, end: int) -> bool:
+    """ "if so" / "if not" after "whether" stands for the answer to the question the clause asks
+    ("assess whether X has needs and, if so, what they are"): part of what is to be done, not a
+    condition on doing it (a fronted "If so, you should ..." is one)."""
+    return text[start:end].lower() in _PRO_FORMS and "whether" in text[:start].lower()
+
+
 def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int] | None:
     """The leftmost condition in `text` as (start, end), or None. `parsed` is the clause's spaCy
     Doc (without it, only the fixed phrases are looked for). Where a fixed phrase and a parse
@@ -180,7 +188,7 @@ def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int]
         phrases = [p for p in phrases if not _describes_a_noun(parsed, p[0])]
     adverbials = [(s, e, 1) for s, e in _adverbial(parsed)] if parsed is not None else []
     spans = [(*_trimmed(text, s, e), kind) for s, e, kind in phrases + adverbials]
-    spans = [(s, e, kind) for s, e, kind in spans if e - s >= 4]
+    spans = [(s, e, k) for s, e, k in spans if e - s >= 4 and not _answers_whether(text, s, e)]
     if not spans:
         return None
     start, end, _ = min(spans, key=lambda s: (s[0], s[2], -s[1]))
