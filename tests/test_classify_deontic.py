@@ -42,3 +42,22 @@ def test_negation_and_lead_in_are_marked() -> None:
     assert can.negated and can.subject == "noun"
     features = deontic_features(parsed, len("The notice must contain: "))
     assert features["d:modal:must|lead"] == 1.0 and "d:modal:must|own" not in features
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        # the marker governing the main clause, not the first one written
+        ("Guidance to which ICBs must have regard should be published.", "should"),
+        ("Respondents said that ICBs should publish plans.", "should"),  # only a reported one
+        ("ICBs may delegate functions.", "may"),
+        ("The board met on 1 July.", None),
+    ],
+)
+def test_the_marker_whose_sense_the_model_reads(text: str, word: str | None) -> None:
+    from docmine.classify.features import ClauseContext, clause_evidence, marker_span
+    from docmine.language.nlp import default_parser
+
+    evidence = clause_evidence([ClauseContext(text)], default_parser(load_settings().spacy_model))
+    span = marker_span(evidence[0])
+    assert (text[span[0] : span[1]] if span else None) == word

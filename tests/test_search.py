@@ -193,6 +193,40 @@ def test_a_texts_vector_does_not_depend_on_the_texts_embedded_beside_it() -> Non
     assert np.array_equal(alone, batched)
 
 
+def test_a_span_vector_is_the_mean_state_of_the_tokens_it_overlaps() -> None:
+    from docmine.language.embed import span_vector
+
+    offsets = [(0, 0), (0, 4), (5, 8), (8, 9), (0, 0)]  # [CLS] ICBs may . [SEP]
+    hidden = np.array([[9, 9], [1, 0], [0, 3], [2, 2], [9, 9]], dtype=np.float32)
+    assert np.allclose(span_vector(offsets, hidden, (5, 8)), [0, 1])
+    assert np.allclose(span_vector(offsets, hidden, (2, 7)), np.array([1, 3]) / np.sqrt(10))
+    assert not span_vector(offsets, hidden, (20, 30)).any()  # cut off: zeros, not [CLS]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["onnx-int8", "torch"])
+def test_a_modals_vector_carries_its_sense_in_context(backend: str) -> None:
+    """The force model reads the deontic marker's own contextual vector: "may" of permission
+    and "may" of possibility get different vectors, the same clause always the same one."""
+    from docmine.language.embed import Encoder
+
+    encoder = Encoder(load_settings().embedding_model, backend)
+    texts = [
+        "ICBs may delegate functions to a joint committee.",
+        "This may reflect pressures on local services.",
+        "ICBs may delegate functions to a joint committee.",
+        "No marker here.",
+    ]
+    vectors = encoder.span_vectors(texts, [(5, 8), (5, 8), (5, 8), None])
+    assert vectors.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1, atol=1e-5)
+    assert not vectors[3].any()
+    assert np.array_equal(vectors[0], vectors[2])
+    assert float(vectors[0] @ vectors[1]) < 0.95
+    alone = Encoder(load_settings().embedding_model, backend).span_vectors(texts[:1], [(5, 8)])
+    assert np.allclose(alone[0], vectors[0], atol=1e-6)
+
+
 @pytest.mark.slow
 def test_hybrid_is_the_default_and_each_hit_says_why_it_matched(corpus_store: Store) -> None:
     hits = search(corpus_store, "duty to involve carers")

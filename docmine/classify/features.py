@@ -27,7 +27,7 @@ from docmine.classify.rules import classify_rules, section_kinds
 from docmine.config import Settings
 from docmine.language import Language
 from docmine.language.cues import force_cues
-from docmine.language.embed import Encoder
+from docmine.language.embed import DIMENSIONS, Encoder
 from docmine.language.nlp import Parser
 from docmine.model import Authority, ForceDecision
 
@@ -160,12 +160,26 @@ class EmbeddingCache:
             for text, vector in zip(missing, self.encoder.embed(missing), strict=True):
                 self.vectors[text] = vector
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         return np.stack([self.vectors[t] for t in texts])
+
+
+def marker_span(evidence: Evidence) -> tuple[int, int] | None:
+    """The deontic marker whose sense the model reads in context: the first that governs the
+    main clause, else the first at all (reporting verbs are not deontic); None without one."""
+    deontic = [m for m in evidence.markers if m.kind != "reporting"]
+    chosen = next((m for m in deontic if m.scope == "main"), deontic[0] if deontic else None)
+    return (chosen.start, chosen.end) if chosen is not None else None
 
 
 @dataclass
 class Featurised:
+    """Per clause: the evidence, the text, and its vectors side by side: the sentence embedding
+    and the contextual vector of its deontic marker (zeros without one). A modal's sense is
+    in its context ("may" of permission in "ICBs may delegate" and of possibility in "this may
+    reflect"), and a sentence vector averages it away: the marker's own vector added 0.012
+    force macro-F1 on 5 folds by document and 0.018 holding out publisher groups (README)."""
+
     evidence: list[Evidence]
     texts: list[str]
     embeddings: np.ndarray
@@ -193,4 +207,6 @@ def featurise(
     language = language or Language.shared(settings)
     embedder = cache or EmbeddingCache(language.encoder)
     texts = [c.text for c in contexts]
-    return Featurised(clause_evidence(contexts, language.parser), texts, embedder(texts))
+    evidence = clause_evidence(contexts, language.parser)
+    marked = language.encoder.span_vectors(texts, [marker_span(e) for e in evidence])
+    return Featurised(evidence, texts, np.hstack([embedder(texts), marked]))

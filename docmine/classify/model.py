@@ -2,7 +2,8 @@
 
 A multinomial logistic regression over three blocks of a clause: its named features (deontic
 markers, rule signals, parse and context: `docmine.classify.features`), its word uni- and bigrams
-(tf-idf), and its MiniLM sentence embedding (the same vector the search index stores). The model
+(tf-idf), and its MiniLM vectors: the sentence embedding beside the contextual vector of its
+deontic marker (`Featurised`). The model
 decides the force on its own; there are no rule gates. Confidence is the softmax probability after
 temperature scaling, fitted on out-of-fold predictions grouped by document, so a 0.8 means right
 about four times in five on documents the model has not seen.
@@ -34,7 +35,7 @@ from docmine.model import FORCE_ORDER, Force, ForceDecision, Polarity, Span
 if TYPE_CHECKING:
     from docmine.classify.features import ClauseContext, Featurised
 
-ARTEFACT_FORMAT = 2
+ARTEFACT_FORMAT = 3  # 3: the vectors block holds the marker's vector beside the sentence's
 LABELS = tuple(f.value for f in FORCE_ORDER)
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 MIN_DF = 3  # an n-gram in fewer training clauses than this is noise
@@ -162,9 +163,9 @@ class ForceModel:
             raise RuntimeError("ForceModel used before fit")
         if embeddings.shape[1] != self.embedding_dim_:
             raise ModelMissing(
-                f"the force model was trained on {self.embedding_dim_}-dimensional embeddings, "
-                f"not {embeddings.shape[1]}: set DOCMINE_EMBEDDING_MODEL to the model it was "
-                "trained with, or run `docmine train`"
+                f"the force model was trained on {self.embedding_dim_} vector columns (sentence "
+                f"and marker), not {embeddings.shape[1]}: set DOCMINE_EMBEDDING_MODEL to the "
+                "model it was trained with, or run `docmine train`"
             )
         matrix = self.matrix(features, texts, embeddings)
         return np.asarray(matrix @ self.coef_.T) + self.intercept_

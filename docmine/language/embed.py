@@ -229,6 +229,57 @@ def _embed_onnx(texts: list[str], model: str, batch_size: int) -> np.ndarray:
     return normalise(out)
 
 
+# Token states: the contextual vector of a word in its clause ---------------------------------
+Offsets = list[tuple[int, int]]
+
+
+def _states_onnx(text: str, model: str) -> tuple[Offsets, np.ndarray]:
+    """(character offsets of the tokens, their last hidden states) of one text, by the int8
+    export (one text a run, as `_embed_onnx`)."""
+    session, tokenizer = load_onnx(model)
+    encoded = tokenizer.encode(text)
+    feeds = {
+        "input_ids": np.array([encoded.ids], dtype=np.int64),
+        "attention_mask": np.array([encoded.attention_mask], dtype=np.int64),
+        "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
+    }
+    return list(encoded.offsets), session.run(None, feeds)[0][0]
+
+
+def _states_torch(text: str, model: str) -> tuple[Offsets, np.ndarray]:
+    import torch
+
+    encoder = load_encoder(model)
+    encoded = encoder.tokenizer(
+        text,
+        return_offsets_mapping=True,
+        truncation=True,
+        max_length=encoder.max_seq_length,
+        return_tensors="pt",
+    )
+    offsets = [tuple(pair) for pair in encoded.pop("offset_mapping")[0].tolist()]
+    with torch.no_grad():
+        hidden = encoder[0].auto_model(**encoded).last_hidden_state[0]
+    return offsets, hidden.numpy()
+
+
+_STATES: dict[str, Callable[[str, str], tuple[Offsets, np.ndarray]]] = {
+    "torch": _states_torch,
+    "onnx-int8": _states_onnx,
+}
+Span = tuple[int, int]
+
+
+def span_vector(offsets: Offsets, hidden: np.ndarray, span: Span) -> np.ndarray:
+    """The mean state of the tokens that overlap the character span, L2-normalised (zeros when
+    none does: a span cut off by truncation)."""
+    start, end = span
+    inside = [i for i, (a, b) in enumerate(offsets) if b > a and a < end and start < b]
+    if not inside:
+        return np.zeros(hidden.shape[-1], dtype=np.float32)
+    return normalise(hidden[inside].mean(axis=0, keepdims=True).astype(np.float32))[0]
+
+
 def normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.asarray(vectors / np.clip(norms, 1e-12, None), dtype=np.float32)
@@ -255,6 +306,7 @@ class Encoder:
         self.backend = backend
         self.memo_size = memo_size
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._spans: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed(self, texts: Sequence[str], batch_size: int = 64, memo: bool = True) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text; `memo=False` always computes (for
@@ -269,8 +321,31 @@ class Encoder:
         )
         return np.stack(found)
 
+    def span_vectors(self, texts: Sequence[str], spans: Sequence[Span | None]) -> np.ndarray:
+        """The contextual vector of a span of each text (the words' token states, averaged and
+        L2-normalised: the sense a word has in its clause, "may" as permission or as
+        possibility); zeros where the span is None. Memoised like `embed`."""
+        keys = [f"{s[0]}:{s[1]}:{t}" for t, s in zip(texts, spans, strict=True) if s is not None]
+        states = _STATES[self.backend]
+
+        def compute(missing: list[str]) -> list[np.ndarray]:
+            out = []
+            for key in missing:
+                start, end, text = key.split(":", 2)
+                offsets, hidden = states(text, self.model)
+                out.append(span_vector(offsets, hidden, (int(start), int(end))))
+            return out
+
+        found = iter(recall(self._spans, keys, compute, self.memo_size))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for index, span in enumerate(spans):
+            if span is not None:
+                out[index] = next(found)
+        return out
+
     def clear(self) -> None:
         self._memo.clear()
+        self._spans.clear()
 
 
 _DEFAULT_ENCODERS: dict[tuple[str, str], Encoder] = {}
