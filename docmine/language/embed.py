@@ -213,20 +213,15 @@ def _embed_onnx(texts: list[str], model: str, batch_size: int) -> np.ndarray:
     (cosine 0.997 between two documents' batches), enough to flip a borderline force between two
     versions of a document. Determinism costs speed: the 755 demo clauses embed at 240
     clauses/s one by one against 346 in batches of 64 (medians of three alternated runs)."""
-    session, tokenizer = load_onnx(model)
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for index, text in enumerate(texts):
-        encoded = tokenizer.encode(text)
-        mask = np.array([encoded.attention_mask], dtype=np.int64)
-        feeds = {
-            "input_ids": np.array([encoded.ids], dtype=np.int64),
-            "attention_mask": mask,
-            "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
-        }
-        hidden = session.run(None, feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)  # mean over its tokens, as the model's
-        out[index] = (hidden * weights).sum(axis=1)[0] / max(float(weights.sum()), 1e-9)
+        out[index] = mean_state(_states_onnx(text, model)[1])
     return normalise(out)
+
+
+def mean_state(hidden: np.ndarray) -> np.ndarray:
+    """The mean of one unpadded text's token states: the model's own pooling."""
+    return np.asarray(hidden.sum(axis=0) / max(hidden.shape[0], 1), dtype=np.float32)
 
 
 # Token states: the contextual vector of a word in its clause ---------------------------------
@@ -235,7 +230,7 @@ Offsets = list[tuple[int, int]]
 
 def _states_onnx(text: str, model: str) -> tuple[Offsets, np.ndarray]:
     """(character offsets of the tokens, their last hidden states) of one text, by the int8
-    export (one text a run, as `_embed_onnx`)."""
+    export, one text a run."""
     session, tokenizer = load_onnx(model)
     encoded = tokenizer.encode(text)
     feeds = {
@@ -334,6 +329,8 @@ class Encoder:
                 start, end, text = key.split(":", 2)
                 offsets, hidden = states(text, self.model)
                 out.append(span_vector(offsets, hidden, (int(start), int(end))))
+                if self.backend == "onnx-int8":  # the same run gives the sentence vector
+                    self._remember(text, normalise(mean_state(hidden)[None, :])[0])
             return out
 
         found = iter(recall(self._spans, keys, compute, self.memo_size))
@@ -342,6 +339,10 @@ class Encoder:
             if span is not None:
                 out[index] = next(found)
         return out
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        """Keep a sentence vector made on the way (`embed` of the text then finds it)."""
+        recall(self._memo, [text], lambda _: [vector], self.memo_size)
 
     def clear(self) -> None:
         self._memo.clear()
