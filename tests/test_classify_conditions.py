@@ -118,7 +118,15 @@ from docmine.measure.evaluate import token_f1
         ("In accordance with the guidance, trusts should publish their plans.", None),
         # "if so" after "whether" stands for the question's answer, not a condition
         ("A council must assess whether a carer has needs and, if so, what they are.", None),
+        (
+            "It must include an assessment of whether, and if so to what extent, support helps.",
+            None,
+        ),
         ("If so, you should tell the commission.", "If so"),
+        ("You should check whether they are eligible; if so, you must offer help.", "if so"),
+        ("Consider whether the person lacks capacity. If so, you must follow the Act.", "If so"),
+        ("Check whether they are eligible and if not, you must explain why.", "if not"),
+        ("ICBs should, if so, publish the plan.", "if so"),
     ],
 )
 def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: str | None) -> None:

@@ -61,3 +61,20 @@ def test_the_marker_whose_sense_the_model_reads(text: str, word: str | None) -> 
     evidence = clause_evidence([ClauseContext(text)], default_parser(load_settings().spacy_model))
     span = marker_span(evidence[0])
     assert (text[span[0] : span[1]] if span else None) == word
+
+
+@pytest.mark.slow
+def test_the_force_models_vectors_are_the_sentence_and_its_markers() -> None:
+    import numpy as np
+
+    from docmine.classify.features import ClauseContext, featurise
+
+    contexts = [
+        ClauseContext("The notice must contain: the name of the body", "The notice must contain: "),
+        ClauseContext("The board met on 1 July."),
+    ]
+    data = featurise(contexts, load_settings())
+    assert data.embeddings.shape == (2, 768)
+    sentence, marker = data.embeddings[:, :384], data.embeddings[:, 384:]
+    assert np.allclose(np.linalg.norm(sentence, axis=1), 1, atol=1e-5)
+    assert np.isclose(np.linalg.norm(marker[0]), 1, atol=1e-5) and not marker[1].any()

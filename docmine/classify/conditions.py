@@ -35,6 +35,7 @@ _PHRASES = re.compile(
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
     r"|as (?:appropriate|necessary|required)"
     r"|if (?:passed|necessary|appropriate|required)"
+    r"|if (?:so|not)(?=\s*[,;:—)]|\s*$)"
     r"|(?:provided|providing) that [^.;:()—]+"
     r"|in (?:these|those|such|some|certain|exceptional|all|most|any)"
     r" (?:situations?|circumstances|cases?))",
@@ -70,6 +71,11 @@ _NOT_SCENES = frozenset(
     }
 )  # fmt: skip
 _PRO_FORMS = frozenset({"if so", "if not"})
+# a question's alternatives joined to it: "whether X and, if so, ..."
+_JOINED_TO_WHETHER = re.compile(r"\bwhether\b[^.;:]*\b(?:and|or)\W*$", re.IGNORECASE)
+_MODAL_AFTER = re.compile(
+    r"^\W*(?:\S+\s+){0,5}?(?:must|shall|should|may|will|can|could|might|need)\b", re.IGNORECASE
+)
 _OPENERS = frozenset({":", "—", "–", "|", ";"})
 
 
@@ -172,10 +178,15 @@ def _describes_a_noun(parsed: Any, start: int) -> bool:
 
 
 def _answers_whether(text: str, start: int, end: int) -> bool:
-    """ "if so" / "if not" after "whether" stands for the answer to the question the clause asks
-    ("assess whether X has needs and, if so, what they are"): part of what is to be done, not a
-    condition on doing it (a fronted "If so, you should ..." is one)."""
-    return text[start:end].lower() in _PRO_FORMS and "whether" in text[:start].lower()
+    """ "if so" / "if not" joined by "and"/"or" to a "whether" question in the same sentence,
+    and not opening a clause of its own with a modal, stands for the question's answer ("assess
+    whether X has needs and, if so, what they are"): part of what is to be done, not a condition
+    on doing it. "...; if so, you must ..." and "If so, you should ..." are conditions."""
+    return (
+        text[start:end].lower() in _PRO_FORMS
+        and _JOINED_TO_WHETHER.search(text[:start]) is not None
+        and _MODAL_AFTER.match(text[end:]) is None
+    )
 
 
 def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int] | None:

@@ -10,7 +10,8 @@ Four groups, all derived from a clause's own words and its context, never from a
 - context: the kind of section the clause sits in ("What we heard", "Case studies", "Next
   steps"...), matched by the section cues of resources/cues.yaml, and the words of the document's
   title (an Act, a letter, a committee report...).
-Word n-grams and the sentence embedding are added beside these by `docmine.classify.model`."""
+`featurise` adds the clause's vectors (its sentence embedding and its deontic marker's
+contextual vector); `docmine.classify.model` adds word n-grams."""
 
 from __future__ import annotations
 

@@ -3,10 +3,10 @@
 A multinomial logistic regression over three blocks of a clause: its named features (deontic
 markers, rule signals, parse and context: `docmine.classify.features`), its word uni- and bigrams
 (tf-idf), and its MiniLM vectors: the sentence embedding beside the contextual vector of its
-deontic marker (`Featurised`). The model
-decides the force on its own; there are no rule gates. Confidence is the softmax probability after
-temperature scaling, fitted on out-of-fold predictions grouped by document, so a 0.8 means right
-about four times in five on documents the model has not seen.
+deontic marker (`Featurised`). The model decides the force on its own; there are no rule gates.
+Confidence is the softmax probability after temperature scaling, fitted on out-of-fold
+predictions grouped by document, so a 0.8 means right about four times in five on documents the
+model has not seen.
 
 The artefact is plain data, gzipped JSON (vocabularies, weights, temperature, provenance): it
 pickles nothing, loads without scikit-learn (numpy and scipy only), and `docmine train` rewrites

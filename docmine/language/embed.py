@@ -245,13 +245,19 @@ def _states_torch(text: str, model: str) -> tuple[Offsets, np.ndarray]:
     import torch
 
     encoder = load_encoder(model)
-    encoded = encoder.tokenizer(
-        text,
-        return_offsets_mapping=True,
-        truncation=True,
-        max_length=encoder.max_seq_length,
-        return_tensors="pt",
-    )
+    try:
+        encoded = encoder.tokenizer(
+            text,
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=encoder.max_seq_length,
+            return_tensors="pt",
+        )
+    except NotImplementedError as exc:  # a slow (Python) tokenizer gives no character offsets
+        raise ModelMissing(
+            f"embedding model {model!r} has no fast tokenizer, which the force model needs to "
+            "find its marker's word pieces: use a model with a tokenizer.json"
+        ) from exc
     offsets = [tuple(pair) for pair in encoded.pop("offset_mapping")[0].tolist()]
     with torch.no_grad():
         hidden = encoder[0].auto_model(**encoded).last_hidden_state[0]
@@ -284,9 +290,11 @@ _BACKENDS: dict[str, Callable[[list[str], str, int], np.ndarray]] = {
     "torch": _embed_torch,
     "onnx-int8": _embed_onnx,
 }
+assert _STATES.keys() == _BACKENDS.keys()  # every backend also gives token states
 
 
-VECTOR_MEMO_SIZE = 50_000  # 50k x 384 float32 = 77 MB at most
+# 50k x 384 float32 = 77 MB at most per memo (an Encoder has two: sentence and marker vectors)
+VECTOR_MEMO_SIZE = 50_000
 
 
 class Encoder:
@@ -333,11 +341,13 @@ class Encoder:
                     self._remember(text, normalise(mean_state(hidden)[None, :])[0])
             return out
 
-        found = iter(recall(self._spans, keys, compute, self.memo_size))
-        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        found = recall(self._spans, keys, compute, self.memo_size)
+        width = found[0].shape[0] if found else DIMENSIONS  # a model of another width too
+        out = np.zeros((len(texts), width), dtype=np.float32)
+        vectors = iter(found)
         for index, span in enumerate(spans):
             if span is not None:
-                out[index] = next(found)
+                out[index] = next(vectors)
         return out
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
