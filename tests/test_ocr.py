@@ -93,6 +93,24 @@ def test_a_ruled_table_is_found_with_its_rows_and_columns() -> None:
     assert len(grid.rows) == 4 and len(grid.columns) == 3
 
 
+def test_a_page_too_small_for_a_rule_has_no_table() -> None:
+    """A 4-point image page is 17 pixels wide at 300 dpi: no rule fits (it crashed the OCR)."""
+    assert find_grids(Image.new("L", (17, 17), 0)) == []
+
+
+@pytest.mark.skipif(bool(ocr_unavailable()), reason="needs Tesseract")
+def test_a_tiny_image_only_pdf_is_one_clear_error() -> None:
+    path = SHARED / "robustness" / "pdfs" / "pypdf__imagemagick-lzw.pdf"
+    if not path.exists():
+        pytest.skip("../shared/robustness is not beside the project")
+    with pytest.raises(NoTextLayer, match="OCR found no text"):
+        read_pdf(path, path.read_bytes(), ocr="auto")
+    # image pages with a word of text layer each: OCR reads nothing, the words are kept
+    captioned = path.with_name("pypdf__imagemagick-images.pdf")
+    blocks = read_pdf(captioned, captioned.read_bytes(), ocr="auto")
+    assert "Background" in " ".join(b.text for b in blocks)
+
+
 def test_regions_are_read_column_by_column_between_full_width_ones() -> None:
     title = [_line("A title across the page", 780, x0=72, size=14)]
     title[0].x1 = 520

@@ -38,8 +38,12 @@ class Grid:
 
 
 def _opening(ink: np.ndarray, size: int, axis: int) -> np.ndarray:
-    """Runs of ink at least `size` long along `axis` (erode then dilate, O(n) per pass)."""
+    """Runs of ink at least `size` long along `axis` (erode then dilate, O(n) per pass); none
+    when `size` is under two pixels (a page too small to hold a rule: a 4-point image page)."""
     from scipy import ndimage
+
+    if size < 2:
+        return np.zeros(ink.shape, dtype=bool)
 
     eroded = ndimage.minimum_filter1d(ink, size, axis=axis)
     return ndimage.maximum_filter1d(eroded, size, axis=axis).astype(bool)

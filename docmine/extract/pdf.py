@@ -167,7 +167,8 @@ def _pdfium_pages(
             textpage = page.get_textpage()
             lines = page_lines(page, index + 1, textpage)
             if ocr.wanted(page, textpage, lines):
-                lines = ocr.read(page, index + 1)
+                # OCR that reads nothing keeps the page's own text (a caption over an image)
+                lines = ocr.read(page, index + 1) or lines
             yield PageLines(index + 1, page.get_height(), lines)
         finally:
             page.close()
