@@ -127,6 +127,20 @@ from docmine.measure.evaluate import token_f1
         ("Consider whether the person lacks capacity. If so, you must follow the Act.", "If so"),
         ("Check whether they are eligible and if not, you must explain why.", "if not"),
         ("ICBs should, if so, publish the plan.", "if so"),
+        # a condition left open at a lead-in's colon reads on into its item
+        (
+            "You can apply for the grant if your council is one of the following: a county council",
+            "if your council is one of the following: a county council",
+        ),
+        (
+            "Trusts must register the service if it is provided by a: charity or partnership",
+            "if it is provided by a: charity or partnership",
+        ),
+        # but not one complete before the colon, nor into an item that is an instruction itself
+        (
+            "Commissioners should be aware of the following when buying services: the guidance",
+            "when buying services",
+        ),
     ],
 )
 def test_the_condition_is_the_clause_or_phrase_as_written(text: str, condition: str | None) -> None:
@@ -144,6 +158,17 @@ def test_a_fixed_phrase_wins_over_a_parse_span_that_starts_with_it(monkeypatch) 
     monkeypatch.setattr(conditions, "_adverbial", lambda parsed: [(start, len(text) - 1)])
     span = conditions.find_condition_span(text, parsed=SimpleNamespace(text=text))
     assert span is not None and text[span[0] : span[1]] == "where possible"
+
+
+def test_a_condition_reads_into_its_item_only_where_the_item_completes_it() -> None:
+    # the fixed phrases alone, without a parse
+    text = "The council must consult the board unless it is one of the following: a parish council"
+    span = find_condition_span(text)
+    assert span is not None
+    assert text[span[0] : span[1]] == "unless it is one of the following: a parish council"
+    text = "The council must consult unless it is one of the following: a body that will close"
+    span = find_condition_span(text)
+    assert span is not None and text[span[0] : span[1]] == "unless it is one of the following"
 
 
 def test_an_em_dash_closes_a_fixed_conditional_phrase() -> None:

@@ -76,6 +76,12 @@ _JOINED_TO_WHETHER = re.compile(r"\bwhether\b[^.;:]*\b(?:and|or)\W*$", re.IGNORE
 _MODAL_AFTER = re.compile(
     r"^\W*(?:\S+\s+){0,5}?(?:must|shall|should|may|will|can|could|might|need)\b", re.IGNORECASE
 )
+_ANY_MODAL = re.compile(r"\b(?:must|shall|should|may|will|can|could|might|need)\b", re.I)
+# a condition ending in one of these words at a lead-in's colon reads on into the item ("if you
+# are one of the following: ...", "if your organisation is a: ...")
+_OPEN_ENDINGS = frozenset(
+    {"following", "a", "an", "the", "is", "are", "be", "of", "to", "as", "any", "either", "by"}
+)
 _OPENERS = frozenset({":", "—", "–", "|", ";"})
 
 
@@ -203,4 +209,19 @@ def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int]
     if not spans:
         return None
     start, end, _ = min(spans, key=lambda s: (s[0], s[2], -s[1]))
-    return start, end
+    return start, _through_item(text, end)
+
+
+def _through_item(text: str, end: int) -> int:
+    """A condition that ends at the colon of a lead-in ("if you are one of the following:",
+    "when:") is completed by the item after it: the item is part of the condition."""
+    colon = text.find(":", end)
+    if colon < 0 or text[end:colon].strip() or ":" in text[colon + 1 :]:
+        return end
+    if _ANY_MODAL.search(text, colon):  # the item is an instruction of its own
+        return end
+    words = text[:end].split()
+    if not words or words[-1].lower() not in _OPEN_ENDINGS:  # complete without the item
+        return end
+    item_end = len(text.rstrip(_TRIM + "."))
+    return item_end if item_end > colon + 1 else end
