@@ -392,6 +392,27 @@ def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
     assert [m.canonical for m in found] == ["Care Quality Commission"]
 
 
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        # regulations made under the Health and Social Care Act 2008 never expand it
+        ("12. The registered person must give the Commission a statement of purpose.", ["CQC"]),
+        # a document that names another commission keeps its own reading
+        ("The Law Commission reported. The Commission must give a statement of purpose.", []),
+        # nor is a lower-case common noun a short name
+        ("The commission of services must give a statement of purpose.", []),
+    ],
+)
+def test_the_commission_unexpanded_is_the_care_quality_commission(
+    document: str, expected: list[str]
+) -> None:
+    context = make_context(document, SETTINGS)
+    text = document.split(". ")[-1]
+    found = find_bodies(text, context.gazetteer, context.acronyms, None, context.back_references)
+    names = {"Care Quality Commission": "CQC"}
+    assert [names.get(m.canonical, m.canonical) for m in found] == expected
+
+
 def test_a_named_duty_links_only_to_a_clause_about_one_of_its_holders() -> None:
     text = "Local authorities must have regard to this guidance."
     assert find_duty(text, DUTIES, True, [], "local authority", ["local authority"]) is None

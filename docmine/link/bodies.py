@@ -32,6 +32,7 @@ class BodyRules:
     back_reference: re.Pattern[str] | None
     ambiguous: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     reader_services: tuple[tuple[str, str], ...] = ()  # "care service" -> social care provider
+    back_defaults: tuple[tuple[str, str], ...] = ()  # "commission" -> Care Quality Commission
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
         ),
         reader_services=tuple(
             (_key(str(k)), str(v)) for k, v in (data.get("reader_services") or {}).items()
+        ),
+        back_defaults=tuple(
+            (_key(str(k)), str(v)) for k, v in (data.get("back_reference_defaults") or {}).items()
         ),
     )
 
@@ -251,7 +255,27 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         last = last.rstrip("s")
         if last in heads and " " in _key(mention.text):
             found.setdefault(last, mention.canonical)
+    for head, canonical in gazetteer.rules.back_defaults:
+        if head not in found and _uses_only_default(text, head, canonical, gazetteer):
+            found[head] = canonical
     return found
+
+
+_DETERMINERS = frozenset({"The", "This", "That", "These", "Each", "Every", "A", "An"})
+
+
+def _uses_only_default(text: str, head: str, canonical: str, gazetteer: Gazetteer) -> bool:
+    """The document says "the Commission" and names no commission but the default's."""
+    name = head.capitalize()
+    if re.search(rf"\bthe {name}\b", text) is None:
+        return False
+    for match in re.finditer(rf"((?:[A-Z][\w’'-]*\s+)+){name}\b", text):
+        words = match.group(1).split()
+        while words and words[0] in _DETERMINERS:
+            words.pop(0)
+        if words and gazetteer.canonical_for(" ".join([*words, name])) != canonical:
+            return False
+    return True
 
 
 def find_bodies(
