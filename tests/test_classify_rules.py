@@ -23,6 +23,37 @@ def test_annotation_rules(text: str, force: Force) -> None:
     assert classify_rules(text).force == force
 
 
+@pytest.mark.parametrize(
+    ("text", "formula"),
+    [
+        ("“relevant body” means— a body which must report to the council,", "means"),
+        ("These Regulations may be cited as the Care Regulations 2030.", "may be cited as"),
+        ("These Regulations shall come into force on 1st April 2030.", "shall come into force"),
+        ("The Secretary of State, in exercise of the powers conferred by section 9, must—", None),
+        ("In the Care Act 2014— omit section 28A (three year limit);", "omit"),
+        ("Subsection (1) does not require an authority to take a step—", "does not require"),
+    ],
+)
+def test_a_legal_formula_instructs_no_one(text: str, formula: str | None) -> None:
+    # definitions, citation and commencement, the enacting formula, amendments and a
+    # requirement taken away state no obligation, whatever modal they hold
+    decision = classify_rules(text)
+    assert decision.force == Force.NONE and decision.reason.startswith("legal_formula")
+    if formula is not None:
+        assert decision.cue_text == formula
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You should insert your name in the form.",  # not an amendment to a text
+        "The duty means that ICBs must publish a plan.",  # "means that" defines nothing
+    ],
+)
+def test_words_of_a_legal_formula_elsewhere_keep_their_force(text: str) -> None:
+    assert classify_rules(text).force != Force.NONE
+
+
 def test_negation_keeps_force_and_flips_polarity() -> None:
     decision = classify_rules("ICPs should not duplicate the work of the HWB.")
     assert (decision.force, decision.polarity) == (Force.EXPECTATION, Polarity.PROHIBITION)

@@ -32,9 +32,9 @@ def find_condition(text: str) -> str:
 
 
 def _blocking_cue(text: str, governing: Cue | None) -> Cue | None:
-    """A reported-view or commitment signal standing before the governing cue, or a prediction
-    covering it."""
-    for cue in find_cues(text, ("reported", "commitment", "prediction")):
+    """A reported-view, commitment or legal-formula signal standing before the governing cue, or
+    a prediction covering it."""
+    for cue in find_cues(text, ("reported", "commitment", "legal_formula", "prediction")):
         before = governing is None or cue.start <= governing.start
         covers = governing is not None and cue.start <= governing.start < cue.end
         if (cue.label != "prediction" and before) or covers:
