@@ -28,7 +28,10 @@ def test_annotation_rules(text: str, force: Force) -> None:
     [
         ("“relevant body” means— a body which must report to the council,", "means"),
         ("These Regulations may be cited as the Care Regulations 2030.", "may be cited as"),
-        ("These Regulations shall come into force on 1st April 2030.", "shall come into force"),
+        (
+            "These Regulations shall come into force on 1st April 2030.",
+            "These Regulations shall come into force",
+        ),
         ("The Secretary of State, in exercise of the powers conferred by section 9, must—", None),
         ("In the Care Act 2014— omit section 28A (three year limit);", "omit"),
         ("Subsection (1) does not require an authority to take a step—", "does not require"),
@@ -48,6 +51,8 @@ def test_a_legal_formula_instructs_no_one(text: str, formula: str | None) -> Non
     [
         "You should insert your name in the form.",  # not an amendment to a text
         "The duty means that ICBs must publish a plan.",  # "means that" defines nothing
+        # a time the instruction waits for, not the text's own commencement
+        "When the Act comes into force, ICBs must publish a plan.",
     ],
 )
 def test_words_of_a_legal_formula_elsewhere_keep_their_force(text: str) -> None:

@@ -82,6 +82,7 @@ _ANY_MODAL = re.compile(r"\b(?:must|shall|should|may|will|can|could|might|need)\
 _OPEN_ENDINGS = frozenset(
     {"following", "a", "an", "the", "is", "are", "be", "of", "to", "as", "any", "either", "by"}
 )
+_LAST_JOIN = re.compile(r"[\s,;]+(?:and|or)$", re.IGNORECASE)
 _OPENERS = frozenset({":", "—", "–", "|", ";"})
 
 
@@ -223,5 +224,6 @@ def _through_item(text: str, end: int) -> int:
     words = text[:end].split()
     if not words or words[-1].lower() not in _OPEN_ENDINGS:  # complete without the item
         return end
-    item_end = len(text.rstrip(_TRIM + "."))
+    item = _LAST_JOIN.sub("", text.rstrip(_TRIM + "."))  # "...; and", "..., or"
+    item_end = len(item.rstrip(_TRIM))
     return item_end if item_end > colon + 1 else end
