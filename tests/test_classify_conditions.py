@@ -166,7 +166,7 @@ def test_a_condition_reads_into_its_item_only_where_the_item_completes_it() -> N
     span = find_condition_span(text)
     assert span is not None
     assert text[span[0] : span[1]] == "unless it is one of the following: a parish council"
-    text = "The council must consult unless it is one of the following: a parish council; or"
+    text = "The council must consult unless it is one of the following: a parish council and/or"
     span = find_condition_span(text)
     assert span is not None  # the item's joining word is not part of it
     assert text[span[0] : span[1]] == "unless it is one of the following: a parish council"

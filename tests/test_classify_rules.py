@@ -32,7 +32,7 @@ def test_annotation_rules(text: str, force: Force) -> None:
             "These Regulations shall come into force on 1st April 2030.",
             "These Regulations shall come into force",
         ),
-        ("The Secretary of State, in exercise of the powers conferred by section 9, must—", None),
+        ("The Secretary of State makes the following Regulations in exercise of powers.", None),
         ("In the Care Act 2014— omit section 28A (three year limit);", "omit"),
         ("Subsection (1) does not require an authority to take a step—", "does not require"),
     ],
@@ -49,10 +49,15 @@ def test_a_legal_formula_instructs_no_one(text: str, formula: str | None) -> Non
 @pytest.mark.parametrize(
     "text",
     [
-        "You should insert your name in the form.",  # not an amendment to a text
-        "The duty means that ICBs must publish a plan.",  # "means that" defines nothing
-        # a time the instruction waits for, not the text's own commencement
+        "Providers insert section 2 details and must keep a copy.",  # not an amendment
+        "Organisations that omit sections of the template must explain why.",
+        "“The duty” means that ICBs must publish a plan.",  # "means that" defines nothing
+        "Where service users’ means are below the limit, the council must pay the fees.",
+        # inside a clause that sets a circumstance, a formula does not block
         "When the Act comes into force, ICBs must publish a plan.",
+        "By the date on which the Act comes into force, ICBs must publish a plan.",
+        "If the person does not require care, the council must provide advice.",
+        "In exercise of its powers under section 14, NHS England directs that ICBs must act.",
     ],
 )
 def test_words_of_a_legal_formula_elsewhere_keep_their_force(text: str) -> None:

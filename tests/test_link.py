@@ -397,10 +397,13 @@ def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
     [
         # regulations made under the Health and Social Care Act 2008 never expand it
         ("12. The registered person must give the Commission a statement of purpose.", ["CQC"]),
+        ("The Commission must give a statement of purpose.", ["CQC"]),
         # a document that names another commission keeps its own reading
-        ("The Law Commission reported. The Commission must give a statement of purpose.", []),
+        ("The Law Commission reported. Then the Commission must give a statement.", []),
+        ("The Commission for Social Care Inspection said the Commission must act.", []),
         # nor is a lower-case common noun a short name
         ("The commission of services must give a statement of purpose.", []),
+        ("Notify the Commission. They must review the commission of services.", []),
     ],
 )
 def test_the_commission_unexpanded_is_the_care_quality_commission(

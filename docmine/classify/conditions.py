@@ -76,13 +76,13 @@ _JOINED_TO_WHETHER = re.compile(r"\bwhether\b[^.;:]*\b(?:and|or)\W*$", re.IGNORE
 _MODAL_AFTER = re.compile(
     r"^\W*(?:\S+\s+){0,5}?(?:must|shall|should|may|will|can|could|might|need)\b", re.IGNORECASE
 )
-_ANY_MODAL = re.compile(r"\b(?:must|shall|should|may|will|can|could|might|need)\b", re.I)
+_ANY_MODAL = re.compile(r"\b(?:must|shall|should|may|will|can|could|might)\b", re.I)
 # a condition ending in one of these words at a lead-in's colon reads on into the item ("if you
 # are one of the following: ...", "if your organisation is a: ...")
 _OPEN_ENDINGS = frozenset(
     {"following", "a", "an", "the", "is", "are", "be", "of", "to", "as", "any", "either", "by"}
 )
-_LAST_JOIN = re.compile(r"[\s,;]+(?:and|or)$", re.IGNORECASE)
+_LAST_JOIN = re.compile(r"[\s,;]+(?:and/or|and|or)$", re.IGNORECASE)
 _OPENERS = frozenset({":", "—", "–", "|", ";"})
 
 

@@ -21,6 +21,12 @@ _CONDITION = re.compile(
     r"|whenever [^,.;]+|once [^,.;]{3,60}(?=,))",
     re.IGNORECASE,
 )
+# a clause opened by a subordinator and not yet closed: what stands in it sets a circumstance
+_SUBORDINATE_OPENS = re.compile(
+    r"(?:^|[,;:—(]\s*)(?:if|where|wherever|although|though|when|whenever|unless|because|since"
+    r"|once|until|before|after|by|as|whether|while|whilst)\b[^,;:—]*$",
+    re.IGNORECASE,
+)
 NO_CUE = "no force cue"
 CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.65}
 
@@ -35,6 +41,8 @@ def _blocking_cue(text: str, governing: Cue | None) -> Cue | None:
     """A reported-view, commitment or legal-formula signal standing before the governing cue, or
     a prediction covering it."""
     for cue in find_cues(text, ("reported", "commitment", "legal_formula", "prediction")):
+        if cue.label == "legal_formula" and _SUBORDINATE_OPENS.search(text[: cue.start]):
+            continue  # "If the person does not require care, ...", "When the Act comes into force"
         before = governing is None or cue.start <= governing.start
         covers = governing is not None and cue.start <= governing.start < cue.end
         if (cue.label != "prediction" and before) or covers:

@@ -261,18 +261,23 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     return found
 
 
-_DETERMINERS = frozenset({"The", "This", "That", "These", "Each", "Every", "A", "An"})
+_DETERMINERS = frozenset({"the", "this", "that", "these", "each", "every", "a", "an"})
 
 
 def _uses_only_default(text: str, head: str, canonical: str, gazetteer: Gazetteer) -> bool:
-    """The document says "the Commission" and names no commission but the default's."""
+    """The document says "the Commission" and names no commission but the default's: neither
+    "the Law Commission" nor "the Commission for Social Care Inspection"."""
     name = head.capitalize()
-    if re.search(rf"\bthe {name}\b", text) is None:
+    if re.search(rf"\b[Tt]he {name}\b", text) is None:
         return False
-    for match in re.finditer(rf"((?:[A-Z][\w’'-]*\s+)+){name}\b", text):
-        words = match.group(1).split()
-        while words and words[0] in _DETERMINERS:
-            words.pop(0)
+    if re.search(rf"\b{name} (?:for|on|of) [A-Z]", text):
+        return False
+    for match in re.finditer(rf"\b{name}\b", text):
+        words: list[str] = []
+        for word in reversed(text[max(0, match.start() - 80) : match.start()].split()[-6:]):
+            if not word[:1].isupper() or word.lower() in _DETERMINERS:
+                break
+            words.insert(0, word)
         if words and gazetteer.canonical_for(" ".join([*words, name])) != canonical:
             return False
     return True
@@ -377,6 +382,9 @@ def _back_reference_mentions(
         head = match.group(1).lower().rstrip("s")
         overlaps = any(m.start < match.end() and match.start() < m.end for m in mentions)
         following = text[match.end() : match.end() + 1]
+        default = (head, back_references.get(head)) in gazetteer.rules.back_defaults
+        if default and not match.group(1)[:1].isupper():
+            continue  # "the commission of services": the short name is capitalised
         if head in back_references and not overlaps and not following.isalnum():
             span = match.start(1), match.end(1)
             found.append(Mention(back_references[head], match.group(0), span[0], span[1]))
