@@ -7,7 +7,8 @@ opened by a conditional or temporal subordinator ("if", "where", "unless", "when
 determination, ..."), "in + gerund" framing the action it precedes ("In preparing a strategy,
 ..."), and "where" qualifying circumstances, found in the spaCy parse with their subtree (a
 fronted clause cut at the comma that closes it); and fixed conditional phrases ("subject to ...",
-"with the consent of ...", "except ...", "where appropriate", "so far as practicable")."""
+"with the consent of ...", "except ...", "where appropriate", "so far as practicable"). A
+condition left open at a list lead-in's colon reads on into the item that completes it."""
 
 from __future__ import annotations
 
@@ -214,8 +215,9 @@ def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int]
 
 
 def _through_item(text: str, end: int) -> int:
-    """A condition that ends at the colon of a lead-in ("if you are one of the following:",
-    "when:") is completed by the item after it: the item is part of the condition."""
+    """A condition that ends at the colon of a lead-in, on a word that leaves it open ("if you
+    are one of the following:", "if it is provided by a:"), is completed by the item after it,
+    unless the item is an instruction of its own (it holds a modal)."""
     colon = text.find(":", end)
     if colon < 0 or text[end:colon].strip() or ":" in text[colon + 1 :]:
         return end
