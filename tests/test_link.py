@@ -416,6 +416,35 @@ def test_the_commission_unexpanded_is_the_care_quality_commission(
     assert [names.get(m.canonical, m.canonical) for m in found] == expected
 
 
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        # a body's own board, named after the title's "integrated care boards"
+        (
+            "# Delegation to integrated care boards (NHS England Board paper)\n"
+            "The paper asks the Board to agree plans.",
+            ["NHS England"],
+        ),
+        ("The LGA Board met. The Board is asked to note the update.", ["LGA"]),
+        # "Board" that is part of another name is not that body's board
+        ("Each Health and Wellbeing Board plans. The Board must publish it.", ["HWB"]),
+        # health law's unexpanded "the Board" is the NHS Commissioning Board (NHS England)
+        ("The consent of the Board may not be withheld.", ["NHS England"]),
+        # unless the document names another board, or it is a lower-case common noun
+        ("The Trust Board met. The Board must approve the plan.", []),
+        ("Councils board the bus. The board must approve the plan.", []),
+    ],
+)
+def test_the_board_is_the_board_the_document_names_or_nhs_england(
+    document: str, expected: list[str]
+) -> None:
+    context = make_context(document, SETTINGS)
+    text = document.split(". ")[-1].splitlines()[-1]
+    found = find_bodies(text, context.gazetteer, context.acronyms, None, context.back_references)
+    names = {"Local Government Association": "LGA", "health and wellbeing board": "HWB"}
+    assert [names.get(m.canonical, m.canonical) for m in found] == expected
+
+
 def test_a_named_duty_links_only_to_a_clause_about_one_of_its_holders() -> None:
     text = "Local authorities must have regard to this guidance."
     assert find_duty(text, DUTIES, True, [], "local authority", ["local authority"]) is None

@@ -33,6 +33,8 @@ class BodyRules:
     ambiguous: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     reader_services: tuple[tuple[str, str], ...] = ()  # "care service" -> social care provider
     back_defaults: tuple[tuple[str, str], ...] = ()  # "commission" -> Care Quality Commission
+    back_heads: frozenset[str] = frozenset()  # the head words of `back_reference`
+    back_organs: frozenset[str] = frozenset()  # "board": "NHS England Board" is NHS England's
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,8 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
         back_defaults=tuple(
             (_key(str(k)), str(v)) for k, v in (data.get("back_reference_defaults") or {}).items()
         ),
+        back_heads=frozenset(_key(h) for h in heads),
+        back_organs=frozenset(_key(str(h)) for h in data.get("back_reference_organs", [])),
     )
 
 
@@ -243,14 +247,20 @@ def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
 
 
 def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
-    """Head word -> the first body of the document whose name ends with it ("the Board" in a
+    """Head word -> the body whose own board it is ("NHS England Board", anywhere in the
+    document), else the first body of the document whose name ends with it ("the Board" in a
     board paper for the Community Wellbeing Board is the LGA's board)."""
     pattern = gazetteer.rules.back_reference
     if pattern is None:
         return {}
-    heads = {_key(h).rstrip("s") for h in re.findall(r"\w+", pattern.pattern) if len(h) > 3}
+    heads = {h.rstrip("s") for h in gazetteer.rules.back_heads}
+    mentions = find_bodies(text, gazetteer, learn_acronyms(text, gazetteer))
     found: dict[str, str] = {}
-    for mention in find_bodies(text, gazetteer, learn_acronyms(text, gazetteer)):
+    for mention in mentions:
+        organ = _organ_named(text, mention, mentions, gazetteer)
+        if organ:
+            found.setdefault(organ, mention.canonical)
+    for mention in mentions:
         last = _key(mention.text).split(" ")[-1].removesuffix("'s").removesuffix("’s")
         last = last.rstrip("s")
         if last in heads and " " in _key(mention.text):
@@ -259,6 +269,24 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         if head not in found and _uses_only_default(text, head, canonical, gazetteer):
             found[head] = canonical
     return found
+
+
+def _organ_named(text: str, mention: Mention, mentions: list[Mention], gazetteer: Gazetteer) -> str:
+    """The governing organ a body's name is followed by, so that the document's "the Board" is that
+    body's own: "NHS England Board" (a name of NHS England followed by "Board", capitalised as
+    part of the name), wherever the document names it; "" if none."""
+    organs = gazetteer.rules.back_organs
+    words = mention.text.split()
+    own = len(words) > 1 and words[-1].lower() in organs
+    if own and gazetteer.canonical_for(" ".join(words[:-1])) == mention.canonical:
+        return words[-1].lower()
+    follower = re.match(r"[ \t]+(\w+)\b", text[mention.end : mention.end + 40])
+    if follower is None or not follower.group(1)[:1].isupper():
+        return ""  # "councils board the bus": a name's part is capitalised
+    if any(m.start == mention.end + follower.start(1) for m in mentions):
+        return ""
+    word = follower.group(1).lower()
+    return word if word in organs else ""
 
 
 _DETERMINERS = frozenset({"the", "this", "that", "these", "each", "every", "a", "an"})
