@@ -7,6 +7,7 @@ import gzip
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from docmine.config import load_settings
@@ -14,10 +15,12 @@ from docmine.errors import ModelMissing
 from docmine.link import choose_holder, link_clause, make_context
 from docmine.link.choice import (
     Candidate,
+    PENALTY,
     LinkModels,
     fit_choice_model,
     load_link_models,
     save_link_models,
+    select_penalty,
 )
 from docmine.link.dates import find_deadline
 from docmine.model import Force, ForceDecision, Mention, Span
@@ -54,9 +57,9 @@ def test_a_choice_model_needs_a_gold_answer_among_the_candidates() -> None:
 def test_link_models_round_trip_and_a_broken_file_is_one_line(tmp_path: Path) -> None:
     model = fit_choice_model([_choice(True, "b"), _choice(False, "b")], ["b", ""])
     path = tmp_path / "links.json.gz"
-    save_link_models(LinkModels(model), path, {"seed": 0})
+    save_link_models(LinkModels(model, 5.0), path, {"seed": 0})
     loaded = load_link_models(path)
-    assert loaded is not None and loaded.holder is not None
+    assert loaded is not None and loaded.holder is not None and loaded.holder_penalty == 5.0
     choice = _choice(True, "x")
     assert loaded.holder.probabilities(choice) == pytest.approx(model.probabilities(choice))
     assert load_link_models(tmp_path / "missing.json.gz") is None
@@ -64,6 +67,31 @@ def test_link_models_round_trip_and_a_broken_file_is_one_line(tmp_path: Path) ->
     with pytest.raises(ModelMissing) as error:
         load_link_models(path)
     assert "\n" not in str(error.value) and "docmine train" in str(error.value)
+
+
+def _documents(noisy: bool) -> tuple[list[list[Candidate]], list[str], list[str]]:
+    """40 documents of 6 choices, each candidate with one of 30 words that tell nothing; the
+    "subject" feature tells the holder, or (`noisy`) the answer is a coin toss."""
+    rng = np.random.default_rng(0)
+    groups, gold, documents = [], [], []
+    for n in range(240):
+        good = n % 2 == 0
+        choice = _choice(good, "b")
+        choice[1].features[f"word{rng.integers(30)}"] = 1.0
+        groups.append(choice)
+        gold.append("b" if (rng.random() < 0.5 if noisy else good) else "")
+        documents.append(f"doc{n // 6}")
+    return groups, gold, documents
+
+
+def test_the_penalty_is_chosen_on_held_out_documents() -> None:
+    clean = select_penalty(*_documents(noisy=False))
+    noisy = select_penalty(*_documents(noisy=True))
+    # features that tell earn a weak penalty; words that only fit the noise a strong one
+    assert clean < noisy
+    # too few documents to hold any out: the default
+    groups, gold, _ = _documents(noisy=False)
+    assert select_penalty(groups, gold, ["one", "two"] * 120) == PENALTY
 
 
 @pytest.mark.slow

@@ -22,7 +22,7 @@ from docmine.link import (
     pick_holder,
 )
 from docmine.link.bodies import find_bodies, only_named
-from docmine.link.choice import Candidate, LinkModels, fit_choice_model
+from docmine.link.choice import Candidate, LinkModels, fit_choice_model, select_penalty
 from docmine.measure.textfile import find_document
 from docmine.model import ForceDecision, Mention
 
@@ -84,13 +84,13 @@ def link_examples(
 def fit_link_models(
     rows: Sequence[dict[str, Any]], examples: Sequence[RowExamples], indices: Sequence[int]
 ) -> LinkModels:
-    """The holder model from the rows (of `indices`) whose gold force is not none."""
+    """The holder model from the rows (of `indices`) whose gold force is not none, with the L2
+    penalty that best predicts held-out documents of those rows (`select_penalty`)."""
     instructed = [i for i in indices if rows[i].get("force", "none") != "none"]
-    holder = fit_choice_model(
-        [examples[i].holder for i in instructed],
-        [str(rows[i].get("holder", "")) for i in instructed],
-    )
-    return LinkModels(holder)
+    groups = [examples[i].holder for i in instructed]
+    gold = [str(rows[i].get("holder", "")) for i in instructed]
+    penalty = select_penalty(groups, gold, [str(rows[i].get("doc", "")) for i in instructed])
+    return LinkModels(fit_choice_model(groups, gold, penalty), penalty)
 
 
 @dataclass(frozen=True)
