@@ -373,10 +373,36 @@ def test_systems_are_integrated_care_systems_only_in_a_document_that_names_them(
     about_records = "Records are kept in electronic systems. " + clause
     assert "integrated care system" in bodies_in(about_ics)
     assert bodies_in(about_records) == ["NHS provider", "local authority"]
+    # an ICB is part of an ICS: a document about ICBs that says "systems" means ICSs
+    about_icbs = "Each integrated care board (ICB) plans care. " + clause
+    assert "integrated care system" in bodies_in(about_icbs)
     # as the holder, "systems" names ICSs in any document (DECISIONS.md C.23)
     assert holder_of("Systems should agree a plan.", "should", document="A page.") == (
         "integrated care system"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the councils the law lists as local authorities beside the county and district ones
+        ("the Council of the Isles of Scilly", ["local authority"]),
+        ("the Common Council of the City of London", ["local authority"]),
+        ("the Council of Europe", []),
+        # the sector's longer name, in the singular too (the commas are part of the name)
+        ("Voluntary, Community, Faith and Social Enterprise organisations", ["VCSE sector"]),
+        (
+            "partnership working with a voluntary, community and social enterprise organisation",
+            ["VCSE sector"],
+        ),
+        ("the VCFSE sector", ["VCSE sector"]),
+    ],
+)
+def test_names_of_local_authorities_and_the_voluntary_sector(
+    text: str, expected: list[str]
+) -> None:
+    found = {m.canonical for m in find_bodies(text, GAZETTEER)}
+    assert sorted(found) == expected
 
 
 def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
@@ -430,8 +456,10 @@ def test_the_commission_unexpanded_is_the_care_quality_commission(
         ("Each Health and Wellbeing Board plans. The Board must publish it.", ["HWB"]),
         # health law's unexpanded "the Board" is the NHS Commissioning Board (NHS England)
         ("The consent of the Board may not be withheld.", ["NHS England"]),
-        # unless the document names another board, or it is a lower-case common noun
-        ("The Trust Board met. The Board must approve the plan.", []),
+        # unless the document names another board (a trust's papers: the trust's), or it is a
+        # lower-case common noun
+        ("The Trust Board met. The Board must approve the plan.", ["NHS provider"]),
+        ("The Programme Board met. The Board must approve the plan.", []),
         ("Councils board the bus. The board must approve the plan.", []),
     ],
 )

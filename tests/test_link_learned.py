@@ -14,8 +14,8 @@ from docmine.config import load_settings
 from docmine.errors import ModelMissing
 from docmine.link import choose_holder, link_clause, make_context
 from docmine.link.choice import (
-    Candidate,
     PENALTY,
+    Candidate,
     LinkModels,
     fit_choice_model,
     load_link_models,

@@ -34,7 +34,10 @@ class BodyRules:
     reader_services: tuple[tuple[str, str], ...] = ()  # "care service" -> social care provider
     back_defaults: tuple[tuple[str, str], ...] = ()  # "commission" -> Care Quality Commission
     back_heads: frozenset[str] = frozenset()  # the head words of `back_reference`
-    back_organs: frozenset[str] = frozenset()  # "board": "NHS England Board" is NHS England's
+    back_organs: frozenset[str] = frozenset()
+    named_through: tuple[
+        tuple[str, str], ...
+    ] = ()  # ICB named -> ICS counts as named  # "board": "NHS England Board" is NHS England's
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
         ),
         back_heads=frozenset(_key(h) for h in heads),
         back_organs=frozenset(_key(str(h)) for h in data.get("back_reference_organs", [])),
+        named_through=tuple(
+            (str(part), str(whole)) for part, whole in (data.get("named_through") or {}).items()
+        ),
     )
 
 
@@ -382,12 +388,15 @@ def only_named(
 
 
 def named_outright(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> frozenset[str]:
-    """The bodies a document names by a name or an acronym, not only by a generic word."""
-    return frozenset(
+    """The bodies a document names by a name or an acronym, not only by a generic word, and the
+    bodies naming one of them implies (`named_through`: an ICB's document is about its ICS)."""
+    named = {
         m.canonical
         for m, kind in _gazetteer_matches(text, gazetteer, acronyms)
         if "generic" not in kind
-    )
+    }
+    implied = {whole for part, whole in gazetteer.rules.named_through if part in named}
+    return frozenset(named | implied)
 
 
 def _generic_word_ok(rules: BodyRules, text: str, start: int, end: int, parse: Any) -> bool:
