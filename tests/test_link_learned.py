@@ -70,7 +70,7 @@ def test_link_models_round_trip_and_a_broken_file_is_one_line(tmp_path: Path) ->
 
 
 def _documents(noisy: bool) -> tuple[list[list[Candidate]], list[str], list[str]]:
-    """40 documents of 6 choices, each candidate with one of 30 words that tell nothing; the
+    """40 documents of 6 choices, the body candidate with one of 30 words that tell nothing; the
     "subject" feature tells the holder, or (`noisy`) the answer is a coin toss."""
     rng = np.random.default_rng(0)
     groups, gold, documents = [], [], []

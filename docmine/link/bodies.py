@@ -34,10 +34,9 @@ class BodyRules:
     reader_services: tuple[tuple[str, str], ...] = ()  # "care service" -> social care provider
     back_defaults: tuple[tuple[str, str], ...] = ()  # "commission" -> Care Quality Commission
     back_heads: frozenset[str] = frozenset()  # the head words of `back_reference`
-    back_organs: frozenset[str] = frozenset()
-    named_through: tuple[
-        tuple[str, str], ...
-    ] = ()  # ICB named -> ICS counts as named  # "board": "NHS England Board" is NHS England's
+    back_organs: frozenset[str] = frozenset()  # "board": "NHS England Board" is NHS England's
+    back_default_rivals: tuple[tuple[str, str], ...] = ()  # "board" is an NHS trust's own
+    named_through: tuple[tuple[str, str], ...] = ()  # ICB named -> ICS counts as named
 
 
 @dataclass(frozen=True)
@@ -113,6 +112,11 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
         ),
         back_heads=frozenset(_key(h) for h in heads),
         back_organs=frozenset(_key(str(h)) for h in data.get("back_reference_organs", [])),
+        back_default_rivals=tuple(
+            (_key(str(head)), str(body))
+            for head, bodies in (data.get("back_reference_default_rivals") or {}).items()
+            for body in bodies or []
+        ),
         named_through=tuple(
             (str(part), str(whole)) for part, whole in (data.get("named_through") or {}).items()
         ),
@@ -253,9 +257,10 @@ def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
 
 
 def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
-    """Head word -> the body whose own board it is ("NHS England Board", anywhere in the
-    document), else the first body of the document whose name ends with it ("the Board" in a
-    board paper for the Community Wellbeing Board is the LGA's board)."""
+    """Head word -> the body whose own board or assembly it is ("NHS England Board", anywhere in
+    the document), else the first body of the document whose name ends with it ("the Board" in a
+    board paper for the Community Wellbeing Board is the LGA's board), else a default the
+    document leaves open ("the Commission" of health law is the CQC)."""
     pattern = gazetteer.rules.back_reference
     if pattern is None:
         return {}
@@ -271,28 +276,35 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         last = last.rstrip("s")
         if last in heads and " " in _key(mention.text):
             found.setdefault(last, mention.canonical)
+    rivals = {head: body for head, body in gazetteer.rules.back_default_rivals}
+    named = {m.canonical for m in mentions}
     for head, canonical in gazetteer.rules.back_defaults:
-        if head not in found and _uses_only_default(text, head, canonical, gazetteer):
+        if head in found or rivals.get(head) in named:
+            continue  # a trust's papers: its "Board" is its own
+        if _uses_only_default(text, head, canonical, gazetteer):
             found[head] = canonical
     return found
 
 
 def _organ_named(text: str, mention: Mention, mentions: list[Mention], gazetteer: Gazetteer) -> str:
     """The governing organ a body's name is followed by, so that the document's "the Board" is that
-    body's own: "NHS England Board" (a name of NHS England followed by "Board", capitalised as
-    part of the name), wherever the document names it; "" if none."""
+    body's own: "NHS England Board", "ICB Boards" (the organ capitalised as part of the name, and
+    not the end of the body's own name, as in "Health and Wellbeing Board"), wherever the document
+    names it; "" if none."""
     organs = gazetteer.rules.back_organs
     words = mention.text.split()
-    own = len(words) > 1 and words[-1].lower() in organs
-    if own and gazetteer.canonical_for(" ".join(words[:-1])) == mention.canonical:
-        return words[-1].lower()
+    # the name's own last word, unless it ends the body's name too ("Health and Wellbeing Board")
+    own = words[-1] if len(words) > 1 else ""
+    candidates = [own] if not _key(mention.canonical).endswith(own.lower().rstrip("s")) else []
     follower = re.match(r"[ \t]+(\w+)\b", text[mention.end : mention.end + 40])
-    if follower is None or not follower.group(1)[:1].isupper():
-        return ""  # "councils board the bus": a name's part is capitalised
-    if any(m.start == mention.end + follower.start(1) for m in mentions):
-        return ""
-    word = follower.group(1).lower()
-    return word if word in organs else ""
+    if follower and not any(m.start == mention.end + follower.start(1) for m in mentions):
+        candidates.append(follower.group(1))  # "ICB Boards"
+    for word in candidates:
+        organ = word.lower().removesuffix("s")
+        # "councils board the bus", "the place partnership board": not a name's part
+        if word[:1].isupper() and organ in organs:
+            return organ
+    return ""
 
 
 _DETERMINERS = frozenset({"the", "this", "that", "these", "each", "every", "a", "an"})
@@ -306,7 +318,7 @@ def _uses_only_default(text: str, head: str, canonical: str, gazetteer: Gazettee
         return False
     if re.search(rf"\b{name} (?:for|on|of) [A-Z]", text):
         return False
-    for match in re.finditer(rf"\b{name}\b", text):
+    for match in re.finditer(rf"\b{name}s?\b", text):
         words: list[str] = []
         for word in reversed(text[max(0, match.start() - 80) : match.start()].split()[-6:]):
             if not word[:1].isupper() or word.lower() in _DETERMINERS:

@@ -148,23 +148,31 @@ def select_penalty(
     """The L2 penalty whose models best predict documents they were not fitted on: the least
     held-out log-loss over `folds` folds grouped by document (CRC32 of its name, so the same
     rows always give the same folds). The log-loss, a proper scoring rule, rewards calibrated
-    probabilities as well as right answers. With fewer documents than folds: `PENALTY`."""
+    probabilities as well as right answers. A fold with nothing to fit or to score is skipped;
+    with fewer documents than folds, or no fold scored: `PENALTY`."""
     names = sorted(set(documents))
     if len(names) < folds:
         return PENALTY
     fold_of = [zlib.crc32(d.encode("utf-8")) % folds for d in documents]
     losses = dict.fromkeys(penalties, 0.0)
+    scored = 0
     for fold in range(folds):
         fit = [i for i, f in enumerate(fold_of) if f != fold]
         held = [i for i, f in enumerate(fold_of) if f == fold]
-        if not held:
+        if not held or not fit:
             continue
-        for penalty in penalties:
-            try:
-                model = fit_choice_model([groups[i] for i in fit], [gold[i] for i in fit], penalty)
-            except ModelMissing:
-                return PENALTY
+        try:
+            models = {
+                p: fit_choice_model([groups[i] for i in fit], [gold[i] for i in fit], p)
+                for p in penalties
+            }
+        except ModelMissing:
+            continue
+        scored += 1
+        for penalty, model in models.items():
             losses[penalty] += log_loss(model, [groups[i] for i in held], [gold[i] for i in held])
+    if not scored:
+        return PENALTY
     return min(penalties, key=lambda p: (losses[p], p))
 
 
