@@ -928,11 +928,13 @@ def train(
     settings = load_settings()
     result = train_from_files(gold, settings, corpus or [], output or settings.force_model)
     labels = " ".join(f"{k}={v}" for k, v in result.labels.items())
+    penalty = result.holder_penalty
+    chosen = "" if penalty is None else f" (holder L2 penalty {penalty:g}, held-out documents)"
     console.print(
         f"trained on {result.clauses} clauses from {result.documents} documents ({labels}); "
         f"temperature {result.temperature:.3f}; wrote {escape(str(result.path))} "
         f"sha256 {result.sha256[:16]} and {escape(str(result.links_path))} "
-        f"sha256 {result.links_sha256[:16]}"
+        f"sha256 {result.links_sha256[:16]}{chosen}"
     )
 
 

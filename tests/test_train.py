@@ -12,6 +12,7 @@ import pytest
 
 from docmine.classify.model import LABELS, load_artefact
 from docmine.config import load_settings
+from docmine.link.choice import PENALTIES
 from docmine.measure.evaluate import expected_calibration_error, force_report, instruction_scores
 from docmine.measure.train_force import (
     cross_validate,
@@ -44,6 +45,10 @@ def test_train_rebuilds_the_same_artefact(shared_dir: Path, tmp_path: Path) -> N
     first = train_from_files([gold], settings, corpora, tmp_path / "a.json.gz")
     second = train_from_files([gold], settings, corpora, tmp_path / "b.json.gz")
     assert first.sha256 == second.sha256
+    assert first.links_sha256 == second.links_sha256
+    # the holder model's penalty is chosen, and the same again, from the grid
+    assert first.holder_penalty is not None and first.holder_penalty == second.holder_penalty
+    assert first.holder_penalty in PENALTIES
     assert first.clauses == len(small) and first.documents == len({r["doc"] for r in small})
     model = load_artefact(tmp_path / "a.json.gz")
     assert model is not None and model.coef_.shape[0] == len(LABELS)

@@ -170,6 +170,7 @@ class TrainResult:
     sha256: str
     links_path: Path | None = None
     links_sha256: str = ""
+    holder_penalty: float | None = None  # the holder model's L2 penalty, chosen on held-out docs
 
 
 def train(
@@ -195,7 +196,7 @@ def train(
     }
     save_artefact(model, output, meta)
     links = output.with_name(LINKS_ARTEFACT)
-    train_links(rows, predict(model, contexts, data)[0], settings, corpora, links, meta)
+    penalty = train_links(rows, predict(model, contexts, data)[0], settings, corpora, links, meta)
     return TrainResult(
         output,
         len(rows),
@@ -205,6 +206,7 @@ def train(
         hashlib.sha256(output.read_bytes()).hexdigest(),
         links,
         hashlib.sha256(links.read_bytes()).hexdigest(),
+        penalty,
     )
 
 
@@ -215,13 +217,16 @@ def train_links(
     corpora: Sequence[Path],
     output: Path,
     meta: dict[str, Any],
-) -> None:
-    """Fit the holder choice on the gold rows (cues from `decisions`) and write it."""
+) -> float | None:
+    """Fit the holder choice on the gold rows (cues from `decisions`) and write it; the L2
+    penalty it chose."""
     from docmine.link.choice import save_link_models
     from docmine.measure.train_links import fit_link_models, link_examples
 
     examples = link_examples(rows, decisions, settings, corpora)
-    save_link_models(fit_link_models(rows, examples, range(len(rows))), output, meta)
+    models = fit_link_models(rows, examples, range(len(rows)))
+    save_link_models(models, output, meta)
+    return models.holder_penalty
 
 
 def load_gold(gold_files: Sequence[Path]) -> list[dict[str, Any]]:
