@@ -276,10 +276,10 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         last = last.rstrip("s")
         if last in heads and " " in _key(mention.text):
             found.setdefault(last, mention.canonical)
-    rivals = {head: body for head, body in gazetteer.rules.back_default_rivals}
     named = {m.canonical for m in mentions}
+    rivalled = {head for head, body in gazetteer.rules.back_default_rivals if body in named}
     for head, canonical in gazetteer.rules.back_defaults:
-        if head in found or rivals.get(head) in named:
+        if head in found or head in rivalled:
             continue  # a trust's papers: its "Board" is its own
         if _uses_only_default(text, head, canonical, gazetteer):
             found[head] = canonical

@@ -25,7 +25,7 @@ from docmine.errors import ModelMissing
 from docmine.model import Mention
 
 FORMAT = "docmine-links-1"
-PENALTY = 1.0  # L2 on the weights, in units of one choice's log-likelihood
+PENALTY = 1.0  # L2 on the weights, in units of one choice's log-likelihood, when none is chosen
 # The penalties `select_penalty` tries, and the folds (grouped by document) it scores them on.
 PENALTIES = (0.5, 1.0, 2.0, 5.0, 10.0, 20.0)
 INNER_FOLDS = 5
