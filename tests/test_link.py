@@ -501,6 +501,30 @@ def test_a_named_duty_links_only_to_a_clause_about_one_of_its_holders() -> None:
     assert find_duty(text, DUTIES) is not None
 
 
+def test_a_duty_under_an_act_that_holds_none_of_the_duties_is_another_duty() -> None:
+    # the Counter-Terrorism and Security Act's cooperation duty and its guidance are not the NHS
+    # Act's: a clause citing only other Acts links none of duties.yaml, even by name
+    for text in (
+        "Section 38 CTSA 2015 sets out the duty of cooperation for partners of panels.",
+        "Partners must have regard to guidance issued under the Counter-Terrorism and "
+        "Security Act 2015.",
+        "Under the Care Act 2014 councils must co-operate with one another.",
+    ):
+        assert find_duty(text, DUTIES) is None, text
+    # an Act the duties are in, or one that amended them, keeps the duty; so does no Act at all
+    for text, duty in (
+        ("Section 38 of the NHS Act 2006 sets out the duty to cooperate.", "duty-to-cooperate"),
+        (
+            "The Health and Care Act 2022 requires each ICP to prepare an integrated care "
+            "strategy.",
+            "prepare-integrated-care-strategy",
+        ),
+        ("Partners must co-operate with one another.", "duty-to-cooperate"),
+    ):
+        found = find_duty(text, DUTIES)
+        assert found is not None and found.id == duty, text
+
+
 def test_a_broken_bodies_file_is_one_line_and_a_changed_one_is_read_again(tmp_path) -> None:
     from docmine.config import InvalidSetting, read_data
 

@@ -183,6 +183,40 @@ def holds(duty: DutyLink, duties: tuple[Duty, ...], holder: str, bodies: Sequenc
     return not named or any(b in spec.holders for b in named)
 
 
+# An Act cited in full ("the Counter-Terrorism and Security Act 2015", "NHS Act 2006") or by its
+# initials and year ("CTSA 2015"): read as (initials, year), "NHS" spelt out.
+_ACT_IN_FULL = re.compile(
+    r"\b((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|and|of|in|for|the))*\s+Act)\s+(\d{4})\b"
+)
+_ACT_INITIALS = re.compile(r"\b([A-Z]{2,}A)\s+(\d{4})\b")
+
+
+def cited_acts(text: str) -> set[tuple[str, str]]:
+    """The Acts a text cites, each as (initials, year): "NHS Act 2006" and "National Health
+    Service Act 2006" are both ("NHSA", "2006"), "Counter-Terrorism and Security Act 2015" and
+    "CTSA 2015" both ("CTSA", "2015")."""
+    acts = set()
+    for match in _ACT_IN_FULL.finditer(text):
+        words = re.split(r"[\s-]+", match.group(1).replace("NHS", "National Health Service"))
+        initials = "".join(w[0] for w in words if w[0].isupper() and w != "The")
+        acts.add((initials, match.group(2)))
+    acts.update((m.group(1), m.group(2)) for m in _ACT_INITIALS.finditer(text))
+    return acts
+
+
+@cache
+def statute_book(duties: tuple[Duty, ...]) -> frozenset[tuple[str, str]]:
+    """The Acts the duties live in (their `law`, including the Acts that amended them)."""
+    return frozenset(act for duty in duties for act in cited_acts(duty.law))
+
+
+def under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
+    """Whether the clause places what it says under Acts none of the duties is in ("Section 38
+    CTSA 2015 sets out the duty of cooperation"): then it states another statute's duty."""
+    acts = cited_acts(text)
+    return bool(acts) and not acts & statute_book(duties)
+
+
 def find_duty(
     text: str,
     duties: tuple[Duty, ...],
@@ -195,7 +229,9 @@ def find_duty(
     clause ("the public involvement duty", "the triple aim"). Otherwise `instruction` is whether
     its force is not none: a `none` clause links a duty only when it frames it in law or names it
     as a duty; with a `holder` ("" for none found), a duty found by a pattern links only if
-    `holds` says so."""
+    `holds` says so. A clause citing only Acts that hold none of the duties links none."""
+    if under_other_law(text, duties):
+        return None
     called = match_duty(text, duties, names=True)
     if called is not None:
         return called
