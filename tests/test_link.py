@@ -509,6 +509,7 @@ def test_a_duty_under_an_act_that_holds_none_of_the_duties_is_another_duty() -> 
         "Partners must have regard to guidance issued under the Counter-Terrorism and "
         "Security Act 2015.",
         "Under the Care Act 2014 councils must co-operate with one another.",
+        "Part I of the Local Government Act 1988 requires them to co-operate with one another.",
     ):
         assert find_duty(text, DUTIES) is None, text
     # an Act the duties are in, or one that amended them, keeps the duty; so does no Act at all
@@ -520,6 +521,34 @@ def test_a_duty_under_an_act_that_holds_none_of_the_duties_is_another_duty() -> 
             "prepare-integrated-care-strategy",
         ),
         ("Partners must co-operate with one another.", "duty-to-cooperate"),
+        # a word opening the sentence is not the Act's ("Under the NHS Act"), nor one before it
+        ("Under the NHS Act 2006, ICBs must co-operate with one another.", "duty-to-cooperate"),
+        (
+            "Following the Health and Care Act 2022, ICPs must prepare an integrated care "
+            "strategy.",
+            "prepare-integrated-care-strategy",
+        ),
+        # initials and words mixed, title case, two Acts named together, "The Act" unnamed
+        (
+            "Under the HSC Act 2012, councils must establish a health and wellbeing board.",
+            "establish-hwb",
+        ),
+        (
+            "The Health And Care Act 2022 requires each ICP to prepare an integrated care "
+            "strategy.",
+            "prepare-integrated-care-strategy",
+        ),
+        (
+            "The NHS Act and the Health and Care Act 2022 require ICBs to prepare a joint forward "
+            "plan.",
+            "joint-forward-plan",
+        ),
+        (
+            "ICBs must co-operate with one another under the NHS Act 2006 and the Care Act 2014.",
+            "duty-to-cooperate",
+        ),
+        ("The Act 2006 requires partners to co-operate with one another.", "duty-to-cooperate"),
+        ("NHS DATA 2024: ICBs must prepare a joint forward plan.", "joint-forward-plan"),
     ):
         found = find_duty(text, DUTIES)
         assert found is not None and found.id == duty, text

@@ -183,38 +183,65 @@ def holds(duty: DutyLink, duties: tuple[Duty, ...], holder: str, bodies: Sequenc
     return not named or any(b in spec.holders for b in named)
 
 
-# An Act cited in full ("the Counter-Terrorism and Security Act 2015", "NHS Act 2006") or by its
-# initials and year ("CTSA 2015"): read as (initials, year), "NHS" spelt out.
+# An Act cited by name ("the Counter-Terrorism and Security Act 2015", "NHS Act 2006", "HSC Act
+# 2012") or by initials and year ("CTSA 2015"). A name's words never run across another "Act"
+# ("the NHS Act and the Care Act 2014"); the first may open the sentence ("Under the NHS Act").
 _ACT_IN_FULL = re.compile(
-    r"\b((?:[A-Z][\w'’-]*)(?:\s+(?:[A-Z][\w'’-]*|and|of|in|for|the))*\s+Act)\s+(\d{4})\b"
+    r"\b((?:(?!Act\b)(?:[A-Z][\w'’&-]*|&|and|of|in|for|the)\s+){1,12})Act\s+(\d{4})\b"
 )
-_ACT_INITIALS = re.compile(r"\b([A-Z]{2,}A)\s+(\d{4})\b")
+_ACT_INITIALS = re.compile(r"\b([A-Z]{3,}A)\s+(\d{4})\b")
+_FUNCTION_WORDS = frozenset({"and", "of", "in", "for", "the", "&"})
+# capitals ending in A that are words, not an Act's initials ("NHS DATA 2024")
+_NOT_INITIALS = frozenset({"AGENDA", "AREA", "CRITERIA", "DATA", "FORMULA", "IDEA", "MEDIA"})
+
+Act = tuple[str, ...]  # one citation's readings, (initials, year) longest name first
 
 
-def cited_acts(text: str) -> set[tuple[str, str]]:
-    """The Acts a text cites, each as (initials, year): "NHS Act 2006" and "National Health
-    Service Act 2006" are both ("NHSA", "2006"), "Counter-Terrorism and Security Act 2015" and
-    "CTSA 2015" both ("CTSA", "2015")."""
-    acts = set()
+def _initials(words: Sequence[str]) -> str:
+    """ "National Health Service" -> "NHS"; a word in capitals gives all its letters ("HSC")."""
+    out = []
+    for word in words:
+        letters = re.sub(r"[^A-Za-z]", "", word)
+        if word.lower() in _FUNCTION_WORDS or not letters:
+            continue
+        out.append(letters if len(letters) > 1 and letters.isupper() else letters[0].upper())
+    return "".join(out)
+
+
+def cited_acts(text: str) -> list[tuple[tuple[str, str], ...]]:
+    """The Acts a text cites, each as its readings (initials, year), the whole name first, then
+    without its first word, and so on ("Under the NHS Act 2006": UNHSA, NHSA): "NHS Act 2006"
+    and "National Health Service Act 2006" both read ("NHSA", "2006"), "Counter-Terrorism and
+    Security Act 2015" and "CTSA 2015" both ("CTSA", "2015")."""
+    acts = []
     for match in _ACT_IN_FULL.finditer(text):
-        words = re.split(r"[\s-]+", match.group(1).replace("NHS", "National Health Service"))
-        initials = "".join(w[0] for w in words if w[0].isupper() and w != "The")
-        acts.add((initials, match.group(2)))
-    acts.update((m.group(1), m.group(2)) for m in _ACT_INITIALS.finditer(text))
+        words = re.split(r"[\s-]+", match.group(1).strip())
+        readings = dict.fromkeys(
+            (_initials(words[i:]) + "A", match.group(2))
+            for i in range(len(words))
+            if words[i].lower() not in _FUNCTION_WORDS
+        )
+        if readings:  # not "The Act 2006": no name
+            acts.append(tuple(readings))
+    for match in _ACT_INITIALS.finditer(text):
+        if match.group(1) not in _NOT_INITIALS:
+            acts.append(((match.group(1), match.group(2)),))
     return acts
 
 
 @cache
 def statute_book(duties: tuple[Duty, ...]) -> frozenset[tuple[str, str]]:
     """The Acts the duties live in (their `law`, including the Acts that amended them)."""
-    return frozenset(act for duty in duties for act in cited_acts(duty.law))
+    return frozenset(act[0] for duty in duties for act in cited_acts(duty.law) if act)
 
 
 def under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
     """Whether the clause places what it says under Acts none of the duties is in ("Section 38
-    CTSA 2015 sets out the duty of cooperation"): then it states another statute's duty."""
+    CTSA 2015 sets out the duty of cooperation"): then it states another statute's duty. A
+    clause that also cites an Act of the book is not (nor one citing no Act at all)."""
     acts = cited_acts(text)
-    return bool(acts) and not acts & statute_book(duties)
+    book = statute_book(duties)
+    return bool(acts) and not any(set(readings) & book for readings in acts)
 
 
 def find_duty(
