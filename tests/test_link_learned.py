@@ -200,6 +200,11 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
     surveillance = "Using surveillance in your care service\nIf you use it, you must tell people."
     assert find_audience(surveillance, gazetteer, {}) == "social care provider"
     assert find_audience("Tell us about your service.", gazetteer, {}) == ""
+    # the service with its modifiers ("your children's social care service"), not a word of
+    # another phrase ("your care service plans" still runs one; "your health and care" does not)
+    incident = "Report incidents at your children's social care service."
+    assert find_audience(incident, gazetteer, {}) == "social care provider"
+    assert find_audience("Ask about your health and care records.", gazetteer, {}) == ""
     # "for" after an adjective or verb in a title addresses no one
     ready = "Are you ready for integrated care systems?"
     assert find_audience("Some text.", gazetteer, {}, ready) == ""

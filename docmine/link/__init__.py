@@ -48,7 +48,7 @@ _TITLE_FOR = re.compile(
     r"(?:\s*\([^)]*\))?\s+for\s",
     re.IGNORECASE,
 )
-_YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w-]*\s+){0,3}[A-Za-z][\w-]*)", re.IGNORECASE)
+_YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w’'-]*\s+){0,3}[A-Za-z][\w’'-]*)", re.IGNORECASE)
 
 
 @dataclass
@@ -101,8 +101,9 @@ def find_audience(
             return mentions[0].canonical
         runs = " ".join(match.group(1).lower().split())
         for service, canonical in gazetteer.rules.reader_services:
-            if runs == service or runs.startswith(service + " "):
-                return canonical  # "your care service": the reader runs one
+            # "your care service", "your children's social care service": the reader runs one
+            if re.match(rf"(?:[\w’'-]+ ){{0,2}}{re.escape(service)}\b", runs):
+                return canonical
     return ""
 
 
