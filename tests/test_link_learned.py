@@ -202,6 +202,14 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
     assert find_audience("Tell us about your service.", gazetteer, {}) == ""
     # the service with its modifiers ("your children's social care service"), not a word of
     # another phrase ("your care service plans" still runs one; "your health and care" does not)
+    # a letter's address block: the short lines before "Dear", not those copied in
+    letter = (
+        "FPPT letter\nClassification: Official\n• Integrated care board chief executives\n"
+        "• NHS trust chief executives\nDear Colleague\nPlease read the framework."
+    )
+    assert find_audience(letter, gazetteer, {}) == "integrated care board"
+    copied = "To:\n• Chief executives\nCC:\n• Integrated care board chairs\nDear Colleague\nText."
+    assert find_audience(copied, gazetteer, {}) == ""
     incident = "Report incidents at your children's social care service."
     assert find_audience(incident, gazetteer, {}) == "social care provider"
     assert find_audience("Ask about your health and care records.", gazetteer, {}) == ""

@@ -79,11 +79,39 @@ _ADDRESSED = re.compile(
 )
 
 
+_SALUTATION = re.compile(r"^\s*Dear\b", re.MULTILINE)
+# lines of a letter's header that are not its addressees
+_LETTER_HEADER = re.compile(
+    r"\s*(?:Classification|Publication (?:reference|approval)|Reference|Date|Page|Source|Sent)\b",
+    re.IGNORECASE,
+)
+
+
+def _address_block(opening: str) -> str:
+    """A letter's address block: the short lines before its "Dear ...", without its header
+    lines or those after "CC:" (copied in, not addressed); "" if it has no salutation."""
+    salutation = _SALUTATION.search(opening)
+    if salutation is None:
+        return ""
+    block: list[str] = []
+    for line in reversed(opening[: salutation.start()].splitlines()):
+        if not line.strip() or _LETTER_HEADER.match(line):
+            continue
+        if len(line) > 120 or len(block) == 20:
+            break
+        if re.match(r"\s*cc\b", line, re.IGNORECASE):
+            block.clear()
+            continue
+        block.insert(0, line)
+    return "\n".join(block)
+
+
 def find_audience(
     text: str, gazetteer: Gazetteer, acronyms: dict[str, str], title: str = ""
 ) -> str:
     """The body the document addresses as "you": the first body of a "To:" block or a "this
-    guidance is for" line, else the body the title names after "for", else the first body
+    guidance is for" line, else of a letter's address block (the short lines before "Dear"),
+    else the body the title names after "for", else the first body
     written as "your X" (or the kind of service "your X" says the reader runs)."""
     opening = text[:4000]
     for match in _ADDRESSED.finditer(opening):
@@ -91,6 +119,9 @@ def find_audience(
         mentions = find_bodies(part, gazetteer, acronyms)
         if mentions:
             return mentions[0].canonical
+    mentions = find_bodies(_address_block(opening), gazetteer, acronyms)
+    if mentions:
+        return mentions[0].canonical
     addressed = _TITLE_FOR.search(title)  # "Guidance for ICBs", not "Are you ready for ICSs?"
     mentions = find_bodies(title[addressed.end() :], gazetteer, acronyms) if addressed else []
     if mentions:
