@@ -210,9 +210,28 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
     assert find_audience(letter, gazetteer, {}) == "integrated care board"
     copied = "To:\n• Chief executives\nCC:\n• Integrated care board chairs\nDear Colleague\nText."
     assert find_audience(copied, gazetteer, {}) == ""
+    long_copy = (
+        "To:\n• Chief executives\nCC: " + "regional directors, " * 8 + "\n• ICB chairs\nDear all"
+    )
+    assert find_audience(long_copy, gazetteer, {}) == ""
+    sent = "Sent to: integrated care board chief executives\nDear Colleague,\nText."
+    assert find_audience(sent, gazetteer, {}) == "integrated care board"
+    # not a letter: a sentence or heading that starts "Dear", list items of guidance before it
+    page = "- The Care Quality Commission inspects homes.\nDear colleague letters are sent by us."
+    assert find_audience(page, gazetteer, {}) == ""
+    template = "- Local authorities publish plans\n## Template letter\nDear Colleague\nText."
+    assert find_audience(template, gazetteer, {}) == ""
+    # what the reader runs, as written ("your children's social care service"), and not an
+    # NHS service or a directory that a longer phrase names
     incident = "Report incidents at your children's social care service."
     assert find_audience(incident, gazetteer, {}) == "social care provider"
-    assert find_audience("Ask about your health and care records.", gazetteer, {}) == ""
+    for other in (
+        "Ask about your health and care service.",
+        "Contact your primary care service.",
+        "Visit your patients' care homes.",
+        "See your local care services directory.",
+    ):
+        assert find_audience(other, gazetteer, {}) == "", other
     # "for" after an adjective or verb in a title addresses no one
     ready = "Are you ready for integrated care systems?"
     assert find_audience("Some text.", gazetteer, {}, ready) == ""

@@ -79,12 +79,15 @@ _ADDRESSED = re.compile(
 )
 
 
-_SALUTATION = re.compile(r"^\s*Dear\b", re.MULTILINE)
-# lines of a letter's header that are not its addressees
+# a letter's greeting line ("Dear Colleague,", "Dear all"), not a sentence that starts "Dear"
+_SALUTATION = re.compile(r"^[ \t]*Dear\b[^\n.]{0,60}(?:,[ \t]*)?$", re.MULTILINE)
+# lines of a letter's header that are not its addressees (who sent it, when, its references)
 _LETTER_HEADER = re.compile(
-    r"\s*(?:Classification|Publication (?:reference|approval)|Reference|Date|Page|Source|Sent)\b",
+    r"\s*(?:Classification|Publication (?:reference|approval)|Reference|Date|Page|Source|Sent:"
+    r"|From\b)",
     re.IGNORECASE,
 )
+_COPIED = re.compile(r"\s*(?:cc|copy to|copied to)\b", re.IGNORECASE)
 
 
 def _address_block(opening: str) -> str:
@@ -97,11 +100,13 @@ def _address_block(opening: str) -> str:
     for line in reversed(opening[: salutation.start()].splitlines()):
         if not line.strip() or _LETTER_HEADER.match(line):
             continue
-        if len(line) > 120 or len(block) == 20:
-            break
-        if re.match(r"\s*cc\b", line, re.IGNORECASE):
+        if _COPIED.match(line):  # those copied in are not addressed: the lines before are
             block.clear()
             continue
+        if len(line) > 120 or len(block) == 20 or line.lstrip().startswith("#"):
+            break
+        if line.rstrip().endswith("."):  # a sentence: the text before a letter, not its header
+            break
         block.insert(0, line)
     return "\n".join(block)
 
@@ -130,11 +135,10 @@ def find_audience(
         mentions = find_bodies(match.group(1), gazetteer, acronyms)
         if mentions and mentions[0].start == 0:
             return mentions[0].canonical
-        runs = " ".join(match.group(1).lower().split())
+        runs = " ".join(match.group(1).lower().replace("’", "'").split())
         for service, canonical in gazetteer.rules.reader_services:
-            # "your care service", "your children's social care service": the reader runs one
-            if re.match(rf"(?:[\w’'-]+ ){{0,2}}{re.escape(service)}\b", runs):
-                return canonical
+            if runs == service or runs.startswith(service + " "):
+                return canonical  # "your care service": the reader runs one
     return ""
 
 
