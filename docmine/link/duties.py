@@ -194,8 +194,6 @@ _FUNCTION_WORDS = frozenset({"and", "of", "in", "for", "the", "&"})
 # capitals ending in A that are words, not an Act's initials ("NHS DATA 2024")
 _NOT_INITIALS = frozenset({"AGENDA", "AREA", "CRITERIA", "DATA", "FORMULA", "IDEA", "MEDIA"})
 
-Act = tuple[str, ...]  # one citation's readings, (initials, year) longest name first
-
 
 def _initials(words: Sequence[str]) -> str:
     """ "National Health Service" -> "NHS"; a word in capitals gives all its letters ("HSC")."""
@@ -232,7 +230,7 @@ def cited_acts(text: str) -> list[tuple[tuple[str, str], ...]]:
 @cache
 def statute_book(duties: tuple[Duty, ...]) -> frozenset[tuple[str, str]]:
     """The Acts the duties live in (their `law`, including the Acts that amended them)."""
-    return frozenset(act[0] for duty in duties for act in cited_acts(duty.law) if act)
+    return frozenset(readings[0] for duty in duties for readings in cited_acts(duty.law))
 
 
 def under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
