@@ -68,7 +68,7 @@ def _open_store(settings: Settings, must_exist: bool = True) -> Any:
         if must_exist:
             # a file docmine did not make (an empty file, another program's database) is
             # refused before anything is written to it
-            with Store(settings.db, read_only=True) as peek:
+            with Store(settings.db, read_only=True, check_schema=False) as peek:
                 made = peek.connection.execute("PRAGMA user_version").fetchone()[0] > 0
             if not made:
                 raise BadInput(

@@ -9,7 +9,7 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from docmine.errors import BadInput
+from docmine.language.overlap import content_terms
 from docmine.model import (
     Clause,
     Deadline,
@@ -37,7 +38,7 @@ from docmine.model import (
     content_id,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -137,7 +138,18 @@ _MIGRATIONS: dict[int, str] = {
     8: """
     ALTER TABLE documents ADD COLUMN origin TEXT NOT NULL DEFAULT '';
     """,
+    # 9: the content words of each document (title and text; search's reranker counts a
+    # query's words in a candidate's whole document), filled in for those stored before.
+    9: """
+    ALTER TABLE documents ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+    UPDATE documents SET terms = docmine_terms(title || char(10) || text);
+    """,
 }
+
+
+def document_terms(text: str) -> str:
+    """A document's content words as stored: sorted, one space apart."""
+    return " ".join(sorted(content_terms(text)))
 
 
 def _statements(script: str) -> list[str]:
@@ -360,7 +372,11 @@ def _use_wal(connection: sqlite3.Connection, seconds: float) -> None:
 class Store:
     """A docmine database file. Opening it creates or migrates the schema."""
 
-    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | str, read_only: bool = False, check_schema: bool = True
+    ) -> None:
+        """`check_schema=False` lets a read-only store at an older schema open (to read its
+        version before opening it for writing, which upgrades it)."""
         self.path = Path(path)
         self.read_only = read_only
         if read_only:  # SQLite refuses every write (the web app); no migration either
@@ -385,7 +401,7 @@ class Store:
             self._migrate()
             return
         version = self.connection.execute("PRAGMA user_version").fetchone()[0]
-        if 0 < version < SCHEMA_VERSION:  # the read-only queries name the newest columns
+        if check_schema and 0 < version < SCHEMA_VERSION:  # the queries name the newest columns
             self.connection.close()
             raise BadInput(
                 f"the store is at schema {version}, older than this docmine's {SCHEMA_VERSION}: "
@@ -407,6 +423,7 @@ class Store:
         two processes opening a new file at once never both create the tables."""
         if self.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
             return
+        self.connection.create_function("docmine_terms", 1, document_terms, deterministic=True)
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             current = self.connection.execute("PRAGMA user_version").fetchone()[0]
@@ -471,7 +488,8 @@ class Store:
             doc_id = self._stored_id(document, version)
             db.execute(
                 "INSERT INTO documents (id, source, title, format, content_hash, version, "
-                "authority, published, ingested_at, text, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "authority, published, ingested_at, text, origin, terms) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc_id,
                     document.source,
@@ -484,6 +502,7 @@ class Store:
                     datetime.now(UTC).isoformat(timespec="seconds"),
                     document.text,
                     document.origin,
+                    document_terms(document.title + "\n" + document.text),
                 ),
             )
             rows = [
@@ -734,6 +753,23 @@ class Store:
         marks = ",".join(str(int(r)) for r in among)
         where = f"WHERE o.rowid IN ({marks}) AND {sql_where}"
         return [r[0] for r in self.connection.execute(f"{sql} {where}", list(params))]
+
+    def words_in_documents(
+        self, ids: Iterable[str], words: Iterable[str]
+    ) -> dict[str, frozenset[str]]:
+        """Which of `words` (content terms, `content_terms`) each document version holds, by
+        id: looked up in its stored words without splitting them (search's reranker)."""
+        wanted, asked = sorted(set(ids)), sorted(set(words))
+        found: dict[str, frozenset[str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.connection.execute(
+                f"SELECT id, terms FROM documents WHERE id IN ({marks})", chunk
+            ):
+                held = f" {row[1]} "
+                found[row[0]] = frozenset(w for w in asked if f" {w} " in held)
+        return found
 
     def obligations_by_rowid(self, rowids: Sequence[int]) -> dict[int, StoredObligation]:
         """Obligations with their document, by rowid."""

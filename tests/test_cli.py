@@ -80,6 +80,24 @@ def test_failures_are_one_line_and_set_the_exit_status(tmp_path: Path) -> None:
     assert code == 1 and "is a folder" in out and "Traceback" not in out
 
 
+def test_a_store_made_by_an_older_docmine_is_upgraded_by_any_command(tmp_path: Path) -> None:
+    import sqlite3
+
+    from docmine.store import SCHEMA_VERSION, Store
+
+    db = tmp_path / "old.db"
+    Store(db).close()
+    old = sqlite3.connect(db)
+    old.executescript(
+        f"ALTER TABLE documents DROP COLUMN terms; PRAGMA user_version = {SCHEMA_VERSION - 1};"
+    )
+    old.close()
+    code, out = run("docs", "--db", str(db), "--json")
+    assert code == 0 and json.loads(out) == [], out
+    with Store(db, read_only=True) as store:  # upgraded: it opens read-only now
+        assert store.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
 def test_a_filter_that_can_match_nothing_is_refused_and_the_old_register_kept(
     tmp_path: Path,
 ) -> None:

@@ -113,6 +113,12 @@ def test_term_coverage_and_a_query_no_candidate_shares_words_with() -> None:
     rows = dict(features("charging", set(), found, clauses))  # type: ignore[arg-type]
     assert [rows[r]["doc_top"] for r in (1, 2, 3, 4)] == [1.0, 0.0, 1.0, 0.0]
     assert [rows[r]["doc_cos"] for r in (1, 2, 3, 4)] == pytest.approx([0.4, 0.3, 0.5, 0.7])
+    # the share of the query's words each candidate's whole document holds
+    terms = {"care": frozenset({"charging", "policy"}), "other": frozenset({"charging"})}  # held
+    rows = dict(features("charging policies", set(), found, clauses, terms))  # type: ignore[arg-type]
+    assert [rows[r]["cover_document"] for r in (1, 2, 3, 4)] == [1.0, 0.5, 1.0, 0.5]
+    rows = dict(features("charging policies", set(), found, clauses))  # type: ignore[arg-type]
+    assert {rows[r]["cover_document"] for r in (1, 2, 3, 4)} == {0.0}  # no terms given
 
 
 def test_training_pairs_order_one_querys_candidates_and_weigh_each_query_alike() -> None:

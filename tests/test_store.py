@@ -26,6 +26,7 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
     old = sqlite3.connect(path)  # roll the file back to what a version-1 store looked like
     old.executescript(
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
+        "ALTER TABLE documents DROP COLUMN terms; "
         "ALTER TABLE documents DROP COLUMN origin; "
         "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
@@ -52,6 +53,7 @@ def test_migrations_3_to_8_give_old_rows_no_cue_span_holder_confidence_citation_
     Store(path).close()
     old = sqlite3.connect(path)
     old.executescript(
+        "ALTER TABLE documents DROP COLUMN terms; "
         "ALTER TABLE documents DROP COLUMN origin; "
         "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
@@ -98,7 +100,10 @@ def test_a_store_at_an_older_schema_opened_read_only_says_how_to_upgrade(tmp_pat
     path = tmp_path / "v7.db"
     Store(path).close()
     old = sqlite3.connect(path)
-    old.executescript("ALTER TABLE documents DROP COLUMN origin; PRAGMA user_version = 7;")
+    old.executescript(
+        "ALTER TABLE documents DROP COLUMN terms; ALTER TABLE documents DROP COLUMN origin; "
+        "PRAGMA user_version = 7;"
+    )
     old.close()
     with pytest.raises(BadInput, match="schema 7"):
         Store(path, read_only=True)
@@ -106,3 +111,22 @@ def test_a_store_at_an_older_schema_opened_read_only_says_how_to_upgrade(tmp_pat
         assert store.documents() == []
     with Store(path, read_only=True) as store:
         assert store.documents() == []
+
+
+def test_a_document_keeps_its_content_words_and_an_older_store_gets_them_on_upgrade(
+    tmp_path: Path,
+) -> None:
+    from docmine.model import Document
+
+    path = tmp_path / "v8.db"
+    text = "Councils must publish the charges they make."
+    document = Document("charging.md", "Charging policies", "md", "h1", text, ())
+    with Store(path) as store:
+        doc_id, _ = store.add_document(document, [], [])
+        words = store.words_in_documents([doc_id, "missing"], ["policy", "charge", "charg", "fee"])
+    assert words == {doc_id: frozenset({"policy", "charge"})}  # whole words only
+    old = sqlite3.connect(path)
+    old.executescript("ALTER TABLE documents DROP COLUMN terms; PRAGMA user_version = 8;")
+    old.close()
+    with Store(path) as store:  # opened for writing, it upgrades and reads the words again
+        assert store.words_in_documents([doc_id], ["policy", "charge", "charg", "fee"]) == words

@@ -89,18 +89,18 @@ def build_synthetic(store: Store, size: int, texts: Sequence[str], key: str, see
     for number in range(0, size, CLAUSES_PER_DOCUMENT):
         count = min(CLAUSES_PER_DOCUMENT, size - number)
         digest = hashlib.sha256(f"{seed}-{number}".encode()).hexdigest()
-        document = Document(
+        texts_here = [" ".join(rng.choices(words, k=rng.choice(lengths))) for _ in range(count)]
+        document = Document(  # its text, as a real one's, holds its clauses (and their words)
             f"synthetic://{number}",
             f"Synthetic {number}",
             "text",
             digest,
-            "",
+            "\n\n".join(texts_here),
             (),
             Authority.GUIDANCE,
         )
         obligations = []
-        for ordinal in range(count):
-            text = " ".join(rng.choices(words, k=rng.choice(lengths)))
+        for ordinal, text in enumerate(texts_here):
             # random texts may repeat: the occurrence keeps ids unique, as segmentation does
             clause = Clause(
                 document.id,

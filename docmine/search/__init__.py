@@ -21,6 +21,7 @@ from typing import Any
 
 from docmine.config import Settings, load_settings
 from docmine.errors import BadInput
+from docmine.language.overlap import content_terms
 from docmine.link.bodies import Gazetteer, find_bodies, load_gazetteer
 from docmine.link.duties import load_duties
 from docmine.model import (
@@ -519,7 +520,8 @@ def rerank_candidates(
     gazetteer = _gazetteer(settings)
     bodies = {m.canonical for m in _query_mentions(query, gazetteer, store_acronyms(store))}
     stored = store.obligations_by_rowid(list(found.rowids))
-    return features(query, bodies, found, stored)
+    held = store.words_in_documents({o.document.id for o in stored.values()}, content_terms(query))
+    return features(query, bodies, found, stored, held)
 
 
 def _backend(settings: Settings) -> str:

@@ -2,7 +2,8 @@
 
 Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the
 best one, the cosine, whether both rankings found the clause, the share of the query's words the
-clause holds and the share its headings and document title hold (and, for a query whose words no
+clause holds, the share its headings and document title hold and the share its whole document
+holds (and, for a query whose words no
 candidate holds, the cosine again: a paraphrase leans on meaning), the clause's length, its
 document (relevant clauses cluster: whether it shares the document of the best fused candidate,
 and the best cosine among the other candidates of its document), and what the query asks for: a
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from docmine.errors import ModelMissing
+from docmine.language.overlap import content_terms
 from docmine.model import Force, StoredObligation
 
 FORMAT = "docmine-rerank-1"
@@ -41,6 +43,7 @@ FEATURES = (
     "cos&weak",
     "cover",
     "cover_context",
+    "cover_document",
     "den_rr",
     "doc_cos",
     "doc_top",
@@ -94,22 +97,32 @@ def features(
     query_bodies: set[str],
     found: Candidates,
     obligations: dict[int, StoredObligation],
+    document_words: dict[str, frozenset[str]] | None = None,
 ) -> list[tuple[int, dict[str, float]]]:
-    """(rowid, named features) of each candidate that is stored, in fused order."""
+    """(rowid, named features) of each candidate that is stored, in fused order.
+    `document_words`: which of the query's content words each candidate's document holds,
+    by document id."""
     best = max((s for _, s in found.lexical.values()), default=0.0)
-    terms = _terms(query)
+    terms = content_terms(query)
     covers = {
-        rowid: len(terms & _terms(stored.clause.text)) / len(terms) if terms else 0.0
+        rowid: len(terms & content_terms(stored.clause.text)) / len(terms) if terms else 0.0
         for rowid, stored in obligations.items()
     }
     context = {
         rowid: len(
-            terms & _terms(" ".join((*stored.clause.provenance.section, stored.document.title)))
+            terms
+            & content_terms(" ".join((*stored.clause.provenance.section, stored.document.title)))
         )
         / len(terms)
         if terms
         else 0.0
         for rowid, stored in obligations.items()
+    }
+    # the share of the query's words its whole document holds: a clause that answers a query
+    # need not repeat every word of it when its document does (document evidence for passages)
+    in_document = {
+        document: len(terms & words) / len(terms) if terms else 0.0
+        for document, words in (document_words or {}).items()
     }
     # how far the query's own words are from every candidate: a paraphrase leans on meaning
     weak = 1.0 - max(covers.values(), default=0.0)
@@ -144,6 +157,7 @@ def features(
                     "cos": dense[1] if dense else 0.0,
                     "cover": covers.get(rowid, 0.0),
                     "cover_context": context.get(rowid, 0.0),
+                    "cover_document": in_document.get(stored.document.id, 0.0),
                     "cos&weak": (dense[1] if dense else 0.0) * weak,
                     "doc_top": float(
                         leader is not None and stored.document.id == leader.document.id
@@ -163,27 +177,6 @@ def features(
             )
         )
     return rows
-
-
-_WORD = re.compile(r"[a-z0-9]+")
-# Not search's stop list: BM25 keeps "must" and "should" (a query's force words match clauses),
-# while coverage leaves them to the want_* features and counts only what the query is about.
-_STOP = frozenset(
-    "a an and are as at be by can do does for from how i in is it its of on or should that the "
-    "their there they this to was what when where which who why will with must may our we you "
-    "your".split()
-)
-
-
-def _terms(text: str) -> set[str]:
-    """The content words of a text, lowercased, in the singular: for term coverage."""
-    return {_singular(w) for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2}
-
-
-def _singular(word: str) -> str:
-    if len(word) <= 4 or word.endswith("ss"):
-        return word
-    return word[:-3] + "y" if word.endswith("ies") else word.removesuffix("s")
 
 
 @dataclass(frozen=True)
