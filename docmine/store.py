@@ -385,6 +385,8 @@ class Store:
         else:
             self.connection = sqlite3.connect(str(self.path), timeout=30.0)
         self.connection.row_factory = sqlite3.Row
+        # the content words of a document (migration 9, and rows another writer left without)
+        self.connection.create_function("docmine_terms", 1, document_terms, deterministic=True)
         try:  # any read of the header tells a database from another file
             self.connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
@@ -421,9 +423,16 @@ class Store:
     def _migrate(self) -> None:
         """Bring the schema up to SCHEMA_VERSION. The version is read under the write lock, so
         two processes opening a new file at once never both create the tables."""
-        if self.connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+        found = self.connection.execute("PRAGMA user_version").fetchone()[0]
+        if found == SCHEMA_VERSION:
             return
-        self.connection.create_function("docmine_terms", 1, document_terms, deterministic=True)
+        if found > SCHEMA_VERSION:
+            self.connection.close()
+            raise BadInput(
+                f"the store is at schema {found}, made by a newer docmine than this one (schema "
+                f"{SCHEMA_VERSION}): upgrade docmine to write to it",
+                str(self.path),
+            )
         self.connection.execute("BEGIN IMMEDIATE")
         try:
             current = self.connection.execute("PRAGMA user_version").fetchone()[0]
@@ -757,15 +766,21 @@ class Store:
     def words_in_documents(
         self, ids: Iterable[str], words: Iterable[str]
     ) -> dict[str, frozenset[str]]:
-        """Which of `words` (content terms, `content_terms`) each document version holds, by
-        id: looked up in its stored words without splitting them (search's reranker)."""
+        """Which of `words` each document version holds, by id (search's reranker). The words
+        are `content_terms` output (lower case, letters and digits), looked up whole in the
+        document's stored words without splitting them; a document stored without its words
+        (by a docmine older than schema 9, after the upgrade) has them read from its text."""
         wanted, asked = sorted(set(ids)), sorted(set(words))
+        if not asked:
+            return {}
         found: dict[str, frozenset[str]] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.connection.execute(
-                f"SELECT id, terms FROM documents WHERE id IN ({marks})", chunk
+                "SELECT id, CASE WHEN terms = '' THEN docmine_terms(title || char(10) || text) "
+                f"ELSE terms END FROM documents WHERE id IN ({marks})",
+                chunk,
             ):
                 held = f" {row[1]} "
                 found[row[0]] = frozenset(w for w in asked if f" {w} " in held)

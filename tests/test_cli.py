@@ -80,7 +80,7 @@ def test_failures_are_one_line_and_set_the_exit_status(tmp_path: Path) -> None:
     assert code == 1 and "is a folder" in out and "Traceback" not in out
 
 
-def test_a_store_made_by_an_older_docmine_is_upgraded_by_any_command(tmp_path: Path) -> None:
+def test_docs_upgrades_a_store_made_by_an_older_docmine(tmp_path: Path) -> None:
     import sqlite3
 
     from docmine.store import SCHEMA_VERSION, Store

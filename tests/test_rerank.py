@@ -66,6 +66,28 @@ def test_hybrid_search_with_the_reranker_holds_its_quality_on_the_demo_set(
     assert hits and all(h.matched_by for h in hits)
 
 
+def test_search_gives_the_reranker_the_words_of_each_candidates_whole_document(
+    corpus_store: Store, settings: Settings
+) -> None:
+    from docmine.language.overlap import content_terms
+    from docmine.model import Filters
+    from docmine.search import lexical_ranking, parse_query, rerank_candidates
+
+    query = "joint forward plan healthwatch annual report"
+    lexical = lexical_ranking(corpus_store, parse_query(query, settings), Filters(), 50)
+    rows = dict(rerank_candidates(corpus_store, query, lexical, [], settings))
+    stored = corpus_store.obligations_by_rowid(list(rows))
+    terms = content_terms(query)
+    shares = {}
+    for rowid, named in rows.items():
+        document = corpus_store.document(stored[rowid].document.id)
+        assert document is not None
+        held = content_terms(document.document.title + "\n" + document.text)
+        assert named["cover_document"] == pytest.approx(len(terms & held) / len(terms))
+        shares[document.document.id] = named["cover_document"]
+    assert len(shares) > 1 and len(set(shares.values())) > 1  # documents that differ
+
+
 def test_settings_name_the_shipped_reranker() -> None:
     assert load_settings().rerank_model == shipped_reranker()
 

@@ -130,3 +130,33 @@ def test_a_document_keeps_its_content_words_and_an_older_store_gets_them_on_upgr
     old.close()
     with Store(path) as store:  # opened for writing, it upgrades and reads the words again
         assert store.words_in_documents([doc_id], ["policy", "charge", "charg", "fee"]) == words
+
+
+def test_a_document_stored_without_its_words_has_them_read_from_its_text(tmp_path: Path) -> None:
+    """An older docmine writing to an upgraded store leaves `terms` empty: the words still count."""
+    from docmine.model import Document
+
+    path = tmp_path / "s.db"
+    with Store(path) as store:
+        doc_id, _ = store.add_document(
+            Document("a.md", "Charging", "md", "h", "Councils publish charges.", ()), [], []
+        )
+        store.connection.execute("UPDATE documents SET terms = ''")
+        store.connection.commit()
+        assert store.words_in_documents([doc_id], ["charge", "council", "care"]) == {
+            doc_id: frozenset({"charge", "council"})
+        }
+        assert store.words_in_documents([doc_id], []) == {}
+
+
+def test_a_store_made_by_a_newer_docmine_is_not_written_to(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    Store(path).close()
+    newer = sqlite3.connect(path)
+    newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    newer.close()
+    with pytest.raises(BadInput, match="newer docmine"):
+        Store(path)
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    check.close()

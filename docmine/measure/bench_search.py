@@ -89,18 +89,21 @@ def build_synthetic(store: Store, size: int, texts: Sequence[str], key: str, see
     for number in range(0, size, CLAUSES_PER_DOCUMENT):
         count = min(CLAUSES_PER_DOCUMENT, size - number)
         digest = hashlib.sha256(f"{seed}-{number}".encode()).hexdigest()
-        texts_here = [" ".join(rng.choices(words, k=rng.choice(lengths))) for _ in range(count)]
+        drawn = []  # (text, force, holder) of each clause, drawn in the order they always were
+        for _ in range(count):
+            text = " ".join(rng.choices(words, k=rng.choice(lengths)))
+            drawn.append((text, rng.choice(forces), rng.choice(HOLDERS)))
         document = Document(  # its text, as a real one's, holds its clauses (and their words)
             f"synthetic://{number}",
             f"Synthetic {number}",
             "text",
             digest,
-            "\n\n".join(texts_here),
+            "\n\n".join(text for text, _, _ in drawn),
             (),
             Authority.GUIDANCE,
         )
         obligations = []
-        for ordinal, text in enumerate(texts_here):
+        for ordinal, (text, force, holder) in enumerate(drawn):
             # random texts may repeat: the occurrence keeps ids unique, as segmentation does
             clause = Clause(
                 document.id,
@@ -109,8 +112,7 @@ def build_synthetic(store: Store, size: int, texts: Sequence[str], key: str, see
                 ordinal=ordinal,
                 occurrence=ordinal,
             )
-            decision = ForceDecision(rng.choice(forces))
-            obligations.append(Obligation(clause, decision, Links(holder=rng.choice(HOLDERS))))
+            obligations.append(Obligation(clause, ForceDecision(force), Links(holder=holder)))
         hashes = [hashlib.sha256(o.clause.text.encode()).hexdigest()[:16] for o in obligations]
         matrix = vectors_rng.standard_normal((count, 384)).astype(np.float32)
         matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
