@@ -3,10 +3,10 @@
 Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the
 best one, the cosine, whether both rankings found the clause, the share of the query's words the
 clause holds, the share its headings and document title hold and the share its whole document
-holds (and, for a query whose words no
-candidate holds, the cosine again: a paraphrase leans on meaning), the clause's length, its
-document (relevant clauses cluster: whether it shares the document of the best fused candidate,
-and the best cosine among the other candidates of its document), and what the query asks for: a
+holds (and, for a query whose words no candidate holds, the cosine again: a paraphrase leans on
+meaning), the clause's length, its document (relevant clauses cluster: whether it shares the
+document of the best fused candidate, and the best cosine among the other candidates of its
+document), and what the query asks for: a
 "must"/"duty" question toward mandatory clauses, a "should" question toward expectations, a body
 named in the query toward clauses it holds or is named in. A linear score over those features
 (`docmine train-rerank`: a logistic regression on pairs of one query's candidates, the
