@@ -554,6 +554,40 @@ def test_a_duty_under_an_act_that_holds_none_of_the_duties_is_another_duty() -> 
         assert found is not None and found.id == duty, text
 
 
+def test_a_document_under_an_act_that_holds_none_of_the_duties_states_another_duty() -> None:
+    # guidance on the Children Act 2004: its "duty to co-operate" is that Act's, in every clause
+    clause = "A duty to co-operate with the local authority is placed on the relevant partners."
+    decision = ForceDecision(Force.MANDATORY, cue=Span("is placed on"))
+
+    def duty_in(document: str, title: str = "") -> str:
+        context = make_context(document, SETTINGS, title=title)
+        links = link_clause(clause, decision, context)
+        return links.duty.id if links.duty else ""
+
+    children = "Section 10 of the Children Act 2004 sets out arrangements to co-operate. " + clause
+    assert duty_in(children) == ""
+    assert duty_in(clause, title="Children Act 2004: explanatory notes") == ""
+    # the same clause in a document citing an Act the duties are in, or citing none, keeps it
+    nhs = "Section 72 of the NHS Act 2006 applies. " + clause
+    assert duty_in(nhs) == "duty-to-cooperate"
+    assert duty_in(clause) == "duty-to-cooperate"
+    both = "The Children Act 2004 and the Health and Care Act 2022 apply. " + clause
+    assert duty_in(both) == "duty-to-cooperate"
+
+
+def test_a_clause_naming_two_duties_links_the_first_named() -> None:
+    # DECISIONS.md A.7: the first duty named, whether called by its name or stated by a phrase
+    text = (
+        "ICBs must explain how they discharged their duties, including duties to reduce "
+        "inequalities and the triple aim."
+    )
+    found = find_duty(text, DUTIES)
+    assert found is not None and found.id == "reduce-inequalities"
+    text = "ICBs must meet the triple aim and have regard to the need to reduce inequalities."
+    found = find_duty(text, DUTIES)
+    assert found is not None and found.id == "triple-aim"
+
+
 def test_a_broken_bodies_file_is_one_line_and_a_changed_one_is_read_again(tmp_path) -> None:
     from docmine.config import InvalidSetting, read_data
 

@@ -24,7 +24,7 @@ from docmine.link.bodies import (
 )
 from docmine.link.choice import Candidate, ChoiceModel, LinkModels
 from docmine.link.dates import find_deadline
-from docmine.link.duties import Duty, find_duty, load_duties
+from docmine.link.duties import Duty, find_duty, load_duties, under_other_law
 from docmine.link.holder import (
     Discourse,
     DocumentBodies,
@@ -66,6 +66,8 @@ class LinkContext:
     document: DocumentBodies = field(default_factory=DocumentBodies)
     models: LinkModels = field(default_factory=LinkModels)
     named: frozenset[str] | None = None  # bodies the document names outright (None: unknown)
+    # the document cites Acts and none the duties are in (its duties are another statute's)
+    other_law: bool = False
 
 
 # Where a document says whom it addresses: a letter's "To:" block, a "This guidance is for ..."
@@ -160,9 +162,10 @@ def make_context(
     acronyms = learn_acronyms(document_text, gazetteer)
     parses = ParseCache(parser or settings.spacy_model)
     parses.prefetch(clause_texts)
+    duties = load_duties(settings.duties, tuple(settings.bodies_files))
     return LinkContext(
         gazetteer=gazetteer,
-        duties=load_duties(settings.duties, tuple(settings.bodies_files)),
+        duties=duties,
         acronyms=acronyms,
         default_year=int(year.group(1)) if year else None,
         back_references=learn_back_references(document_text, gazetteer),
@@ -171,6 +174,7 @@ def make_context(
         document=document_bodies(document_text, title, gazetteer, acronyms),
         models=models or LinkModels(),
         named=named_outright(document_text, gazetteer, acronyms),
+        other_law=under_other_law(f"{title}\n{document_text}", duties),
     )
 
 
@@ -272,6 +276,7 @@ def make_links(
         context.recent_duties,
         holder_name,
         [b.canonical for b in bodies],
+        context.other_law,
     )
     if duty is not None:
         context.recent_duties.append(duty.id)

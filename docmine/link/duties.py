@@ -140,9 +140,12 @@ def _search(
     return where[match.start()], where[match.end() - 1] + 1
 
 
-def match_duty(text: str, duties: tuple[Duty, ...], names: bool = False) -> DutyLink | None:
-    """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated; with `names`,
-    by the patterns that call it by its name ("the duty to collaborate", "the triple aim")."""
+def match_duty(
+    text: str, duties: tuple[Duty, ...], names: bool = False
+) -> tuple[int, DutyLink] | None:
+    """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated, and where its
+    match starts; with `names`, by the patterns that call it by its name ("the duty to
+    collaborate", "the triple aim")."""
     plain, where = _unquoted(text)
     best: tuple[int, int, Duty, str] | None = None
     for order, duty in enumerate(duties):
@@ -152,8 +155,8 @@ def match_duty(text: str, duties: tuple[Duty, ...], names: bool = False) -> Duty
                 best = (span[0], order, duty, text[span[0] : span[1]])
     if best is None:
         return None
-    _, _, duty, matched = best
-    return DutyLink(id=duty.id, law=duty.law, matched=matched)
+    start, _, duty, matched = best
+    return start, DutyLink(id=duty.id, law=duty.law, matched=matched)
 
 
 def back_referenced_duty(text: str, duties: tuple[Duty, ...], recent: list[str]) -> DutyLink | None:
@@ -249,20 +252,25 @@ def find_duty(
     recent: list[str] | None = None,
     holder: str | None = None,
     bodies: Sequence[str] = (),
+    other_law: bool = False,
 ) -> DutyLink | None:
     """The duty the clause states or restates. A duty called by its name links whatever the
     clause ("the public involvement duty", "the triple aim"). Otherwise `instruction` is whether
     its force is not none: a `none` clause links a duty only when it frames it in law or names it
     as a duty; with a `holder` ("" for none found), a duty found by a pattern links only if
-    `holds` says so. A clause citing only Acts that hold none of the duties links none."""
-    if under_other_law(text, duties):
+    `holds` says so. A clause citing only Acts that hold none of the duties links none, nor any
+    clause of a document that does (`other_law`: guidance on the Children Act's or the Prevent
+    duty's "duty to co-operate" or "have regard to guidance" states that Act's duty)."""
+    if other_law or under_other_law(text, duties):
         return None
     called = match_duty(text, duties, names=True)
-    if called is not None:
-        return called
+    named = match_duty(text, duties) if instruction or frames_in_law(text) else None
+    if named is not None and holder is not None and not holds(named[1], duties, holder, bodies):
+        named = None
+    # the first duty the clause names, whether by its name or by a pattern (DECISIONS.md A.7)
+    first = min((m for m in (called, named) if m is not None), key=lambda m: m[0], default=None)
+    if first is not None:
+        return first[1]
     if not (instruction or frames_in_law(text)):
         return None
-    named = match_duty(text, duties)
-    if named is not None and holder is not None and not holds(named, duties, holder, bodies):
-        named = None
-    return named or back_referenced_duty(text, duties, recent or [])
+    return back_referenced_duty(text, duties, recent or [])
