@@ -256,6 +256,11 @@ def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     return learned
 
 
+def _singular(word: str) -> str:
+    """ "authorities" -> "authority", "boards" -> "board" (the head words of back-references)."""
+    return word[:-3] + "y" if word.endswith("ies") else word.rstrip("s")
+
+
 def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     """Head word -> the body whose own board or assembly it is ("NHS England Board", anywhere in
     the document), else the first body of the document whose name ends with it ("the Board" in a
@@ -264,7 +269,7 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     pattern = gazetteer.rules.back_reference
     if pattern is None:
         return {}
-    heads = {h.rstrip("s") for h in gazetteer.rules.back_heads}
+    heads = {_singular(h) for h in gazetteer.rules.back_heads}
     mentions = find_bodies(text, gazetteer, learn_acronyms(text, gazetteer))
     found: dict[str, str] = {}
     for mention in mentions:
@@ -273,7 +278,7 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             found.setdefault(organ, mention.canonical)
     for mention in mentions:
         last = _key(mention.text).split(" ")[-1].removesuffix("'s").removesuffix("’s")
-        last = last.rstrip("s")
+        last = _singular(last)
         if last in heads and " " in _key(mention.text):
             found.setdefault(last, mention.canonical)
     named = {m.canonical for m in mentions}
@@ -428,7 +433,7 @@ def _back_reference_mentions(
         return []
     found = []
     for match in pattern.finditer(text):
-        head = match.group(1).lower().rstrip("s")
+        head = _singular(match.group(1).lower())
         overlaps = any(m.start < match.end() and match.start() < m.end for m in mentions)
         following = text[match.end() : match.end() + 1]
         default = (head, back_references.get(head)) in gazetteer.rules.back_defaults
