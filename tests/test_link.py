@@ -174,6 +174,19 @@ def test_the_board_refers_back_to_the_board_the_document_names() -> None:
     assert holder_of(text, "is requested to", document=document) == ("Local Government Association")
 
 
+@pytest.mark.slow
+def test_the_authority_refers_back_to_a_body_the_document_names_in_the_plural() -> None:
+    document = "Guidance for local authorities on their budgets. The authority must publish it."
+    found = find_bodies("The authority must publish it.", GAZETTEER, {}, None, None)
+    assert found == []  # no document: "the authority" alone names no body
+    links = link_clause(
+        "The authority must publish it.",
+        ForceDecision(Force.MANDATORY, cue=Span("must")),
+        make_context(document, SETTINGS),
+    )
+    assert links.holder == "local authority"
+
+
 def test_duty_is_linked_for_instructions_and_for_duties_named_in_law() -> None:
     assert find_duty("ICPs must prepare an integrated care strategy.", DUTIES) is not None
     described = "Stakeholders discussed the establishment of ICPs."
@@ -586,6 +599,28 @@ def test_a_clause_naming_two_duties_links_the_first_named() -> None:
     text = "ICBs must meet the triple aim and have regard to the need to reduce inequalities."
     found = find_duty(text, DUTIES)
     assert found is not None and found.id == "triple-aim"
+
+
+def test_a_duty_named_through_its_section_or_have_regard_to_a_framework() -> None:
+    # "duties under section N as to X" names the duty as "duties as to X" does
+    for text, duty in (
+        (
+            "The report must assess how it discharged its duties under section 13Q as to "
+            "public involvement and consultation.",
+            "public-involvement",
+        ),
+        ("It has a duty under section 82 to co-operate with councils.", "duty-to-cooperate"),
+        ("ICBs have duties as to reducing inequalities.", "reduce-inequalities"),
+        (
+            "Each ICB must have regard to the national framework.",
+            "have-regard-to-mandate-and-guidance",
+        ),
+    ):
+        found = find_duty(text, DUTIES)
+        assert found is not None and found.id == duty, text
+    # a framework that a local authority has regard to is not the ICB's duty
+    text = "Local authorities must have regard to the national framework."
+    assert find_duty(text, DUTIES, True, [], "local authority", []) is None
 
 
 def test_a_broken_bodies_file_is_one_line_and_a_changed_one_is_read_again(tmp_path) -> None:
