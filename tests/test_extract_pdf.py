@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from docmine.errors import CorruptDocument, TimedOut, TooLarge
-from docmine.extract.builder import RawBlock
+from docmine.extract.builder import RawBlock, assemble_document
 from docmine.extract.furniture import looks_like_furniture
 from docmine.extract.pdf import read_pdf
 from docmine.extract.pdf_layout import (
@@ -31,6 +31,8 @@ from docmine.measure.bench import (
     render_block,
 )
 from docmine.model import BlockKind
+from docmine.normalise import normalise
+from docmine.segment import segment
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus-pdf"
@@ -241,6 +243,43 @@ def test_numbered_paragraph_keeps_number_as_marker() -> None:
         "The ICB must act.",
     )
     assert render_block(blocks[0]) == "5.1. The ICB must act."
+
+
+def test_lettered_items_after_a_dash_lead_in_are_list_items_of_their_own() -> None:
+    # legislation's "(a)", "(iv)" items, as the text reader reads them; the first item is not
+    # joined to its lead-in, though the lead-in ends without a full stop and the item in lower case
+    lines = [
+        _line("(1) A local authority must have regard to the need—", 700),
+        _line("(a) to act in the best interests of children;", 680),
+        _line("(b) to encourage children to express their views.", 660),
+        _line("2 The Secretary of State may issue guidance.", 640),
+    ]
+    raw = assemble([PageLines(1, 842.0, lines)])
+    blocks = normalise(assemble_document("x.pdf", "pdf", raw, "hash")).blocks
+    assert [(b.kind, b.marker) for b in blocks] == [
+        (BlockKind.PARAGRAPH, ""),
+        (BlockKind.LIST_ITEM, "(a)"),
+        (BlockKind.LIST_ITEM, "(b)"),
+        (BlockKind.PARAGRAPH, "2"),
+    ]
+    clauses = segment(normalise(assemble_document("x.pdf", "pdf", raw, "hash")))
+    assert len(clauses) == 3 and clauses[0].text == (
+        "(1) A local authority must have regard to the need— to act in the best interests of "
+        "children;"
+    )
+
+
+@pytest.mark.skipif(not SHORT_PDFS, reason=f"short PDF corpus not found at {SHORT}")
+def test_a_two_column_act_keeps_each_item_with_its_lead_in() -> None:
+    name = "t149_cswa_2017_s1_corporate_parenting_principles.twocol.pdf"
+    raw = _blocks(name, SHORT)
+    clauses = segment(normalise(assemble_document(name, "pdf", raw, "hash")))
+    led = [c for c in clauses if c.lead_in.endswith("have regard to the need—")]
+    assert len(led) == 7 and led[4].text.endswith(
+        "to promote high aspirations, and seek to "
+        "secure the best outcomes, for those children "
+        "and young people;"
+    )
 
 
 def test_larger_numbered_line_is_a_heading_with_level_from_number() -> None:

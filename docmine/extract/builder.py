@@ -64,6 +64,7 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
         if (
             previous is not None
             and block.kind == BlockKind.PARAGRAPH
+            and not block.marker  # a numbered paragraph starts afresh ("the need—" / "(a) to")
             and previous.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
             and previous.text
             and not _TERMINAL.search(previous.text.rstrip())

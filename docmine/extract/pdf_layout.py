@@ -23,6 +23,7 @@ MAX_HEADING_WORDS = 30
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(?=\S)")
+_LETTERED = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})\)$")
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?:;]$")
@@ -164,7 +165,10 @@ def _starts_block(line: Line, size: float) -> tuple[BlockKind, str, str] | None:
     if match := _BULLET.match(line.text):
         return BlockKind.LIST_ITEM, match.group(1), line.text[match.end() :]
     if match := _NUMBER.match(line.text):
-        return BlockKind.PARAGRAPH, match.group(1).strip(), line.text[match.end() :]
+        marker = match.group(1).strip()
+        # (a), (iv): the items of a list, as the text reader reads them; 1, 2.3: paragraphs
+        kind = BlockKind.LIST_ITEM if _LETTERED.match(marker) else BlockKind.PARAGRAPH
+        return kind, marker, line.text[match.end() :]
     return None
 
 
