@@ -398,6 +398,7 @@ class Store:
                 str(self.path),
             ) from None
         if not read_only:
+            self._refuse_foreign()
             _use_wal(self.connection, seconds=30.0)
             self.connection.execute("PRAGMA foreign_keys=ON")
             self._migrate()
@@ -408,6 +409,26 @@ class Store:
             raise BadInput(
                 f"the store is at schema {version}, older than this docmine's {SCHEMA_VERSION}: "
                 "open it once for writing (`docmine docs --db FILE`) to upgrade it",
+                str(self.path),
+            )
+
+    def _refuse_foreign(self) -> None:
+        """A database docmine never wrote to (schema 0) that holds tables of its own is another
+        program's: writing docmine's tables into it would change a file that is not ours."""
+        if self.connection.execute("PRAGMA user_version").fetchone()[0] != 0:
+            return
+        tables = [
+            row[0]
+            for row in self.connection.execute(
+                "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+            )
+        ]
+        if tables:
+            self.connection.close()
+            shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
+            raise BadInput(
+                f"not a docmine database (it holds other tables: {shown}): pass --db a new file "
+                "or one made by `docmine ingest`",
                 str(self.path),
             )
 

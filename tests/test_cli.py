@@ -80,6 +80,24 @@ def test_failures_are_one_line_and_set_the_exit_status(tmp_path: Path) -> None:
     assert code == 1 and "is a folder" in out and "Traceback" not in out
 
 
+def test_ingest_refuses_another_programs_database_and_leaves_it_as_it_was(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE patients (name TEXT)")
+    before = other.read_bytes()
+    page = tmp_path / "page.txt"
+    page.write_text("ICBs must publish a plan.\n", encoding="utf-8")
+    code, out = run("ingest", str(page), "--db", str(other))
+    assert code == 1 and "not a docmine database" in out and "patients" in out
+    assert other.read_bytes() == before
+    # a new file, or an empty one, is still made a store
+    assert run("ingest", str(page), "--db", str(tmp_path / "new.db"), "--quiet")[0] == 0
+
+
 def test_docs_upgrades_a_store_made_by_an_older_docmine(tmp_path: Path) -> None:
     import sqlite3
 
