@@ -173,8 +173,9 @@ def ingest(
     """
     from contextlib import nullcontext
 
+    from docmine.extract import SUFFIXES
     from docmine.model import Authority
-    from docmine.pipeline import FileResult, Status
+    from docmine.pipeline import FileResult, Status, collect_files
     from docmine.pipeline import ingest as run_ingest
 
     settings = _settings(db, extra_bodies=bodies, ocr=ocr)
@@ -183,6 +184,11 @@ def ingest(
             f"unknown authority {authority!r}: use one of {', '.join(a.value for a in Authority)}"
         )
     chosen = Authority(authority) if authority else None
+    if not collect_files(paths):  # folders only, and none holds a file docmine reads
+        raise BadInput(
+            f"no supported files in {', '.join(str(p) for p in paths)}: docmine reads "
+            f"{', '.join(sorted(SUFFIXES))}"
+        )
     bar = _IngestProgress() if console.is_terminal and not quiet else None
 
     def report(result: FileResult, seconds: float) -> None:

@@ -98,6 +98,15 @@ def test_ingest_refuses_another_programs_database_and_leaves_it_as_it_was(
     assert run("ingest", str(page), "--db", str(tmp_path / "new.db"), "--quiet")[0] == 0
 
 
+def test_a_folder_without_supported_files_is_one_line_and_makes_no_store(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    code, out = run("ingest", str(folder), "--db", str(tmp_path / "x.db"))
+    assert code == 1 and "no supported files in" in out and ".pdf" in out
+    assert not (tmp_path / "x.db").exists()
+
+
 def test_docs_upgrades_a_store_made_by_an_older_docmine(tmp_path: Path) -> None:
     import sqlite3
 
