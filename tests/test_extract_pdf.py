@@ -282,6 +282,21 @@ def test_a_two_column_act_keeps_each_item_with_its_lead_in() -> None:
     )
 
 
+def test_a_numbered_line_standing_alone_in_body_size_is_a_heading() -> None:
+    lines = [
+        _line("1 Corporate parenting principles", 720),
+        _line("A local authority must act in the interests of children.", 690),
+        _line("2 The Secretary of State may issue guidance.", 660),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert [(b.kind, b.text) for b in blocks] == [
+        (BlockKind.HEADING, "1 Corporate parenting principles"),
+        (BlockKind.PARAGRAPH, "A local authority must act in the interests of children."),
+        (BlockKind.PARAGRAPH, "The Secretary of State may issue guidance."),
+    ]
+    assert blocks[0].level == 1
+
+
 def test_larger_numbered_line_is_a_heading_with_level_from_number() -> None:
     lines = [
         _line("2.1 Background", 720, size=12.0),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from docmine.extract.builder import RawBlock
 from docmine.extract.furniture import SHAPED_MAX_WORDS, ends_sentence, folded, looks_like_furniture
 from docmine.extract.pdf_lines import Line
+from docmine.extract.text import looks_like_heading
 from docmine.model import BlockKind
 
 MARGIN_BAND = 0.07  # share of the page height at top and bottom where furniture lives
@@ -254,6 +255,10 @@ def _layout_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
     if draft.kind == BlockKind.LIST_ITEM:
         return RawBlock(BlockKind.LIST_ITEM, draft.text, level=1, marker=draft.marker, page=page)
     level = draft.marker.rstrip(".").count(".") + 1 if draft.marker else 0
+    if draft.marker and len(draft.lines) == 1 and looks_like_heading(draft.text):
+        # "1 Corporate parenting principles" set in the body's size (bold, say): a numbered
+        # line standing alone without sentence punctuation heads a section, as in a text file
+        return RawBlock(BlockKind.HEADING, f"{draft.marker} {draft.text}", level=level, page=page)
     return RawBlock(draft.kind, draft.text, level=level, marker=draft.marker, page=page)
 
 
