@@ -92,6 +92,27 @@ def test_a_negated_requirement_is_not_a_prohibition_but_must_not_is() -> None:
     assert [d.polarity.value for d in decisions] == ["positive", "prohibition", "prohibition"]
 
 
+def test_a_cue_that_is_no_modal_leaves_the_polarity_to_the_clauses_modals() -> None:
+    # "... agreed by the Board: ICSs must not add layers": the model's cue for an expectation
+    # may be the lead-in's "agreed"; the clause's only modal is negated, so it forbids
+    from types import SimpleNamespace
+
+    from docmine.classify.model import _prohibits
+    from docmine.model import ForceDecision
+
+    def marker(kind: str, lemma: str, negated: bool) -> SimpleNamespace:
+        return SimpleNamespace(kind=kind, lemma=lemma, negated=negated)
+
+    rules = ForceDecision(Force.EXPECTATION)
+    agreed, must_not = marker("verb", "agree", False), marker("modal", "must", True)
+    assert _prohibits(agreed, rules, [agreed, must_not])
+    # one modal not negated ("must ensure ... and need not"): no prohibition
+    assert not _prohibits(agreed, rules, [agreed, must_not, marker("modal", "should", False)])
+    assert not _prohibits(agreed, rules, [agreed, marker("modal", "need", True)])
+    # a modal cue decides by itself, as before
+    assert _prohibits(must_not, rules, [must_not]) and not _prohibits(agreed, rules, [agreed])
+
+
 def test_the_artefact_is_plain_json_weights_and_small() -> None:
     path = load_settings().force_model
     assert path.is_file(), "models/force.json.gz is committed"

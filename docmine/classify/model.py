@@ -345,14 +345,22 @@ def choose_cue(model: ForceModel, markers: Sequence[Any], label: str) -> Any | N
 _NOT_NEEDED = frozenset({"need_to", "need"})  # "need not", "does not need to": an exemption
 
 
-def _prohibits(cue: Any | None, rules: ForceDecision) -> bool:
+def _modal(marker: Any) -> bool:
+    return bool(marker.kind in {"modal", "imperative"} and marker.lemma not in _NOT_NEEDED)
+
+
+def _prohibits(cue: Any | None, rules: ForceDecision, markers: Sequence[Any] = ()) -> bool:
     """A negated modal or imperative forbids ("must not", "may not", "do not share"); a negated
     deontic noun, verb or adjective ("not required", "no requirement") only removes a duty, and
-    "need not" exempts (DECISIONS.md 13). Without a marker, the rules' polarity stands."""
+    "need not" exempts (DECISIONS.md 13). A cue that is no modal ("expected", "agreed") leaves
+    the polarity to the clause's modals: "... agreed by the Board: ICSs must not add layers"
+    forbids. Without a marker, the rules' polarity stands."""
     if cue is None:
         return bool(rules.polarity == Polarity.PROHIBITION)
-    modal = cue.kind in {"modal", "imperative"} and cue.lemma not in _NOT_NEEDED
-    return bool(cue.negated and modal)
+    if _modal(cue):
+        return bool(cue.negated)
+    modals = [m for m in markers if _modal(m)]
+    return bool(modals) and all(m.negated for m in modals)
 
 
 def decide(
@@ -368,7 +376,8 @@ def decide(
         polarity = Polarity.POSITIVE
         condition = (-1, -1)
         if force != Force.NONE:
-            if force in (Force.MANDATORY, Force.EXPECTATION) and _prohibits(cue, seen.rules):
+            prohibits = _prohibits(cue, seen.rules, seen.markers)
+            if force in (Force.MANDATORY, Force.EXPECTATION) and prohibits:
                 polarity = Polarity.PROHIBITION
             condition = seen.condition or condition
         decisions.append(
