@@ -336,6 +336,22 @@ def test_not_a_pdf_is_corrupt() -> None:
         read_pdf(Path("x.pdf"), b"%PDF-1.7\n%%EOF\n")
 
 
+CUT_SHORT = SHARED / "robustness" / "pdfs" / "pdfplumber__issue-316-example.pdf"
+ZERO_PAGES = SHARED / "robustness" / "pdfs" / "ours__zero-pages.pdf"
+
+
+@pytest.mark.skipif(not CUT_SHORT.is_file(), reason="robustness corpus not found")
+def test_a_pdf_cut_short_is_corrupt_and_a_whole_one_without_pages_is_empty(tmp_path) -> None:
+    from docmine.errors import EmptyDocument
+
+    cut = tmp_path / "cut.pdf"
+    cut.write_bytes(CUT_SHORT.read_bytes()[:40000])  # a download broken off: no page readable
+    with pytest.raises(CorruptDocument, match="cut short"):
+        read_pdf(cut, cut.read_bytes())
+    with pytest.raises(EmptyDocument, match="zero pages"):
+        read_pdf(ZERO_PAGES, ZERO_PAGES.read_bytes())
+
+
 @pytest.mark.skipif(not MANY_PAGES.is_file(), reason="robustness corpus not found")
 def test_page_limit_is_enforced() -> None:
     with pytest.raises(TooLarge, match="more than 10 pages"):
