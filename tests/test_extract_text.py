@@ -265,3 +265,12 @@ def test_a_numbered_heading_does_not_push_plain_headings_under_it(tmp_path: Path
     )
     levels = {b.text: b.level for b in extract(path).blocks if b.kind == BlockKind.HEADING}
     assert levels == {"1. Duties": 1, "Glossary": 1}
+
+
+def test_a_pipe_is_not_a_document_and_says_so(tmp_path: Path) -> None:
+    import os
+
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    with pytest.raises(UnsupportedFormat, match="not a regular file"):
+        extract(pipe)

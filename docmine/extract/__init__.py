@@ -71,6 +71,8 @@ def read_document(
     normalised); raises a DocmineError naming the file on bad input. `ocr` ("auto", "force" or
     "off") says when a PDF's pages are read by OCR."""
     if not path.is_file():
+        if path.exists():  # a pipe, a socket, a device: nothing docmine can read as a document
+            raise UnsupportedFormat("not a regular file (a pipe, socket or device?)", str(path))
         raise NotFound("not found: no such file", str(path))
     size = path.stat().st_size
     if size == 0:
