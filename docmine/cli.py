@@ -315,6 +315,8 @@ def search(
     from docmine.search import search as run_search
     from docmine.search import snippet
 
+    if not query.strip():
+        raise BadInput("empty query: give words to search for (`docmine export` lists them all)")
     settings = _settings(db)
     with _open_store(settings) as store:
         filters = _filters(

@@ -107,6 +107,12 @@ def test_a_folder_without_supported_files_is_one_line_and_makes_no_store(tmp_pat
     assert not (tmp_path / "x.db").exists()
 
 
+def test_an_empty_query_is_a_usage_error(tmp_path: Path) -> None:
+    for query in ("", "   "):
+        code, out = run("search", query, "--db", str(tmp_path / "x.db"))
+        assert code == 1 and "empty query" in out and "Traceback" not in out
+
+
 def test_docs_upgrades_a_store_made_by_an_older_docmine(tmp_path: Path) -> None:
     import sqlite3
 
