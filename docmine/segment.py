@@ -276,6 +276,8 @@ class _Segmenter:
                 next_is_list = following is not None and following.kind in _LIST_KINDS
                 self.paragraph(block, next_is_list)
             elif block.kind == BlockKind.TABLE_ROW and not _is_table_header(block, previous):
+                if previous is not None and previous.kind == BlockKind.LIST_ITEM:
+                    self.lead_in = ""  # the lead-in's list was the items; a table after them is not
                 self.table_row(block)
             if block.kind == BlockKind.HEADING:
                 self.lead_in = ""

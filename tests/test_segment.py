@@ -124,6 +124,18 @@ def test_table_rows_after_a_colon_lead_in_carry_it_like_list_items() -> None:
     ]
 
 
+def test_a_table_after_the_items_of_a_lead_in_does_not_carry_it() -> None:
+    doc = document(
+        (BlockKind.PARAGRAPH, "The integrated care board should consult Healthwatch:"),
+        (BlockKind.LIST_ITEM, "on its plan"),
+        (BlockKind.LIST_ITEM, "on its strategy"),
+        (BlockKind.TABLE_ROW, "ICB\tThe ICB must share the plan with the HWB."),
+    )
+    texts = [c.text for c in segment(doc)]
+    assert texts[-1] == "ICB | The ICB must share the plan with the HWB."
+    assert texts[0] == "The integrated care board should consult Healthwatch: on its plan"
+
+
 def test_an_action_table_row_keeps_its_holder_and_deadline_cells() -> None:
     document = _table_document(
         "Actions:", ["Publish the joint forward plan each year\tICB\tBy 31 March 2024"]
