@@ -98,6 +98,17 @@ class Block(Record):
     level: int = 0  # heading level (1 = top) or list depth
     marker: str = ""  # the bullet or number that introduced a list item / numbered paragraph
     orig: str = ""
+    # where a block a page break cut goes on: (offset into `text`, page), in order
+    page_breaks: tuple[tuple[int, int], ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the block's text at `offset` (the block's own page before any break)."""
+        page = self.provenance.page
+        for at, following in self.page_breaks:
+            if at > offset:
+                break
+            page = following
+        return page
 
 
 @dataclass(frozen=True)

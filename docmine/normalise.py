@@ -183,6 +183,25 @@ def could_be_title(block: Block) -> bool:
     )
 
 
+def moved_breaks(
+    old: str, new: str, breaks: Sequence[tuple[int, int]]
+) -> tuple[tuple[int, int], ...]:
+    """The page breaks of a block's text (offset, page) carried into its repaired text: where
+    the words that began the page are found again, searched for from the break's place scaled to
+    the new length (repair only trims spaces and footnote marks, and mends a few acronyms)."""
+    moved = []
+    for at, page in breaks:
+        guess = round(at * len(new) / max(len(old), 1))
+        words = old[at:].split()[:3]
+        found = -1
+        if words:
+            snippet = " ".join(words)
+            candidates = [m.start() for m in re.finditer(re.escape(snippet), new)]
+            found = min(candidates, key=lambda c: abs(c - guess), default=-1)
+        moved.append((found if found >= 0 else min(guess, len(new)), page))
+    return tuple(moved)
+
+
 def normalise(document: Document) -> Document:
     """The document with its text repaired and its provenance computed over the repaired text
     (each block keeps its `orig`); a block the repair leaves empty is dropped; the title, when
@@ -190,7 +209,12 @@ def normalise(document: Document) -> Document:
     texts = normalise_texts([b.text for b in document.blocks])
     blocks, text = lay_out(
         [
-            dataclasses.replace(b, text=t, orig=b.orig or b.text)
+            dataclasses.replace(
+                b,
+                text=t,
+                orig=b.orig or b.text,
+                page_breaks=moved_breaks(b.text, t, b.page_breaks),
+            )
             for b, t in zip(document.blocks, texts, strict=True)
             if t
         ]

@@ -202,7 +202,11 @@ class _Segmenter:
         text = f"{lead_in} {own}" if lead_in else own
         base = block.provenance
         span = Provenance(
-            base.page, base.section, base.start + start, base.start + end, base.ocr_confidence
+            block.page_at(start),  # a clause after a page break is on the next page
+            base.section,
+            base.start + start,
+            base.start + end,
+            base.ocr_confidence,
         )
         occurrence = self.seen.get(text, 0)
         self.seen[text] = occurrence + 1

@@ -235,6 +235,30 @@ def test_paragraph_cut_by_a_page_break_is_joined() -> None:
     assert [(b.text, b.page) for b in blocks] == [("The board must publish a plan.", 1)]
 
 
+def test_a_clause_after_a_page_break_inside_a_paragraph_cites_the_next_page() -> None:
+    pages = [
+        PageLines(1, 842.0, [_line("The board must publish a plan and", 700)]),
+        PageLines(2, 842.0, [_line("consult on it.  The ICB must share it.", 760, page=2)]),
+    ]
+    raw = assemble(pages)
+    document = normalise(assemble_document("x.pdf", "pdf", raw, "hash"))
+    clauses = segment(document)
+    assert [(c.text, c.provenance.page) for c in clauses] == [
+        ("The board must publish a plan and consult on it.", 1),
+        ("The ICB must share it.", 2),
+    ]
+    # the same across blocks a page break cut, joined again by the builder
+    cut = [
+        RawBlock(BlockKind.PARAGRAPH, "The board must publish a plan and", page=1),
+        RawBlock(BlockKind.PARAGRAPH, "consult on it. The ICB must share it with", page=2),
+        RawBlock(BlockKind.PARAGRAPH, "the council. The council may help.", page=2),
+    ]
+    pages_of = [
+        c.provenance.page for c in segment(normalise(assemble_document("y.pdf", "pdf", cut, "h")))
+    ]
+    assert pages_of == [1, 2, 2]
+
+
 def test_numbered_paragraph_keeps_number_as_marker() -> None:
     blocks = assemble([PageLines(1, 842.0, [_line("5.1. The ICB must act.", 700)])])
     assert (blocks[0].kind, blocks[0].marker, blocks[0].text) == (

@@ -29,6 +29,7 @@ class RawBlock:
     marker: str = ""
     page: int | None = None
     confidence: float | None = None  # OCR confidence (0-1) of the lines it was read from
+    page_breaks: tuple[tuple[int, int], ...] = ()  # (offset into text, page) where a page begins
 
 
 # a saved page says where it came from ("Source: https://...") above its text, not further down
@@ -71,8 +72,17 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
             and block.text[:1].islower()
         ):
             # a "heading" continued by a lower-case line was the first half of a sentence
-            text = f"{previous.text.rstrip()} {block.text.lstrip()}"
-            joined[-1] = replace(previous, kind=BlockKind.PARAGRAPH, text=text, level=0)
+            head = f"{previous.text.rstrip()} "
+            text = head + block.text.lstrip()
+            shift = len(head) - (len(block.text) - len(block.text.lstrip()))
+            breaks = [*previous.page_breaks]
+            ends_on = breaks[-1][1] if breaks else previous.page
+            if block.page is not None and block.page != ends_on:
+                breaks.append((len(head), block.page))
+            breaks += [(at + shift, page) for at, page in block.page_breaks]
+            joined[-1] = replace(
+                previous, kind=BlockKind.PARAGRAPH, text=text, level=0, page_breaks=tuple(breaks)
+            )
         else:
             joined.append(block)
     return joined
@@ -162,6 +172,7 @@ def assemble_document(
                 b.level,
                 b.marker,
                 b.text,
+                b.page_breaks,
             )
             for b, t in zip(raw_blocks, repaired, strict=True)
         ]

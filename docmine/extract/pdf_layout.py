@@ -45,6 +45,7 @@ class _Draft:
     lines: list[Line]
     marker: str = ""
     text: str = ""
+    breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset, page) a page begins
 
     @property
     def last(self) -> Line:
@@ -206,6 +207,9 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
             _continues(draft, line, opened[0] if opened else None) or _resumes(draft, line, size)
         ):
             draft.text = join_lines(draft.text, draft.last, line.text)
+            on = draft.breaks[-1][1] if draft.breaks else draft.lines[0].page
+            if line.page != on:  # the paragraph goes on over the page
+                draft.breaks.append((len(draft.text) - len(line.text.lstrip()), line.page))
             draft.lines.append(line)
         else:
             drafts.append(_new_draft(line, size))
@@ -252,14 +256,15 @@ def _layout_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
         number = _HEADING_NUMBER.match(draft.text)
         level = number.group(1).count(".") + 1 if number else levels[round(draft.lines[0].size, 1)]
         return RawBlock(BlockKind.HEADING, draft.text, level=level, page=page)
+    breaks = tuple(draft.breaks)
     if draft.kind == BlockKind.LIST_ITEM:
-        return RawBlock(BlockKind.LIST_ITEM, draft.text, level=1, marker=draft.marker, page=page)
+        return RawBlock(BlockKind.LIST_ITEM, draft.text, 1, draft.marker, page, page_breaks=breaks)
     level = draft.marker.rstrip(".").count(".") + 1 if draft.marker else 0
     if draft.marker and len(draft.lines) == 1 and looks_like_heading(draft.text):
         # "1 Corporate parenting principles" set in the body's size (bold, say): a numbered
         # line standing alone without sentence punctuation heads a section, as in a text file
         return RawBlock(BlockKind.HEADING, f"{draft.marker} {draft.text}", level=level, page=page)
-    return RawBlock(draft.kind, draft.text, level=level, marker=draft.marker, page=page)
+    return RawBlock(draft.kind, draft.text, level, draft.marker, page, page_breaks=breaks)
 
 
 def assemble(pages: list[PageLines]) -> list[RawBlock]:
