@@ -274,3 +274,13 @@ def test_a_pipe_is_not_a_document_and_says_so(tmp_path: Path) -> None:
     os.mkfifo(pipe)
     with pytest.raises(UnsupportedFormat, match="not a regular file"):
         extract(pipe)
+
+
+def test_garbage_behind_a_byte_order_mark_is_binary_not_a_document(tmp_path: Path) -> None:
+    garbage = tmp_path / "binary.txt"
+    garbage.write_bytes(b"\xff\xfe\x00\xd8 garbage \x80\x81")
+    with pytest.raises(UnsupportedFormat, match="binary content"):
+        extract(garbage)
+    marked = tmp_path / "notepad.txt"  # Notepad's "Unicode": UTF-16 with its mark still reads
+    marked.write_bytes("\ufeffICBs must publish a plan.\n".encode("utf-16-le"))
+    assert extract(marked).blocks[0].text == "ICBs must publish a plan."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from contextlib import suppress
 from pathlib import Path
 
@@ -50,6 +51,19 @@ _BOMS = (
 )
 
 
+def _readable(text: str, path: Path) -> str:
+    """The text, unless a byte-order mark led to bytes that are no text in its encoding (more
+    than one character in ten undecodable or a control character): binary data."""
+    bad = sum(
+        1
+        for c in text
+        if c == "\ufffd" or (unicodedata.category(c) == "Cc" and c not in "\t\n\r\f")
+    )
+    if text and bad > 0.1 * len(text):
+        raise UnsupportedFormat("binary content, not text; is the file name wrong?", str(path))
+    return text
+
+
 def decode(data: bytes, path: Path) -> str:
     """UTF-8 (with or without BOM), UTF-16 or UTF-32 with a byte-order mark (what Windows
     Notepad saves as "Unicode"), UTF-16 without one when every other byte of ASCII text is NUL,
@@ -58,7 +72,7 @@ def decode(data: bytes, path: Path) -> str:
         if data.startswith(bom):
             # a stray byte in a marked file is replaced, not a reason to refuse the file
             handler = "docmine-cp1252" if encoding == "utf-8" else "replace"
-            return data[len(bom) :].decode(encoding, errors=handler)
+            return _readable(data[len(bom) :].decode(encoding, errors=handler), path)
     head = data[:8192]
     if len(head) >= 4:
         even, odd = head[0::2], head[1::2]
