@@ -279,10 +279,14 @@ class _Segmenter:
             elif block.kind == BlockKind.PARAGRAPH:
                 next_is_list = following is not None and following.kind in _LIST_KINDS
                 self.paragraph(block, next_is_list)
-            elif block.kind == BlockKind.TABLE_ROW and not _is_table_header(block, previous):
-                if previous is not None and previous.kind == BlockKind.LIST_ITEM:
+            elif block.kind == BlockKind.TABLE_ROW:
+                above = next(
+                    (b for b in reversed(blocks[:index]) if b.kind != BlockKind.FOOTNOTE), None
+                )
+                if above is not None and above.kind == BlockKind.LIST_ITEM:
                     self.lead_in = ""  # the lead-in's list was the items; a table after them is not
-                self.table_row(block)
+                if not _is_table_header(block, previous):
+                    self.table_row(block)
             if block.kind == BlockKind.HEADING:
                 self.lead_in = ""
         return self.clauses

@@ -415,15 +415,15 @@ class Store:
     def _refuse_foreign(self) -> None:
         """A database docmine never wrote to (schema 0) that holds tables of its own is another
         program's: writing docmine's tables into it would change a file that is not ours."""
-        if self.connection.execute("PRAGMA user_version").fetchone()[0] != 0:
-            return
-        tables = [
-            row[0]
-            for row in self.connection.execute(
-                "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
-            )
-        ]
-        if tables:
+        # one statement, one snapshot: another process creating the store between two reads
+        # would show its tables at schema 0
+        version, names = self.connection.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT group_concat(name, "
+            "'|') FROM (SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY "
+            "name))"
+        ).fetchone()
+        tables = names.split("|") if names else []
+        if version == 0 and tables:
             self.connection.close()
             shown = ", ".join(tables[:3]) + (", ..." if len(tables) > 3 else "")
             raise BadInput(

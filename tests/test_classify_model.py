@@ -92,24 +92,28 @@ def test_a_negated_requirement_is_not_a_prohibition_but_must_not_is() -> None:
     assert [d.polarity.value for d in decisions] == ["positive", "prohibition", "prohibition"]
 
 
-def test_a_cue_that_is_no_modal_leaves_the_polarity_to_the_clauses_modals() -> None:
-    # "... agreed by the Board: ICSs must not add layers": the model's cue for an expectation
-    # may be the lead-in's "agreed"; the clause's only modal is negated, so it forbids
+def test_a_lead_in_cue_that_is_no_modal_leaves_the_polarity_to_the_items_modals() -> None:
+    # "<lead-in: ... agreed by the Board:> ICSs must not add layers": the model's cue for an
+    # expectation may be the lead-in's "agreed"; the item's only modal is negated, so it forbids
     from types import SimpleNamespace
 
     from docmine.classify.model import _prohibits
     from docmine.model import ForceDecision
 
-    def marker(kind: str, lemma: str, negated: bool) -> SimpleNamespace:
-        return SimpleNamespace(kind=kind, lemma=lemma, negated=negated)
+    def marker(kind: str, lemma: str, negated: bool, start: int) -> SimpleNamespace:
+        return SimpleNamespace(kind=kind, lemma=lemma, negated=negated, start=start)
 
     rules = ForceDecision(Force.EXPECTATION)
-    agreed, must_not = marker("verb", "agree", False), marker("modal", "must", True)
-    assert _prohibits(agreed, rules, [agreed, must_not])
-    # one modal not negated ("must ensure ... and need not"): no prohibition
-    assert not _prohibits(agreed, rules, [agreed, must_not, marker("modal", "should", False)])
-    assert not _prohibits(agreed, rules, [agreed, marker("modal", "need", True)])
-    # a modal cue decides by itself, as before
+    agreed, must_not = marker("verb", "agree", False, 20), marker("modal", "must", True, 60)
+    assert _prohibits(agreed, rules, [agreed, must_not], lead_in=50)
+    # one modal of the item not negated, or "need not": no prohibition
+    should = marker("modal", "should", False, 80)
+    assert not _prohibits(agreed, rules, [agreed, must_not, should], lead_in=50)
+    assert not _prohibits(agreed, rules, [agreed, marker("modal", "need", True, 60)], lead_in=50)
+    # no lead-in: a cue that is no modal keeps the positive ("Trusts are expected to report any
+    # incident that may not be resolved locally"); a modal cue decides by itself, as before
+    expected, may_not = marker("verb", "expect", False, 7), marker("modal", "may", True, 50)
+    assert not _prohibits(expected, rules, [expected, may_not])
     assert _prohibits(must_not, rules, [must_not]) and not _prohibits(agreed, rules, [agreed])
 
 

@@ -257,6 +257,16 @@ def test_a_clause_after_a_page_break_inside_a_paragraph_cites_the_next_page() ->
         c.provenance.page for c in segment(normalise(assemble_document("y.pdf", "pdf", cut, "h")))
     ]
     assert pages_of == [1, 2, 2]
+    # repair moves the break: spaces and footnote markers before it are taken out
+    spaced = [
+        RawBlock(BlockKind.PARAGRAPH, "The board   must [footnote 1] publish a plan and", page=1),
+        RawBlock(BlockKind.PARAGRAPH, "consult. The ICB must share it.", page=2),
+    ]
+    document = normalise(assemble_document("z.pdf", "pdf", spaced, "h"))
+    (block,) = document.blocks
+    ((at, page),) = block.page_breaks
+    assert (block.text[at : at + 8], page) == ("consult.", 2)
+    assert [c.provenance.page for c in segment(document)] == [1, 2]
 
 
 def test_numbered_paragraph_keeps_number_as_marker() -> None:
@@ -319,6 +329,37 @@ def test_a_numbered_line_standing_alone_in_body_size_is_a_heading() -> None:
         (BlockKind.PARAGRAPH, "The Secretary of State may issue guidance."),
     ]
     assert blocks[0].level == 1
+
+
+def test_a_number_a_cross_reference_wrapped_stays_in_its_sentence() -> None:
+    def clauses(*blocks: RawBlock) -> list[str]:
+        return [c.text for c in segment(normalise(assemble_document("x", "pdf", [*blocks], "h")))]
+
+    # after a word the number is the reference's; after a lead-in's dash it opens an item
+    assert clauses(
+        RawBlock(BlockKind.PARAGRAPH, "The ICB must, as set out in paragraph", page=1),
+        RawBlock(BlockKind.PARAGRAPH, "of this guidance, publish it.", marker="3.2", page=1),
+    ) == ["The ICB must, as set out in paragraph 3.2 of this guidance, publish it."]
+    assert clauses(
+        RawBlock(BlockKind.PARAGRAPH, "The ICB must, subject to paragraph", page=1),
+        RawBlock(BlockKind.LIST_ITEM, "above, publish it.", marker="(b)", page=1),
+    ) == ["The ICB must, subject to paragraph (b) above, publish it."]
+    assert clauses(
+        RawBlock(BlockKind.PARAGRAPH, "In this section—", page=1),
+        RawBlock(BlockKind.PARAGRAPH, "the ICB must publish it.", marker="(2)", page=1),
+    ) == ["In this section—", "the ICB must publish it."]
+
+
+def test_a_date_or_a_wrapped_line_is_no_numbered_heading() -> None:
+    lines = [
+        _line("• ICBs must publish their plan by", 720),
+        _line("31 March 2024", 700),
+        _line("The plan must say how it meets needs and", 670),
+        _line("2 Schedule", 655),
+        _line("1 Overview ........ 3", 620),
+    ]
+    kinds = [b.kind for b in assemble([PageLines(1, 842.0, lines)])]
+    assert BlockKind.HEADING not in kinds
 
 
 def test_larger_numbered_line_is_a_heading_with_level_from_number() -> None:

@@ -586,6 +586,9 @@ def test_a_document_under_an_act_that_holds_none_of_the_duties_states_another_du
     assert duty_in(clause) == "duty-to-cooperate"
     both = "The Children Act 2004 and the Health and Care Act 2022 apply. " + clause
     assert duty_in(both) == "duty-to-cooperate"
+    # the Acts every public body works under do not make a document another statute's
+    equality = "Trusts must meet the Equality Act 2010 and FOIA 2000. " + clause
+    assert duty_in(equality) == "duty-to-cooperate"
 
 
 def test_a_clause_naming_two_duties_links_the_first_named() -> None:
@@ -618,6 +621,12 @@ def test_a_duty_named_through_its_section_or_have_regard_to_a_framework() -> Non
     ):
         found = find_duty(text, DUTIES)
         assert found is not None and found.id == duty, text
+    # "with regard to" / "in regard to" is a topic, not the duty
+    for text in (
+        "With regard to the financial framework, ICBs must agree their budgets.",
+        "In regard to the guidance, the ICB must submit its plan by March.",
+    ):
+        assert find_duty(text, DUTIES) is None, text
     # a framework that a local authority has regard to is not the ICB's duty
     text = "Local authorities must have regard to the national framework."
     assert find_duty(text, DUTIES, True, [], "local authority", []) is None

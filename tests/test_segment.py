@@ -133,6 +133,15 @@ def test_a_table_after_the_items_of_a_lead_in_does_not_carry_it() -> None:
     )
     texts = [c.text for c in segment(doc)]
     assert texts[-1] == "ICB | The ICB must share the plan with the HWB."
+    with_header = document(
+        (BlockKind.PARAGRAPH, "The integrated care board should consult Healthwatch:"),
+        (BlockKind.LIST_ITEM, "on its plan"),
+        (BlockKind.TABLE_ROW, "Body\tAction"),
+        (BlockKind.TABLE_ROW, "ICB\tThe ICB must share the plan with the HWB."),
+    )
+    assert [c.text for c in segment(with_header)][-1] == (
+        "ICB | The ICB must share the plan with the HWB."
+    )
     assert texts[0] == "The integrated care board should consult Healthwatch: on its plan"
 
 

@@ -349,17 +349,19 @@ def _modal(marker: Any) -> bool:
     return bool(marker.kind in {"modal", "imperative"} and marker.lemma not in _NOT_NEEDED)
 
 
-def _prohibits(cue: Any | None, rules: ForceDecision, markers: Sequence[Any] = ()) -> bool:
+def _prohibits(
+    cue: Any | None, rules: ForceDecision, markers: Sequence[Any] = (), lead_in: int = 0
+) -> bool:
     """A negated modal or imperative forbids ("must not", "may not", "do not share"); a negated
     deontic noun, verb or adjective ("not required", "no requirement") only removes a duty, and
-    "need not" exempts (DECISIONS.md 13). A cue that is no modal ("expected", "agreed") leaves
-    the polarity to the clause's modals: "... agreed by the Board: ICSs must not add layers"
-    forbids. Without a marker, the rules' polarity stands."""
+    "need not" exempts (DECISIONS.md 13). A cue from the lead-in (its first `lead_in`
+    characters) that is no modal leaves the polarity to the item's modals: "... agreed by the
+    Board: ICSs must not add layers" forbids. Without a marker, the rules' polarity stands."""
     if cue is None:
         return bool(rules.polarity == Polarity.PROHIBITION)
-    if _modal(cue):
-        return bool(cue.negated)
-    modals = [m for m in markers if _modal(m)]
+    if _modal(cue) or cue.start >= lead_in:
+        return bool(_modal(cue) and cue.negated)
+    modals = [m for m in markers if _modal(m) and m.start >= lead_in]
     return bool(modals) and all(m.negated for m in modals)
 
 
@@ -376,7 +378,8 @@ def decide(
         polarity = Polarity.POSITIVE
         condition = (-1, -1)
         if force != Force.NONE:
-            prohibits = _prohibits(cue, seen.rules, seen.markers)
+            lead_in = len(context.lead_in) if context.text.startswith(context.lead_in) else 0
+            prohibits = _prohibits(cue, seen.rules, seen.markers, lead_in)
             if force in (Force.MANDATORY, Force.EXPECTATION) and prohibits:
                 polarity = Polarity.PROHIBITION
             condition = seen.condition or condition

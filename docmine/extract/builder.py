@@ -17,6 +17,13 @@ from docmine.model import Block, BlockKind, Document, Provenance, lay_out
 from docmine.normalise import normalise_texts
 
 _TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
+_LEAD_IN_END = re.compile(r"[—–-]$")
+# a line that ends naming a provision whose number the next line begins ("subject to paragraph" /
+# "(b) above"): the number is the reference's, not an item's
+_CROSS_REFERENCE_END = re.compile(
+    r"\b(?:sub-?)?(?:paragraph|section|regulation|article|schedule|part|chapter|point|item)s?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -64,15 +71,21 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
         previous = joined[-1] if joined else None
         if (
             previous is not None
-            and block.kind == BlockKind.PARAGRAPH
-            and not block.marker  # a numbered paragraph starts afresh ("the need—" / "(a) to")
+            and (
+                block.kind == BlockKind.PARAGRAPH
+                or (block.marker and _CROSS_REFERENCE_END.search(previous.text.rstrip()))
+            )
             and previous.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
             and previous.text
             and not _TERMINAL.search(previous.text.rstrip())
             and block.text[:1].islower()
+            # a numbered paragraph after a lead-in's dash starts afresh ("the need—" / "(2) in
+            # this section"); after a word it is a line a cross-reference wrapped ("as set out
+            # in paragraph" / "3.2 of this guidance"), its number part of the sentence
+            and (not block.marker or not _LEAD_IN_END.search(previous.text.rstrip()))
         ):
             # a "heading" continued by a lower-case line was the first half of a sentence
-            head = f"{previous.text.rstrip()} "
+            head = f"{previous.text.rstrip()} " + (f"{block.marker} " if block.marker else "")
             text = head + block.text.lstrip()
             shift = len(head) - (len(block.text) - len(block.text.lstrip()))
             breaks = [*previous.page_breaks]

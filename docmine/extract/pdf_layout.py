@@ -246,11 +246,30 @@ def _confidence(lines: list[Line]) -> float | None:
     return round(sum(known) / len(known), 3) if known else None
 
 
-def _to_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
-    return replace(_layout_block(draft, levels), confidence=_confidence(draft.lines))
+def _to_block(draft: _Draft, levels: dict[float, int], previous: _Draft | None = None) -> RawBlock:
+    return replace(_layout_block(draft, levels, previous), confidence=_confidence(draft.lines))
 
 
-def _layout_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
+_MONTH = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}\b", re.IGNORECASE
+)
+_LEADERS = re.compile(r"(?:\.{3,}|…{2,}|…\s*\d+)\s*\d*$")
+
+
+def _numbered_heading(draft: _Draft, previous: _Draft | None) -> bool:
+    """A numbered line standing alone, in the body's size, that reads as a heading: not a date
+    ("31 March 2024"), not a contents line ("1 Overview ....... 3"), and not the next line of
+    a sentence the block before left unfinished."""
+    if not draft.marker or len(draft.lines) != 1 or not looks_like_heading(draft.text):
+        return False
+    if _MONTH.match(draft.text) or _LEADERS.search(draft.text):
+        return False
+    return previous is None or previous.kind == BlockKind.HEADING or ends_sentence(previous.text)
+
+
+def _layout_block(
+    draft: _Draft, levels: dict[float, int], previous: _Draft | None = None
+) -> RawBlock:
     page = draft.lines[0].page
     if draft.kind == BlockKind.HEADING:
         number = _HEADING_NUMBER.match(draft.text)
@@ -260,7 +279,7 @@ def _layout_block(draft: _Draft, levels: dict[float, int]) -> RawBlock:
     if draft.kind == BlockKind.LIST_ITEM:
         return RawBlock(BlockKind.LIST_ITEM, draft.text, 1, draft.marker, page, page_breaks=breaks)
     level = draft.marker.rstrip(".").count(".") + 1 if draft.marker else 0
-    if draft.marker and len(draft.lines) == 1 and looks_like_heading(draft.text):
+    if _numbered_heading(draft, previous):
         # "1 Corporate parenting principles" set in the body's size (bold, say): a numbered
         # line standing alone without sentence punctuation heads a section, as in a text file
         return RawBlock(BlockKind.HEADING, f"{draft.marker} {draft.text}", level=level, page=page)
@@ -279,7 +298,7 @@ def assemble(pages: list[PageLines]) -> list[RawBlock]:
         notes.extend(footnote_blocks(page_notes))
     drafts = _drafts(body, size)
     levels = _heading_levels(drafts)
-    blocks = [_to_block(d, levels) for d in drafts]
+    blocks = [_to_block(d, levels, drafts[i - 1] if i else None) for i, d in enumerate(drafts)]
     return _interleave(blocks, notes)
 
 

@@ -24,7 +24,7 @@ from docmine.link.bodies import (
 )
 from docmine.link.choice import Candidate, ChoiceModel, LinkModels
 from docmine.link.dates import find_deadline
-from docmine.link.duties import Duty, find_duty, load_duties, under_other_law
+from docmine.link.duties import Duty, document_under_other_law, find_duty, load_duties
 from docmine.link.holder import (
     Discourse,
     DocumentBodies,
@@ -174,7 +174,7 @@ def make_context(
         document=document_bodies(document_text, title, gazetteer, acronyms),
         models=models or LinkModels(),
         named=named_outright(document_text, gazetteer, acronyms),
-        other_law=under_other_law(f"{title}\n{document_text}", duties),
+        other_law=document_under_other_law(f"{title}\n{document_text}", duties),
     )
 
 

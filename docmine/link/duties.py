@@ -36,6 +36,7 @@ class Duty:
 class DutyRules:
     framing: re.Pattern[str]
     back_references: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
+    cross_cutting: frozenset[tuple[str, str]] = frozenset()  # (initials, year) of such Acts
 
 
 @cache
@@ -103,6 +104,11 @@ def load_duty_rules(path: Path = RULES_FILE) -> DutyRules:
         back_references=tuple(
             (re.compile(str(b["pattern"]), re.IGNORECASE), tuple(b.get("duties", [])))
             for b in data.get("back_references", [])
+        ),
+        cross_cutting=frozenset(
+            readings[0]
+            for act in data.get("cross_cutting_acts", [])
+            for readings in cited_acts(act)
         ),
     )
 
@@ -234,6 +240,16 @@ def cited_acts(text: str) -> list[tuple[tuple[str, str], ...]]:
 def statute_book(duties: tuple[Duty, ...]) -> frozenset[tuple[str, str]]:
     """The Acts the duties live in (their `law`, including the Acts that amended them)."""
     return frozenset(readings[0] for duty in duties for readings in cited_acts(duty.law))
+
+
+def document_under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
+    """Whether a whole document places its duties under other Acts (`under_other_law` over its
+    text), leaving out the Acts every public body works under (duty_rules.yaml
+    `cross_cutting_acts`: NHS guidance citing the Equality Act 2010 is still NHS guidance)."""
+    ignored = load_duty_rules().cross_cutting
+    acts = [r for r in cited_acts(text) if not set(r) & ignored]
+    book = statute_book(duties)
+    return bool(acts) and not any(set(readings) & book for readings in acts)
 
 
 def under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
