@@ -17,7 +17,6 @@ from docmine.model import Block, BlockKind, Document, Provenance, lay_out
 from docmine.normalise import normalise_texts
 
 _TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
-_LEAD_IN_END = re.compile(r"[—–-]$")
 # a line that ends naming a provision whose number the next line begins ("subject to paragraph" /
 # "(b) above"): the number is the reference's, not an item's
 _CROSS_REFERENCE_END = re.compile(
@@ -71,18 +70,21 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
         previous = joined[-1] if joined else None
         if (
             previous is not None
+            and block.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+            # a numbered block starts afresh ("the need—" / "(2) in this section"; "...; and" /
+            # "(b) to ..."), unless the line before ends naming a provision: then the number is
+            # the reference's, wrapped ("as set out in paragraph" / "3.2 of this guidance")
             and (
-                block.kind == BlockKind.PARAGRAPH
-                or (block.marker and _CROSS_REFERENCE_END.search(previous.text.rstrip()))
+                (block.kind == BlockKind.PARAGRAPH and not block.marker)
+                or (
+                    any(c.isalnum() for c in block.marker)  # a number, not a bullet
+                    and _CROSS_REFERENCE_END.search(previous.text.rstrip())
+                )
             )
             and previous.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
             and previous.text
             and not _TERMINAL.search(previous.text.rstrip())
             and block.text[:1].islower()
-            # a numbered paragraph after a lead-in's dash starts afresh ("the need—" / "(2) in
-            # this section"); after a word it is a line a cross-reference wrapped ("as set out
-            # in paragraph" / "3.2 of this guidance"), its number part of the sentence
-            and (not block.marker or not _LEAD_IN_END.search(previous.text.rstrip()))
         ):
             # a "heading" continued by a lower-case line was the first half of a sentence
             head = f"{previous.text.rstrip()} " + (f"{block.marker} " if block.marker else "")
