@@ -270,6 +270,7 @@ class _Segmenter:
 
     def run(self) -> list[Clause]:
         blocks = [b for b in self.document.blocks if b.kind != BlockKind.FURNITURE]
+        above: Block | None = None  # the last block before this one that is not a footnote
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             previous = blocks[index - 1] if index else None
@@ -280,15 +281,14 @@ class _Segmenter:
                 next_is_list = following is not None and following.kind in _LIST_KINDS
                 self.paragraph(block, next_is_list)
             elif block.kind == BlockKind.TABLE_ROW:
-                above = next(
-                    (b for b in reversed(blocks[:index]) if b.kind != BlockKind.FOOTNOTE), None
-                )
                 if above is not None and above.kind == BlockKind.LIST_ITEM:
                     self.lead_in = ""  # the lead-in's list was the items; a table after them is not
                 if not _is_table_header(block, previous):
                     self.table_row(block)
             if block.kind == BlockKind.HEADING:
                 self.lead_in = ""
+            if block.kind != BlockKind.FOOTNOTE:
+                above = block
         return self.clauses
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from docmine.extract.builder import RawBlock
 from docmine.extract.furniture import SHAPED_MAX_WORDS, ends_sentence, folded, looks_like_furniture
 from docmine.extract.pdf_lines import Line
-from docmine.extract.text import looks_like_heading
+from docmine.extract.text import LETTERED, looks_like_heading
 from docmine.model import BlockKind
 
 MARGIN_BAND = 0.07  # share of the page height at top and bottom where furniture lives
@@ -24,7 +24,6 @@ MAX_HEADING_WORDS = 30
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(?=\S)")
-_LETTERED = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})\)$")
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?:;]$")
@@ -169,7 +168,7 @@ def _starts_block(line: Line, size: float) -> tuple[BlockKind, str, str] | None:
     if match := _NUMBER.match(line.text):
         marker = match.group(1).strip()
         # (a), (iv): the items of a list, as the text reader reads them; 1, 2.3: paragraphs
-        kind = BlockKind.LIST_ITEM if _LETTERED.match(marker) else BlockKind.PARAGRAPH
+        kind = BlockKind.LIST_ITEM if LETTERED.match(marker) else BlockKind.PARAGRAPH
         return kind, marker, line.text[match.end() :]
     return None
 

@@ -21,7 +21,7 @@ _NUMBER = re.compile(
     r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
-_LETTERED = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})\)$")  # (a), (iv): items, not paragraphs
+LETTERED = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})\)$")  # (a), (iv): items, not paragraphs
 _FOOTNOTE = re.compile(
     r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+"
 )
@@ -147,7 +147,7 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         marker, body = m.group(1), strip_markdown(m.group(2))
         if alone and looks_like_heading(body):
             return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
-        item = line[:1].isspace() or "." in marker.rstrip(".") or _LETTERED.match(marker)
+        item = line[:1].isspace() or "." in marker.rstrip(".") or LETTERED.match(marker)
         kind = BlockKind.LIST_ITEM if item else BlockKind.PARAGRAPH
         return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
     if alone and looks_like_heading(text):

@@ -246,17 +246,17 @@ def document_under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
     """Whether a whole document places its duties under other Acts (`under_other_law` over its
     text), leaving out the Acts every public body works under (duty_rules.yaml
     `cross_cutting_acts`: NHS guidance citing the Equality Act 2010 is still NHS guidance)."""
-    ignored = load_duty_rules().cross_cutting
-    acts = [r for r in cited_acts(text) if not set(r) & ignored]
-    book = statute_book(duties)
-    return bool(acts) and not any(set(readings) & book for readings in acts)
+    return under_other_law(text, duties, load_duty_rules().cross_cutting)
 
 
-def under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
+def under_other_law(
+    text: str, duties: tuple[Duty, ...], ignored: frozenset[tuple[str, str]] = frozenset()
+) -> bool:
     """Whether the clause places what it says under Acts none of the duties is in ("Section 38
     CTSA 2015 sets out the duty of cooperation"): then it states another statute's duty. A
-    clause that also cites an Act of the book is not (nor one citing no Act at all)."""
-    acts = cited_acts(text)
+    clause that also cites an Act of the book is not (nor one citing no Act at all, or only
+    the `ignored` Acts)."""
+    acts = [readings for readings in cited_acts(text) if not set(readings) & ignored]
     book = statute_book(duties)
     return bool(acts) and not any(set(readings) & book for readings in acts)
 
