@@ -456,11 +456,12 @@ def export(
         except OSError as exc:
             raise BadInput(f"cannot make the folder: {exc.strerror}", output) from None
     path = output_path(target, fmt, settings.outputs)
+    replaced = path.is_file()
     with _open_store(settings) as store:
         register = export_register(store, path, filters, query, limit, fmt, bom)
     console.print(
         f"wrote {len(register.rows)} obligations from {len(register.documents)} documents "
-        f"to {escape(str(path))}"
+        f"to {escape(str(path))}" + (" (replacing the file there)" if replaced else "")
     )
 
 

@@ -59,7 +59,13 @@ def test_ingest_search_show_export_docs(tmp_path: Path, corpus_dir: Path) -> Non
     code, out = run("show", hits[0]["id"], "--db", db)
     assert code == 0 and hits[0]["id"] in out
     code, out = run("export", "-o", str(tmp_path / "r.csv"), "--db", db)
-    assert code == 0 and (tmp_path / "r.csv").exists()
+    assert code == 0 and (tmp_path / "r.csv").exists() and "replacing" not in out
+    code, out = run("export", "-o", str(tmp_path / "r.csv"), "--db", db)
+    assert code == 0 and "(replacing the file there)" in out
+    before = (tmp_path / "r.csv").read_bytes()
+    code, out = run("export", "-o", str(tmp_path / "r.csv"), "--format", "json", "--db", db)
+    assert code == 1 and "does not match the file's suffix" in out
+    assert (tmp_path / "r.csv").read_bytes() == before
     code, out = run("docs", "--db", db, "--json")
     assert code == 0 and len(json.loads(out)) == 5
 

@@ -206,6 +206,20 @@ def test_unknown_format_is_a_clear_error(tmp_path: Path) -> None:
         export([], tmp_path / "r.pdf")
 
 
+def test_a_format_that_contradicts_the_suffix_is_refused_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "register.csv"
+    with pytest.raises(BadInput, match=r"--format json does not match the file's suffix \.csv"):
+        export([], target, "json")
+    assert not target.exists()
+    # the same format under another spelling, or a suffix naming no format, is fine
+    assert export([], tmp_path / "r.md", "markdown").read_text(encoding="utf-8")
+    assert (
+        json.loads(export([], tmp_path / "r.txt", "json").read_text(encoding="utf-8")) is not None
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not on PATH")
 def test_libreoffice_opens_the_workbook(corpus_store: Store, tmp_path: Path) -> None:

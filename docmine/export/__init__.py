@@ -35,9 +35,19 @@ ALIASES = {"markdown": "md", "htm": "html"}
 
 
 def format_for(path: Path, fmt: str | None) -> str:
-    """The format named by `fmt`, else by the file suffix."""
-    chosen = (fmt or path.suffix.lstrip(".")).lower()
+    """The format named by `fmt`, else by the file suffix. A `fmt` that contradicts a suffix
+    naming another format ("--format json" for "register.csv") is refused: the file would
+    open in the wrong program."""
+    suffix = path.suffix.lstrip(".").lower()
+    suffix = ALIASES.get(suffix, suffix)
+    chosen = (fmt or suffix).lower()
     chosen = ALIASES.get(chosen, chosen)
+    if fmt and suffix in EXPORTERS and chosen in EXPORTERS and suffix != chosen:
+        raise BadInput(
+            f"--format {chosen} does not match the file's suffix .{suffix}: "
+            f"name the file .{chosen}, or drop --format",
+            str(path),
+        )
     if chosen not in EXPORTERS:
         raise BadInput(
             f"unknown export format {chosen or '(none)'}: use {', '.join(sorted(EXPORTERS))}",
