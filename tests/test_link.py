@@ -514,6 +514,41 @@ def test_a_named_duty_links_only_to_a_clause_about_one_of_its_holders() -> None:
     assert find_duty(text, DUTIES) is not None
 
 
+def test_a_duty_whose_product_is_the_subject_is_not_gated_by_the_bodies_that_receive_it() -> None:
+    # no holder found and the strategy is the subject: the bodies named receive it
+    for text in (
+        "The integrated care strategy must be published and shared with each responsible local "
+        "authority, and the relevant integrated care board in that area.",
+        "The legislation will require the integrated care strategy to set out how the needs "
+        "assessed for the ICB area are to be met by local authorities.",
+    ):
+        bodies = ["local authority", "integrated care board"]
+        found = find_duty(text, DUTIES, True, [], "", bodies)
+        assert found is not None and found.id == "prepare-integrated-care-strategy", text
+        # a holder found that does not hold the duty still gates it
+        assert find_duty(text, DUTIES, True, [], "local authority", bodies) is None, text
+    # the verb first: the body named is the one acting, and it holds no such duty
+    text = "DHSC does not intend to produce detailed guidance on every integrated care strategy."
+    found = find_duty(text, DUTIES, True, [], "", ["Department of Health and Social Care"])
+    assert found is None
+
+
+def test_verbs_of_creation_make_the_strategies_and_assessments_as_they_make_boards() -> None:
+    for text, duty in (
+        (
+            "They are responsible for establishing integrated care strategies for their area.",
+            "prepare-integrated-care-strategy",
+        ),
+        (
+            "The board must draw up a joint local health and wellbeing strategy.",
+            "joint-local-health-and-wellbeing-strategy",
+        ),
+        ("Councils create the JSNA with their partners.", "joint-strategic-needs-assessment"),
+    ):
+        found = find_duty(text, DUTIES)
+        assert found is not None and found.id == duty, text
+
+
 def test_a_duty_under_an_act_that_holds_none_of_the_duties_is_another_duty() -> None:
     # the Counter-Terrorism and Security Act's cooperation duty and its guidance are not the NHS
     # Act's: a clause citing only other Acts links none of duties.yaml, even by name

@@ -37,6 +37,7 @@ class DutyRules:
     framing: re.Pattern[str]
     back_references: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]
     cross_cutting: frozenset[tuple[str, str]] = frozenset()  # (initials, year) of such Acts
+    product_subject: re.Pattern[str] = re.compile(r"(?!)")
 
 
 @cache
@@ -110,6 +111,7 @@ def load_duty_rules(path: Path = RULES_FILE) -> DutyRules:
             for act in data.get("cross_cutting_acts", [])
             for readings in cited_acts(act)
         ),
+        product_subject=re.compile(str(data.get("product_subject", r"(?!)")), re.IGNORECASE),
     )
 
 
@@ -281,7 +283,12 @@ def find_duty(
         return None
     called = match_duty(text, duties, names=True)
     named = match_duty(text, duties) if instruction or frames_in_law(text) else None
-    if named is not None and holder is not None and not holds(named[1], duties, holder, bodies):
+    if (
+        named is not None
+        and holder is not None
+        and not (holder == "" and load_duty_rules().product_subject.match(named[1].matched))
+        and not holds(named[1], duties, holder, bodies)
+    ):
         named = None
     # the first duty the clause names, whether by its name or by a pattern (DECISIONS.md A.7)
     first = min((m for m in (called, named) if m is not None), key=lambda m: m[0], default=None)
