@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -158,8 +159,42 @@ def repair_punctuation_spacing(text: str) -> str:
     return text
 
 
+# where a PDF reader removed a hyphen at the end of a line (pdfium's U+FFFE), between two words
+_REMOVED_HYPHEN = re.compile(r"(\w+)\ufffe(\w+)")
+_COMPOUND = re.compile(r"\b\w+-\w+\b")
+
+
+def restore_compound_hyphens(texts: Sequence[str]) -> list[str]:
+    """A hyphen the reader removed at a line end was part of a compound, and stays, when the
+    word goes on with a digit ("COVID-19") or with a capital after a word that is not an
+    acronym ("mid-July", "non-Crown"; "NH-" / "SEI" is NHSEI), or when the document writes the
+    word hyphenated elsewhere more often than closed up ("place-based", "joined-up");
+    otherwise the word closes up ("prema-" / "ture": premature). The document is its own
+    dictionary."""
+    if not any("\ufffe" in t for t in texts):
+        return list(texts)
+    hyphenated: Counter[str] = Counter()
+    closed: Counter[str] = Counter()
+    for text in texts:
+        hyphenated.update(m.group(0).casefold() for m in _COMPOUND.finditer(text))
+        closed.update(w.casefold() for w in re.findall(r"\w+", text))
+
+    def decide(match: re.Match[str]) -> str:
+        first, rest = match.group(1), match.group(2)
+        word = f"{first}-{rest}".casefold()
+        keep = (
+            rest[0].isdigit()
+            or (rest[0].isupper() and first[-1].islower())  # "NH-" / "SEI" is one acronym
+            or hyphenated[word] > closed[word.replace("-", "")]
+        )
+        return f"{first}-{rest}" if keep else f"{first}{rest}"
+
+    return [_REMOVED_HYPHEN.sub(decide, t).replace("\ufffe", "") for t in texts]
+
+
 def normalise_texts(texts: Sequence[str]) -> list[str]:
     """The full repair applied to every block of a document, in order."""
+    texts = restore_compound_hyphens(texts)
     cleaned = [clean_whitespace(strip_footnote_markers(t)) for t in texts]
     repaired = repair_glued_acronyms(cleaned)
     return [repair_punctuation_spacing(t) for t in repaired]

@@ -29,3 +29,14 @@ def test_real_words_and_names_are_left_alone() -> None:
 def test_footnote_markers_and_spacing() -> None:
     assert repair("published in June 2021ⁱ, set  out") == "published in June 2021, set out"
     assert repair("see [footnote 1] here") == "see here"
+
+
+def test_a_hyphen_removed_at_a_line_end_stays_where_the_word_is_a_compound() -> None:
+    # the document is its own dictionary: written hyphenated elsewhere, the word keeps it
+    assert repair("a place\ufffebased approach", "Place-based working") == "a place-based approach"
+    assert repair("a place\ufffebased approach", "placebased") == "a placebased approach"
+    # closed up when nothing says otherwise; a digit, or a capital after a word, keeps it
+    assert repair("These prema\ufffeture deaths") == "These premature deaths"
+    assert repair("by mid\ufffeJuly and COVID\ufffe19") == "by mid-July and COVID-19"
+    # an acronym cut in two is one acronym again
+    assert repair("the NH\ufffeSEI team") == "the NHSEI team"

@@ -36,6 +36,7 @@ class RawBlock:
     page: int | None = None
     confidence: float | None = None  # OCR confidence (0-1) of the lines it was read from
     page_breaks: tuple[tuple[int, int], ...] = ()  # (offset into text, page) where a page begins
+    hyphenated: bool = False  # its last line ended in a hyphen the reader removed ("prema-")
 
 
 # a saved page says where it came from ("Source: https://...") above its text, not further down
@@ -86,8 +87,10 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
             and not _TERMINAL.search(previous.text.rstrip())
             and block.text[:1].islower()
         ):
-            # a "heading" continued by a lower-case line was the first half of a sentence
-            head = f"{previous.text.rstrip()} " + (f"{block.marker} " if block.marker else "")
+            # a "heading" continued by a lower-case line was the first half of a sentence; a
+            # word the reader de-hyphenated at the cut closes up ("prema" / "ture deaths")
+            glue = "\ufffe" if previous.hyphenated and not block.marker else " "
+            head = f"{previous.text.rstrip()}{glue}" + (f"{block.marker} " if block.marker else "")
             text = head + block.text.lstrip()
             shift = len(head) - (len(block.text) - len(block.text.lstrip()))
             breaks = [*previous.page_breaks]
@@ -96,7 +99,12 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
                 breaks.append((len(head), block.page))
             breaks += [(at + shift, page) for at, page in block.page_breaks]
             joined[-1] = replace(
-                previous, kind=BlockKind.PARAGRAPH, text=text, level=0, page_breaks=tuple(breaks)
+                previous,
+                kind=BlockKind.PARAGRAPH,
+                text=text,
+                level=0,
+                page_breaks=tuple(breaks),
+                hyphenated=block.hyphenated,
             )
         else:
             joined.append(block)

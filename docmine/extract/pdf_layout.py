@@ -228,8 +228,9 @@ def _resumes(draft: _Draft, line: Line, size: float) -> bool:
 
 
 def join_lines(text: str, previous: Line, following: str) -> str:
-    """A space between wrapped lines, none after a line-end hyphen pdfium removed."""
-    glue = "" if previous.hyphenated else " "
+    """A space between wrapped lines; after a line-end hyphen pdfium removed, its mark (U+FFFE),
+    which normalisation turns into a hyphen or closes up (`restore_compound_hyphens`)."""
+    glue = "\ufffe" if previous.hyphenated else " "
     return f"{text.rstrip()}{glue}{following.lstrip()}"
 
 
@@ -246,7 +247,11 @@ def _confidence(lines: list[Line]) -> float | None:
 
 
 def _to_block(draft: _Draft, levels: dict[float, int], previous: _Draft | None = None) -> RawBlock:
-    return replace(_layout_block(draft, levels, previous), confidence=_confidence(draft.lines))
+    return replace(
+        _layout_block(draft, levels, previous),
+        confidence=_confidence(draft.lines),
+        hyphenated=draft.last.hyphenated,
+    )
 
 
 _MONTH = re.compile(
