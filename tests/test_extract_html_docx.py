@@ -3,9 +3,11 @@ from pathlib import Path
 import docx
 import pytest
 
+from docmine.config import Settings
 from docmine.errors import CorruptDocument, EncryptedDocument
 from docmine.extract import extract
 from docmine.model import BlockKind
+from docmine.pipeline import Pipeline
 
 PAGE = """<!doctype html><html><head><title>ICP guidance</title></head><body>
 <nav><a href="/">Home</a> Menu</nav>
@@ -123,3 +125,49 @@ def test_a_marking_that_heads_a_section_once_stays_a_heading(tmp_path: Path) -> 
     headings = [b.text for b in document.blocks if b.kind == BlockKind.HEADING]
     assert headings == ["Handling classified information", "OFFICIAL", "SECRET", "TOP SECRET"]
     assert document.blocks[-1].provenance.section[-1] == "TOP SECRET"
+
+
+# legislation.gov.uk marks a provision's label in a span of its own
+ACT = """<html><head><title>Test Act 2024</title></head><body><main><h1>Test Act 2024</h1>
+<h2>1 Duties of the board</h2>
+<p><span class="LegP1No">(1)</span> <span>An integrated care board must—</span></p>
+<p><span class="LegP3No">(a)</span><span>prepare a plan before each financial year, and</span></p>
+<p><span class="LegP3No">(b)</span><span>publish the plan.</span></p>
+<p><span class="LegP1No">(2)</span> The board may consult local Healthwatch.</p>
+<p>42 ICBs were established in July 2022.</p></main></body></html>"""
+
+
+def test_lettered_provisions_of_a_page_are_the_items_of_their_lead_in(
+    tmp_path: Path, settings: Settings
+) -> None:
+    path = tmp_path / "act.html"
+    path.write_text(ACT, encoding="utf-8")
+    blocks = [(b.kind, b.marker, b.text) for b in extract(path).blocks][2:]
+    assert blocks == [
+        (BlockKind.PARAGRAPH, "(1)", "An integrated care board must—"),
+        (BlockKind.LIST_ITEM, "(a)", "prepare a plan before each financial year, and"),
+        (BlockKind.LIST_ITEM, "(b)", "publish the plan."),
+        (BlockKind.PARAGRAPH, "(2)", "The board may consult local Healthwatch."),
+        # a number that is not in brackets may be the sentence's own
+        (BlockKind.PARAGRAPH, "", "42 ICBs were established in July 2022."),
+    ]
+    # as the text reader reads the same Act: each item takes the lead-in and its force
+    analysed = Pipeline(settings).run(extract(path))
+    register = [(o.clause.ref, o.decision.force, o.clause.text) for o in analysed.obligations]
+    assert register[0][:2] == ("1(1)(a)", "mandatory")
+    assert register[0][2].startswith("An integrated care board must— prepare a plan")
+    assert register[1][:2] == ("1(1)(b)", "mandatory")
+
+
+def test_lettered_provisions_of_a_word_file_are_list_items(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("(1) A local authority must—")
+    document.add_paragraph("(a) prepare a strategy, and")
+    document.add_paragraph("(iv) keep it under review.")
+    path = tmp_path / "regs.docx"
+    document.save(str(path))
+    assert [(b.kind, b.marker, b.text) for b in extract(path).blocks] == [
+        (BlockKind.PARAGRAPH, "(1)", "A local authority must—"),
+        (BlockKind.LIST_ITEM, "(a)", "prepare a strategy, and"),
+        (BlockKind.LIST_ITEM, "(iv)", "keep it under review."),
+    ]

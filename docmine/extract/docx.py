@@ -15,6 +15,7 @@ from lxml import etree
 
 from docmine.errors import CorruptDocument, EmptyDocument, EncryptedDocument
 from docmine.extract.builder import RawBlock
+from docmine.extract.text import provision_block
 from docmine.model import BlockKind
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,7 +33,7 @@ def _paragraph_block(paragraph: Paragraph) -> RawBlock:
     numbered = properties is not None and properties.numPr is not None
     if numbered or "list" in style.lower():
         return RawBlock(BlockKind.LIST_ITEM, text, level=1, marker="•")
-    return RawBlock(BlockKind.PARAGRAPH, text)
+    return provision_block(text)
 
 
 def _table_blocks(table: Table) -> list[RawBlock]:

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docmine.errors import EmptyDocument
 from docmine.extract.builder import RawBlock
-from docmine.extract.text import decode
+from docmine.extract.text import decode, provision_block
 from docmine.model import BlockKind
 
 _DROP = "script, style, noscript, template, nav, header, footer, aside, form, svg, button, iframe"
@@ -101,7 +101,7 @@ def _element(child: LexborNode, out: list[RawBlock]) -> Iterator[LexborNode] | N
         text = _node_text(child) or str(child.attributes.get("alt") or "")
         out.append(RawBlock(BlockKind.FURNITURE, text))
     elif tag in _BLOCK_TAGS:
-        out.append(RawBlock(BlockKind.PARAGRAPH, _node_text(child)))
+        out.append(provision_block(_node_text(child)))
     else:
         return child.iter(include_text=True)
     return None
@@ -112,7 +112,7 @@ def _flush(run: list[str], out: list[RawBlock]) -> None:
     text = _INLINE_SPACE.sub(" ", " ".join(run)).strip()
     run.clear()
     if text:
-        out.append(RawBlock(BlockKind.PARAGRAPH, text))
+        out.append(provision_block(text))
 
 
 def _list_item_text(item: LexborNode) -> str:

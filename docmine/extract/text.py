@@ -125,6 +125,23 @@ def _numbered_level(marker: str) -> int:
     return marker.rstrip(".").count(".") + 1
 
 
+# a provision's label in brackets opening a paragraph of a page or a Word file: "(a)", "(iv)",
+# "(2)", "(2A)"; a bare number ("42 ICBs were ...") may be the sentence's own, so it is left
+_PROVISION = re.compile(r"^\s*(\((?:[a-z]|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\))\s+(\S.*)$", re.DOTALL)
+
+
+def provision_block(text: str) -> RawBlock:
+    """A paragraph of a format with its own blocks (HTML, Word) as the text reader reads the
+    same line: "(a) prepare a plan" is a list item labelled (a), the items of a lead-in;
+    "(2) The board may ..." a paragraph labelled (2)."""
+    m = _PROVISION.match(text)
+    if m is None:
+        return RawBlock(BlockKind.PARAGRAPH, text)
+    marker, body = m.group(1), m.group(2)
+    kind = BlockKind.LIST_ITEM if LETTERED.match(marker) else BlockKind.PARAGRAPH
+    return RawBlock(kind, body, level=1, marker=marker)
+
+
 def _classify_line(line: str, alone: bool) -> RawBlock:
     """One source line as a block; `alone` says it is a paragraph of its own. A line giving a
     web address keeps it as written ("utm_source" is no emphasis) and is no heading."""
