@@ -284,3 +284,24 @@ def test_garbage_behind_a_byte_order_mark_is_binary_not_a_document(tmp_path: Pat
     marked = tmp_path / "notepad.txt"  # Notepad's "Unicode": UTF-16 with its mark still reads
     marked.write_bytes("\ufeffICBs must publish a plan.\n".encode("utf-16-le"))
     assert extract(marked).blocks[0].text == "ICBs must publish a plan."
+
+
+def test_an_acts_numbered_section_heading_over_its_first_subsection_is_a_heading(
+    tmp_path: Path,
+) -> None:
+    # legislation copied as text: a block a line, the section's title over "(1)"
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "Test Act 2024\n1 Duties of the board\n(1) An integrated care board must—\n"
+        "(a) prepare a plan, and\n(b) publish it.\n(2) The board may consult Healthwatch.\n"
+        "2 Interpretation\nIn this Act the board means the integrated care board.\n",
+        encoding="utf-8",
+    )
+    blocks = extract(path).blocks
+    assert [(b.kind, b.text) for b in blocks[1:3]] == [
+        (BlockKind.HEADING, "1 Duties of the board"),
+        (BlockKind.PARAGRAPH, "An integrated care board must—"),
+    ]
+    assert blocks[3].provenance.section == ("1 Duties of the board",)
+    # a numbered line over anything but a subsection (1) stays as it was: a numbered paragraph
+    assert (blocks[6].kind, blocks[6].marker) == (BlockKind.PARAGRAPH, "2")

@@ -21,6 +21,9 @@ _NUMBER = re.compile(
     r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
+# "12A Duties of the board" over "(1) An integrated care board must—", as an Act prints them
+_SECTION_NUMBER = re.compile(r"^\s*\d{1,3}[A-Z]{0,2}\s+[A-Z]")
+_FIRST_SUBSECTION = re.compile(r"^\s*\(1\)\s")
 LETTERED = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})\)$")  # (a), (iv): items, not paragraphs
 _FOOTNOTE = re.compile(
     r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+"
@@ -259,6 +262,9 @@ def _stands_alone(group: list[str], index: int) -> bool:
     if len(group) == 1:
         return True
     line = group[index]
+    following = group[index + 1] if index + 1 < len(group) else ""
+    if _SECTION_NUMBER.match(line) and _FIRST_SUBSECTION.match(following):
+        return True  # an Act's numbered section heading over its subsection (1)
     if _is_new_block(line) or line.rstrip().endswith(("—", "–")):  # numbered, or a lead-in
         return False
     if _DEONTIC.search(line) and not _WH_WORD.match(line):  # an instruction left unstopped
