@@ -458,3 +458,58 @@ def test_word_similarity_costs_a_split_word_a_whole_word() -> None:
     assert word_similarity(expected, expected) == 1.0
     split = word_similarity("a prema ture response to the plan", expected)
     assert char_accuracy("a prema ture response to the plan", expected) > 0.95 > split
+
+
+def _handmade_pdf(content: str) -> bytes:
+    """A one-page A4 PDF drawing `content` (a content stream) in Helvetica."""
+    stream = content.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    trailer = b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+    return bytes(out + trailer % (len(objects) + 1, xref))
+
+
+def test_fonts_set_at_size_one_and_scaled_by_the_text_matrix_keep_their_sizes(
+    tmp_path: Path,
+) -> None:
+    # InDesign and the US Federal Register set every font at 1 pt and scale the text matrix;
+    # the sizes read were all 1, so no heading was found and every line was a paragraph. A
+    # stamp set vertically in the left margin is not text
+    path = tmp_path / "scaled.pdf"
+    path.write_bytes(
+        _handmade_pdf(
+            "BT /F1 1 Tf 16 0 0 16 72 760 Tm (Duties of the board) Tj ET\n"
+            "BT /F1 1 Tf 10 0 0 10 72 730 Tm (The integrated care board must publish a) Tj ET\n"
+            "BT /F1 1 Tf 10 0 0 10 72 718 Tm (plan before the start of each year and) Tj ET\n"
+            "BT /F1 1 Tf 10 0 0 10 72 706 Tm (report on its CO) Tj 7 0 0 7 147 703 Tm (2) Tj "
+            "10 0 0 10 152 706 Tm ( emissions.) Tj ET\n"
+            "BT /F1 1 Tf 0 8 -8 0 30 300 Tm (Printed by jbell on DSK PROD) Tj ET\n"
+        )
+    )
+    blocks = [(b.kind, b.text) for b in normalise_blocks(read_pdf(path, path.read_bytes()))]
+    assert blocks[0] == (BlockKind.HEADING, "Duties of the board")
+    assert blocks[1][0] == BlockKind.PARAGRAPH and len(blocks) == 2
+    # the lowered 2 of CO2 is small but no footnote marker: it stays
+    assert blocks[1][1].startswith("The integrated care board must publish a plan before")
+    assert "2 emissions" in blocks[1][1] and "jbell" not in " ".join(t for _, t in blocks)
+
+
+def normalise_blocks(blocks: list[RawBlock]) -> list[RawBlock]:
+    texts = normalise_texts([b.text for b in blocks])
+    return [
+        RawBlock(b.kind, t, b.level, b.marker, b.page) for b, t in zip(blocks, texts, strict=True)
+    ]

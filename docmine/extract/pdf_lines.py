@@ -20,6 +20,7 @@ from docmine.extract.pdf_tables import Table, cell_text, find_tables
 _SEGMENT = re.compile("[^\r\n\ufffe]+\ufffe?")
 _SUPERSCRIPT_CANDIDATE = re.compile(r"(?<=[^\s\d])\d{1,3}(?=\s|$|[.,;:)])")
 SUPERSCRIPT_RATIO = 0.88  # a footnote marker is set at ~80% of the body size, raised
+RAISED = 0.15  # by at least this share of the body size (the bottoms of their loose boxes)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Line:
     cells: tuple[str, ...] | None = None  # set for a table row
     hyphenated: bool = False  # ends in a removed hyphen: the next line joins without a space
     confidence: float | None = None  # OCR word confidence (0-1); None for a text layer
+    rotated: bool = False  # set across the page's lines, not along them
 
     @property
     def is_table_row(self) -> bool:
@@ -59,8 +61,23 @@ class _CharFacts:
         pdfium_c.FPDFText_GetLooseCharBox(self.raw, index, rect)
         return rect.left, rect.bottom, rect.right, rect.top
 
+    def rotated(self, index: int) -> bool:
+        """Whether the character runs more up or down the page than across it (a stamp set
+        vertically in the margin)."""
+        matrix = pdfium_c.FS_MATRIX()
+        if not pdfium_c.FPDFText_GetMatrix(self.raw, index, matrix):
+            return False
+        return abs(matrix.b) > abs(matrix.a)
+
     def size(self, index: int) -> float:
-        return float(pdfium_c.FPDFText_GetFontSize(self.raw, index))
+        """The size the character is printed at: its font size scaled by its matrix (a PDF may
+        set every font at size 1 and scale the text matrix, as the US Federal Register does)."""
+        matrix = pdfium_c.FS_MATRIX()
+        size = float(pdfium_c.FPDFText_GetFontSize(self.raw, index))
+        if not pdfium_c.FPDFText_GetMatrix(self.raw, index, matrix):
+            return size
+        scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        return size * scale if scale > 0 else size
 
     def bold(self, index: int) -> bool:
         weight = pdfium_c.FPDFText_GetFontWeight(self.raw, index)
@@ -78,14 +95,18 @@ def _first_word_char(text: str, start: int, end: int) -> int:
     return start
 
 
-def _drop_superscripts(text: str, start: int, end: int, facts: _CharFacts, size: float) -> str:
-    """Footnote markers are small raised digits glued to a word: remove them from the line."""
+def _drop_superscripts(
+    text: str, start: int, end: int, facts: _CharFacts, size: float, probe: int
+) -> str:
+    """Footnote markers are small raised digits glued to a word: remove them from the line. A
+    small digit on or below the line is kept ("CO2", "HCO3", a chart's "0.7")."""
     segment = text[start:end]
     kept: list[str] = []
     last = 0
     for match in _SUPERSCRIPT_CANDIDATE.finditer(segment):
         index = start + match.start()
-        if facts.size(index) < size * SUPERSCRIPT_RATIO:
+        small = facts.size(index) < size * SUPERSCRIPT_RATIO
+        if small and facts.loose_box(index)[1] > facts.loose_box(probe)[1] + RAISED * size:
             kept.append(segment[last : match.start()])
             last = match.end()
     kept.append(segment[last:])
@@ -106,9 +127,11 @@ def _make_line(text: str, start: int, end: int, facts: _CharFacts, page: int) ->
     size = facts.size(probe)
     left, _, _, top = facts.loose_box(start)
     _, bottom, right, _ = facts.loose_box(end - 1)
-    body = _drop_superscripts(text, start, end, facts, size)
+    body = _drop_superscripts(text, start, end, facts, size, probe)
     bold = facts.bold(probe)
-    return Line(body, left, right, top, bottom, size, bold, page, hyphenated=hyphenated)
+    line = Line(body, left, right, top, bottom, size, bold, page, hyphenated=hyphenated)
+    line.rotated = facts.rotated(probe)
+    return line
 
 
 def _same_baseline(previous: Line, line: Line) -> bool:
@@ -184,4 +207,20 @@ def page_lines(
         elif table not in placed:
             placed.add(table)
             lines.extend(_table_rows(textpage, tables[table], page_number))
-    return _merge_split_lines(lines)
+    return _merge_split_lines(_without_margin_stamps(lines))
+
+
+def _without_margin_stamps(lines: list[Line]) -> list[Line]:
+    """A line set across the page beside the text, in its left or right margin, is a stamp
+    ("Printed by ... on DSK ... PROD"), not text; a turned heading over a table's column sits
+    among the text and stays, and so does everything on a page whose text is mostly turned."""
+    turned = sum(line.rotated for line in lines)
+    if not turned or turned * 2 > len(lines):
+        return lines
+    left = min(line.x0 for line in lines if not line.rotated)
+    right = max(line.x1 for line in lines if not line.rotated)
+
+    def in_margin(line: Line) -> bool:
+        return max(line.x0, line.x1) <= left + 1 or min(line.x0, line.x1) >= right - 1
+
+    return [line for line in lines if not (line.rotated and in_margin(line))]
