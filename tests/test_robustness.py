@@ -106,3 +106,23 @@ def test_scanned_pdf_with_ocr_off_says_how_to_read_it() -> None:
     assert outcome.message == (
         "no text layer: scanned PDF; OCR is off (--ocr auto reads scanned pages)"
     )
+
+
+def test_a_page_pdfium_reads_as_glyph_numbers_is_read_by_pdfminer() -> None:
+    # a font without a usable map to Unicode: pdfium gives '3HQČåQt\x03SURVWĜHGN...'
+    outcome = _outcome(ROBUSTNESS / "pdfs" / "pdfminersix__issue-791-non-unicode-cmap.pdf")
+    assert isinstance(outcome, list)
+    assert [(b.text, b.page) for b in outcome] == [("Peněžní prostředky na účtech", 1)]
+
+
+def test_garbled_text_is_told_from_real_text() -> None:
+    from docmine.extract.pdf import garbled
+    from docmine.extract.pdf_lines import Line
+
+    def line(text: str) -> Line:
+        return Line(text, 0.0, 0.0, 0.0, 0.0, 10.0, False, 1)
+
+    assert garbled([line("3HQČåQt\x03SURVWĜHGN\\\x03QD\x03~þWHFK")])
+    assert garbled([line("\ue001\ue002\ue003 text")])
+    assert not garbled([line("Peněžní prostředky\tna účtech"), line("ICBs must publish")])
+    assert not garbled([])

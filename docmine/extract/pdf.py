@@ -1,6 +1,7 @@
 """PDF: pdfium for text and layout (fast, columns in order, line-end hyphens joined); Tesseract
 OCR for scanned pages (`ocr`); pdfplumber only as a fallback for files pdfium refuses but
-pdfminer can read.
+pdfminer can read, and for pages whose text pdfium garbles (a font without a usable map to
+Unicode).
 
 Hostile files are expected: page counts can lie, page trees can loop, form XObjects can refer to
 themselves. Reading is bounded in pages, in consecutive page failures and in wall time."""
@@ -42,6 +43,9 @@ MAX_PAGE_FAILURES = 3  # consecutive pages that will not load: the page tree is 
 SCANNED = "no text layer: scanned PDF"
 SCAN_COVER = 0.5  # an image over this share of the page makes it a scan
 SCAN_TEXT_CHARS = 20  # a scan's own text layer may hold a stamp or page number, no more
+# a text layer whose characters are this share control or private-use codes is glyph numbers
+# read without the font's map to Unicode (mojibake: "3HQČåQt\x03SURVWĜHGN")
+GARBLED_SHARE = 0.02
 
 
 def seconds_for(pages: int, max_seconds: float) -> float:
@@ -147,10 +151,43 @@ class _Ocr:
         return ocr_unavailable()
 
 
+def garbled(lines: list[Line]) -> bool:
+    """Whether a page's text is glyph numbers rather than characters: C0 controls (other than
+    tabs) or private-use codes make up a share of it no real text has."""
+    text = "".join(line.text for line in lines)
+    odd = sum(1 for c in text if (c < " " and c != "\t") or "\ue000" <= c <= "\uf8ff")
+    return bool(text) and odd >= GARBLED_SHARE * len(text)
+
+
+class _Rescue:
+    """pdfminer's reading of the pages whose text pdfium garbles (it applies the font's own
+    encoding where the map to Unicode is missing or wrong), opened once, when first needed."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pdf: Any = None
+
+    def lines(self, index: int, number: int) -> list[Line] | None:
+        import pdfplumber  # imported late: slow to import and rarely needed
+
+        try:
+            self.pdf = self.pdf or pdfplumber.open(io.BytesIO(self.data))
+            lines = _pdfplumber_lines(self.pdf.pages[index], number)
+        except Exception:  # pdfminer raises many types for a file it cannot read
+            return None
+        return lines if lines and not garbled(lines) else None
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            with suppress(Exception):
+                self.pdf.close()
+
+
 def _pdfium_pages(
-    document: pdfium.PdfDocument, budget: _Budget, ocr: _Ocr
+    document: pdfium.PdfDocument, budget: _Budget, ocr: _Ocr, rescue: _Rescue
 ) -> Iterator[PageLines | None]:
-    """Each page's lines, or None for a page that failed to load; stops at a run of failures."""
+    """Each page's lines, or None for a page that failed to load; stops at a run of failures.
+    A page whose text comes out garbled is read by pdfminer instead, when it does better."""
     failures = 0
     for index in range(len(document)):
         budget.check(index)
@@ -166,6 +203,8 @@ def _pdfium_pages(
         try:
             textpage = page.get_textpage()
             lines = page_lines(page, index + 1, textpage)
+            if garbled(lines):
+                lines = rescue.lines(index, index + 1) or lines
             if ocr.wanted(page, textpage, lines):
                 # OCR that reads nothing keeps the page's own text (a caption over an image)
                 lines = ocr.read(page, index + 1) or lines
@@ -214,11 +253,15 @@ def _read_with_pdfium(
 ) -> list[RawBlock]:
     pages: list[PageLines] = []
     failed = 0
-    for page in _pdfium_pages(document, budget, ocr):
-        if page is None:
-            failed += 1
-        else:
-            pages.append(page)
+    rescue = _Rescue(data)
+    try:
+        for page in _pdfium_pages(document, budget, ocr, rescue):
+            if page is None:
+                failed += 1
+            else:
+                pages.append(page)
+    finally:
+        rescue.close()
     if any(p.lines for p in pages):
         return assemble(pages)
     if failed:
