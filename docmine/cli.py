@@ -203,7 +203,7 @@ def ingest(
         if result.status != Status.UNCHANGED and result.clauses == 0:
             err.print(
                 f"[yellow]warning[/yellow]   {escape(result.path)}: stored with 0 clauses "
-                "(no running text found: a scan, a form or a table of contents?)"
+                f"({escape(result.message)})"
             )
         if not quiet:
             detail = (

@@ -60,6 +60,16 @@ class FileResult:
     stage_seconds: tuple[tuple[str, float], ...] = ()  # extract, analyse, embed, store
 
 
+def why_no_clauses(text: str) -> str:
+    """Why a stored document gave no clause, as far as its text tells: most of its letters
+    outside the Latin alphabet (docmine's language models read English), else no running text."""
+    letters = [c for c in text if c.isalpha()]
+    latin = sum(c <= "\u024f" for c in letters)
+    if letters and latin < len(letters) / 2:
+        return "its text is mostly not in the Latin alphabet: docmine reads English guidance"
+    return "no running text found: a scan, a form or a table of contents?"
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -394,6 +404,7 @@ def ingest_file(
     return FileResult(
         str(path),
         Status.INGESTED if version == 1 else Status.NEW_VERSION,
+        "" if obligations else why_no_clauses(document.text),
         doc_id=doc_id,
         version=version,
         clauses=len(obligations),

@@ -341,3 +341,16 @@ def test_a_hit_from_a_saved_page_cites_the_address_it_came_from(tmp_path: Path) 
     assert code == 0 and url in out and "Source:" not in out
     code, out = run("docs", "--db", db, "--json")
     assert json.loads(out)[0]["origin"] == url
+
+
+def test_a_document_stored_without_clauses_says_why_as_far_as_its_text_tells(
+    tmp_path: Path,
+) -> None:
+    japanese = tmp_path / "ja.txt"
+    japanese.write_text("統合ケア委員会は計画を公表しなければならない。\n", encoding="utf-8")
+    contents = tmp_path / "toc.md"
+    contents.write_text("# Contents\n\nIntroduction\n\nAnnex A\n", encoding="utf-8")
+    code, out = run("ingest", str(japanese), str(contents), "--db", str(tmp_path / "x.db"))
+    assert code == 0
+    assert "ja.txt: stored with 0 clauses (its text is mostly not in the Latin alphabet" in out
+    assert "toc.md: stored with 0 clauses (no running text found" in out
