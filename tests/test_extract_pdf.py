@@ -461,15 +461,17 @@ def test_word_similarity_costs_a_split_word_a_whole_word() -> None:
 
 
 def _handmade_pdf(content: str) -> bytes:
-    """A one-page A4 PDF drawing `content` (a content stream) in Helvetica."""
+    """A one-page A4 PDF drawing `content` (a content stream) in Helvetica (F1) and
+    Helvetica Bold (F2)."""
     stream = content.encode("latin-1")
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -512,4 +514,27 @@ def normalise_blocks(blocks: list[RawBlock]) -> list[RawBlock]:
     texts = normalise_texts([b.text for b in blocks])
     return [
         RawBlock(b.kind, t, b.level, b.marker, b.page) for b, t in zip(blocks, texts, strict=True)
+    ]
+
+
+def test_a_heading_set_in_bold_at_the_body_size_is_a_heading(tmp_path: Path) -> None:
+    # guidance often sets its sub-headings in bold at the body's size; they were glued to the
+    # paragraph under them ("Actions for ICBs ICBs must publish ..."). A bold label running
+    # into regular text ("AGENCY: ...") heads nothing
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(
+        _handmade_pdf(
+            "BT /F2 14 Tf 72 780 Td (Winter planning letter) Tj ET\n"
+            "BT /F2 10 Tf 72 750 Td (Actions for ICBs) Tj ET\n"
+            "BT /F1 10 Tf 72 735 Td (ICBs must publish their capacity plans by October.) Tj ET\n"
+            "BT /F2 10 Tf 72 712 Td (Note:) Tj /F1 10 Tf ( the plans are agreed with) Tj ET\n"
+            "BT /F1 10 Tf 72 700 Td (local authorities.) Tj ET\n"
+        )
+    )
+    blocks = [(b.kind, b.text) for b in read_pdf(path, path.read_bytes())]
+    assert blocks == [
+        (BlockKind.HEADING, "Winter planning letter"),
+        (BlockKind.HEADING, "Actions for ICBs"),
+        (BlockKind.PARAGRAPH, "ICBs must publish their capacity plans by October."),
+        (BlockKind.PARAGRAPH, "Note: the plans are agreed with local authorities."),
     ]

@@ -202,6 +202,10 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
     for line in lines:
         draft = drafts[-1] if drafts else None
         opened = _starts_block(line, size)
+        if draft is not None and _bold_heading_ends(draft, line):
+            draft.kind = BlockKind.HEADING
+            drafts.append(_new_draft(line, size))
+            continue
         if draft is not None and (
             _continues(draft, line, opened[0] if opened else None) or _resumes(draft, line, size)
         ):
@@ -213,6 +217,19 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
         else:
             drafts.append(_new_draft(line, size))
     return drafts
+
+
+def _bold_heading_ends(draft: _Draft, line: Line) -> bool:
+    """A heading set in bold at the body's size ("Actions for ICBs") ends where the regular
+    text under it begins: the block so far is bold and reads as a heading (short, no sentence
+    punctuation, a capital first), the line is not bold."""
+    return (
+        draft.kind == BlockKind.PARAGRAPH
+        and not draft.marker
+        and not line.bold
+        and all(previous.bold for previous in draft.lines)
+        and looks_like_heading(draft.text)
+    )
 
 
 def _resumes(draft: _Draft, line: Line, size: float) -> bool:

@@ -128,7 +128,9 @@ def _make_line(text: str, start: int, end: int, facts: _CharFacts, page: int) ->
     left, _, _, top = facts.loose_box(start)
     _, bottom, right, _ = facts.loose_box(end - 1)
     body = _drop_superscripts(text, start, end, facts, size, probe)
-    bold = facts.bold(probe)
+    # set in bold: its first and last words (a bold run-in label, "AGENCY: ...", is not)
+    last = next((i for i in range(end - 1, start - 1, -1) if text[i].isalnum()), end - 1)
+    bold = facts.bold(probe) and facts.bold(last)
     line = Line(body, left, right, top, bottom, size, bold, page, hyphenated=hyphenated)
     line.rotated = facts.rotated(probe)
     return line
