@@ -171,3 +171,23 @@ def test_lettered_provisions_of_a_word_file_are_list_items(tmp_path: Path) -> No
         (BlockKind.LIST_ITEM, "(a)", "prepare a strategy, and"),
         (BlockKind.LIST_ITEM, "(iv)", "keep it under review."),
     ]
+
+
+def test_a_heading_typed_in_bold_in_a_word_file_heads_its_section(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_heading("Winter letter", level=1)
+    document.add_paragraph().add_run("Actions for ICBs").bold = True
+    document.add_paragraph("ICBs must publish their capacity plans.")
+    mixed = document.add_paragraph()
+    mixed.add_run("Note:").bold = True
+    mixed.add_run(" plans are agreed with councils")
+    path = tmp_path / "letter.docx"
+    document.save(str(path))
+    blocks = extract(path).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        (BlockKind.HEADING, "Winter letter"),
+        (BlockKind.HEADING, "Actions for ICBs"),
+        (BlockKind.PARAGRAPH, "ICBs must publish their capacity plans."),
+        (BlockKind.PARAGRAPH, "Note: plans are agreed with councils"),
+    ]
+    assert blocks[2].provenance.section == ("Winter letter", "Actions for ICBs")

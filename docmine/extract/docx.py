@@ -15,7 +15,7 @@ from lxml import etree
 
 from docmine.errors import CorruptDocument, EmptyDocument, EncryptedDocument
 from docmine.extract.builder import RawBlock
-from docmine.extract.text import provision_block
+from docmine.extract.text import looks_like_heading, provision_block
 from docmine.model import BlockKind
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -33,7 +33,19 @@ def _paragraph_block(paragraph: Paragraph) -> RawBlock:
     numbered = properties is not None and properties.numPr is not None
     if numbered or "list" in style.lower():
         return RawBlock(BlockKind.LIST_ITEM, text, level=1, marker="•")
+    if _set_in_bold(paragraph) and looks_like_heading(text.strip()):
+        # a heading typed in bold rather than given a heading style: level 0 until
+        # `_nest_bold_headings` puts it under the styled heading before it
+        return RawBlock(BlockKind.HEADING, text, level=0)
     return provision_block(text)
+
+
+def _set_in_bold(paragraph: Paragraph) -> bool:
+    """Whether every run with words is bold (directly or through its character style)."""
+    runs = [run for run in paragraph.runs if run.text.strip()]
+    return bool(runs) and all(
+        run.bold or (run.style is not None and run.style.font.bold) for run in runs
+    )
 
 
 def _table_blocks(table: Table) -> list[RawBlock]:
@@ -85,4 +97,16 @@ def read_docx(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
         raise CorruptDocument(f"corrupt: not a readable Word file ({reason})", str(path)) from exc
     if not any(b.text.strip() for b in blocks):
         raise EmptyDocument("empty: the Word file has no text", str(path))
-    return blocks, title
+    return _nest_bold_headings(blocks), title
+
+
+def _nest_bold_headings(blocks: list[RawBlock]) -> list[RawBlock]:
+    """A bold heading (level 0) one level under the last styled heading (level 1 if none)."""
+    styled = 0
+    for block in blocks:
+        if block.kind == BlockKind.HEADING:
+            if block.level == 0:
+                block.level = styled + 1
+            else:
+                styled = block.level
+    return blocks
