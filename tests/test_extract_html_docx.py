@@ -191,3 +191,21 @@ def test_a_heading_typed_in_bold_in_a_word_file_heads_its_section(tmp_path: Path
         (BlockKind.PARAGRAPH, "Note: plans are agreed with councils"),
     ]
     assert blocks[2].provenance.section == ("Winter letter", "Actions for ICBs")
+
+
+def test_a_paragraph_set_in_bold_on_a_page_heads_its_section(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><main><h2>Winter letter</h2><p><strong>Actions for ICBs</strong></p>"
+        "<p>ICBs must publish their capacity plans.</p>"
+        "<p><strong>Note:</strong> plans are agreed with councils</p></main></body></html>",
+        encoding="utf-8",
+    )
+    blocks = extract(path).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        (BlockKind.HEADING, "Winter letter"),
+        (BlockKind.HEADING, "Actions for ICBs"),
+        (BlockKind.PARAGRAPH, "ICBs must publish their capacity plans."),
+        (BlockKind.PARAGRAPH, "Note: plans are agreed with councils"),
+    ]
+    assert blocks[2].provenance.section == ("Winter letter", "Actions for ICBs")

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docmine.errors import EmptyDocument
 from docmine.extract.builder import RawBlock
-from docmine.extract.text import decode, provision_block
+from docmine.extract.text import decode, looks_like_heading, provision_block
 from docmine.model import BlockKind
 
 _DROP = "script, style, noscript, template, nav, header, footer, aside, form, svg, button, iframe"
@@ -101,10 +101,32 @@ def _element(child: LexborNode, out: list[RawBlock]) -> Iterator[LexborNode] | N
         text = _node_text(child) or str(child.attributes.get("alt") or "")
         out.append(RawBlock(BlockKind.FURNITURE, text))
     elif tag in _BLOCK_TAGS:
-        out.append(provision_block(_node_text(child)))
+        text = _node_text(child)
+        if tag == "p" and _set_in_bold(child, text) and looks_like_heading(text):
+            out.append(RawBlock(BlockKind.HEADING, text, level=0))  # nested by read_html
+        else:
+            out.append(provision_block(text))
     else:
         return child.iter(include_text=True)
     return None
+
+
+def _set_in_bold(node: LexborNode, text: str) -> bool:
+    """A paragraph whose words are all inside <strong> or <b>: a heading typed in bold."""
+    bold = " ".join(_node_text(b) for b in node.css("strong, b"))
+    return bool(text) and _INLINE_SPACE.sub(" ", bold).strip() == text
+
+
+def _nest_bold_headings(blocks: list[RawBlock]) -> list[RawBlock]:
+    """A bold paragraph heading (level 0) one level under the last <h1>-<h6> (1 if none)."""
+    tagged = 0
+    for block in blocks:
+        if block.kind == BlockKind.HEADING:
+            if block.level == 0:
+                block.level = tagged + 1
+            else:
+                tagged = block.level
+    return blocks
 
 
 def _flush(run: list[str], out: list[RawBlock]) -> None:
@@ -153,6 +175,7 @@ def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     )
     if main is not None:
         _blocks_of(main, blocks)
+        _nest_bold_headings(blocks)
     if not any(b.text for b in blocks[bool(address) :]):
         raise EmptyDocument("empty: the page has no text in its main content", str(path))
     return blocks, title
