@@ -184,7 +184,8 @@ def ingest(
             f"unknown authority {authority!r}: use one of {', '.join(a.value for a in Authority)}"
         )
     chosen = Authority(authority) if authority else None
-    if not collect_files(paths):  # folders only, and none holds a file docmine reads
+    files = collect_files(paths)  # walked once: ingest gets the files, not the folders
+    if not files:  # folders only, and none holds a file docmine reads
         raise BadInput(
             f"no supported files in {', '.join(str(p) for p in paths)}: docmine reads "
             f"{', '.join(sorted(SUFFIXES))}"
@@ -216,7 +217,7 @@ def ingest(
 
     with _open_store(settings, must_exist=False) as store, bar or nullcontext():
         results = run_ingest(
-            paths,
+            files,
             store,
             settings,
             chosen,

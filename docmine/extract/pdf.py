@@ -227,22 +227,22 @@ def _has_images(document: pdfium.PdfDocument, pages: int) -> bool:
     return False
 
 
-def _zero_pages(path: Path) -> DocmineError:
+def _zero_pages(path: Path, data: bytes) -> DocmineError:
     """No page: a file cut short (no "%%EOF" near its end, as a broken download) is corrupt; a
     whole file with no page is empty."""
-    with suppress(OSError), path.open("rb") as handle:
-        handle.seek(max(path.stat().st_size - 2048, 0))
-        if b"%%EOF" not in handle.read():
-            return CorruptDocument(
-                "corrupt: the PDF is cut short (no end-of-file marker) and no page could be read",
-                str(path),
-            )
+    if b"%%EOF" not in data[-2048:]:
+        return CorruptDocument(
+            "corrupt: the PDF is cut short (no end-of-file marker) and no page could be read",
+            str(path),
+        )
     return EmptyDocument("empty: the PDF has zero pages", str(path))
 
 
-def _no_text_error(path: Path, document: pdfium.PdfDocument, pages: int, ocr: _Ocr) -> DocmineError:
+def _no_text_error(
+    path: Path, data: bytes, document: pdfium.PdfDocument, pages: int, ocr: _Ocr
+) -> DocmineError:
     if pages == 0:
-        return _zero_pages(path)
+        return _zero_pages(path, data)
     if ocr.skipped or _has_images(document, pages):
         return NoTextLayer(f"{SCANNED}; {ocr.reason() or 'OCR found no text'}", str(path))
     return EmptyDocument("empty: no text on any page (blank or vector-only pages)", str(path))
@@ -266,7 +266,7 @@ def _read_with_pdfium(
         return assemble(pages)
     if failed:
         return _read_with_pdfplumber(path, data, budget, pdfium_error=None)
-    raise _no_text_error(path, document, len(pages), ocr)
+    raise _no_text_error(path, data, document, len(pages), ocr)
 
 
 def _pdfplumber_lines(page: object, number: int) -> list[Line]:
@@ -292,7 +292,7 @@ def _read_with_pdfplumber(
     except Exception as exc:  # pdfminer raises many types for a broken file, even mid-page
         raise _open_error(path, pdfium_error or exc) from exc
     if not pages:
-        raise _zero_pages(path)
+        raise _zero_pages(path, data)
     if not paragraphs:
         raise EmptyDocument("empty: no text on any page", str(path))
     return paragraphs
