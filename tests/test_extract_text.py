@@ -305,3 +305,18 @@ def test_an_acts_numbered_section_heading_over_its_first_subsection_is_a_heading
     assert blocks[3].provenance.section == ("1 Duties of the board",)
     # a numbered line over anything but a subsection (1) stays as it was: a numbered paragraph
     assert (blocks[6].kind, blocks[6].marker) == (BlockKind.PARAGRAPH, "2")
+
+
+def test_items_an_amending_act_inserted_keep_their_double_letters(tmp_path: Path) -> None:
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "Each of the following is a relevant partner—\n(a) a local authority;\n"
+        "(aa) an integrated care board;\n(b) the police.\n",
+        encoding="utf-8",
+    )
+    items = [(b.kind, b.marker) for b in extract(path).blocks[1:]]
+    assert items == [
+        (BlockKind.LIST_ITEM, "(a)"),
+        (BlockKind.LIST_ITEM, "(aa)"),
+        (BlockKind.LIST_ITEM, "(b)"),
+    ]

@@ -23,7 +23,9 @@ FOOTNOTE_RATIO = 0.9
 MAX_HEADING_WORDS = 30
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
-_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\))\s+(?=\S)")
+_NUMBER = re.compile(
+    r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\([a-z]{2}\))\s+(?=\S)"
+)
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
 _TERMINAL = re.compile(r"[.!?:;]$")

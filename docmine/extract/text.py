@@ -18,13 +18,14 @@ _BULLET = re.compile(r"^\s*(?:[•\u25cf\u25aa\u2023\u2043◦▪*+]|-(?=\s))\s+(
 # "5.1", "a)", "(a)", "(iv)", and a subsection "(2)" / "(2A)"; legislation prints a bracketed
 # enumerator against its text ("(a)physical and mental health")
 _NUMBER = re.compile(
-    r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\(\d{1,3}[A-Z]{0,2}\))"
+    r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\([a-z]{2}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
 # "12A Duties of the board" over "(1) An integrated care board must—", as an Act prints them
 _SECTION_NUMBER = re.compile(r"^\s*\d{1,3}[A-Z]{0,2}\s+[A-Z]")
 _FIRST_SUBSECTION = re.compile(r"^\s*\(1\)\s")
-LETTERED = re.compile(r"^\(?(?:[a-z]|[ivx]{1,5})\)$")  # (a), (iv): items, not paragraphs
+# (a), (iv), and (aa) or (fb) as Acts number the items they insert: items, not paragraphs
+LETTERED = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,5})\)|\([a-z]{2}\))$")
 _FOOTNOTE = re.compile(
     r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+"
 )
@@ -130,7 +131,9 @@ def _numbered_level(marker: str) -> int:
 
 # a provision's label in brackets opening a paragraph of a page or a Word file: "(a)", "(iv)",
 # "(2)", "(2A)"; a bare number ("42 ICBs were ...") may be the sentence's own, so it is left
-_PROVISION = re.compile(r"^\s*(\((?:[a-z]|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\))\s+(\S.*)$", re.DOTALL)
+_PROVISION = re.compile(
+    r"^\s*(\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\))\s+(\S.*)$", re.DOTALL
+)
 
 
 def provision_block(text: str) -> RawBlock:
