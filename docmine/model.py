@@ -267,6 +267,10 @@ class Deadline(Record):
     relation: str = ""  # by | before | from | during | on
     start: str = ""  # ISO date
     end: str = ""  # ISO date (equal to start for a single day)
+    # a deadline the text anchors ("within 28 days of the date of death"): its period as an ISO
+    # 8601 duration ("P28D"; empty for working days) and what it runs from, as written
+    period: str = ""
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

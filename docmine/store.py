@@ -18,6 +18,7 @@ from typing import Any
 
 from docmine.errors import BadInput
 from docmine.language.overlap import content_terms
+from docmine.link.dates import relative_parts
 from docmine.model import (
     Clause,
     Deadline,
@@ -38,7 +39,7 @@ from docmine.model import (
     content_id,
 )
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -144,7 +145,21 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE documents ADD COLUMN terms TEXT NOT NULL DEFAULT '';
     UPDATE documents SET terms = docmine_terms(title || char(10) || text);
     """,
+    # 10: a deadline the text anchors, its period (ISO 8601 duration) and anchor as written,
+    # read again from the deadline's text for the rows stored before.
+    10: """
+    ALTER TABLE obligations ADD COLUMN deadline_period TEXT NOT NULL DEFAULT '';
+    ALTER TABLE obligations ADD COLUMN deadline_anchor TEXT NOT NULL DEFAULT '';
+    UPDATE obligations SET deadline_period = docmine_deadline_part(deadline, 0),
+        deadline_anchor = docmine_deadline_part(deadline, 1)
+        WHERE deadline != '' AND deadline_start = '';
+    """,
 }
+
+
+def _deadline_part(written: str, index: int) -> str:
+    """Migration 10's reading of a stored deadline: its period (0) or anchor (1)."""
+    return relative_parts(written)[index]
 
 
 def document_terms(text: str) -> str:
@@ -227,6 +242,8 @@ def obligation_row(doc_id: str, obligation: Obligation, text_hash: str) -> dict[
         "deadline_relation": deadline.relation if deadline else "",
         "deadline_start": deadline.start if deadline else "",
         "deadline_end": deadline.end if deadline else "",
+        "deadline_period": deadline.period if deadline else "",
+        "deadline_anchor": deadline.anchor if deadline else "",
         "text_hash": text_hash,
     }
 
@@ -316,7 +333,12 @@ def stored_obligation(row: sqlite3.Row) -> StoredObligation:
     deadline = None
     if row["deadline"] or row["deadline_start"]:
         deadline = Deadline(
-            row["deadline"], row["deadline_relation"], row["deadline_start"], row["deadline_end"]
+            row["deadline"],
+            row["deadline_relation"],
+            row["deadline_start"],
+            row["deadline_end"],
+            later("deadline_period", ""),
+            later("deadline_anchor", ""),
         )
     links = Links(
         holder=row["holder"],
@@ -387,6 +409,9 @@ class Store:
         self.connection.row_factory = sqlite3.Row
         # the content words of a document (migration 9, and rows another writer left without)
         self.connection.create_function("docmine_terms", 1, document_terms, deterministic=True)
+        self.connection.create_function(
+            "docmine_deadline_part", 2, _deadline_part, deterministic=True
+        )
         try:  # any read of the header tells a database from another file
             self.connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:

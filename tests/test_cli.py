@@ -128,7 +128,9 @@ def test_docs_upgrades_a_store_made_by_an_older_docmine(tmp_path: Path) -> None:
     Store(db).close()
     old = sqlite3.connect(db)
     old.executescript(
-        f"ALTER TABLE documents DROP COLUMN terms; PRAGMA user_version = {SCHEMA_VERSION - 1};"
+        "ALTER TABLE obligations DROP COLUMN deadline_period; "
+        "ALTER TABLE obligations DROP COLUMN deadline_anchor; "
+        f"PRAGMA user_version = {SCHEMA_VERSION - 1};"
     )
     old.close()
     code, out = run("docs", "--db", str(db), "--json")

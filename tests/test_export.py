@@ -246,3 +246,26 @@ def test_libreoffice_opens_the_workbook(corpus_store: Store, tmp_path: Path) -> 
         content = ods.read("content.xml").decode("utf-8")
     for name in ("Register", "Summary", "Sources"):
         assert f'table:name="{name}"' in content
+
+
+def test_a_deadline_the_text_anchors_is_exported_with_its_period_and_anchor(
+    tmp_path: Path,
+) -> None:
+    from docmine.config import load_settings
+    from docmine.pipeline import ingest_file
+
+    page = tmp_path / "notice.txt"
+    page.write_text(
+        "The registered manager must notify the Commission within 28 days of the date of death.\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(db=tmp_path / "r.db")
+    with Store(settings.db) as store:
+        ingest_file(page, store, settings, embed_vectors=False)
+        rows = export_register(store, tmp_path / "r.csv", OBLIGATIONS).rows
+    (row,) = rows
+    assert row["deadline"] == "within 28 days of the date of death"
+    assert (row["deadline_period"], row["deadline_anchor"]) == ("P28D", "the date of death")
+    with (tmp_path / "r.csv").open(encoding="utf-8-sig") as handle:
+        (written,) = list(csv.DictReader(handle))
+    assert written["deadline_period"] == "P28D"

@@ -298,6 +298,39 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
     assert found is not None and (found.text, found.relation) == (text, relation)
 
 
+@pytest.mark.parametrize(
+    ("clause", "period", "anchor"),
+    [
+        ("Notify us within 28 days of the date of death.", "P28D", "the date of death"),
+        (
+            "Reply no later than six weeks after receiving the request.",
+            "P6W",
+            "receiving the request",
+        ),
+        ("Respond within twenty-eight days of the order.", "P28D", "the order"),
+        (
+            "Decide within one month of receipt of the application.",
+            "P1M",
+            "receipt of the application",
+        ),
+        # working days are no calendar duration: the text keeps them
+        ("Reply within 10 working days of the complaint.", "", "the complaint"),
+        (
+            "ICBs must publish a plan before the start of each financial year.",
+            "",
+            "the start of each financial year",
+        ),
+        ("Records must be kept for up to 12 months.", "P12M", ""),
+    ],
+)
+def test_a_deadline_the_text_anchors_has_its_period_and_anchor(
+    clause: str, period: str, anchor: str
+) -> None:
+    found = find_deadline(clause)
+    assert found is not None and (found.period, found.anchor) == (period, anchor)
+    assert not found.start  # no calendar date: nothing is made up
+
+
 def test_urgency_is_not_a_deadline() -> None:
     # a deadline is a date or period (ANNOTATION.md); "as soon as possible" names neither (the
     # statutory "as soon as reasonably practicable" is a time limit: above)

@@ -27,6 +27,8 @@ def test_migration_2_keeps_version_1_vectors_and_keys_them_by_model(tmp_path: Pa
     old.executescript(
         "DROP TABLE embeddings; DROP INDEX obligations_text_hash; "
         "ALTER TABLE documents DROP COLUMN terms; "
+        "ALTER TABLE obligations DROP COLUMN deadline_period; "
+        "ALTER TABLE obligations DROP COLUMN deadline_anchor; "
         "ALTER TABLE documents DROP COLUMN origin; "
         "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
@@ -54,6 +56,8 @@ def test_migrations_3_to_8_give_old_rows_no_cue_span_holder_confidence_citation_
     old = sqlite3.connect(path)
     old.executescript(
         "ALTER TABLE documents DROP COLUMN terms; "
+        "ALTER TABLE obligations DROP COLUMN deadline_period; "
+        "ALTER TABLE obligations DROP COLUMN deadline_anchor; "
         "ALTER TABLE documents DROP COLUMN origin; "
         "ALTER TABLE obligations DROP COLUMN ocr_confidence; "
         "ALTER TABLE obligations DROP COLUMN clause_ref; "
@@ -102,6 +106,8 @@ def test_a_store_at_an_older_schema_opened_read_only_says_how_to_upgrade(tmp_pat
     old = sqlite3.connect(path)
     old.executescript(
         "ALTER TABLE documents DROP COLUMN terms; ALTER TABLE documents DROP COLUMN origin; "
+        "ALTER TABLE obligations DROP COLUMN deadline_period; "
+        "ALTER TABLE obligations DROP COLUMN deadline_anchor; "
         "PRAGMA user_version = 7;"
     )
     old.close()
@@ -126,7 +132,12 @@ def test_a_document_keeps_its_content_words_and_an_older_store_gets_them_on_upgr
         words = store.words_in_documents([doc_id, "missing"], ["policy", "charge", "charg", "fee"])
     assert words == {doc_id: frozenset({"policy", "charge"})}  # whole words only
     old = sqlite3.connect(path)
-    old.executescript("ALTER TABLE documents DROP COLUMN terms; PRAGMA user_version = 8;")
+    old.executescript(
+        "ALTER TABLE documents DROP COLUMN terms; "
+        "ALTER TABLE obligations DROP COLUMN deadline_period; "
+        "ALTER TABLE obligations DROP COLUMN deadline_anchor; "
+        "PRAGMA user_version = 8;"
+    )
     old.close()
     with Store(path) as store:  # opened for writing, it upgrades and reads the words again
         assert store.words_in_documents([doc_id], ["policy", "charge", "charg", "fee"]) == words
@@ -160,3 +171,28 @@ def test_a_store_made_by_a_newer_docmine_is_not_written_to(tmp_path: Path) -> No
     check = sqlite3.connect(path)
     assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     check.close()
+
+
+def test_migration_10_reads_the_period_and_anchor_of_deadlines_stored_before(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v9.db"
+    Store(path).close()
+    old = sqlite3.connect(path)
+    old.executescript(
+        "ALTER TABLE obligations DROP COLUMN deadline_period; "
+        "ALTER TABLE obligations DROP COLUMN deadline_anchor; PRAGMA user_version = 9;"
+        "INSERT INTO documents (id, source, title, format, content_hash, version, authority,"
+        " ingested_at, text) VALUES ('d', 's', 't', 'txt', 'h', 1, 'guidance', 'now', 'x');"
+        "INSERT INTO obligations (id, doc_id, ordinal, text, lead_in, page, section, span_start,"
+        " span_end, force, polarity, confidence, cue, condition, holder, holder_text, bodies,"
+        " mentions, duty, duty_law, duty_matched, deadline, deadline_relation, deadline_start,"
+        " deadline_end, text_hash) VALUES ('o', 'd', 0, 'It must be sent within 28 days of the"
+        " request.', '', NULL, '[]', 0, 40, 'mandatory', 'positive', 0.9, 'must', '', '', '',"
+        " '[]', '[]', '', '', '', 'within 28 days of the request', 'by', '', '', 'th');"
+    )
+    old.close()
+    with Store(path) as store:
+        (stored,) = store.query("1", [])
+    deadline = stored.links.deadline
+    assert deadline is not None and (deadline.period, deadline.anchor) == ("P28D", "the request")

@@ -52,9 +52,8 @@ def citation_parts(row: RegisterRow) -> list[str]:
 def detail_parts(row: RegisterRow) -> list[tuple[str, str]]:
     """Labelled details shown under a clause when present."""
     duty = row["duty"] + (f" ({row['duty_law']})" if row.get("duty_law") else "")
-    deadline = row["deadline"] + (
-        f" ({row['deadline_normalised']})" if row.get("deadline_normalised") else ""
-    )
+    normal = row.get("deadline_normalised") or row.get("deadline_period")
+    deadline = row["deadline"] + (f" ({normal})" if normal else "")
     pairs = [
         ("Change", row.get("change_detail") or row.get("change") or ""),
         ("Was", row.get("previous_text") or ""),

@@ -37,6 +37,8 @@ WIDTHS = {
     "condition": 28,
     "deadline": 20,
     "deadline_normalised": 24,
+    "deadline_period": 10,
+    "deadline_anchor": 24,
     "duty": 24,
     "duty_law": 24,
     "cue": 20,

@@ -234,8 +234,65 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
     for match in _RELATIVE.finditer(text):
         relation = _relation(match.group("rel") or match.group("rel2")) or "by"
-        found.append((match.start(), True, Deadline(match.group(0).strip(), relation)))
+        written = match.group(0).strip()
+        period, anchor = relative_parts(written)
+        found.append(
+            (match.start(), True, Deadline(written, relation, period=period, anchor=anchor))
+        )
     return sorted(found, key=lambda c: c[0])
+
+
+# the parts of a deadline the text anchors: its period ("28 days", "six weeks") and what it runs
+# from ("of the date of death", "after receiving the request"), or the point of a period it is
+# set against ("before the start of each financial year")
+_UNITS = {"day": "D", "week": "W", "month": "M", "year": "Y"}
+_WORD_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+_WORD_NUMBERS.update({"thirty": 30})
+_PERIOD = re.compile(
+    rf"(?:{_NUMBER}\s*[-–]\s*)?(?P<n>{_NUMBER})[\s-]+(?P<kind>working |calendar |clear )?"
+    r"(?P<unit>day|week|month|year)s?\b",
+    re.IGNORECASE,
+)
+_FROM = re.compile(
+    r"\b(?:of|after|from|beginning with|starting with|following)\s+(?P<anchor>\S.*)$"
+    r"|\b(?:before|by|after|no later than|not later than|from)\s+(?P<point>the\s+(?:start|end|"
+    r"beginning|first day|last day|close)\s+of\s+\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def _count(word: str) -> int | None:
+    """ "28" -> 28, "six" -> 6, "twenty-eight" -> 28."""
+    word = word.lower().replace(" ", "-")
+    if word.isdigit():
+        return int(word)
+    tens, _, unit = word.partition("-")
+    if tens in _WORD_NUMBERS and (not unit or unit in _WORD_NUMBERS):
+        return _WORD_NUMBERS[tens] + (_WORD_NUMBERS[unit] if unit else 0)
+    return None
+
+
+def relative_parts(written: str) -> tuple[str, str]:
+    """(period as an ISO 8601 duration, anchor as written) of a deadline the text anchors:
+    "within 28 days of the date of death" -> ("P28D", "the date of death"); "before the start of
+    each financial year" -> ("", "the start of each financial year"). Working or clear days are
+    no calendar duration: their period stays empty (the text keeps them); a range gives its
+    upper bound ("within 28-30 days" -> "P30D")."""
+    period = ""
+    match = _PERIOD.search(written)
+    if match and not match.group("kind"):
+        count = _count(match.group("n"))
+        if count is not None:
+            period = f"P{count}{_UNITS[match.group('unit').lower()]}"
+    anchored = _FROM.search(written[match.end() :] if match else written)
+    anchor = (anchored.group("anchor") or anchored.group("point")).strip() if anchored else ""
+    return period, anchor
 
 
 # When, without a date: a temporal preposition with a season, a point of the year or an event
