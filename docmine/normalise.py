@@ -9,6 +9,7 @@ on the text as this stage will repair it); writes `Block.text` (each block keeps
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -161,7 +162,7 @@ def repair_punctuation_spacing(text: str) -> str:
 
 # where a PDF reader removed a hyphen at the end of a line (pdfium's U+FFFE), between two words
 _REMOVED_HYPHEN = re.compile(r"(\w+)\ufffe(\w+)")
-_COMPOUND = re.compile(r"\b\w+-\w+\b")
+_COMPOUND = re.compile(r"\b\w+(?:-\w+)+\b")
 
 
 def restore_compound_hyphens(texts: Sequence[str]) -> list[str]:
@@ -176,7 +177,9 @@ def restore_compound_hyphens(texts: Sequence[str]) -> list[str]:
     hyphenated: Counter[str] = Counter()
     closed: Counter[str] = Counter()
     for text in texts:
-        hyphenated.update(m.group(0).casefold() for m in _COMPOUND.finditer(text))
+        for compound in _COMPOUND.finditer(text):  # "end-to-end": "end-to" and "to-end"
+            parts = compound.group(0).casefold().split("-")
+            hyphenated.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
         closed.update(w.casefold() for w in re.findall(r"\w+", text))
 
     def decide(match: re.Match[str]) -> str:

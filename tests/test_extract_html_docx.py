@@ -209,3 +209,25 @@ def test_a_paragraph_set_in_bold_on_a_page_heads_its_section(tmp_path: Path) -> 
         (BlockKind.PARAGRAPH, "Note: plans are agreed with councils"),
     ]
     assert blocks[2].provenance.section == ("Winter letter", "Actions for ICBs")
+
+
+def test_an_instruction_set_in_bold_stays_a_paragraph(tmp_path: Path) -> None:
+    # a review found bold sentences without a full stop taken for headings, their clause lost
+    sentence = "All ICBs must publish their capacity plans by 30 June 2024"
+    page = tmp_path / "page.html"
+    page.write_text(f"<main><p><strong>{sentence}</strong></p><p>Then.</p></main>", "utf-8")
+    assert extract(page).blocks[0].kind == BlockKind.PARAGRAPH
+    document = docx.Document()
+    document.add_paragraph().add_run(sentence).bold = True
+    linked = document.add_paragraph()
+    linked.add_run("Send your plan to").bold = True
+    path = tmp_path / "bold.docx"
+    document.save(str(path))
+    # a plain hyperlink after the bold words: the paragraph is not all bold
+    hyperlink = docx.oxml.parse_xml(
+        '<w:hyperlink xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:r><w:t xml:space="preserve"> the regional team mailbox</w:t></w:r></w:hyperlink>'
+    )
+    linked._p.append(hyperlink)
+    document.save(str(path))
+    assert [b.kind for b in extract(path).blocks] == [BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]

@@ -538,3 +538,27 @@ def test_a_heading_set_in_bold_at_the_body_size_is_a_heading(tmp_path: Path) -> 
         (BlockKind.PARAGRAPH, "ICBs must publish their capacity plans by October."),
         (BlockKind.PARAGRAPH, "Note: the plans are agreed with local authorities."),
     ]
+
+
+def test_a_bold_instruction_is_no_heading_and_a_date_wrapped_onto_a_line_no_number(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bold.pdf"
+    path.write_bytes(
+        _handmade_pdf(
+            "BT /F2 14 Tf 72 780 Td (Capacity plans) Tj ET\n"
+            "BT /F2 10 Tf 72 750 Td (All ICBs must submit their draft plans to) Tj ET\n"
+            "BT /F2 10 Tf 72 738 Td (NHS England by) Tj ET\n"
+            "BT /F2 10 Tf 72 726 Td (31 March 2024.) Tj /F1 10 Tf ( Guidance follows.) Tj ET\n"
+        )
+    )
+    blocks = [(b.kind, b.marker, b.text) for b in read_pdf(path, path.read_bytes())]
+    assert blocks == [
+        (BlockKind.HEADING, "", "Capacity plans"),
+        (
+            BlockKind.PARAGRAPH,
+            "",
+            "All ICBs must submit their draft plans to NHS England by 31 March 2024. "
+            "Guidance follows.",
+        ),
+    ]

@@ -320,3 +320,25 @@ def test_items_an_amending_act_inserted_keep_their_double_letters(tmp_path: Path
         (BlockKind.LIST_ITEM, "(aa)"),
         (BlockKind.LIST_ITEM, "(b)"),
     ]
+
+
+def test_a_numbered_lead_in_over_its_first_item_is_no_heading(tmp_path: Path) -> None:
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "Publishing plans\n3 Each board must publish—\n(1) a plan, and\n(2) a report.\n",
+        encoding="utf-8",
+    )
+    blocks = extract(path).blocks
+    assert (blocks[1].kind, blocks[1].marker) == (BlockKind.PARAGRAPH, "3")
+    assert blocks[2].provenance.section == ("Publishing plans",)
+
+
+def test_a_date_a_line_wrapped_onto_is_no_paragraph_number(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        "Updated\n\n27 March 2013\n\n1 in 5 adults are carers.\n\n2 The board must act.\n",
+        encoding="utf-8",
+    )
+    blocks = [(b.marker, b.text) for b in extract(path).blocks]
+    assert ("", "27 March 2013") in blocks and ("", "1 in 5 adults are carers.") in blocks
+    assert ("2", "The board must act.") in blocks

@@ -40,3 +40,7 @@ def test_a_hyphen_removed_at_a_line_end_stays_where_the_word_is_a_compound() -> 
     assert repair("by mid\ufffeJuly and COVID\ufffe19") == "by mid-July and COVID-19"
     # an acronym cut in two is one acronym again
     assert repair("the NH\ufffeSEI team") == "the NHSEI team"
+
+
+def test_a_hyphen_removed_inside_a_longer_compound_stays_when_the_document_writes_it() -> None:
+    assert repair("end-to\ufffeend pathways", "We want end-to-end care.") == "end-to-end pathways"

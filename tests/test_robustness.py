@@ -126,3 +126,19 @@ def test_garbled_text_is_told_from_real_text() -> None:
     assert garbled([line("\ue001\ue002\ue003 text")])
     assert not garbled([line("Peněžní prostředky\tna účtech"), line("ICBs must publish")])
     assert not garbled([])
+
+
+def test_a_rescued_page_keeps_its_lines_boxes_sizes_and_order() -> None:
+    # pdfminer's lines go through pdfium's layout (furniture bands, headings): they need their
+    # boxes in PDF points (y upwards) and printed sizes, not zeros
+    import pdfplumber
+
+    from docmine.extract.pdf import _pdfplumber_laid_lines
+
+    path = ROBUSTNESS / "pdfs" / "pdfminersix__issue-791-non-unicode-cmap.pdf"
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[0]
+        (line,) = _pdfplumber_laid_lines(page, 1)
+        height = float(page.height)
+    assert line.text == "Peněžní prostředky na účtech" and line.page == 1
+    assert 0 < line.bottom < line.top <= height and line.x0 < line.x1 and line.size > 4

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from docx import Document as open_docx
 from docx.table import Table
+from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from docmine.errors import CorruptDocument, EmptyDocument, EncryptedDocument
 from docmine.extract.builder import RawBlock
-from docmine.extract.text import looks_like_heading, provision_block
+from docmine.extract.text import provision_block, reads_as_heading
 from docmine.model import BlockKind
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -33,7 +34,7 @@ def _paragraph_block(paragraph: Paragraph) -> RawBlock:
     numbered = properties is not None and properties.numPr is not None
     if numbered or "list" in style.lower():
         return RawBlock(BlockKind.LIST_ITEM, text, level=1, marker="•")
-    if _set_in_bold(paragraph) and looks_like_heading(text.strip()):
+    if _set_in_bold(paragraph) and reads_as_heading(text):
         # a heading typed in bold rather than given a heading style: level 0 until
         # `_nest_bold_headings` puts it under the styled heading before it
         return RawBlock(BlockKind.HEADING, text, level=0)
@@ -41,8 +42,14 @@ def _paragraph_block(paragraph: Paragraph) -> RawBlock:
 
 
 def _set_in_bold(paragraph: Paragraph) -> bool:
-    """Whether every run with words is bold (directly or through its character style)."""
-    runs = [run for run in paragraph.runs if run.text.strip()]
+    """Whether every run with words is bold (directly or through its character style), the
+    runs of its hyperlinks included."""
+    runs = [
+        run
+        for item in paragraph.iter_inner_content()
+        for run in (item.runs if isinstance(item, Hyperlink) else [item])
+        if run.text.strip()
+    ]
     return bool(runs) and all(
         run.bold or (run.style is not None and run.style.font.bold) for run in runs
     )

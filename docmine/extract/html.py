@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docmine.errors import EmptyDocument
 from docmine.extract.builder import RawBlock
-from docmine.extract.text import decode, looks_like_heading, provision_block
+from docmine.extract.text import decode, provision_block, reads_as_heading
 from docmine.model import BlockKind
 
 _DROP = "script, style, noscript, template, nav, header, footer, aside, form, svg, button, iframe"
@@ -102,7 +102,7 @@ def _element(child: LexborNode, out: list[RawBlock]) -> Iterator[LexborNode] | N
         out.append(RawBlock(BlockKind.FURNITURE, text))
     elif tag in _BLOCK_TAGS:
         text = _node_text(child)
-        if tag == "p" and _set_in_bold(child, text) and looks_like_heading(text):
+        if tag == "p" and _set_in_bold(child) and reads_as_heading(text):
             out.append(RawBlock(BlockKind.HEADING, text, level=0))  # nested by read_html
         else:
             out.append(provision_block(text))
@@ -111,10 +111,19 @@ def _element(child: LexborNode, out: list[RawBlock]) -> Iterator[LexborNode] | N
     return None
 
 
-def _set_in_bold(node: LexborNode, text: str) -> bool:
+def _set_in_bold(node: LexborNode) -> bool:
     """A paragraph whose words are all inside <strong> or <b>: a heading typed in bold."""
-    bold = " ".join(_node_text(b) for b in node.css("strong, b"))
-    return bool(text) and _INLINE_SPACE.sub(" ", bold).strip() == text
+    words = [t for t in node.traverse(include_text=True) if t.tag == "-text" and t.text().strip()]
+
+    def bold(text_node: LexborNode) -> bool:
+        parent = text_node.parent
+        while parent is not None and parent.mem_id != node.mem_id:
+            if parent.tag in ("strong", "b"):
+                return True
+            parent = parent.parent
+        return False
+
+    return bool(words) and all(bold(t) for t in words)
 
 
 def _nest_bold_headings(blocks: list[RawBlock]) -> list[RawBlock]:

@@ -172,7 +172,7 @@ class _Rescue:
 
         try:
             self.pdf = self.pdf or pdfplumber.open(io.BytesIO(self.data))
-            lines = _pdfplumber_lines(self.pdf.pages[index], number)
+            lines = _pdfplumber_laid_lines(self.pdf.pages[index], number)
         except Exception:  # pdfminer raises many types for a file it cannot read
             return None
         return lines if lines and not garbled(lines) else None
@@ -181,6 +181,37 @@ class _Rescue:
         if self.pdf is not None:
             with suppress(Exception):
                 self.pdf.close()
+
+
+def _pdfplumber_laid_lines(page: Any, number: int) -> list[Line]:
+    """pdfminer's lines with their boxes (in PDF points, y upwards, as pdfium gives them), the
+    size their characters are printed at, and whether they are set in bold, so they go through
+    the same layout as pdfium's: furniture bands, headings, paragraphs."""
+    height = float(page.height)
+    lines = []
+    for row in page.extract_text_lines(return_chars=True):
+        chars = [c for c in row["chars"] if str(c.get("text", "")).strip()]
+        if not chars or not row["text"].strip():
+            continue
+        sizes = sorted(float(c.get("size", 0.0)) for c in chars)
+        words = [c for c in chars if str(c["text"]).isalnum()] or chars
+
+        def bold(char: dict[str, Any]) -> bool:
+            return "bold" in str(char.get("fontname", "")).lower()
+
+        lines.append(
+            Line(
+                row["text"].strip(),
+                float(row["x0"]),
+                float(row["x1"]),
+                height - float(row["top"]),
+                height - float(row["bottom"]),
+                sizes[len(sizes) // 2] or 10.0,
+                bold(words[0]) and bold(words[-1]),
+                number,
+            )
+        )
+    return lines
 
 
 def _pdfium_pages(

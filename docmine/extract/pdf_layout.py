@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from docmine.extract.builder import RawBlock
 from docmine.extract.furniture import SHAPED_MAX_WORDS, ends_sentence, folded, looks_like_furniture
 from docmine.extract.pdf_lines import Line
-from docmine.extract.text import LETTERED, looks_like_heading
+from docmine.extract.text import LETTERED, NOT_A_COUNT, looks_like_heading, reads_as_heading
 from docmine.model import BlockKind
 
 MARGIN_BAND = 0.07  # share of the page height at top and bottom where furniture lives
@@ -24,7 +24,8 @@ MAX_HEADING_WORDS = 30
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _NUMBER = re.compile(
-    r"^(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\([a-z]{2}\))\s+(?=\S)"
+    rf"^(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
+    r"|\(?[ivx]{1,5}\)|\([a-z]{2}\))\s+(?=\S)"
 )
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
@@ -223,14 +224,15 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
 
 def _bold_heading_ends(draft: _Draft, line: Line) -> bool:
     """A heading set in bold at the body's size ("Actions for ICBs") ends where the regular
-    text under it begins: the block so far is bold and reads as a heading (short, no sentence
-    punctuation, a capital first), the line is not bold."""
+    text under it begins: the block so far is bold and reads as a heading (`reads_as_heading`:
+    short, no sentence punctuation, a capital first, no instruction left unstopped, not cut
+    off on a word that goes on), the line is not bold."""
     return (
         draft.kind == BlockKind.PARAGRAPH
         and not draft.marker
         and not line.bold
         and all(previous.bold for previous in draft.lines)
-        and looks_like_heading(draft.text)
+        and reads_as_heading(draft.text)
     )
 
 

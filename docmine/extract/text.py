@@ -17,8 +17,15 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^\s*(?:[•\u25cf\u25aa\u2023\u2043◦▪*+]|-(?=\s))\s+(.*)$")
 # "5.1", "a)", "(a)", "(iv)", and a subsection "(2)" / "(2A)"; legislation prints a bracketed
 # enumerator against its text ("(a)physical and mental health")
+# a bare number before a month or a lower-case word is a date or a count a line wrapped onto
+# ("... by" / "31 March 2024", "within" / "28 days of ..."), not a paragraph's number
+NOT_A_COUNT = (
+    r"(?!\s+(?:[a-z]|(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
+    r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b))"
+)
 _NUMBER = re.compile(
-    r"^\s*(\d{1,3}(?:\.\d{1,3})*\.?|\(?[a-z]\)|\(?[ivx]{1,5}\)|\([a-z]{2}\)|\(\d{1,3}[A-Z]{0,2}\))"
+    rf"^\s*(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)|\(?[ivx]{{1,5}}\)"
+    r"|\([a-z]{2}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
 # "12A Duties of the board" over "(1) An integrated care board must—", as an Act prints them
@@ -117,6 +124,24 @@ def strip_markdown(text: str) -> str:
     text = _MD_LINK.sub(r"\1", text)
     text = _AUTOLINK.sub(r"\1", text)
     return _EMPHASIS.sub(r"\2", text)
+
+
+# a line ending on one of these goes on: it is the start of a sentence, not a heading
+_OPEN_END = re.compile(
+    r"\b(?:to|of|and|or|the|a|an|for|by|with|in|on|at|from|that|which|who|as|is|are|be)$",
+    re.IGNORECASE,
+)
+
+
+def reads_as_heading(text: str) -> bool:
+    """A line set apart only by its type (bold) reads as a heading: `looks_like_heading`, and
+    not an instruction left without its full stop ("All ICBs must publish their plans"; a
+    question is a heading), nor a lead-in ("Each board must publish—") or a line that stops on
+    a word that goes on ("... submit their plans to")."""
+    text = text.strip()
+    if not looks_like_heading(text) or text.endswith(("—", "–", "-")) or _OPEN_END.search(text):
+        return False
+    return not (_DEONTIC.search(text) and not _WH_WORD.match(text))
 
 
 def looks_like_heading(text: str) -> bool:
@@ -266,7 +291,13 @@ def _stands_alone(group: list[str], index: int) -> bool:
         return True
     line = group[index]
     following = group[index + 1] if index + 1 < len(group) else ""
-    if _SECTION_NUMBER.match(line) and _FIRST_SUBSECTION.match(following):
+    title = _NUMBER.match(line)
+    if (
+        title
+        and _SECTION_NUMBER.match(line)
+        and _FIRST_SUBSECTION.match(following)
+        and reads_as_heading(title.group(2))
+    ):
         return True  # an Act's numbered section heading over its subsection (1)
     if _is_new_block(line) or line.rstrip().endswith(("—", "–")):  # numbered, or a lead-in
         return False
