@@ -566,6 +566,16 @@ def test_a_duty_whose_product_is_the_subject_is_not_gated_by_the_bodies_that_rec
     assert found is None
 
 
+def test_a_duty_gated_out_leaves_the_next_duty_the_clause_names() -> None:
+    # the ICP's strategy is named first by the pattern, but the ICB holds the plan
+    text = "The ICB should draw up a joint forward plan in line with the integrated care strategy."
+    found = find_duty(text, DUTIES, True, [], "integrated care board", [])
+    assert found is not None and found.id == "joint-forward-plan"
+    # a verb before the product is no product-subject: its bodies still gate it
+    text = "Partners should develop plans to deliver the integrated care strategy with councils."
+    assert find_duty(text, DUTIES, True, [], "", ["local authority", "NHS provider"]) is None
+
+
 def test_verbs_of_creation_make_the_strategies_and_assessments_as_they_make_boards() -> None:
     for text, duty in (
         (
