@@ -321,6 +321,16 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
             "the start of each financial year",
         ),
         ("Records must be kept for up to 12 months.", "P12M", ""),
+        ("Respond within thirty-one days of the complaint.", "P31D", "the complaint"),
+        ("Reply within 28 calendar days of the request.", "P28D", "the request"),
+        # a period inside the anchor is the anchor's
+        (
+            "Providers must report before the end of the 12 month period.",
+            "",
+            "the end of the 12 month period",
+        ),
+        # a deadline the text does not anchor has no parts
+        ("Plans must be reviewed every 3 years.", "", ""),
     ],
 )
 def test_a_deadline_the_text_anchors_has_its_period_and_anchor(
@@ -566,11 +576,18 @@ def test_a_duty_whose_product_is_the_subject_is_not_gated_by_the_bodies_that_rec
     assert found is None
 
 
-def test_a_duty_gated_out_leaves_the_next_duty_the_clause_names() -> None:
-    # the ICP's strategy is named first by the pattern, but the ICB holds the plan
+def test_a_verb_of_creation_makes_its_nearest_product_and_the_first_named_duty_is_linked() -> None:
+    # "draw up" makes the plan, not the strategy the plan is in line with
     text = "The ICB should draw up a joint forward plan in line with the integrated care strategy."
     found = find_duty(text, DUTIES, True, [], "integrated care board", [])
     assert found is not None and found.id == "joint-forward-plan"
+    # the first duty named is the clause's (DECISIONS.md A.7): when its holder is not among the
+    # clause's bodies, no later duty the clause mentions takes its place
+    text = (
+        "Local authorities must help prepare the integrated care strategy, drawing on the JSNA "
+        "that they develop."
+    )
+    assert find_duty(text, DUTIES, True, [], "local authority", ["local authority"]) is None
     # a verb before the product is no product-subject: its bodies still gate it
     text = "Partners should develop plans to deliver the integrated care strategy with councils."
     assert find_duty(text, DUTIES, True, [], "", ["local authority", "NHS provider"]) is None

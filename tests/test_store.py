@@ -190,9 +190,18 @@ def test_migration_10_reads_the_period_and_anchor_of_deadlines_stored_before(
         " deadline_end, text_hash) VALUES ('o', 'd', 0, 'It must be sent within 28 days of the"
         " request.', '', NULL, '[]', 0, 40, 'mandatory', 'positive', 0.9, 'must', '', '', '',"
         " '[]', '[]', '', '', '', 'within 28 days of the request', 'by', '', '', 'th');"
+        "INSERT INTO obligations (id, doc_id, ordinal, text, lead_in, page, section, span_start,"
+        " span_end, force, polarity, confidence, cue, condition, holder, holder_text, bodies,"
+        " mentions, duty, duty_law, duty_matched, deadline, deadline_relation, deadline_start,"
+        " deadline_end, text_hash) VALUES ('p', 'd', 1, 'Review it every 3 years.', '', NULL,"
+        " '[]', 0, 24, 'mandatory', 'positive', 0.9, 'must', '', '', '', '[]', '[]', '', '', '',"
+        " 'every 3 years', '', '', '', 'ti');"
     )
     old.close()
     with Store(path) as store:
-        (stored,) = store.query("1", [])
-    deadline = stored.links.deadline
+        first, second = store.query("1", [])
+    deadline = first.links.deadline
     assert deadline is not None and (deadline.period, deadline.anchor) == ("P28D", "the request")
+    # a deadline a fresh ingest gives no parts gets none on upgrade either
+    other = second.links.deadline
+    assert other is not None and (other.period, other.anchor) == ("", "")

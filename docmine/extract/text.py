@@ -17,11 +17,11 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _BULLET = re.compile(r"^\s*(?:[•\u25cf\u25aa\u2023\u2043◦▪*+]|-(?=\s))\s+(.*)$")
 # "5.1", "a)", "(a)", "(iv)", and a subsection "(2)" / "(2A)"; legislation prints a bracketed
 # enumerator against its text ("(a)physical and mental health")
-# a bare number before a month or a lower-case word is a date or a count a line wrapped onto
-# ("... by" / "31 March 2024", "within" / "28 days of ..."), not a paragraph's number
+# a bare number before a month and a year is a date a line wrapped onto ("... by" / "31 March
+# 2024") or a letter's date, not a paragraph's number
 NOT_A_COUNT = (
-    r"(?!\s+(?:[a-z]|(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
-    r"Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b))"
+    r"(?!\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\s+\d{4}\b)"
 )
 _NUMBER = re.compile(
     rf"^\s*(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)|\(?[ivx]{{1,5}}\)"
@@ -134,14 +134,18 @@ _OPEN_END = re.compile(
 
 
 def reads_as_heading(text: str) -> bool:
-    """A line set apart only by its type (bold) reads as a heading: `looks_like_heading`, and
-    not an instruction left without its full stop ("All ICBs must publish their plans"; a
-    question is a heading), nor a lead-in ("Each board must publish—") or a line that stops on
-    a word that goes on ("... submit their plans to")."""
+    """A line set apart only by its type (bold) reads as a heading: `looks_like_heading`, not a
+    lead-in ("Each board must publish—"), and, unless it opens with a question word ("Who we
+    are", "What this guidance applies to"), neither a line that stops on a word that goes on
+    ("... submit their plans to") nor an instruction left without its full stop ("All ICBs
+    must publish their capacity plans by 30 June"; a short "Actions ICBs must take" heads)."""
     text = text.strip()
-    if not looks_like_heading(text) or text.endswith(("—", "–", "-")) or _OPEN_END.search(text):
+    if not looks_like_heading(text) or text.endswith(("—", "–", "-")):
         return False
-    return not (_DEONTIC.search(text) and not _WH_WORD.match(text))
+    if _WH_WORD.match(text):  # "Who we are", "What this guidance applies to"
+        return True
+    words = len(text.split())
+    return not _OPEN_END.search(text) and not (_DEONTIC.search(text) and words > 5)
 
 
 def looks_like_heading(text: str) -> bool:

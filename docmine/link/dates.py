@@ -73,7 +73,9 @@ _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "t
 # limit): kept as written, not normalised. "As soon as possible" is urgency, not a date or period
 # (ANNOTATION.md): no deadline.
 _NUMBER = (
-    r"(?:\d+|one|two|three|four|five|six|seven|eight|ten|twelve|fourteen|twenty[- ]\w+|thirty)"
+    r"(?:\d+|(?:twenty|thirty|forty|fifty|sixty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+    r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
 _RELATIVE = re.compile(
     rf"\b(?P<rel>within|no later than|not later than|no longer than|for up to)\s+"
@@ -250,21 +252,22 @@ _WORD_NUMBERS = {
     w: i
     for i, w in enumerate(
         "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
+        "fifteen sixteen seventeen eighteen nineteen".split()
     )
 }
-_WORD_NUMBERS.update({"thirty": 30})
+_WORD_NUMBERS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60})
+_WORD_NUMBERS["ninety"] = 90
+# the period right after "within", "no later than" ...: a range's upper bound ("28-30 days")
 _PERIOD = re.compile(
-    rf"(?:{_NUMBER}\s*[-–]\s*)?(?P<n>{_NUMBER})[\s-]+(?P<kind>working |calendar |clear )?"
-    r"(?P<unit>day|week|month|year)s?\b",
+    rf"\s+(?:the next |a (?:designated )?)?(?:\d+\s*[-–]\s*)?(?P<n>{_NUMBER})[\s-]+"
+    r"(?P<kind>working |calendar |clear )?(?P<unit>day|week|month|year)s?\b",
     re.IGNORECASE,
 )
 _FROM = re.compile(
-    r"\b(?:of|after|from|beginning with|starting with|following)\s+(?P<anchor>\S.*)$"
-    r"|\b(?:before|by|after|no later than|not later than|from)\s+(?P<point>the\s+(?:start|end|"
-    r"beginning|first day|last day|close)\s+of\s+\S.*)$",
+    r"\b(?:of|after|from|beginning with|starting with|following)\s+(?P<anchor>\S.*)$",
     re.IGNORECASE,
 )
+_POINT = re.compile(r"\s+(?P<point>the\s+\S.*)$", re.IGNORECASE)
 
 
 def _count(word: str) -> int | None:
@@ -283,16 +286,24 @@ def relative_parts(written: str) -> tuple[str, str]:
     "within 28 days of the date of death" -> ("P28D", "the date of death"); "before the start of
     each financial year" -> ("", "the start of each financial year"). Working or clear days are
     no calendar duration: their period stays empty (the text keeps them); a range gives its
-    upper bound ("within 28-30 days" -> "P30D")."""
+    upper bound ("within 28-30 days" -> "P30D"). Anything else (a date, "every 3 years") has
+    no parts."""
+    deadline = _RELATIVE.fullmatch(written.strip())
+    if deadline is None:
+        return "", ""
+    if deadline.group("rel2"):  # "before the end of the 12 month period": a point, no period
+        point = _POINT.match(deadline.group(0), deadline.end("rel2"))
+        return "", point.group("point").strip() if point else ""
+    if not deadline.group("rel"):  # "as soon as reasonably practicable"
+        return "", ""
     period = ""
-    match = _PERIOD.search(written)
-    if match and not match.group("kind"):
+    match = _PERIOD.match(deadline.group(0), deadline.end("rel"))
+    if match and (match.group("kind") or "").strip().lower() not in ("working", "clear"):
         count = _count(match.group("n"))
         if count is not None:
             period = f"P{count}{_UNITS[match.group('unit').lower()]}"
-    anchored = _FROM.search(written[match.end() :] if match else written)
-    anchor = (anchored.group("anchor") or anchored.group("point")).strip() if anchored else ""
-    return period, anchor
+    anchored = _FROM.search(deadline.group(0), match.end() if match else deadline.end("rel"))
+    return period, anchored.group("anchor").strip() if anchored else ""
 
 
 # When, without a date: a temporal preposition with a season, a point of the year or an event

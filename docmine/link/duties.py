@@ -288,20 +288,14 @@ def find_duty(
     if other_law or under_other_law(text, duties):
         return None
     called = match_duty(text, duties, names=True)
-    # the first duty named by a pattern that one of the clause's bodies holds: a duty gated out
-    # leaves the next one named ("draw up a joint forward plan in line with the integrated care
-    # strategy" is the ICB's plan, not the ICP's strategy)
-    candidates = duty_matches(text, duties) if instruction or frames_in_law(text) else []
-    named = next(
-        (
-            (start, link)
-            for start, link in candidates
-            if holder is None
-            or (holder == "" and load_duty_rules().product_subject.match(link.matched))
-            or holds(link, duties, holder, bodies)
-        ),
-        None,
-    )
+    named = match_duty(text, duties) if instruction or frames_in_law(text) else None
+    if (
+        named is not None
+        and holder is not None
+        and not (holder == "" and load_duty_rules().product_subject.match(named[1].matched))
+        and not holds(named[1], duties, holder, bodies)
+    ):
+        named = None
     # the first duty the clause names, whether by its name or by a pattern (DECISIONS.md A.7)
     first = min((m for m in (called, named) if m is not None), key=lambda m: m[0], default=None)
     if first is not None:
