@@ -173,6 +173,15 @@ def test_lettered_provisions_of_a_word_file_are_list_items(tmp_path: Path) -> No
     ]
 
 
+# a heading typed in bold over its text, and a bold label that runs into a sentence
+BOLD_HEADED = [
+    (BlockKind.HEADING, "Winter letter"),
+    (BlockKind.HEADING, "Actions for ICBs"),
+    (BlockKind.PARAGRAPH, "ICBs must publish their capacity plans."),
+    (BlockKind.PARAGRAPH, "Note: plans are agreed with councils"),
+]
+
+
 def test_a_heading_typed_in_bold_in_a_word_file_heads_its_section(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_heading("Winter letter", level=1)
@@ -184,12 +193,7 @@ def test_a_heading_typed_in_bold_in_a_word_file_heads_its_section(tmp_path: Path
     path = tmp_path / "letter.docx"
     document.save(str(path))
     blocks = extract(path).blocks
-    assert [(b.kind, b.text) for b in blocks] == [
-        (BlockKind.HEADING, "Winter letter"),
-        (BlockKind.HEADING, "Actions for ICBs"),
-        (BlockKind.PARAGRAPH, "ICBs must publish their capacity plans."),
-        (BlockKind.PARAGRAPH, "Note: plans are agreed with councils"),
-    ]
+    assert [(b.kind, b.text) for b in blocks] == BOLD_HEADED
     assert blocks[2].provenance.section == ("Winter letter", "Actions for ICBs")
 
 
@@ -202,12 +206,7 @@ def test_a_paragraph_set_in_bold_on_a_page_heads_its_section(tmp_path: Path) -> 
         encoding="utf-8",
     )
     blocks = extract(path).blocks
-    assert [(b.kind, b.text) for b in blocks] == [
-        (BlockKind.HEADING, "Winter letter"),
-        (BlockKind.HEADING, "Actions for ICBs"),
-        (BlockKind.PARAGRAPH, "ICBs must publish their capacity plans."),
-        (BlockKind.PARAGRAPH, "Note: plans are agreed with councils"),
-    ]
+    assert [(b.kind, b.text) for b in blocks] == BOLD_HEADED
     assert blocks[2].provenance.section == ("Winter letter", "Actions for ICBs")
 
 

@@ -64,6 +64,19 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def nest_bold_headings(blocks: list[RawBlock]) -> list[RawBlock]:
+    """A heading a reader found by its bold type (level 0) goes one level under the last
+    heading the file marks up (<h2>, a Word heading style), or to level 1 if none came yet."""
+    marked = 0
+    for block in blocks:
+        if block.kind == BlockKind.HEADING:
+            if block.level == 0:
+                block.level = marked + 1
+            else:
+                marked = block.level
+    return blocks
+
+
 def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
     """Join a paragraph that a page break cut mid-sentence ("...has met" / "with ministers")."""
     joined: list[RawBlock] = []

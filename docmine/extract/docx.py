@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from docmine.errors import CorruptDocument, EmptyDocument, EncryptedDocument
-from docmine.extract.builder import RawBlock
+from docmine.extract.builder import RawBlock, nest_bold_headings
 from docmine.extract.text import provision_block, reads_as_heading
 from docmine.model import BlockKind
 
@@ -36,7 +36,7 @@ def _paragraph_block(paragraph: Paragraph) -> RawBlock:
         return RawBlock(BlockKind.LIST_ITEM, text, level=1, marker="•")
     if _set_in_bold(paragraph) and reads_as_heading(text):
         # a heading typed in bold rather than given a heading style: level 0 until
-        # `_nest_bold_headings` puts it under the styled heading before it
+        # `nest_bold_headings` puts it under the styled heading before it
         return RawBlock(BlockKind.HEADING, text, level=0)
     return provision_block(text)
 
@@ -104,16 +104,4 @@ def read_docx(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
         raise CorruptDocument(f"corrupt: not a readable Word file ({reason})", str(path)) from exc
     if not any(b.text.strip() for b in blocks):
         raise EmptyDocument("empty: the Word file has no text", str(path))
-    return _nest_bold_headings(blocks), title
-
-
-def _nest_bold_headings(blocks: list[RawBlock]) -> list[RawBlock]:
-    """A bold heading (level 0) one level under the last styled heading (level 1 if none)."""
-    styled = 0
-    for block in blocks:
-        if block.kind == BlockKind.HEADING:
-            if block.level == 0:
-                block.level = styled + 1
-            else:
-                styled = block.level
-    return blocks
+    return nest_bold_headings(blocks), title

@@ -12,7 +12,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from docmine.errors import EmptyDocument
-from docmine.extract.builder import RawBlock
+from docmine.extract.builder import RawBlock, nest_bold_headings
 from docmine.extract.text import decode, provision_block, reads_as_heading
 from docmine.model import BlockKind
 
@@ -126,18 +126,6 @@ def _set_in_bold(node: LexborNode) -> bool:
     return bool(words) and all(bold(t) for t in words)
 
 
-def _nest_bold_headings(blocks: list[RawBlock]) -> list[RawBlock]:
-    """A bold paragraph heading (level 0) one level under the last <h1>-<h6> (1 if none)."""
-    tagged = 0
-    for block in blocks:
-        if block.kind == BlockKind.HEADING:
-            if block.level == 0:
-                block.level = tagged + 1
-            else:
-                tagged = block.level
-    return blocks
-
-
 def _flush(run: list[str], out: list[RawBlock]) -> None:
     """The text gathered straight inside a container, as one paragraph (if it says anything)."""
     text = _INLINE_SPACE.sub(" ", " ".join(run)).strip()
@@ -184,7 +172,7 @@ def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     )
     if main is not None:
         _blocks_of(main, blocks)
-        _nest_bold_headings(blocks)
+        nest_bold_headings(blocks)
     if not any(b.text for b in blocks[bool(address) :]):
         raise EmptyDocument("empty: the page has no text in its main content", str(path))
     return blocks, title
