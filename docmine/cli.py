@@ -724,6 +724,11 @@ def show(
         "duty",
         "duty_law",
         "deadline",
+        "deadline_relation",
+        "deadline_start",
+        "deadline_end",
+        "deadline_period",
+        "deadline_anchor",
         "condition",
         "title",
         "version",
@@ -737,6 +742,8 @@ def show(
     ):
         if key == "ocr_confidence" and data[key] is None:
             continue  # read from a text layer
+        if key.startswith("deadline_") and not data[key]:
+            continue  # no date, or no period or anchor the text gives
         console.print(f"[bold]{key:>17}[/bold] {escape(str(data[key]))}")
     console.print()
     for clause in context:

@@ -128,11 +128,35 @@ def _compose_lead_in(previous: str, continuation: str) -> str:
 
 
 _LIST_KINDS = (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)
+
+
+# a modal or a verb of asking: an item its sub-items complete as instructions
+_ASKS = re.compile(
+    r"\b(?:must|shall|should|ought to|may|can|could|will|need to|(?:is|are) (?:expected|required|"
+    r"asked|encouraged) to)\b",
+    re.IGNORECASE,
+)
+
+
+def _marker_kind(marker: str) -> str:
+    """How an item is marked: "2.3" dotted, "3" or "3." a number, "(a)" a letter, "(iv)" a
+    roman numeral, anything else a bullet."""
+    bare = marker.strip().strip("().")
+    if re.fullmatch(r"\d+(?:\.\d+)+", bare):
+        return "dotted"
+    if bare.isdigit():
+        return "number"
+    if re.fullmatch(r"[ivx]+", bare):
+        return "roman"
+    return "letter" if re.fullmatch(r"[a-z]{1,2}", bare) else "bullet"
+
+
 # the number a heading gives its section: "5. Duties", "Regulation 5", "Section 14Z34", "Part 2";
 # a bare number of three digits or more ("2024 priorities", "100 days") is not a section number
 _HEADING_REF = re.compile(
     r"^(?:(?i:regulation|section|article|rule|schedule|clause|part|paragraph)\s+"
-    r"(\d{1,4}(?:[A-Z]{1,3}\d{0,3})?(?:\.\d{1,3})*)|(\d{1,2}(?:\.\d{1,3})*))(?=[.\s:]|$)"
+    r"(\d{1,4}(?:[A-Z]{1,3}\d{0,3})?(?:\.\d{1,3})*)|(\d{1,2}(?:\.\d{1,3})*|\d{1,3}[A-Z]{1,3}\d{0,3}))"
+    r"(?=[.\s:]|$)"
 )
 # an enumerator printed at the start of a paragraph or item: "(3)", "(a)", "(ii)", "5.1", "a)"
 _LEADING_ENUMERATOR = re.compile(r"^\(?(\d{1,3}[A-Z]?|[a-z]{1,2}|[ivx]{1,5})\)")
@@ -194,6 +218,8 @@ class _Segmenter:
         self.heading_level = 0  # the level of the heading that gave it
         self.paragraph_ref = ""  # the enumerator of the last numbered paragraph
         self.ref = ""  # the citation of the block being segmented
+        # the lead-in outside an item that opened a sublist, and how that item was marked
+        self.outer: tuple[str, str] | None = None
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = _row_text(block.text[start:end])
@@ -237,9 +263,25 @@ class _Segmenter:
         else:
             self.lead_in = ""
 
-    def list_item(self, block: Block) -> None:
-        for index, (start, end) in enumerate(_clause_spans(block.text)):
+    def list_item(self, block: Block, next_is_list: bool) -> None:
+        """An item's clauses take the open lead-in; an item that asks for something and ends
+        in a colon before more items is itself the lead-in of the items under it ("2.3 ICBs
+        should:" / "- share learning ..."), until an item marked like it comes ("2.4 ..."). An
+        item that asks for nothing ("To: Integrated care boards:") stays a clause of its own,
+        as the scheme's gold has it."""
+        spans = list(_clause_spans(block.text))
+        last = block.text[spans[-1][0] : spans[-1][1]].strip() if spans else ""
+        opens_list = next_is_list and bool(_COLON_END.search(last)) and bool(_ASKS.search(last))
+        for index, (start, end) in enumerate(spans[:-1] if opens_list else spans):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
+        if opens_list:
+            self.outer = (self.lead_in, _marker_kind(block.marker))
+            self.lead_in = _compose_lead_in(self.lead_in, last) if self.lead_in else last
+
+    def close_sublist(self, block: Block) -> None:
+        """An item marked like the one that opened a sublist ends that sublist."""
+        if self.outer is not None and _marker_kind(block.marker) == self.outer[1]:
+            self.lead_in, self.outer = self.outer[0], None
 
     def table_row(self, block: Block) -> None:
         """A row reads like a list item, its colon lead-in written before its first sentence (a
@@ -275,10 +317,15 @@ class _Segmenter:
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             previous = blocks[index - 1] if index else None
             self.locate(block)
+            next_is_list = following is not None and following.kind in _LIST_KINDS
+            if block.kind != BlockKind.LIST_ITEM:
+                self.outer = None
             if block.kind == BlockKind.LIST_ITEM:
-                self.list_item(block)
+                self.close_sublist(block)
+                self.list_item(
+                    block, following is not None and following.kind == BlockKind.LIST_ITEM
+                )
             elif block.kind == BlockKind.PARAGRAPH:
-                next_is_list = following is not None and following.kind in _LIST_KINDS
                 self.paragraph(block, next_is_list)
             elif block.kind == BlockKind.TABLE_ROW:
                 if above is not None and above.kind == BlockKind.LIST_ITEM:

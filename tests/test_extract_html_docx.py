@@ -230,3 +230,18 @@ def test_an_instruction_set_in_bold_stays_a_paragraph(tmp_path: Path) -> None:
     linked._p.append(hyperlink)
     document.save(str(path))
     assert [b.kind for b in extract(path).blocks] == [BlockKind.PARAGRAPH, BlockKind.PARAGRAPH]
+
+
+def test_numbered_paragraphs_of_a_page_keep_their_numbers_as_labels(tmp_path: Path) -> None:
+    page = tmp_path / "guidance.html"
+    page.write_text(
+        "<main><h2>2. Identifying carers</h2><p>2.4 Each ICB must record carers.</p>"
+        "<p>3. Trusts should involve carers.</p><p>42 ICBs were set up in 2022.</p></main>",
+        encoding="utf-8",
+    )
+    blocks = [(b.marker, b.text) for b in extract(page).blocks[1:]]
+    assert blocks == [
+        ("2.4", "Each ICB must record carers."),
+        ("3.", "Trusts should involve carers."),
+        ("", "42 ICBs were set up in 2022."),
+    ]

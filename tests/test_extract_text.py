@@ -343,3 +343,20 @@ def test_a_date_a_line_wrapped_onto_is_no_paragraph_number(tmp_path: Path) -> No
     assert ("", "27 March 2013") in blocks
     # numbered paragraphs and items keep their numbers, in lower case too
     assert ("2", "The board must act.") in blocks and ("3", "the chair may sign it.") in blocks
+
+
+def test_a_section_an_amending_act_inserted_is_a_heading_and_cites_its_provisions(
+    tmp_path: Path,
+) -> None:
+    from docmine.segment import segment
+
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "14Z99 Duty to publish a carers strategy\n\n(1) Each integrated care board must "
+        "publish a carers strategy.\n",
+        encoding="utf-8",
+    )
+    document = extract(path)
+    assert document.blocks[0].kind == BlockKind.HEADING
+    (clause,) = segment(document)
+    assert clause.ref == "14Z99(1)"

@@ -341,6 +341,13 @@ def test_a_deadline_the_text_anchors_has_its_period_and_anchor(
     assert not found.start  # no calendar date: nothing is made up
 
 
+def test_a_date_that_comes_round_each_year_is_no_one_date() -> None:
+    found = find_deadline("Report to the board before 30 September each year.", 2024)
+    assert found is not None and found.text == "before 30 September" and not found.start
+    found = find_deadline("Report to the board before 30 September.", 2024)
+    assert found is not None and found.start == "2024-09-30"
+
+
 def test_urgency_is_not_a_deadline() -> None:
     # a deadline is a date or period (ANNOTATION.md); "as soon as possible" names neither (the
     # statutory "as soon as reasonably practicable" is a time limit: above)

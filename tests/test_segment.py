@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from docmine.extract import extract
 from docmine.extract.builder import RawBlock, assemble_document
 from docmine.model import Block, BlockKind, Document, Provenance
 from docmine.normalise import normalise
@@ -199,3 +202,19 @@ def test_a_subheading_without_a_number_keeps_its_sections_citation() -> None:
     ]
     document = build_document("act.txt", "txt", blocks, "h")
     assert [c.ref for c in segment(document)] == ["14Z34(2)", ""]
+
+
+def test_an_item_ending_in_a_colon_is_the_lead_in_of_the_items_under_it(tmp_path: Path) -> None:
+    path = tmp_path / "framework.txt"
+    path.write_text(
+        "2.3 ICBs should:\n  - share learning from reviews;\n  - report progress twice a year.\n\n"
+        "2.4 Providers must not share personal details.\n",
+        encoding="utf-8",
+    )
+    clauses = [c.text for c in segment(extract(path))]
+    assert clauses == [
+        "ICBs should: share learning from reviews;",
+        "ICBs should: report progress twice a year.",
+        # an item marked like the one that opened the sublist ends it
+        "Providers must not share personal details.",
+    ]

@@ -29,8 +29,10 @@ _NUMBER = re.compile(
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
 # "12A Duties of the board" over "(1) An integrated care board must—", as an Act prints them
-_SECTION_NUMBER = re.compile(r"^\s*\d{1,3}[A-Z]{0,2}\s+[A-Z]")
+_SECTION_NUMBER = re.compile(r"^\s*\d{1,3}(?:[A-Z]{1,3}\d{0,3})?\s+(?P<title>[A-Z].*)$")
 _FIRST_SUBSECTION = re.compile(r"^\s*\(1\)\s")
+# a section an amending Act inserted, numbered with letters ("14Z99", "116ZB", "2B")
+_INSERTED_SECTION = re.compile(r"^(\d{1,3}[A-Z]{1,3}\d{0,3})\s+([A-Z].*)$")
 # (a), (iv), and (aa) or (fb) as Acts number the items they insert: items, not paragraphs
 LETTERED = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,5})\)|\([a-z]{2}\))$")
 _FOOTNOTE = re.compile(
@@ -161,20 +163,24 @@ def _numbered_level(marker: str) -> int:
 # a provision's label in brackets opening a paragraph of a page or a Word file: "(a)", "(iv)",
 # "(2)", "(2A)"; a bare number ("42 ICBs were ...") may be the sentence's own, so it is left
 _PROVISION = re.compile(
-    r"^\s*(\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\))\s+(\S.*)$", re.DOTALL
+    r"^\s*(\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\)|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)"
+    r"\s+(\S.*)$",
+    re.DOTALL,
 )
 
 
 def provision_block(text: str) -> RawBlock:
     """A paragraph of a format with its own blocks (HTML, Word) as the text reader reads the
     same line: "(a) prepare a plan" is a list item labelled (a), the items of a lead-in;
-    "(2) The board may ..." a paragraph labelled (2)."""
+    "(2) The board may ..." and "3. The ICB must ..." paragraphs labelled so, "2.4 ..." an item
+    of its section. A bare number without a point ("42 ICBs were ...") may be the sentence's."""
     m = _PROVISION.match(text)
     if m is None:
         return RawBlock(BlockKind.PARAGRAPH, text)
     marker, body = m.group(1), m.group(2)
-    kind = BlockKind.LIST_ITEM if LETTERED.match(marker) else BlockKind.PARAGRAPH
-    return RawBlock(kind, body, level=1, marker=marker)
+    item = LETTERED.match(marker) or "." in marker.rstrip(".")  # (a), 2.4: as a text file has it
+    kind = BlockKind.LIST_ITEM if item else BlockKind.PARAGRAPH
+    return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
 
 
 def _classify_line(line: str, alone: bool) -> RawBlock:
@@ -195,6 +201,9 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         marker, text = (number.group(1), number.group(2)) if number else ("•", inner)
         return RawBlock(BlockKind.LIST_ITEM, strip_markdown(text), level=1, marker=marker)
     text = strip_markdown(line.strip())
+    inserted = _INSERTED_SECTION.match(text)  # "14Z99 Duty to publish a carers strategy"
+    if alone and inserted and reads_as_heading(inserted.group(2)):
+        return RawBlock(BlockKind.HEADING, text, level=0)
     if m := _NUMBER.match(line):
         marker, body = m.group(1), strip_markdown(m.group(2))
         if alone and looks_like_heading(body):
@@ -295,13 +304,8 @@ def _stands_alone(group: list[str], index: int) -> bool:
         return True
     line = group[index]
     following = group[index + 1] if index + 1 < len(group) else ""
-    title = _NUMBER.match(line)
-    if (
-        title
-        and _SECTION_NUMBER.match(line)
-        and _FIRST_SUBSECTION.match(following)
-        and reads_as_heading(title.group(2))
-    ):
+    title = _SECTION_NUMBER.match(line)  # "12A Duties of the board", "14Z99 Duty to publish"
+    if title and _FIRST_SUBSECTION.match(following) and reads_as_heading(title.group("title")):
         return True  # an Act's numbered section heading over its subsection (1)
     if _is_new_block(line) or line.rstrip().endswith(("—", "–")):  # numbered, or a lead-in
         return False

@@ -45,6 +45,11 @@ _MONTH_ONLY = re.compile(
     rf"(?P<date>(?:(?P<day>\d{{1,2}})\s+)?(?P<month>(?-i:{_MONTH})))\b(?!\s+\d)",
     re.IGNORECASE,
 )
+# a date without a year that comes round every year ("by 30 June each year", "annually")
+_EACH_YEAR = re.compile(
+    r"\s*,?\s*(?:(?:of |in )?(?:each|every) (?:calendar |financial )?year|annually)\b",
+    re.IGNORECASE,
+)
 # Periods of action with no date ("During the establishment phase"): kept, not normalised.
 _NAMED_PERIOD = re.compile(
     r"\b(?P<rel>during|throughout|over|in)\s+(?P<when>the\s+(?:\w+[- ]){1,2}"
@@ -229,6 +234,8 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         for match in _MONTH_ONLY.finditer(text):
             month = _MONTHS[match.group("month").lower()]
             start, end = _month_interval(default_year, month, match.group("day"))
+            if _EACH_YEAR.match(text, match.end()):  # "by 30 June each year": no one date
+                start = end = ""
             written = match.group("date") if match.group("colon") else match.group(0).strip()
             deadline = Deadline(written, _relation(match.group("rel")), start, end)
             found.append((match.start(), True, deadline))
