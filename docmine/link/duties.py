@@ -148,29 +148,23 @@ def _search(
     return where[match.start()], where[match.end() - 1] + 1
 
 
-def duty_matches(
-    text: str, duties: tuple[Duty, ...], names: bool = False
-) -> list[tuple[int, DutyLink]]:
-    """Each duty the clause names by a pattern, ungated, with where its first match starts,
-    first named first (DECISIONS.md A.7); with `names`, by the patterns that call it by its
-    name ("the duty to collaborate", "the triple aim")."""
-    plain, where = _unquoted(text)
-    found: list[tuple[int, int, DutyLink]] = []
-    for order, duty in enumerate(duties):
-        spans = [_search(p, text, plain, where) for p in (duty.names if names else duty.patterns)]
-        first = min((span for span in spans if span is not None), default=None)
-        if first is not None:
-            link = DutyLink(id=duty.id, law=duty.law, matched=text[first[0] : first[1]])
-            found.append((first[0], order, link))
-    return [(start, link) for start, _, link in sorted(found, key=lambda f: f[:2])]
-
-
 def match_duty(
     text: str, duties: tuple[Duty, ...], names: bool = False
 ) -> tuple[int, DutyLink] | None:
-    """The first duty the clause names (`duty_matches`), and where its match starts."""
-    matches = duty_matches(text, duties, names)
-    return matches[0] if matches else None
+    """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated, and where its
+    match starts; with `names`, by the patterns that call it by its name ("the duty to
+    collaborate", "the triple aim")."""
+    plain, where = _unquoted(text)
+    best: tuple[int, int, Duty, str] | None = None
+    for order, duty in enumerate(duties):
+        for pattern in duty.names if names else duty.patterns:
+            span = _search(pattern, text, plain, where)
+            if span is not None and (best is None or (span[0], order) < best[:2]):
+                best = (span[0], order, duty, text[span[0] : span[1]])
+    if best is None:
+        return None
+    start, _, duty, matched = best
+    return start, DutyLink(id=duty.id, law=duty.law, matched=matched)
 
 
 def back_referenced_duty(text: str, duties: tuple[Duty, ...], recent: list[str]) -> DutyLink | None:
