@@ -322,6 +322,7 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
         ),
         ("Records must be kept for up to 12 months.", "P12M", ""),
         ("Respond within thirty-one days of the complaint.", "P31D", "the complaint"),
+        ("Keep it under review within seventy days of the order.", "P70D", "the order"),
         ("Reply within 28 calendar days of the request.", "P28D", "the request"),
         # a period inside the anchor is the anchor's
         (

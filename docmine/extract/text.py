@@ -160,8 +160,8 @@ def _numbered_level(marker: str) -> int:
     return marker.rstrip(".").count(".") + 1
 
 
-# a provision's label in brackets opening a paragraph of a page or a Word file: "(a)", "(iv)",
-# "(2)", "(2A)"; a bare number ("42 ICBs were ...") may be the sentence's own, so it is left
+# a label opening a paragraph of a page or a Word file: "(a)", "(iv)", "(2)", "(2A)", "2.4",
+# "3."; a bare number ("42 ICBs were ...") may be the sentence's own, so it is left
 _PROVISION = re.compile(
     r"^\s*(\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\)|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)"
     r"\s+(\S.*)$",

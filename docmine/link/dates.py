@@ -78,7 +78,8 @@ _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "t
 # limit): kept as written, not normalised. "As soon as possible" is urgency, not a date or period
 # (ANNOTATION.md): no deadline.
 _NUMBER = (
-    r"(?:\d+|(?:twenty|thirty|forty|fifty|sixty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+    r"(?:\d+|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|"
+    r"four|five|six|"
     r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
@@ -262,8 +263,12 @@ _WORD_NUMBERS = {
         "fifteen sixteen seventeen eighteen nineteen".split()
     )
 }
-_WORD_NUMBERS.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60})
-_WORD_NUMBERS["ninety"] = 90
+_WORD_NUMBERS.update(
+    {
+        tens: 10 * n
+        for n, tens in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
+    }
+)
 # the period right after "within", "no later than" ...: a range's upper bound ("28-30 days")
 _PERIOD = re.compile(
     rf"\s+(?:the next |a (?:designated )?)?(?:\d+\s*[-–]\s*)?(?P<n>{_NUMBER})[\s-]+"
