@@ -166,14 +166,21 @@ class _Rescue:
     def __init__(self, data: bytes) -> None:
         self.data = data
         self.pdf: Any = None
+        self.unreadable = False  # pdfminer could not open the file: not tried again per page
 
     def lines(self, index: int, number: int) -> list[Line] | None:
         import pdfplumber  # imported late: slow to import and rarely needed
 
+        if self.unreadable:
+            return None
         try:
             self.pdf = self.pdf or pdfplumber.open(io.BytesIO(self.data))
-            lines = _pdfplumber_laid_lines(self.pdf.pages[index], number)
         except Exception:  # pdfminer raises many types for a file it cannot read
+            self.unreadable = True
+            return None
+        try:
+            lines = _pdfplumber_laid_lines(self.pdf.pages[index], number)
+        except Exception:  # nor can it always read a page of one it opened
             return None
         return lines if lines and not garbled(lines) else None
 
@@ -181,6 +188,10 @@ class _Rescue:
         if self.pdf is not None:
             with suppress(Exception):
                 self.pdf.close()
+
+
+def _bold(char: dict[str, Any]) -> bool:
+    return "bold" in str(char.get("fontname", "")).lower()
 
 
 def _pdfplumber_laid_lines(page: Any, number: int) -> list[Line]:
@@ -195,10 +206,6 @@ def _pdfplumber_laid_lines(page: Any, number: int) -> list[Line]:
             continue
         sizes = sorted(float(c.get("size", 0.0)) for c in chars)
         words = [c for c in chars if str(c["text"]).isalnum()] or chars
-
-        def bold(char: dict[str, Any]) -> bool:
-            return "bold" in str(char.get("fontname", "")).lower()
-
         lines.append(
             Line(
                 row["text"].strip(),
@@ -207,7 +214,7 @@ def _pdfplumber_laid_lines(page: Any, number: int) -> list[Line]:
                 height - float(row["top"]),
                 height - float(row["bottom"]),
                 sizes[len(sizes) // 2] or 10.0,
-                bold(words[0]) and bold(words[-1]),
+                _bold(words[0]) and _bold(words[-1]),
                 number,
             )
         )
