@@ -184,11 +184,20 @@ def ingest(
             f"unknown authority {authority!r}: use one of {', '.join(a.value for a in Authority)}"
         )
     chosen = Authority(authority) if authority else None
-    files = collect_files(paths)  # walked once: ingest gets the files, not the folders
+    unsupported: list[Path] = []
+    # walked once: ingest gets the files, not the folders
+    files = collect_files(paths, unsupported)
     if not files:  # folders only, and none holds a file docmine reads
         raise BadInput(
             f"no supported files in {', '.join(str(p) for p in paths)}: docmine reads "
             f"{', '.join(sorted(SUFFIXES))}"
+        )
+    if unsupported:
+        kinds = sorted({p.suffix.lower() or "no suffix" for p in unsupported})
+        errors.print(
+            f"[yellow]skipping[/yellow]  {len(unsupported)} "
+            f"file{'s' if len(unsupported) != 1 else ''} docmine does not read "
+            f"({escape(', '.join(kinds))}); it reads {', '.join(sorted(SUFFIXES))}"
         )
     bar = _IngestProgress() if console.is_terminal and not quiet else None
 
@@ -201,17 +210,19 @@ def ingest(
         if result.status == Status.FAILED:
             err.print(f"[red]failed[/red]    {escape(result.path)}: {escape(result.message)}")
             return
-        if result.status != Status.UNCHANGED and result.clauses == 0:
+        if result.status in (Status.INGESTED, Status.NEW_VERSION) and result.clauses == 0:
             err.print(
                 f"[yellow]warning[/yellow]   {escape(result.path)}: stored with 0 clauses "
                 f"({escape(result.message)})"
             )
         if not quiet:
             detail = (
-                f"v{result.version}, {result.clauses} clauses, "
+                "skipped"
+                if result.status == Status.UNCHANGED
+                else f"skipped: {result.message}"
+                if result.status == Status.DUPLICATE
+                else f"v{result.version}, {result.clauses} clauses, "
                 f"{result.obligations} obligations, {seconds:.1f}s"
-                if result.status != Status.UNCHANGED
-                else "skipped"
             )
             out.print(f"{result.status.value:<11} {escape(result.path)} ({detail})")
 
@@ -230,7 +241,9 @@ def ingest(
     console.print(
         f"{changed} ingested "
         f"({counts[Status.NEW_VERSION]} as new versions), {counts[Status.UNCHANGED]} unchanged, "
-        f"{counts[Status.FAILED]} failed" + ("; nothing changed" if results and not changed else "")
+        + (f"{counts[Status.DUPLICATE]} duplicates, " if counts[Status.DUPLICATE] else "")
+        + f"{counts[Status.FAILED]} failed"
+        + ("; nothing changed" if results and not changed else "")
     )
     if counts[Status.FAILED] or not results:
         raise typer.Exit(1)

@@ -41,6 +41,7 @@ class Status(StrEnum):
     INGESTED = "ingested"
     NEW_VERSION = "new version"
     UNCHANGED = "unchanged"
+    DUPLICATE = "duplicate"  # the same text is stored from another file
     FAILED = "failed"
 
 
@@ -74,22 +75,26 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
+def collect_files(paths: Iterable[Path], unsupported: list[Path] | None = None) -> list[Path]:
     """Files given directly, plus supported files found under given folders (sorted), leaving
-    out hidden ones (".git/", macOS "._" resource forks)."""
+    out hidden ones (".git/", macOS "._" resource forks). Files under the folders that docmine
+    does not read are added to `unsupported`, if given, so a caller can say they were passed."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(
-                p
-                for p in sorted(path.rglob("*"))
-                if p.is_file()
-                and p.suffix.lower() in SUFFIXES
-                and p.name.lower() != "readme.md"
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
+        if not path.is_dir():
             found.append(path)
+            continue
+        for p in sorted(path.rglob("*")):
+            if (
+                not p.is_file()
+                or p.name.lower() == "readme.md"
+                or any(part.startswith(".") for part in p.relative_to(path).parts)
+            ):
+                continue
+            if p.suffix.lower() in SUFFIXES:
+                found.append(p)
+            elif unsupported is not None:
+                unsupported.append(p)
     return found
 
 
@@ -371,6 +376,11 @@ def ingest_file(
             clock.lap("extract")
         if store.has_content(source, document.content_hash):
             return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
+        if (copy := store.copy_of(source, document.content_hash)) is not None:
+            # one register line per obligation: a second copy would count each one twice
+            return FileResult(
+                str(path), Status.DUPLICATE, f"same text as {copy}", doc_id=document.id
+            )
         seconds = analysis_seconds(document, settings)
         what = (
             "per-file limit"

@@ -514,6 +514,17 @@ class Store:
         ).fetchone()
         return row is not None
 
+    def copy_of(self, source: str, content_hash: str) -> str | None:
+        """The source of another file whose latest version holds this content (the same
+        guidance saved under two names), if any."""
+        row = self.connection.execute(
+            "SELECT d.source FROM documents d WHERE d.content_hash = ? AND d.source != ? AND "
+            "d.version = (SELECT MAX(version) FROM documents WHERE source = d.source) "
+            "ORDER BY d.source LIMIT 1",
+            (content_hash, source),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def _stored_id(self, document: Document, version: int) -> str:
         """The document's id, or, for content an older version already had, one made unique by
         the version number."""

@@ -356,3 +356,23 @@ def test_a_document_stored_without_clauses_says_why_as_far_as_its_text_tells(
     assert code == 0
     assert "ja.txt: stored with 0 clauses (its text is mostly not in the Latin alphabet" in out
     assert "toc.md: stored with 0 clauses (no running text found" in out
+
+
+def test_ingest_names_the_files_it_cannot_read_and_stores_a_copy_once(tmp_path: Path) -> None:
+    """A folder's other files are named in one line, not skipped in silence; the same guidance
+    saved under a second name is not stored again, so no register line counts twice."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "Integrated care boards must publish a joint forward plan.\n"
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    (folder / "copy of a.txt").write_text(text, encoding="utf-8")
+    (folder / "data.json").write_text("{}", encoding="utf-8")
+    (folder / "tool.exe").write_bytes(b"MZ")
+    db = str(tmp_path / "x.db")
+    code, out = run("ingest", str(folder), "--db", db)
+    assert code == 0
+    assert "2 files docmine does not read (.exe, .json)" in out
+    assert re.search(r"duplicate\s+\S*copy of a\.txt \(skipped: same text as \S*a\.txt\)", out)
+    assert "1 ingested (0 as new versions), 0 unchanged, 1 duplicates, 0 failed" in out
+    code, out = run("docs", "--db", db, "--json")
+    assert code == 0 and len(json.loads(out)) == 1

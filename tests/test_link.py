@@ -41,6 +41,9 @@ def test_alias_traps_from_the_decisions_are_data() -> None:
     ]
     assert bodies("councillors and the local CVS") == ["local authority", "VCSE sector"]
     assert bodies("home care providers") == ["social care provider"]
+    # an NHS care sector's providers are not social care's; "community care providers" are
+    assert bodies("Primary care providers and secondary care providers") == []
+    assert bodies("community care providers") == ["social care provider"]
     # "NHS body" is an ICB alias in bodies.yaml, and so is its plural: the Annex C reading ("NHS
     # bodies in general") is one document's, not a trap for every text
     assert bodies("NHS bodies should publish data") == ["integrated care board"]
