@@ -354,6 +354,42 @@ def test_a_number_a_cross_reference_wrapped_stays_in_its_sentence() -> None:
     ) == ["In this section—", "the ICB must publish it."]
 
 
+def test_a_count_wrapped_onto_a_line_stays_in_its_sentence_and_numbered_lines_stay_items() -> None:
+    """ "... has resulted in the" / "2 systems coming together": a count the sentence goes on
+    with, not a paragraph numbered 2; lines each numbered so ("1 publish" / "2 consult") are."""
+    lines = [
+        _line("Working together has resulted in the", 720),
+        _line("2 systems coming together as one programme.", 708),
+        _line("1 publish a plan", 670),
+        _line("2 consult the board", 658),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert [(b.marker, b.text) for b in blocks] == [
+        ("", "Working together has resulted in the 2 systems coming together as one programme."),
+        ("1", "publish a plan"),
+        ("2", "consult the board"),
+    ]
+
+
+def test_a_small_line_alone_at_the_top_of_a_later_page_is_its_running_header() -> None:
+    """A header printed on page 2 only, smaller than the body and apart from the text: not
+    glued into the sentence that goes on over the page. A note in body type stays (above)."""
+    pages = [
+        PageLines(1, 842.0, [_line("The ICB should", 700, size=11)]),
+        PageLines(
+            2,
+            842.0,
+            [
+                _line("Continuing care framework: ICB duties", 805, page=2, size=9),
+                _line("respond within 14 days.", 770, page=2, size=11),
+            ],
+        ),
+    ]
+    remove_furniture(pages)
+    blocks = assemble(pages)
+    assert [b.text for b in blocks] == ["The ICB should respond within 14 days."]
+
+
 def test_a_date_or_a_wrapped_line_is_no_numbered_heading() -> None:
     lines = [
         _line("• ICBs must publish their plan by", 720),

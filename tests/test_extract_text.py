@@ -345,6 +345,23 @@ def test_a_date_a_line_wrapped_onto_is_no_paragraph_number(tmp_path: Path) -> No
     assert ("2", "The board must act.") in blocks and ("3", "the chair may sign it.") in blocks
 
 
+def test_a_count_a_wrapped_line_opens_with_stays_in_its_sentence(tmp_path: Path) -> None:
+    path = tmp_path / "wrapped.txt"
+    path.write_text(
+        "Working collaboratively across the area has resulted in the\n"
+        "2 systems coming together and forming one programme of work.\n\n"
+        "The board must:\n1 publish a plan\n2 consult the chair\n",
+        encoding="utf-8",
+    )
+    blocks = [(b.marker, b.text) for b in extract(path).blocks]
+    assert blocks[0] == (
+        "",
+        "Working collaboratively across the area has resulted in the 2 systems coming "
+        "together and forming one programme of work.",
+    )
+    assert ("1", "publish a plan") in blocks and ("2", "consult the chair") in blocks
+
+
 def test_a_section_an_amending_act_inserted_is_a_heading_and_cites_its_provisions(
     tmp_path: Path,
 ) -> None:

@@ -163,6 +163,22 @@ def test_pronouns_and_continuations_take_the_previous_holder() -> None:
 
 
 @pytest.mark.slow
+def test_a_continuation_split_off_a_clause_without_force_takes_that_clause_s_subject() -> None:
+    """ "ICBs are statutory partners ... | and must work with local authorities ...": the part
+    split off has no subject of its own; it is the ICBs', not the bodies it names."""
+    ctx = make_context("", SETTINGS)
+    links = link_clauses(
+        [
+            "ICBs are statutory safeguarding partners under the Children Act 2004",
+            "and must work with local authorities to agree local safeguarding arrangements.",
+        ],
+        [ForceDecision(Force.NONE), ForceDecision(Force.MANDATORY, cue=Span("must"))],
+        ctx,
+    )
+    assert [link.holder for link in links] == ["", "integrated care board"]
+
+
+@pytest.mark.slow
 def test_you_is_the_audience_the_document_addresses() -> None:
     document = "What ICS guidance means for your Healthwatch. You should meet the ICB."
     assert holder_of("You should meet the ICB.", "should", document=document) == (

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from docmine.extract.builder import RawBlock
 from docmine.extract.furniture import SHAPED_MAX_WORDS, ends_sentence, folded, looks_like_furniture
 from docmine.extract.pdf_lines import Line
-from docmine.extract.text import LETTERED, NOT_A_COUNT, looks_like_heading, reads_as_heading
+from docmine.extract.text import (
+    LETTERED,
+    NOT_A_COUNT,
+    looks_like_heading,
+    reads_as_heading,
+    wraps_onto_count,
+)
 from docmine.model import BlockKind
 
 MARGIN_BAND = 0.07  # share of the page height at top and bottom where furniture lives
@@ -83,6 +89,7 @@ def remove_furniture(pages: list[PageLines]) -> None:
         counts.update({k for ln in page.lines if (k := _furniture_key(ln, page.height))})
     threshold = max(2, REPEAT_SHARE * sum(1 for p in pages if p.lines))
     titles = _title_lines(pages)
+    size = body_size(pages)
     for index, page in enumerate(pages):
         furniture = [
             line
@@ -91,6 +98,7 @@ def remove_furniture(pages: list[PageLines]) -> None:
             and (
                 counts[key] >= threshold
                 or looks_like_furniture(line.text, titles if index else set())
+                or (index > 0 and _running_header(line, page, size))
             )
         ]
         beside = [
@@ -104,6 +112,19 @@ def remove_furniture(pages: list[PageLines]) -> None:
         kept = [line for line in page.lines if id(line) not in dropped]
         if kept or not page.lines:
             page.lines = kept
+
+
+def _running_header(line: Line, page: PageLines, size: float) -> bool:
+    """The top line of a page after the first, set smaller than the body and standing apart from
+    the text under it: a running header (a shortened title, a section name) on a document too
+    short for it to repeat. Headings are larger than the body, and a page's small type at the
+    foot is its footnotes, so neither is taken."""
+    if line.top <= page.height * (1 - MARGIN_BAND) or line.size >= size * FOOTNOTE_RATIO:
+        return False
+    if not _short_line(line.text) or any(other.top > line.top for other in page.lines):
+        return False
+    below = [other for other in page.lines if other.top < line.bottom]
+    return not below or line.bottom - max(other.top for other in below) > size
 
 
 def _short_line(text: str) -> bool:
@@ -205,6 +226,14 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
     for line in lines:
         draft = drafts[-1] if drafts else None
         opened = _starts_block(line, size)
+        if (
+            draft is not None
+            and opened is not None
+            and opened[0] == BlockKind.PARAGRAPH
+            and draft.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+            and wraps_onto_count(f"{draft.marker} {draft.text}", line.text)
+        ):
+            opened = None  # "... resulted in the" / "2 systems coming together": a count
         if draft is not None and _bold_heading_ends(draft, line):
             draft.kind = BlockKind.HEADING
             drafts.append(_new_draft(line, size))

@@ -28,6 +28,22 @@ _NUMBER = re.compile(
     r"|\([a-z]{2}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
+_BARE_COUNT = re.compile(r"^\s*\d{1,3}\s+[a-z]")
+_SENTENCE_END = re.compile(r"[.:;!?—–]\W*$")
+
+
+def wraps_onto_count(before: str, line: str) -> bool:
+    """A line opening with a bare number and a lower-case word continues a sentence the line
+    before left open ("... has resulted in the" / "2 systems coming together"): it is a count,
+    not a paragraph's number. Not after a line numbered the same way ("1 publish a plan" /
+    "2 the board may ..."), which makes them a list."""
+    return (
+        bool(_BARE_COUNT.match(line))
+        and not _SENTENCE_END.search(before.rstrip())
+        and not re.match(r"\s*\d{1,3}\s", before)
+    )
+
+
 # "12A Duties of the board" over "(1) An integrated care board must—", as an Act prints them
 _SECTION_NUMBER = re.compile(r"^\s*\d{1,3}(?:[A-Z]{1,3}\d{0,3})?\s+(?P<title>[A-Z].*)$")
 _FIRST_SUBSECTION = re.compile(r"^\s*\(1\)\s")
@@ -248,7 +264,8 @@ def _paragraph_groups(text: str) -> list[list[str]]:
         width = max((len(line.rstrip()) for line in raw), default=0)
         for index, line in enumerate(raw):
             before = raw[index - 1] if index else ""
-            if lines and not stacked and not _is_new_block(line) and _wraps(before, line, width):
+            new_block = _is_new_block(line) and not wraps_onto_count(before, line)
+            if lines and not stacked and not new_block and _wraps(before, line, width):
                 lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"  # soft-wrapped line
             else:
                 lines.append(line)

@@ -28,6 +28,7 @@ from docmine.link.duties import Duty, document_under_other_law, find_duty, load_
 from docmine.link.holder import (
     Discourse,
     DocumentBodies,
+    continues,
     find_holder,
     holder_candidates,
 )
@@ -223,6 +224,8 @@ def choose_holder(
     if cue_start < 0 and cue_text:  # a cue given as words only (gold, callers)
         cue_start = text.find(cue_text)
     previous = context.discourse.last_holder
+    if continues(text):  # "and must ...": the subject of the part split off before
+        previous = context.discourse.previous_subject or previous
     rule = find_holder(parse, text, mentions, cue_start, cue_text, context.discourse)
     candidates = holder_candidates(
         parse,

@@ -65,6 +65,10 @@ class Discourse:
     """What the previous clauses of the document said: for pronouns and continuations."""
 
     last_holder: Mention | None = None
+    # the body the previous clause is about: its holder, else the body its main verb's subject
+    # names ("ICBs are safeguarding partners"), for a split-off "and must ..." whose subject is
+    # elided
+    previous_subject: Mention | None = None
     audience: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -267,7 +271,9 @@ def _is_active_expectation(anchor: Any, rules: HolderRules) -> bool:
     )
 
 
-def _continues(text: str, rules: HolderRules) -> bool:
+def continues(text: str) -> bool:
+    """Whether the clause is a split-off continuation ("and must ...", "which ...")."""
+    rules = load_holder_rules()
     lowered = text.lstrip(" –-—(").lower()
     return bool(lowered[:1].islower()) and lowered.startswith(rules.continuations)
 
@@ -288,15 +294,27 @@ def find_holder(
         token = holder_token(anchor, rules)
         if token is not None:
             holder = resolve(token, mentions, rules, discourse)
-        elif _continues(text, rules):
-            holder = discourse.last_holder
+        elif continues(text):
+            holder = discourse.previous_subject or discourse.last_holder
         else:
             holder = _named_just_before(text, anchor, mentions)
         if holder is None and _is_active_expectation(anchor, rules):
             holder = next((m for m in mentions if m.start > anchor.idx), None)
     if holder is not None:
         discourse.last_holder = holder
+    discourse.previous_subject = holder or _subject_body(parse, mentions, rules, discourse)
     return holder
+
+
+def _subject_body(
+    parse: Any, mentions: list[Mention], rules: HolderRules, discourse: Discourse
+) -> Mention | None:
+    """The body named by the subject of the clause's main verb, if any."""
+    for root in (t for t in parse if t.dep_ == "ROOT"):
+        subject = _child(root, "nsubj", "nsubjpass")
+        if subject is not None:
+            return resolve(subject, mentions, rules, discourse)
+    return None
 
 
 # --- Holder as a learned choice ---------------------------------------------------------------
