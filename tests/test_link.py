@@ -179,6 +179,28 @@ def test_a_continuation_split_off_a_clause_without_force_takes_that_clause_s_sub
 
 
 @pytest.mark.slow
+def test_an_action_table_s_owner_cell_names_the_holder() -> None:
+    """The cell holding only body names is the owner column, whatever the action cell names;
+    the first body named there holds (joint holders, DECISIONS.md C.22). A rule, so no
+    probability."""
+    ctx = make_context("", SETTINGS)
+    decisions = [ForceDecision(Force.EXPECTATION, cue=Span("Agree"))] * 2
+    rows = [
+        "Agree discharge arrangements with local authorities | ICB and local authority | "
+        "30 November 2026",
+        "Agree a plan with the ICB | the local authority | 30 November 2026",
+    ]
+    links = link_clauses(rows, decisions, ctx)
+    assert [link.holder for link in links] == ["integrated care board", "local authority"]
+    assert [link.holder_confidence for link in links] == [-1.0, -1.0]
+    # an action cell naming a body among other words is no owner cell
+    from docmine.link.holder import owner_cell
+
+    text = "Agree a plan with the ICB | 30 November 2026"
+    assert owner_cell(text, find_bodies(text, GAZETTEER)) is None
+
+
+@pytest.mark.slow
 def test_you_is_the_audience_the_document_addresses() -> None:
     document = "What ICS guidance means for your Healthwatch. You should meet the ICB."
     assert holder_of("You should meet the ICB.", "should", document=document) == (

@@ -30,6 +30,7 @@ from docmine.link.holder import (
     DocumentBodies,
     continues,
     find_holder,
+    owner_cell,
     holder_candidates,
 )
 from docmine.link.parse import ParseCache
@@ -238,6 +239,10 @@ def choose_holder(
         context.discourse.audience,
         context.document,
     )
+    owner = owner_cell(text, mentions)
+    if owner is not None:  # an action table's owner column says it: a rule, not a probability
+        context.discourse.last_holder = context.discourse.previous_subject = owner
+        return owner, -1.0, candidates
     if context.models.holder is None:
         return rule, -1.0, candidates
     holder, confidence = pick_holder(context.models.holder, candidates)

@@ -11,6 +11,7 @@ clause's holder. Rules in resources/holder_rules.yaml."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -38,6 +39,7 @@ class HolderRules:
     reader_pronouns: frozenset[str]
     back_pronouns: frozenset[str]
     continuations: tuple[str, ...]
+    owner_cell_words: frozenset[str]
 
 
 @cache
@@ -57,6 +59,7 @@ def load_holder_rules(path: Path = RESOURCES_DIR / "holder_rules.yaml") -> Holde
         reader_pronouns=words("reader_pronouns"),
         back_pronouns=words("back_pronouns"),
         continuations=tuple(str(w).lower() for w in data.get("continuations", [])),
+        owner_cell_words=words("owner_cell_words"),
     )
 
 
@@ -269,6 +272,26 @@ def _is_active_expectation(anchor: Any, rules: HolderRules) -> bool:
         and subject is not None
         and subject.lower_ in rules.author_pronouns
     )
+
+
+def owner_cell(text: str, mentions: list[Mention]) -> Mention | None:
+    """In a table row ("Publish the plan | ICB and local authority | 31 October 2026"), the first
+    body of the first cell that names bodies and nothing else: an action table's owner column.
+    An action's own words never make such a cell, so the column's label is not needed."""
+    if " | " not in text:
+        return None
+    glue = load_holder_rules().owner_cell_words
+    for cell in re.finditer(r"[^|]+", text):
+        inside = [m for m in mentions if cell.start() <= m.start and m.end <= cell.end()]
+        if not inside:
+            continue
+        rest = list(cell.group())
+        for mention in inside:
+            start, end = mention.start - cell.start(), mention.end - cell.start()
+            rest[start:end] = " " * (end - start)
+        if all(word.lower() in glue for word in re.findall(r"[^\W\d_]+|&", "".join(rest))):
+            return inside[0]
+    return None
 
 
 def continues(text: str) -> bool:
