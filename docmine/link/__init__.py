@@ -30,8 +30,8 @@ from docmine.link.holder import (
     DocumentBodies,
     continues,
     find_holder,
-    owner_cell,
     holder_candidates,
+    owner_cell,
 )
 from docmine.link.parse import ParseCache
 from docmine.model import Force, ForceDecision, Links, Mention
