@@ -212,6 +212,23 @@ _PUBLICATION_LINE = re.compile(
 )
 
 
+_SALUTATION = re.compile(r"^(?:Dear|To whom it may concern)\b", re.IGNORECASE)
+_LETTERHEAD_BLOCKS = 15  # a letter's salutation comes within its first blocks
+
+
+def title_of(blocks: Sequence[Block]) -> str:
+    """The title a document gives itself in its text: a letter's subject line (the heading right
+    after "Dear ...", not the letterhead above it), else the first body line that could be one."""
+    for index, block in enumerate(blocks[:_LETTERHEAD_BLOCKS]):
+        if _SALUTATION.match(block.text.strip()):
+            following = [b for b in blocks[index + 1 : index + 3] if could_be_title(b)]
+            subject = next((b for b in following if b.kind == BlockKind.HEADING), None)
+            if subject is not None:
+                return subject.text
+            break
+    return next((b.text for b in blocks if could_be_title(b)), "")
+
+
 def could_be_title(block: Block) -> bool:
     """A title is a body line of two words or more that is not a publication detail."""
     return (
@@ -243,7 +260,7 @@ def moved_breaks(
 def normalise(document: Document) -> Document:
     """The document with its text repaired and its provenance computed over the repaired text
     (each block keeps its `orig`); a block the repair leaves empty is dropped; the title, when
-    the reader gave none, is the first body line that could be one."""
+    the reader gave none, is the one the text gives (`title_of`)."""
     texts = normalise_texts([b.text for b in document.blocks])
     blocks, text = lay_out(
         [
@@ -259,7 +276,5 @@ def normalise(document: Document) -> Document:
     )
     if not text.strip():
         raise EmptyDocument("empty: no text after extraction", document.source)
-    title = document.title or next(
-        (b.text for b in blocks if could_be_title(b)), Path(document.source).stem
-    )
+    title = document.title or title_of(blocks) or Path(document.source).stem
     return dataclasses.replace(document, title=title[:300], text=text, blocks=blocks)

@@ -1,4 +1,4 @@
-from docmine.normalise import normalise_texts
+from docmine.normalise import normalise, normalise_texts
 
 
 def repair(text: str, *context: str) -> str:
@@ -44,3 +44,17 @@ def test_a_hyphen_removed_at_a_line_end_stays_where_the_word_is_a_compound() -> 
 
 def test_a_hyphen_removed_inside_a_longer_compound_stays_when_the_document_writes_it() -> None:
     assert repair("end-to\ufffeend pathways", "We want end-to-end care.") == "end-to-end pathways"
+
+
+def test_a_letter_is_titled_by_its_subject_line_not_its_letterhead(tmp_path) -> None:
+    from docmine.extract import extract
+
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        "NHS England\n\nWellington House, London\n\nTo: ICB chief executives\n\n"
+        "Dear colleague,\n\nWinter actions 2024/25\n\nICBs must submit a plan by 1 March.\n",
+        encoding="utf-8",
+    )
+    assert normalise(extract(path)).title == "Winter actions 2024/25"
+    path.write_text("NHS England\n\nICBs must submit a plan by 1 March.\n", encoding="utf-8")
+    assert normalise(extract(path)).title == "NHS England"
