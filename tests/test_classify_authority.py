@@ -26,6 +26,14 @@ from docmine.model import Authority
         ),
         ("An explainer of the new duties\n\nThis article explains what the Act means.", "summary"),
         ("A quiet report about nothing in particular.", "guidance"),
+        # an Act's section as it is printed, without its enacting words: its title line, a
+        # PART heading and an inserted section's number and title over its subsection (1)
+        (
+            "Health and Care (Invented Provisions) Act 2024\n\nPART 2\n\n14Z99 Duty to publish "
+            "a carers strategy\n\n(1) Each integrated care board must publish a strategy.",
+            "legislation",
+        ),
+        ("Care Act 2014: statutory guidance for councils\n\nCouncils should act.", "guidance"),
     ],
 )
 def test_authority_from_other_publishers_phrasing(opening: str, authority: str) -> None:
