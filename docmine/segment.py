@@ -218,8 +218,9 @@ class _Segmenter:
         self.heading_level = 0  # the level of the heading that gave it
         self.paragraph_ref = ""  # the enumerator of the last numbered paragraph
         self.ref = ""  # the citation of the block being segmented
-        # the lead-in outside an item that opened a sublist, and how that item was marked
-        self.outer: tuple[str, str] | None = None
+        # the lead-in outside an item that opened a sublist, how that item was marked, and its
+        # enumerator (the sublist's items cite it: "2.3" for bullets under "2.3 ICBs should:")
+        self.outer: tuple[str, str, str] | None = None
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = _row_text(block.text[start:end])
@@ -275,7 +276,7 @@ class _Segmenter:
         for index, (start, end) in enumerate(spans[:-1] if opens_list else spans):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
         if opens_list:
-            self.outer = (self.lead_in, _marker_kind(block.marker))
+            self.outer = (self.lead_in, _marker_kind(block.marker), enumerator(block.marker))
             self.lead_in = _compose_lead_in(self.lead_in, last) if self.lead_in else last
 
     def close_sublist(self, block: Block) -> None:
@@ -306,7 +307,9 @@ class _Segmenter:
             self.paragraph_ref = own
             self.ref = citation(self.heading_ref, own, "")
         elif block.kind == BlockKind.LIST_ITEM:
-            self.ref = citation(self.heading_ref, self.paragraph_ref, own)
+            inside = self.outer is not None and _marker_kind(block.marker) != self.outer[1]
+            opener = self.outer[2] if self.outer is not None and inside else ""
+            self.ref = citation(self.heading_ref, self.paragraph_ref, opener + own)
         else:
             self.ref = citation(self.heading_ref, self.paragraph_ref, "")
 

@@ -211,10 +211,24 @@ def test_an_item_ending_in_a_colon_is_the_lead_in_of_the_items_under_it(tmp_path
         "2.4 Providers must not share personal details.\n",
         encoding="utf-8",
     )
-    clauses = [c.text for c in segment(extract(path))]
+    clauses = [(c.ref, c.text) for c in segment(extract(path))]
     assert clauses == [
-        "ICBs should: share learning from reviews;",
-        "ICBs should: report progress twice a year.",
+        # the sublist's items cite the item that opened it
+        ("2.3", "ICBs should: share learning from reviews;"),
+        ("2.3", "ICBs should: report progress twice a year."),
         # an item marked like the one that opened the sublist ends it
-        "Providers must not share personal details.",
+        ("2.4", "Providers must not share personal details."),
     ]
+
+
+def test_an_indented_subsection_is_a_paragraph_of_its_own(tmp_path: Path) -> None:
+    """ "(2A)" printed with a space before it (as copied from legislation.gov.uk) is the
+    subsection it numbers, not an item under the lead-in of subsection (1)."""
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "(1) The Secretary of State must issue codes—\n(a) for carers, and\n(b) for providers.\n"
+        " (1A) Guidance about carers must be included in the code.\n",
+        encoding="utf-8",
+    )
+    clauses = [(c.ref, c.text) for c in segment(extract(path))]
+    assert clauses[-1] == ("(1A)", "Guidance about carers must be included in the code.")

@@ -224,7 +224,10 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         marker, body = m.group(1), strip_markdown(m.group(2))
         if alone and looks_like_heading(body):
             return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
-        item = line[:1].isspace() or "." in marker.rstrip(".") or LETTERED.match(marker)
+        subsection = re.fullmatch(r"\(\d{1,3}[A-Z]{0,2}\)", marker)  # "(2A)": a paragraph
+        item = not subsection and (
+            line[:1].isspace() or "." in marker.rstrip(".") or LETTERED.match(marker)
+        )
         kind = BlockKind.LIST_ITEM if item else BlockKind.PARAGRAPH
         return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
     if alone and looks_like_heading(text):
