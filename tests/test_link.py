@@ -385,9 +385,23 @@ def test_a_deadline_the_text_anchors_has_its_period_and_anchor(
 
 def test_a_date_that_comes_round_each_year_is_no_one_date() -> None:
     found = find_deadline("Report to the board before 30 September each year.", 2024)
-    assert found is not None and found.text == "before 30 September" and not found.start
+    assert found is not None and found.text == "before 30 September each year"
+    assert not found.start
     found = find_deadline("Report to the board before 30 September.", 2024)
     assert found is not None and found.start == "2024-09-30"
+    # a document that names no year still has a deadline that comes round every year
+    found = find_deadline("ICBs must publish the report by 30 June each year.")
+    assert found is not None and (found.text, found.start) == ("by 30 June each year", "")
+    # a year the text sets elsewhere is not made up
+    found = find_deadline("Pay before 31 January in the relevant financial year.", 2026)
+    assert found is not None and found.text == "before 31 January in the relevant financial year"
+    assert not found.start
+
+
+def test_no_later_than_a_date_is_a_deadline_not_a_comparison() -> None:
+    found = find_deadline("Trusts must submit the return no later than 30 April 2026.")
+    assert found is not None and (found.relation, found.start) == ("by", "2026-04-30")
+    assert find_deadline("Waits were longer than in 2024/25.") is None
 
 
 def test_urgency_is_not_a_deadline() -> None:

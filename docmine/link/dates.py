@@ -45,9 +45,13 @@ _MONTH_ONLY = re.compile(
     rf"(?P<date>(?:(?P<day>\d{{1,2}})\s+)?(?P<month>(?-i:{_MONTH})))\b(?!\s+\d)",
     re.IGNORECASE,
 )
-# a date without a year that comes round every year ("by 30 June each year", "annually")
+# a date without a year that comes round every year ("by 30 June each year", "annually"), or
+# whose year the text sets elsewhere ("before 31 January in the relevant financial year"): no
+# one ISO date, and the words that say so stay in the deadline as written
 _EACH_YEAR = re.compile(
-    r"\s*,?\s*(?:(?:of |in )?(?:each|every) (?:calendar |financial )?year|annually)\b",
+    r"\s*,?\s*(?:(?:of |in )?(?:each|every) (?:calendar |financial )?year|annually"
+    r"|(?:of|in) (?:the |that |each )?(?:relevant|same|following|next|current|preceding|"
+    r"previous) (?:calendar |financial )?year)\b",
     re.IGNORECASE,
 )
 # Periods of action with no date ("During the establishment phase"): kept, not normalised.
@@ -67,9 +71,10 @@ _DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
 # A date in the past is not a deadline ("since 2019-2020", "updated 2015").
 _PAST = re.compile(r"\b(?:since|updated|published|revised|in the previous)\s*$", re.IGNORECASE)
 # A date a comparison is made against is a baseline, not a deadline ("compared to 2024/25",
-# "more than in 2024/25").
+# "more than in 2024/25"); "no later than" a date is a deadline.
 _BASELINE = re.compile(
-    r"\b(?:compared (?:to|with)|relative to|than(?: (?:in|at|during))?)\s*(?:the\s+)?$",
+    r"\b(?:compared (?:to|with)|relative to|(?<!later )(?<!earlier )than(?: (?:in|at|during))?)"
+    r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
 _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
@@ -231,15 +236,18 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         written = text[begin:finish].strip()
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((begin, bool(match.group("rel")), deadline))
-    if default_year:
-        for match in _MONTH_ONLY.finditer(text):
-            month = _MONTHS[match.group("month").lower()]
-            start, end = _month_interval(default_year, month, match.group("day"))
-            if _EACH_YEAR.match(text, match.end()):  # "by 30 June each year": no one date
-                start = end = ""
-            written = match.group("date") if match.group("colon") else match.group(0).strip()
-            deadline = Deadline(written, _relation(match.group("rel")), start, end)
-            found.append((match.start(), True, deadline))
+    for match in _MONTH_ONLY.finditer(text):
+        each = _EACH_YEAR.match(text, match.end())
+        if not (default_year or each):
+            continue
+        month = _MONTHS[match.group("month").lower()]
+        start, end = _month_interval(default_year or 1, month, match.group("day"))
+        written = match.group("date") if match.group("colon") else match.group(0).strip()
+        if each:  # "by 30 June each year": no one date
+            start = end = ""
+            written = f"{written}{text[match.end() : each.end()]}"
+        deadline = Deadline(written, _relation(match.group("rel")), start, end)
+        found.append((match.start(), True, deadline))
     for match in _NAMED_PERIOD.finditer(text):
         found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
     for match in _RELATIVE.finditer(text):
