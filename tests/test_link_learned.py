@@ -196,6 +196,8 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
         "local authority"
     )
     assert find_audience("This guidance is for inspectors.", gazetteer, {}) == ""
+    page = "This page is for registered managers and providers of adult social care services."
+    assert find_audience(page, gazetteer, {}) == "social care provider"
     # no body named, but what "your X" says the reader runs ("your care service")
     surveillance = "Using surveillance in your care service\nIf you use it, you must tell people."
     assert find_audience(surveillance, gazetteer, {}) == "social care provider"

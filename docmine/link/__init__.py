@@ -76,9 +76,11 @@ class LinkContext:
 # or "Who this guidance is for" line, and "... for X" in its title.
 _ADDRESSED = re.compile(
     r"^\s*To:\s*(?P<to>.{0,300}?)(?:\bcc:|\bDear\b|$)"
-    r"|\b(?:this|the) (?:[a-z]+ )?(?:guidance|document|framework|letter|guide|toolkit|paper)"
-    r" (?:is|are) (?:for|aimed at|intended for|addressed to)\b(?P<for>[^.]{0,120})"
-    r"|\bWho this (?:guidance|document|framework|letter|guide) is for\b(?P<who>[^.]{0,200})",
+    r"|\b(?:this|the) (?:[a-z]+ )?(?:guidance|document|framework|letter|guide|toolkit|paper|"
+    r"page|information|advice|briefing|resource|section)"
+    r" (?:is|are) (?:for|aimed at|intended for|addressed to|written for)\b(?P<for>[^.]{0,120})"
+    r"|\bWho this (?:guidance|document|framework|letter|guide|page|information|advice|briefing"
+    r"|resource) is for\b(?P<who>[^.]{0,200})",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
 
