@@ -206,7 +206,9 @@ def normalise_texts(texts: Sequence[str]) -> list[str]:
 # publication details printed above a title ("Published by NHS England", "Updated 3 May 2024")
 _PUBLICATION_LINE = re.compile(
     r"^(?:(?:first |last )?(?:published|updated)(?:\s+(?:by|on|in)\b|\s*:|\s+\d)|applies to\b|"
-    r"version\s+\d|©|\(c\)\s|crown copyright|(?:classification|ref(?:erence)?|date)\s*:|"
+    r"version\s+\d|©|\(c\)\s|crown copyright|"
+    r"(?:classification|(?:(?:publication|gateway|our|your) )?ref(?:erence)?(?: number| no\.?)?|"
+    r"date)\s*:|"
     r"OFFICIAL(?:[-‐‑ ]SENSITIVE)?$)",
     re.IGNORECASE,
 )
