@@ -232,3 +232,28 @@ def test_an_indented_subsection_is_a_paragraph_of_its_own(tmp_path: Path) -> Non
     )
     clauses = [(c.ref, c.text) for c in segment(extract(path))]
     assert clauses[-1] == ("(1A)", "Guidance about carers must be included in the code.")
+
+
+def test_no_split_inside_a_name_nor_after_a_comma_and_a_lost_space_ends_a_sentence() -> None:
+    def parts(sentence: str) -> list[str]:
+        return [sentence[a:b] for a, b in split_coordinated(sentence)]
+
+    name = (
+        "Regulation 12 of the Health and Social Care Act 2008 (Regulated Activities) "
+        "Regulations 2014 requires providers to manage medicines safely."
+    )
+    assert parts(name) == [name]
+    # a new subject with another force after "and" is split off; after ", and" it is not (the
+    # gold seldom splits there), nor is "NHS England and ICBs should": no name goes on
+    assert parts("Trusts must publish the data and ICBs should review it.") == [
+        "Trusts must publish the data",
+        "and ICBs should review it.",
+    ]
+    assert len(parts("Trusts must publish the data, and ICBs should review it.")) == 1
+    assert len(parts("The plan was agreed by NHS England and ICBs should now publish it.")) == 2
+    text = "Boards keep their duties.The Bill does require sharing. See gov.uk for more."
+    assert [text[a:b] for a, b in split_sentences(text)] == [
+        "Boards keep their duties.",
+        "The Bill does require sharing.",
+        "See gov.uk for more.",
+    ]
