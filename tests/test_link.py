@@ -848,3 +848,20 @@ def test_a_body_in_a_duty_pattern_is_its_name_and_initials_not_every_alias() -> 
     assert find_duty("Providers must create a register of HCPs in the service.", duties) is None
     found = find_duty("ICBs must establish ICPs with their local authorities.", duties)
     assert found is not None and found.id == "establish-icp"
+
+
+def test_a_short_name_the_document_defines_in_brackets_names_its_body() -> None:
+    text = (
+        'This agreement is between Northfield County Council ("the Authority") and NHS '
+        'Northfield Integrated Care Board (the "Board"). The Authority must provide the Board '
+        "with data. The local authority and the authority of the court are words."
+    )
+    acronyms = learn_acronyms(text, GAZETTEER)
+    assert acronyms["Authority"] == "local authority"
+    assert acronyms["Board"] == "integrated care board"
+    later = text.index("The Authority")
+    assert [
+        (m.canonical, m.text) for m in find_bodies(text, GAZETTEER, acronyms) if m.start >= later
+    ][:2] == [("local authority", "Authority"), ("integrated care board", "Board")]
+    # no body right before the brackets: no definition
+    assert "Partners" not in learn_acronyms('The members (together "the Partners") met.', GAZETTEER)

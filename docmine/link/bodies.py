@@ -251,9 +251,32 @@ def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             canonical = known if known in named or _worded_as(phrase, known, gazetteer) else ""
         if canonical is not None:
             learned.setdefault(acronym, canonical)
+    for short, canonical in defined_short_names(text, gazetteer).items():
+        learned.setdefault(short, canonical)
     for acronym, canonical in resolve_ambiguous(text, gazetteer).items():
         learned.setdefault(acronym, canonical)
     return learned
+
+
+# a short name a document defines for a body in brackets: 'Northfield County Council ("the
+# Authority")', 'NHS Northfield ICB (the "Board")', '(together "the Partners")' is not one
+_SHORT_NAME = re.compile(
+    r"\(\s*(?:(?:hereafter|hereinafter)\s+)?(?:(?:referred to as|called|known as)\s+)?"
+    r"(?:the\s+)?[\"“‘']\s*(?:the\s+)?(?P<short>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+    r"\s*[\"”’']\s*\)"
+)
+
+
+def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
+    """Short names the document defines for a body it names right before them, as written
+    ("Authority" -> local authority): "the Authority" then names that body, case-sensitively."""
+    found: dict[str, str] = {}
+    for match in _SHORT_NAME.finditer(text):
+        before = text[max(0, match.start() - 120) : match.start()]
+        mentions = find_bodies(before, gazetteer)
+        if mentions and not before[mentions[-1].end :].strip():
+            found.setdefault(match.group("short"), mentions[-1].canonical)
+    return found
 
 
 def _singular(word: str) -> str:
