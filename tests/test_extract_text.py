@@ -377,3 +377,21 @@ def test_a_section_an_amending_act_inserted_is_a_heading_and_cites_its_provision
     assert document.blocks[0].kind == BlockKind.HEADING
     (clause,) = segment(document)
     assert clause.ref == "14Z99(1)"
+
+
+def test_numbered_lines_in_lower_case_are_the_items_of_the_lead_in_above(tmp_path: Path) -> None:
+    from docmine.segment import segment
+
+    path = tmp_path / "briefing.md"
+    path.write_text(
+        "Systems are expected to:\n\n1. map services by 30 June 2026;\n2. agree a single point "
+        "of access; and\n3. report progress each quarter.\n\n4. The board will meet in May.\n",
+        encoding="utf-8",
+    )
+    clauses = [(c.ref, c.text) for c in segment(extract(path))]
+    assert clauses[:3] == [
+        ("1", "Systems are expected to: map services by 30 June 2026;"),
+        ("2", "Systems are expected to: agree a single point of access; and"),
+        ("3", "Systems are expected to: report progress each quarter."),
+    ]
+    assert clauses[3] == ("4", "The board will meet in May.")

@@ -225,8 +225,10 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         if alone and looks_like_heading(body):
             return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
         subsection = re.fullmatch(r"\(\d{1,3}[A-Z]{0,2}\)", marker)  # "(2A)": a paragraph
+        # "1. map services ...;" in lower case goes on from a lead-in: an item of its list
+        lower = body[:1].islower() and re.fullmatch(r"\d{1,3}[.)]", marker)
         item = not subsection and (
-            line[:1].isspace() or "." in marker.rstrip(".") or LETTERED.match(marker)
+            line[:1].isspace() or "." in marker.rstrip(".") or LETTERED.match(marker) or lower
         )
         kind = BlockKind.LIST_ITEM if item else BlockKind.PARAGRAPH
         return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
