@@ -206,3 +206,32 @@ def test_a_wheel_carries_the_model_and_classifies_with_it(tmp_path: Path) -> Non
     ).stdout
     location, force, cue = out.split()
     assert location.startswith(str(site)) and (force, cue) == ("mandatory", "must")
+
+
+def test_an_action_table_row_with_an_owner_is_an_instruction() -> None:
+    """The owner column assigns the action (the model has seen no such table): an instruction,
+    its cue the imperative, its confidence the force's share among the instructions; a row with
+    no owner column is left to the model."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from docmine.classify import assigned_actions
+    from docmine.classify.deontic import Marker
+    from docmine.classify.features import ClauseContext
+    from docmine.model import ForceDecision
+
+    rows = [
+        "Publish a discharge improvement plan on your website | NHS trusts | 30 September 2026",
+        "Publish a discharge improvement plan on your website | 30 September 2026",
+    ]
+    contexts = [ClauseContext(row, "", Authority.GUIDANCE, (), "") for row in rows]
+    imperative = Marker("imperative", "publish", 0, 7, "main", False, "none", False)
+    evidence = [SimpleNamespace(markers=(imperative,))] * 2
+    # labels: mandatory, expectation, suggestion, none
+    probabilities = np.array([[0.1, 0.3, 0.1, 0.5]] * 2)
+    decisions = [ForceDecision(Force.NONE, confidence=0.5)] * 2
+    owned, unowned = assigned_actions(contexts, decisions, probabilities, evidence, load_settings())
+    assert (owned.force, owned.cue_text, owned.confidence) == (Force.EXPECTATION, "Publish", 0.6)
+    assert owned.reason.startswith("action table")
+    assert unowned == decisions[1]

@@ -7,13 +7,14 @@ features and as a transparent baseline)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from docmine.classify.features import ClauseContext
 from docmine.classify.rules import classify_rules
 from docmine.config import Settings, load_settings
 from docmine.errors import BadInput, ModelMissing
 from docmine.language import Language
-from docmine.model import Authority, ForceDecision
+from docmine.model import Authority, Force, ForceDecision, Span
 
 Classifier = Callable[[Sequence[ClauseContext], Settings, "Language | None"], list[ForceDecision]]
 
@@ -38,7 +39,57 @@ def _model(
         )
     if not contexts:
         return []
-    return predict(model, contexts, featurise(contexts, settings, language=language))[0]
+    data = featurise(contexts, settings, language=language)
+    decisions, probabilities = predict(model, contexts, data)
+    return assigned_actions(contexts, decisions, probabilities, data.evidence, settings)
+
+
+def assigned_actions(
+    contexts: Sequence[ClauseContext],
+    decisions: list[ForceDecision],
+    probabilities: Any,
+    evidence: Sequence[Any],
+    settings: Settings,
+) -> list[ForceDecision]:
+    """An action table's row whose action opens with an imperative and whose owner column names
+    a body ("Publish a discharge plan | NHS trusts | 30 September") assigns that action: an
+    instruction (ANNOTATION.md: an action assigned to a body is at least expected), whatever the
+    model, which has seen no such table, made of it. Its force is the likeliest instruction, its
+    confidence that force's probability among the instructions (the table, not the model, says
+    it is one)."""
+    from docmine.classify.model import LABELS
+    from docmine.link.bodies import find_bodies, load_gazetteer
+    from docmine.link.holder import owner_cell
+
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        text = context.text
+        if decision.force != Force.NONE or " | " not in text or context.lead_in:
+            continue
+        first = text.index(" | ")
+        imperative = next(
+            (m for m in evidence[index].markers if m.kind == "imperative" and m.start < first),
+            None,
+        )
+        if imperative is None:
+            continue
+        gazetteer = load_gazetteer(tuple(settings.bodies_files))
+        if owner_cell(text, find_bodies(text, gazetteer)) is None:
+            continue
+        row = probabilities[index]
+        instructions = [i for i, label in enumerate(LABELS) if label != Force.NONE.value]
+        best = max(instructions, key=lambda i: row[i])
+        share = float(row[best] / max(sum(row[i] for i in instructions), 1e-9))
+        cue = Span.of(text, imperative.start, imperative.end)
+        out[index] = ForceDecision(
+            Force(LABELS[best]),
+            decision.polarity,
+            round(share, 4),
+            cue,
+            decision.condition,
+            "action table: its owner column assigns the action",
+        )
+    return out
 
 
 CLASSIFIERS: dict[str, Classifier] = {"rules": _rules, "model": _model}

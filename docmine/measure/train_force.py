@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from docmine.classify import assigned_actions
 from docmine.classify.authority import detect_authority
 from docmine.classify.features import (
     ClauseContext,
@@ -31,7 +32,7 @@ from docmine.classify.model import (
     predict,
     save_artefact,
 )
-from docmine.config import LINKS_ARTEFACT, Settings
+from docmine.config import LINKS_ARTEFACT, Settings, load_settings
 from docmine.language.overlap import dice, word_counts
 from docmine.measure.textfile import find_document
 from docmine.model import Authority, ForceDecision
@@ -152,8 +153,12 @@ def cross_validate(
             raise ValueError(f"{name}: every label needs training examples outside the fold")
         groups = [docs[i] for i in train] if calibrate else None
         model = fit_model(data.subset(train), [labels[i] for i in train], groups)
-        fold_decisions, fold_probabilities = predict(
-            model, [contexts[i] for i in test], data.subset(test)
+        held_out = data.subset(test)
+        tested = [contexts[i] for i in test]
+        fold_decisions, fold_probabilities = predict(model, tested, held_out)
+        # as classification does: an action table's owned rows are instructions
+        fold_decisions = assigned_actions(
+            tested, fold_decisions, fold_probabilities, held_out.evidence, load_settings()
         )
         for i, decision, row in zip(test, fold_decisions, fold_probabilities, strict=True):
             decisions[i], probabilities[i], fold_of[i] = decision, row, name
