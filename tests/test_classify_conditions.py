@@ -21,6 +21,12 @@ from docmine.measure.evaluate import token_f1
             "Subject to the passage of the Bill, ICBs must publish a plan.",
             "Subject to the passage of the Bill",
         ),
+        # the "and" that joins the next clause is not the condition's
+        (
+            "You must record the decision when the person lacks capacity to make the decision "
+            "and you must involve their family.",
+            "when the person lacks capacity to make the decision",
+        ),
         (
             "Subject to paragraph (4), the information shall be recorded.",
             "Subject to paragraph (4)",

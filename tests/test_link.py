@@ -371,6 +371,18 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
             "",
             "the end of the 12 month period",
         ),
+        # the anchor ends where the next clause begins; "or" and a relative clause stay in it
+        (
+            "Review it within 12 months of implementation and report back to the board.",
+            "P12M",
+            "implementation",
+        ),
+        ("Notify within 7 days of admission or re-admission.", "P7D", "admission or re-admission"),
+        (
+            "Act within 7 days beginning with the day on which the agent is identified.",
+            "P7D",
+            "the day on which the agent is identified",
+        ),
         # a deadline the text does not anchor has no parts
         ("Plans must be reviewed every 3 years.", "", ""),
     ],

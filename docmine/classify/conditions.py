@@ -93,6 +93,9 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _TRIM + ".":
         end -= 1
+    joined = _LAST_JOIN.search(text, start, end)  # "... lacks capacity and": the "and" is not its
+    if joined is not None and joined.end() == end:
+        return _trimmed(text, start, joined.start())
     inner = text[start + 1 : end - 1]
     paired = inner.count("(") == inner.count(")") and inner.find(")") >= inner.find("(")
     if text[start : start + 1] == "(" and text[end - 1 : end] == ")" and paired:

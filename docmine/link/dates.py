@@ -92,7 +92,9 @@ _RELATIVE = re.compile(
     rf"\b(?P<rel>within|no later than|not later than|no longer than|for up to)\s+"
     rf"(?:the next |a (?:designated )?)?{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?[\s-]+"
     r"(?:working |calendar |clear )?(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
-    r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+)?"
+    # what it runs from, up to the next clause ("... of implementation and report back ...")
+    r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+?"
+    r"(?=\s+(?:and|where|when|if|unless)\b|\s*[,.;:()—]|\s*$))?"
     r"|\b(?P<rel2>before|by|after|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
     r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$"
