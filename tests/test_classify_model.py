@@ -235,3 +235,37 @@ def test_an_action_table_row_with_an_owner_is_an_instruction() -> None:
     assert (owned.force, owned.cue_text, owned.confidence) == (Force.EXPECTATION, "Publish", 0.6)
     assert owned.reason.startswith("action table")
     assert unowned == decisions[1]
+
+
+@pytest.mark.slow
+def test_a_time_limit_opened_by_not_is_no_prohibition() -> None:
+    """ "must be given— not later than 2 days before ...": the "not" is the time limit's."""
+    limit, forbidden = classify_texts(
+        [
+            "A notice under subsection (1) must be given not later than 2 days before the "
+            "proposed discharge date.",
+            "A notice must not be given more than 8 weeks before the discharge date.",
+        ],
+        Authority.LEGISLATION,
+    )
+    assert (limit.force, limit.polarity.value) == (Force.MANDATORY, "positive")
+    assert (forbidden.force, forbidden.polarity.value) == (Force.MANDATORY, "prohibition")
+
+
+@pytest.mark.slow
+def test_may_not_of_prohibition_is_mandatory_and_may_not_of_possibility_is_not() -> None:
+    """ANNOTATION.md: "may not (= prohibited)"; "it may not be feasible" says what is possible."""
+    texts = [
+        "Local authorities may not charge for intermediate care.",
+        "No ICB may delegate this function.",
+        "Neither partner may withdraw from the agreement without notice.",
+        "It may not be feasible to hold a meeting.",
+        "Carers may not know about the service.",
+    ]
+    decisions = classify_texts(texts, Authority.STATUTORY_GUIDANCE)
+    assert [(d.force, d.polarity.value) for d in decisions[:3]] == [
+        (Force.MANDATORY, "prohibition")
+    ] * 3
+    assert all(d.cue_text == "may" for d in decisions[:3])
+    assert all(d.polarity.value == "positive" for d in decisions[3:])
+    assert all(d.force != Force.MANDATORY for d in decisions[3:])

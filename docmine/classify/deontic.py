@@ -51,6 +51,7 @@ class Marker:
     subject: str  # first, second, expletive, noun, none
     in_lead_in: bool
     subject_word: str = ""  # the subject's lemma: who is addressed ("government", "icb")
+    verb: str = ""  # the lemma of the verb it governs ("delegate" in "may not delegate")
 
     @property
     def name(self) -> str:
@@ -107,7 +108,29 @@ def _subject_word(head: Any) -> str:
 def _negated(token: Any, head: Any) -> bool:
     if token.lower_ in {"cannot", "can't", "mustn't", "shouldn't"}:
         return True
-    return any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in (*head.children, *token.children))
+    if any(
+        (c.dep_ == "neg" or c.lower_ in _NEGATIONS) and not _negates_a_comparison(c)
+        for c in (*head.children, *token.children)
+    ):
+        return True
+    # a subject that no one can be: "No ICB may delegate ...", "Neither partner may withdraw"
+    subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return any(
+        d.dep_ == "det" and d.lower_ in ("no", "neither") for s in subjects for d in s.children
+    )
+
+
+def _negates_a_comparison(token: Any) -> bool:
+    """ "not later than 2 days before ...", "not more than 8 weeks", "not only": the "not" belongs
+    to the adverbial it opens (a time limit), whatever the parser hangs it on."""
+    after = token.doc[token.i + 1 : token.i + 3]
+    words = [t.lower_ for t in after]
+    return bool(words) and (
+        (len(words) == 2 and words[1] == "than" and words[0] in _COMPARATIVES) or words[0] == "only"
+    )
+
+
+_COMPARATIVES = {"later", "earlier", "more", "less", "fewer", "sooner", "longer", "greater"}
 
 
 def _kind(token: Any) -> tuple[str, str] | None:
@@ -179,6 +202,7 @@ def markers(parsed: Any, lead_in_chars: int = 0) -> list[Marker]:
                 _subject(head),
                 token.idx < lead_in_chars,
                 _subject_word(head),
+                head.lemma_.lower(),
             )
         )
     for sentence in parsed.sents:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from docmine.classify import assigned_actions
+from docmine.classify import assigned_actions, forbidden
 from docmine.classify.authority import detect_authority
 from docmine.classify.features import (
     ClauseContext,
@@ -158,7 +158,11 @@ def cross_validate(
         fold_decisions, fold_probabilities = predict(model, tested, held_out)
         # as classification does: an action table's owned rows are instructions
         fold_decisions = assigned_actions(
-            tested, fold_decisions, fold_probabilities, held_out.evidence, load_settings()
+            tested,
+            forbidden(tested, fold_decisions, held_out.evidence),
+            fold_probabilities,
+            held_out.evidence,
+            load_settings(),
         )
         for i, decision, row in zip(test, fold_decisions, fold_probabilities, strict=True):
             decisions[i], probabilities[i], fold_of[i] = decision, row, name
