@@ -395,3 +395,18 @@ def test_numbered_lines_in_lower_case_are_the_items_of_the_lead_in_above(tmp_pat
         ("3", "Systems are expected to: report progress each quarter."),
     ]
     assert clauses[3] == ("4", "The board will meet in May.")
+
+
+def test_an_act_s_part_and_cross_headings_in_capitals_are_headings(tmp_path: Path) -> None:
+    path = tmp_path / "act.txt"
+    path.write_text(
+        "Care (Invented) Act 2026\n\n2026 CHAPTER 11\n\nPART 1\nDISCHARGE FROM HOSPITAL\n\n"
+        "1 Notice of likely need\n\n(1) An NHS body must give notice.\n",
+        encoding="utf-8",
+    )
+    kinds = [(b.kind, b.text) for b in extract(path).blocks]
+    assert kinds[1:4] == [
+        (BlockKind.HEADING, "2026 CHAPTER 11"),
+        (BlockKind.HEADING, "PART 1"),
+        (BlockKind.HEADING, "DISCHARGE FROM HOSPITAL"),
+    ]

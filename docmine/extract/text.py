@@ -232,9 +232,14 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         )
         kind = BlockKind.LIST_ITEM if item else BlockKind.PARAGRAPH
         return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
-    if alone and looks_like_heading(text):
+    if (alone and looks_like_heading(text)) or _IN_CAPITALS.match(text):
         return RawBlock(BlockKind.HEADING, text, level=0)
     return RawBlock(BlockKind.PARAGRAPH, text)
+
+
+# a short line in capitals without sentence punctuation, as Acts print their Part and cross
+# headings ("PART 1", "DISCHARGE FROM HOSPITAL", "2026 CHAPTER 11"), even stacked together
+_IN_CAPITALS = re.compile(r"^(?=[^a-z]*[A-Z]{2})[^a-z.;:!?]{2,80}$")
 
 
 def _is_new_block(line: str) -> bool:
