@@ -410,3 +410,9 @@ def test_an_act_s_part_and_cross_headings_in_capitals_are_headings(tmp_path: Pat
         (BlockKind.HEADING, "PART 1"),
         (BlockKind.HEADING, "DISCHARGE FROM HOSPITAL"),
     ]
+
+
+def test_a_markdown_quote_is_read_without_its_marker(tmp_path: Path) -> None:
+    path = tmp_path / "briefing.md"
+    path.write_text("# Briefing\n\n> NHS England will issue a revised standard.\n", "utf-8")
+    assert extract(path).blocks[-1].text == "NHS England will issue a revised standard."

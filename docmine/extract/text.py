@@ -307,11 +307,16 @@ def _assign_heading_levels(blocks: list[RawBlock], marked_up: list[bool]) -> lis
     return blocks
 
 
+_BLOCKQUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE)
+
+
 def read_text(path: Path, data: bytes) -> list[RawBlock]:
     """Blocks of a .txt or .md file, in order."""
     text = decode(data, path)
     if not text.strip():
         raise EmptyDocument("empty: the file has no text", str(path))
+    if path.suffix.lower() in (".md", ".markdown"):
+        text = _BLOCKQUOTE.sub("", text)  # a quoted passage is read as text, without its "> "
     lines = [
         (line, _stands_alone(group, index))
         for group in _paragraph_groups(text)
