@@ -877,3 +877,18 @@ def test_a_short_name_the_document_defines_in_brackets_names_its_body() -> None:
     ][:2] == [("local authority", "Authority"), ("integrated care board", "Board")]
     # no body right before the brackets: no definition
     assert "Partners" not in learn_acronyms('The members (together "the Partners") met.', GAZETTEER)
+
+
+def test_the_board_of_a_document_about_a_board_not_listed_is_none_of_ours() -> None:
+    from docmine.link.bodies import learn_back_references
+
+    text = "An integrated care board may attend. The board must publish its annual report."
+    guide = "Safeguarding adults reviews: a practical guide for safeguarding adults boards"
+    assert learn_back_references(text, GAZETTEER)["board"] == "integrated care board"
+    assert not learn_back_references(text, GAZETTEER, guide)["board"]
+    assert not [
+        m for m in find_bodies(text, GAZETTEER, {}, None, {"board": ""}) if m.text == "The board"
+    ]
+    # a listed board in the title, or "board members", leaves "the board" as before
+    for title in ("Guidance for health and wellbeing boards", "Code of conduct for board members"):
+        assert learn_back_references(text, GAZETTEER, title)["board"] == "integrated care board"

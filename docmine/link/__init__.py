@@ -172,7 +172,7 @@ def make_context(
         duties=duties,
         acronyms=acronyms,
         default_year=int(year.group(1)) if year else None,
-        back_references=learn_back_references(document_text, gazetteer),
+        back_references=learn_back_references(document_text, gazetteer, title),
         parses=parses,
         discourse=Discourse(audience=find_audience(document_text, gazetteer, acronyms, title)),
         document=document_bodies(document_text, title, gazetteer, acronyms),

@@ -284,11 +284,13 @@ def _singular(word: str) -> str:
     return word[:-3] + "y" if word.endswith("ies") else word.rstrip("s")
 
 
-def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
+def learn_back_references(text: str, gazetteer: Gazetteer, title: str = "") -> dict[str, str]:
     """Head word -> the body whose own board or assembly it is ("NHS England Board", anywhere in
     the document), else the first body of the document whose name ends with it ("the Board" in a
     board paper for the Community Wellbeing Board is the LGA's board), else a default the
-    document leaves open ("the Commission" of health law is the CQC)."""
+    document leaves open ("the Commission" of health law is the CQC). A head the title gives to
+    a body not listed ("... a practical guide for safeguarding adults boards") is that body's:
+    "the board" then names none of ours."""
     pattern = gazetteer.rules.back_reference
     if pattern is None:
         return {}
@@ -299,6 +301,8 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         organ = _organ_named(text, mention, mentions, gazetteer)
         if organ:
             found.setdefault(organ, mention.canonical)
+    for head in _unlisted_title_heads(title, heads, gazetteer):
+        found.setdefault(head, "")
     for mention in mentions:
         last = _key(mention.text).split(" ")[-1].removesuffix("'s").removesuffix("’s")
         last = _singular(last)
@@ -312,6 +316,59 @@ def learn_back_references(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         if _uses_only_default(text, head, canonical, gazetteer):
             found[head] = canonical
     return found
+
+
+def _unlisted_title_heads(title: str, heads: set[str], gazetteer: Gazetteer) -> set[str]:
+    """Head words the title uses in the name of a body not listed (a word before the head, and no
+    listed body's name around it): "safeguarding adults boards"."""
+    listed = find_bodies(title, gazetteer)
+    words = list(re.finditer(r"[A-Za-z][\w'’-]*", title))
+    found = set()
+    for index in range(1, len(words)):
+        before, word = words[index - 1], words[index]
+        after = words[index + 1].group(0) if index + 1 < len(words) else ""
+        head = _singular(word.group(0).lower())
+        inside = any(m.start <= word.start() < m.end for m in listed) or any(
+            gazetteer.canonical_for(" ".join(w.group(0) for w in words[k : index + 1]))
+            for k in range(max(0, index - 5), index)
+        )  # a listed name inside a law's title ("Health and Wellbeing Boards ... Regulations")
+        ends_name = not after or after.lower() in _AFTER_A_NAME  # not "board members"
+        if (
+            head in _OWN_NAMES
+            and not inside
+            and ends_name
+            and before.group(0).lower() not in _NOT_NAMES
+        ):
+            found.add(head)
+    return found
+
+
+# The heads an unlisted body's name in the title takes for itself ("safeguarding adults
+# boards"). Not "authority": a housing or best value authority is a local authority.
+_OWN_NAMES = {"board"}
+_AFTER_A_NAME = {"and", "of", "for", "in", "on", "to", "with", "at", "by"}
+_NOT_NAMES = {
+    "the",
+    "a",
+    "an",
+    "each",
+    "every",
+    "this",
+    "that",
+    "these",
+    "your",
+    "our",
+    "their",
+    "for",
+    "to",
+    "of",
+    "in",
+    "on",
+    "with",
+    "and",
+    "or",
+    "by",
+}
 
 
 def _organ_named(text: str, mention: Mention, mentions: list[Mention], gazetteer: Gazetteer) -> str:
@@ -462,7 +519,7 @@ def _back_reference_mentions(
         default = (head, back_references.get(head)) in gazetteer.rules.back_defaults
         if default and not match.group(1)[:1].isupper():
             continue  # "the commission of services": the short name is capitalised
-        if head in back_references and not overlaps and not following.isalnum():
+        if back_references.get(head) and not overlaps and not following.isalnum():
             span = match.start(1), match.end(1)
             found.append(Mention(back_references[head], match.group(0), span[0], span[1]))
     return found
