@@ -169,10 +169,15 @@ def _generic_ok(text: str, start: int, end: int, parse: Any = None) -> bool:
         token = next((t for t in parse if t.idx <= end - 1 < t.idx + len(t.text)), None)
         if token is not None and token.dep_ in _MODIFIER_DEPS and token.head.i > token.i:
             rules_ok = False
-        # a noun before it says what kind of system it is ("records management system")
-        if token is not None and any(
-            c.dep_ == "compound" and c.i < token.i for c in token.children
-        ):
+        # a noun before it says what kind of system it is ("records management system"); a
+        # capitalised name before a capitalised word names one ("Cornwall Council")
+        compounds = (
+            [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
+            if (token is not None)
+            else []
+        )
+        named = text[start : start + 1].isupper() and all(c.text[:1].isupper() for c in compounds)
+        if compounds and not named:
             rules_ok = False
     return rules_ok
 
