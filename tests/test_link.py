@@ -892,3 +892,18 @@ def test_the_board_of_a_document_about_a_board_not_listed_is_none_of_ours() -> N
     # a listed board in the title, or "board members", leaves "the board" as before
     for title in ("Guidance for health and wellbeing boards", "Code of conduct for board members"):
         assert learn_back_references(text, GAZETTEER, title)["board"] == "integrated care board"
+
+
+@pytest.mark.slow
+def test_a_body_that_receives_the_act_in_a_passive_is_not_its_holder() -> None:
+    """ "The health and wellbeing board must be consulted": the board is consulted, another
+    consults; it stays among the bodies."""
+    ctx = make_context("", SETTINGS)
+    text = "The health and wellbeing board must be consulted on each plan."
+    links = link_clauses([text], [ForceDecision(Force.MANDATORY, cue=Span("must"))], ctx)
+    assert links[0].holder != "health and wellbeing board"
+    assert "health and wellbeing board" in [b.canonical for b in links[0].bodies]
+    # an expectation verb's passive subject is still its holder
+    asked = "ICBs are asked to publish a plan."
+    links = link_clauses([asked], [ForceDecision(Force.EXPECTATION, cue=Span("asked"))], ctx)
+    assert links[0].holder == "integrated care board"

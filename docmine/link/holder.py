@@ -40,6 +40,7 @@ class HolderRules:
     back_pronouns: frozenset[str]
     continuations: tuple[str, ...]
     owner_cell_words: frozenset[str]
+    recipient_verbs: frozenset[str]
 
 
 @cache
@@ -60,6 +61,7 @@ def load_holder_rules(path: Path = RESOURCES_DIR / "holder_rules.yaml") -> Holde
         back_pronouns=words("back_pronouns"),
         continuations=tuple(str(w).lower() for w in data.get("continuations", [])),
         owner_cell_words=words("owner_cell_words"),
+        recipient_verbs=words("recipient_verbs"),
     )
 
 
@@ -213,6 +215,8 @@ def holder_token(anchor: Any, rules: HolderRules) -> Any | None:
         pobj = _child(agent, "pobj") if agent is not None else None
         if pobj is not None:
             return pobj
+    if passive and lemma in rules.recipient_verbs:
+        return None  # "the board must be consulted": the board receives, another acts
     subject = _subject(verb)
     if subject is not None and subject.dep_ == "expl":
         attr = _child(subject.head, "attr", "acomp")
@@ -319,7 +323,7 @@ def find_holder(
             holder = resolve(token, mentions, rules, discourse)
         elif continues(text):
             holder = discourse.previous_subject or discourse.last_holder
-        else:
+        elif "recipient" not in _roles(anchor, rules):
             holder = _named_just_before(text, anchor, mentions)
         if holder is None and _is_active_expectation(anchor, rules):
             holder = next((m for m in mentions if m.start > anchor.idx), None)
@@ -423,7 +427,10 @@ def _roles(anchor: Any | None, rules: HolderRules) -> dict[str, tuple[int, int]]
         roles["holder"] = _span(token)
     verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
     subject = _subject(verb)
-    if subject is not None:
+    receives = subject is not None and subject.dep_ == "nsubjpass"
+    if receives and verb.lemma_.lower() in rules.recipient_verbs:
+        roles["recipient"] = _span(subject)  # "the board must be consulted": not who acts
+    elif subject is not None:
         roles["subject"] = _span(subject)
     agent = _child(verb, "agent")
     pobj = _child(agent, "pobj") if agent is not None else None
@@ -624,8 +631,11 @@ def holder_candidates(
     by_head = head_noun_mentions(parse, mentions, document)
     top = sorted(document.counts, key=lambda c: (-document.counts[c], c))[:_TOP_DOCUMENT_BODIES]
     pool = [*by_canonical, *by_head, *top, *([previous.canonical] if previous else []), audience]
+    recipient = reading.roles.get("recipient")
     for canonical in dict.fromkeys(c for c in pool if c):
         found = by_canonical.get(canonical, [])
+        if recipient and found and all(recipient[0] <= m.start < recipient[1] for m in found):
+            continue  # named only as who receives the act ("the board must be consulted")
         features: dict[str, float] = {"body": 1.0, f"canon={canonical}": 1.0}
         features.update(_named_features(found, mentions, parse, reading))
         features.update(_head_features(by_head.get(canonical, []), parse, reading, document))
