@@ -60,6 +60,14 @@ def test_councils_that_are_not_local_authorities() -> None:
     )
     assert bodies("Kent County Council and Cornwall Council") == ["local authority"] * 2
     assert bodies("the Common Council of the City of London") == ["local authority"]
+    assert (
+        bodies("Barnsley Metropolitan Borough Council and the London Borough of Camden")
+        == ["local authority"] * 2
+    )
+    assert bodies("Leeds City Council and borough councils") == [
+        "local authority",
+        "district council",
+    ]
     assert bodies("the NHS Trust Development Authority and charitable trusts") == []
     assert bodies("acute trusts and NHS trusts") == ["NHS provider"] * 2
 
@@ -907,3 +915,11 @@ def test_a_body_that_receives_the_act_in_a_passive_is_not_its_holder() -> None:
     asked = "ICBs are asked to publish a plan."
     links = link_clauses([asked], [ForceDecision(Force.EXPECTATION, cue=Span("asked"))], ctx)
     assert links[0].holder == "integrated care board"
+
+
+@pytest.mark.slow
+def test_a_council_named_by_its_place_holds_what_it_must_do() -> None:
+    ctx = make_context("", SETTINGS)
+    text = "Cornwall Council must publish its market sustainability plan by 1 June 2026."
+    links = link_clauses([text], [ForceDecision(Force.MANDATORY, cue=Span("must"))], ctx)
+    assert links[0].holder == "local authority"
