@@ -416,3 +416,12 @@ def test_a_markdown_quote_is_read_without_its_marker(tmp_path: Path) -> None:
     path = tmp_path / "briefing.md"
     path.write_text("# Briefing\n\n> NHS England will issue a revised standard.\n", "utf-8")
     assert extract(path).blocks[-1].text == "NHS England will issue a revised standard."
+
+
+def test_a_numbered_lead_in_ending_in_a_dash_is_no_heading(tmp_path: Path) -> None:
+    path = tmp_path / "regs.txt"
+    path.write_text(
+        "(3) An integrated care board may—\n\n(a) enter into an agreement;\n\n(b) charge a fee.\n",
+        encoding="utf-8",
+    )
+    assert [b.kind for b in extract(path).blocks][0] == BlockKind.PARAGRAPH

@@ -923,3 +923,16 @@ def test_a_council_named_by_its_place_holds_what_it_must_do() -> None:
     text = "Cornwall Council must publish its market sustainability plan by 1 June 2026."
     links = link_clauses([text], [ForceDecision(Force.MANDATORY, cue=Span("must"))], ctx)
     assert links[0].holder == "local authority"
+
+
+def test_ordinal_days_and_dates_a_document_was_issued_on() -> None:
+    found = find_deadline("Boards must publish their plan before 1st October 2026.")
+    assert found is not None and (found.text, found.start) == (
+        "before 1st October 2026",
+        "2026-10-01",
+    )
+    # the date guidance was published on is no deadline; the action's date is
+    found = find_deadline(
+        "Guidance published in December 2025 asks ICBs to publish their plans by 30 June 2026."
+    )
+    assert found is not None and found.start == "2026-06-30"

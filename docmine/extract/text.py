@@ -222,7 +222,8 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         return RawBlock(BlockKind.HEADING, text, level=0)
     if m := _NUMBER.match(line):
         marker, body = m.group(1), strip_markdown(m.group(2))
-        if alone and looks_like_heading(body):
+        if alone and looks_like_heading(body) and not body.rstrip().endswith(("—", "–")):
+            # "(3) An integrated care board may—" opens its items: a lead-in, not a heading
             return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
         subsection = re.fullmatch(r"\(\d{1,3}[A-Z]{0,2}\)", marker)  # "(2A)": a paragraph
         # "1. map services ...;" in lower case goes on from a lead-in: an item of its list

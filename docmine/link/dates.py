@@ -27,7 +27,7 @@ _RELATION = (
 _YEAR = r"20\d\d"
 _PATTERN = re.compile(
     rf"\b(?:(?P<rel>{_RELATION})\s*(?:the\s+(?=\d))?)?(?P<when>"
-    rf"(?:(?P<day>\d{{1,2}})\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
+    rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
     rf"|(?:(?:the )?end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?:(?:the )?end of )?H(?P<h>[12])(?!\w)(?:\s+(?P<hyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)"
@@ -42,7 +42,7 @@ _PATTERN = re.compile(
 # of dates under one relation is written ("sign up by: 31 August - for wave 1").
 _MONTH_ONLY = re.compile(
     rf"\b(?P<rel>by(?: the end of)?|before|from|until|during|in|ahead of)(?P<colon>:)?\s+"
-    rf"(?P<date>(?:(?P<day>\d{{1,2}})\s+)?(?P<month>(?-i:{_MONTH})))\b(?!\s+\d)",
+    rf"(?P<date>(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>(?-i:{_MONTH})))\b(?!\s+\d)",
     re.IGNORECASE,
 )
 # a date without a year that comes round every year ("by 30 June each year", "annually"), or
@@ -69,7 +69,11 @@ _DOCUMENT_NOUNS = (
 _DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_NOUNS},?\s*$", re.IGNORECASE)
 _DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
 # A date in the past is not a deadline ("since 2019-2020", "updated 2015").
-_PAST = re.compile(r"\b(?:since|updated|published|revised|in the previous)\s*$", re.IGNORECASE)
+_PAST = re.compile(
+    r"\b(?:since|(?:(?:was|were|first|last) )?(?:updated|published|revised|issued|dated|"
+    r"announced|laid)(?: (?:in|on))?|in the previous)\s*$",
+    re.IGNORECASE,
+)
 # A date a comparison is made against is a baseline, not a deadline ("compared to 2024/25",
 # "more than in 2024/25"); "no later than" a date is a deadline.
 _BASELINE = re.compile(
