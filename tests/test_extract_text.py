@@ -424,4 +424,4 @@ def test_a_numbered_lead_in_ending_in_a_dash_is_no_heading(tmp_path: Path) -> No
         "(3) An integrated care board may—\n\n(a) enter into an agreement;\n\n(b) charge a fee.\n",
         encoding="utf-8",
     )
-    assert [b.kind for b in extract(path).blocks][0] == BlockKind.PARAGRAPH
+    assert extract(path).blocks[0].kind == BlockKind.PARAGRAPH
