@@ -27,7 +27,7 @@ from docmine.extract import SUFFIXES, read_document
 from docmine.extract.pdf import PAGES_PER_LIMIT, page_count, seconds_for
 from docmine.language import Language
 from docmine.language.embed import PASSAGE_FORMAT, Encoder, model_key, passage
-from docmine.link import link_clause, make_context
+from docmine.link import link_clause, make_context, owned_rows
 from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.parse import ParseCache
 from docmine.model import Authority, Document, Obligation, Passage
@@ -182,6 +182,7 @@ def classify_stage(document: Document, pipeline: Pipeline) -> Document:
             settings=pipeline.settings,
             title=document.title,
             language=pipeline.language,
+            owned=owned_rows([c.text for c in clauses], pipeline.settings),
         )
         obligations.extend(Obligation(c, d) for c, d in zip(clauses, decisions, strict=True))
     return dataclasses.replace(document, obligations=tuple(obligations))

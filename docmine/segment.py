@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from docmine.extract.text import REGULATION_MARK
 from docmine.language.cues import Cue, force_cues, governs
 from docmine.model import Block, BlockKind, Clause, Document, Provenance
 
@@ -316,7 +317,15 @@ class _Segmenter:
     def locate(self, block: Block) -> None:
         """Track the enumerators above a block and set the citation of its clauses."""
         printed = _LEADING_ENUMERATOR.match(block.text)
-        own = enumerator(block.marker) or (f"({printed.group(1)})" if printed else "")
+        regulation = REGULATION_MARK.match(block.marker.strip())
+        if regulation:  # "2.—(1)": regulation 2 is cited like a numbered section
+            self.heading_ref = regulation.group(1)
+            self.paragraph_ref = ""
+        own = (
+            (regulation.group(2) or "")
+            if regulation
+            else enumerator(block.marker) or (f"({printed.group(1)})" if printed else "")
+        )
         if block.kind == BlockKind.HEADING:
             number = _HEADING_REF.match(block.text)
             if number:

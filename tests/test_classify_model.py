@@ -225,16 +225,28 @@ def test_an_action_table_row_with_an_owner_is_an_instruction() -> None:
         "Publish a discharge improvement plan on your website | NHS trusts | 30 September 2026",
         "Publish a discharge improvement plan on your website | 30 September 2026",
     ]
-    contexts = [ClauseContext(row, "", Authority.GUIDANCE, (), "") for row in rows]
+    # linking says which rows have an owner column naming a body
+    from docmine.link import owned_rows
+
+    owned = owned_rows(rows, load_settings())
+    assert owned == [True, False]
+    contexts = [
+        ClauseContext(row, "", Authority.GUIDANCE, (), "", own)
+        for row, own in zip(rows, owned, strict=True)
+    ]
     imperative = Marker("imperative", "publish", 0, 7, "main", False, "none", False)
     evidence = [SimpleNamespace(markers=(imperative,))] * 2
     # labels: mandatory, expectation, suggestion, none
     probabilities = np.array([[0.1, 0.3, 0.1, 0.5]] * 2)
     decisions = [ForceDecision(Force.NONE, confidence=0.5)] * 2
-    owned, unowned = assigned_actions(contexts, decisions, probabilities, evidence, load_settings())
-    assert (owned.force, owned.cue_text, owned.confidence) == (Force.EXPECTATION, "Publish", 0.6)
-    assert owned.reason.startswith("action table")
-    assert unowned == decisions[1]
+    assigned, left = assigned_actions(contexts, decisions, probabilities, evidence)
+    assert (assigned.force, assigned.cue_text, assigned.confidence) == (
+        Force.EXPECTATION,
+        "Publish",
+        0.6,
+    )
+    assert assigned.reason.startswith("action table")
+    assert left == decisions[1]
 
 
 @pytest.mark.slow

@@ -257,3 +257,19 @@ def test_no_split_inside_a_name_nor_after_a_comma_and_a_lost_space_ends_a_senten
         "The Bill does require sharing.",
         "See gov.uk for more.",
     ]
+
+
+def test_a_statutory_instrument_s_regulation_numbers_are_cited(tmp_path: Path) -> None:
+    path = tmp_path / "regs.txt"
+    path.write_text(
+        "2.—(1) Each integrated care board must keep a record.\n\n"
+        "(2) An integrated care board must publish a description of it.\n\n"
+        "3.—(1) A participating body must not sell the information.\n",
+        encoding="utf-8",
+    )
+    clauses = [(c.ref, c.text) for c in segment(extract(path))]
+    assert clauses == [
+        ("2(1)", "Each integrated care board must keep a record."),
+        ("2(2)", "An integrated care board must publish a description of it."),
+        ("3(1)", "A participating body must not sell the information."),
+    ]

@@ -43,7 +43,7 @@ def _model(
     data = featurise(contexts, settings, language=language)
     decisions, probabilities = predict(model, contexts, data)
     decisions = forbidden(contexts, decisions, data.evidence)
-    return assigned_actions(contexts, decisions, probabilities, data.evidence, settings)
+    return assigned_actions(contexts, decisions, probabilities, data.evidence)
 
 
 # How often the rule below is right where it fires on the gold (train + dev): 3 of 3 clauses
@@ -98,32 +98,26 @@ def assigned_actions(
     decisions: list[ForceDecision],
     probabilities: Any,
     evidence: Sequence[Any],
-    settings: Settings,
 ) -> list[ForceDecision]:
     """An action table's row whose action opens with an imperative and whose owner column names
-    a body ("Publish a discharge plan | NHS trusts | 30 September") assigns that action: an
-    instruction (ANNOTATION.md: an action assigned to a body is at least expected), whatever the
-    model, which has seen no such table, made of it. Its force is the likeliest instruction, its
-    confidence that force's probability among the instructions (the table, not the model, says
-    it is one)."""
+    a body (`ClauseContext.owned`: "Publish a discharge plan | NHS trusts | 30 September")
+    assigns that action: an instruction (ANNOTATION.md: an action assigned to a body is at least
+    expected), whatever the model, which has seen no such table, made of it. Its force is the
+    likeliest instruction, its confidence that force's probability among the instructions (the
+    table, not the model, says it is one)."""
     from docmine.classify.model import LABELS
-    from docmine.link.bodies import find_bodies, load_gazetteer
-    from docmine.link.holder import owner_cell
 
     out = list(decisions)
     for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
         text = context.text
-        if decision.force != Force.NONE or " | " not in text or context.lead_in:
+        if decision.force != Force.NONE or not context.owned or context.lead_in:
             continue
-        first = text.index(" | ")
+        first = text.find(" | ") if " | " in text else len(text)
         imperative = next(
             (m for m in evidence[index].markers if m.kind == "imperative" and m.start < first),
             None,
         )
         if imperative is None:
-            continue
-        gazetteer = load_gazetteer(tuple(settings.bodies_files))
-        if owner_cell(text, find_bodies(text, gazetteer)) is None:
             continue
         row = probabilities[index]
         instructions = [i for i, label in enumerate(LABELS) if label != Force.NONE.value]
@@ -153,13 +147,19 @@ def classify_texts(
     settings: Settings | None = None,
     title: str = "",
     language: Language | None = None,
+    owned: Sequence[bool] | None = None,
 ) -> list[ForceDecision]:
     """Decisions for the clause texts of one document, in order (parsed and embedded by
-    `language`, by default the process's shared parser and encoder)."""
+    `language`, by default the process's shared parser and encoder); `owned` marks the action
+    table rows whose owner column names a body (`ClauseContext.owned`)."""
     contexts = [
-        ClauseContext(text, lead_in, authority, section, title)
-        for text, lead_in, section in zip(
-            texts, lead_ins or [""] * len(texts), sections or [()] * len(texts), strict=True
+        ClauseContext(text, lead_in, authority, section, title, own)
+        for text, lead_in, section, own in zip(
+            texts,
+            lead_ins or [""] * len(texts),
+            sections or [()] * len(texts),
+            owned or [False] * len(texts),
+            strict=True,
         )
     ]
     return classify_contexts(contexts, method, settings, language)

@@ -39,13 +39,15 @@ _SECOND_PERSON = frozenset({"you", "your"})
 @dataclass(frozen=True)
 class ClauseContext:
     """What the classifier may know about a clause: its text, lead-in, document authority,
-    section heading path and document title."""
+    section heading path and document title; `owned`: it is an action table's row whose owner
+    column names a body (linking knows bodies; the pipeline asks it, `link.owned_row`)."""
 
     text: str
     lead_in: str = ""
     authority: Authority = Authority.GUIDANCE
     section: tuple[str, ...] = ()
     title: str = ""
+    owned: bool = False
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,15 @@ NOT_A_COUNT = (
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\s+\d{4}\b)"
 )
 _NUMBER = re.compile(
-    rf"^\s*(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)|\(?[ivx]{{1,5}}\)"
+    # a regulation's number with its first paragraph, as statutory instruments print them:
+    # "2.—(1) These Regulations ...", "5.—" (REGULATION_MARK)
+    rf"^\s*(\d{{1,3}}[A-Z]{{0,2}}\.[—–]\s?(?:\(\d{{1,3}}[A-Z]{{0,2}}\))?"
+    rf"|\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)|\(?[ivx]{{1,5}}\)"
     r"|\([a-z]{2}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
+# a statutory instrument's regulation number before its paragraph: "2.—(1)" -> "2", "(1)"
+REGULATION_MARK = re.compile(r"^(\d{1,3}[A-Z]{0,2})\.[—–]\s?(\(\d{1,3}[A-Z]{0,2}\))?$")
 _BARE_COUNT = re.compile(r"^\s*\d{1,3}\s+[a-z]")
 _SENTENCE_END = re.compile(r"[.:;!?—–]\W*$")
 
@@ -225,7 +230,8 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         if alone and looks_like_heading(body) and not body.rstrip().endswith(("—", "–")):
             # "(3) An integrated care board may—" opens its items: a lead-in, not a heading
             return RawBlock(BlockKind.HEADING, f"{marker} {body}", level=_numbered_level(marker))
-        subsection = re.fullmatch(r"\(\d{1,3}[A-Z]{0,2}\)", marker)  # "(2A)": a paragraph
+        # "(2A)" and "2.—(1)": paragraphs
+        subsection = re.fullmatch(r"\(\d{1,3}[A-Z]{0,2}\)", marker) or REGULATION_MARK.match(marker)
         # "1. map services ...;" in lower case goes on from a lead-in: an item of its list
         lower = body[:1].islower() and re.fullmatch(r"\d{1,3}[.)]", marker)
         item = not subsection and (

@@ -205,6 +205,15 @@ def document_bodies(
     return DocumentBodies(counts, in_title, head_nouns(gazetteer), gazetteer.rules.not_bodies)
 
 
+def owned_rows(texts: Sequence[str], settings: Settings) -> list[bool]:
+    """Which clauses are action table rows whose owner column names a body (`owner_cell`):
+    classification reads them as assigned actions."""
+    if not any(" | " in t for t in texts):
+        return [False] * len(texts)
+    gazetteer = load_gazetteer(settings.bodies_files)
+    return [" | " in t and owner_cell(t, find_bodies(t, gazetteer)) is not None for t in texts]
+
+
 def pick_holder(
     model: ChoiceModel, candidates: Sequence[Candidate]
 ) -> tuple[Mention | None, float]:

@@ -34,6 +34,7 @@ from docmine.classify.model import (
 )
 from docmine.config import LINKS_ARTEFACT, Settings, load_settings
 from docmine.language.overlap import dice, word_counts
+from docmine.link import owned_rows
 from docmine.measure.textfile import find_document
 from docmine.model import Authority, ForceDecision
 
@@ -71,6 +72,7 @@ def gold_contexts(
     for index, row in enumerate(rows):
         groups[str(row.get("doc", ""))].append(index)
     contexts: list[ClauseContext] = [ClauseContext("") for _ in rows]
+    owned = owned_rows([str(r["text"]) for r in rows], load_settings())
     for doc, indices in groups.items():
         path = find_document(doc, corpora)
         if path is not None:
@@ -91,6 +93,7 @@ def gold_contexts(
                 Authority(given) if given else authority,
                 match.provenance.section if match else (),
                 title,
+                owned[i],
             )
     return contexts
 
@@ -162,7 +165,6 @@ def cross_validate(
             forbidden(tested, fold_decisions, held_out.evidence),
             fold_probabilities,
             held_out.evidence,
-            load_settings(),
         )
         for i, decision, row in zip(test, fold_decisions, fold_probabilities, strict=True):
             decisions[i], probabilities[i], fold_of[i] = decision, row, name
