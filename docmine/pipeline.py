@@ -377,7 +377,9 @@ def ingest_file(
             clock.lap("extract")
         if store.has_content(source, document.content_hash):
             return FileResult(str(path), Status.UNCHANGED, doc_id=document.id)
-        if (copy := store.copy_of(source, document.content_hash)) is not None:
+        # a new path whose text another file already gave (an edited file is a new version)
+        first_seen = store.next_version(source) == 1
+        if first_seen and (copy := store.copy_of(source, document.content_hash)) is not None:
             # one register line per obligation: a second copy would count each one twice
             return FileResult(
                 str(path), Status.DUPLICATE, f"same text as {copy}", doc_id=document.id

@@ -52,7 +52,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         before = text[start : match.end()]
-        last = _LAST_WORD.search(before)
+        last = _LAST_WORD.search(before) or re.search(r"([A-Za-z.]+)\.$", before)
         word = (last.group(1) if last else "").lower().rstrip(".")
         if word in _ABBREVIATIONS or len(word) == 1 or re.fullmatch(r"[\d.]+", word):
             continue
@@ -87,16 +87,25 @@ def _subject_fragment(left: str) -> bool:
     return len(tail.split()) <= 4 and not force_cues(tail)
 
 
-_NAME_GOES_ON = re.compile(r"^(?:and|&)\s+[A-Z][\w'’-]*\s+[A-Z(]")
+_NAME_GOES_ON = re.compile(r"^(?:and|&)\s+(?:[A-Z(][\w'’()-]*\s+)+(?P<next>\S+)")
+_VERBS_AFTER_A_SUBJECT = frozenset(
+    "must should shall may will can could would might need needs is are was were has have".split()
+)
 
 
 def _inside_a_name(left: str, right: str) -> bool:
     """ "the Health | and Social Care Act 2008": the "and" joins words of a name (capitals on
-    both sides, and the name goes on in capitals), not two clauses."""
+    both sides, and the name goes on in capitals), not two clauses; "the ICB | and NHS England
+    must approve" names a new subject: a modal follows the capitals."""
     last = left.rstrip().rsplit(None, 1)[-1] if left.strip() else ""
-    return (
-        last[:1].isupper() and not left.rstrip().endswith(",") and bool(_NAME_GOES_ON.match(right))
-    )
+    name = _NAME_GOES_ON.match(right)
+    if not last[:1].isupper() or left.rstrip().endswith(",") or name is None:
+        return False
+    # a word capitalised only as part of a name ("the Health | and Wellbeing Board must") goes
+    # on; after an acronym ("the ICB | and NHS England must") a modal opens a new clause
+    run = len(right[: name.start("next")].split()) - 1  # capitalised words after "and"
+    titled = last[1:].islower() and run >= 2
+    return titled or name.group("next").lower() not in _VERBS_AFTER_A_SUBJECT
 
 
 def _should_split(sentence: str, left: str, right: str, right_start: int) -> bool:

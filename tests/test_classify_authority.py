@@ -34,6 +34,11 @@ from docmine.model import Authority
             "legislation",
         ),
         ("Care Act 2014: statutory guidance for councils\n\nCouncils should act.", "guidance"),
+        ("Care Act 2014\n\nFactsheet 3: assessing needs\n\nCouncils must assess.", "guidance"),
+        (
+            "A guide for systems\n\nPart 1\n\nSystems must plan.\n\nPart 2\n\nICBs should act.",
+            "guidance",
+        ),
     ],
 )
 def test_authority_from_other_publishers_phrasing(opening: str, authority: str) -> None:

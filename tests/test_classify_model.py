@@ -273,6 +273,9 @@ def test_may_not_of_prohibition_is_mandatory_and_may_not_of_possibility_is_not()
         "Neither partner may withdraw from the agreement without notice.",
         "It may not be feasible to hold a meeting.",
         "Carers may not know about the service.",
+        "Some ICBs may not have completed their plans by the end of the year.",
+        "ICBs may not always meet the four-hour standard.",
+        "Some carers may not be registered with a GP.",
     ]
     decisions = classify_texts(texts, Authority.STATUTORY_GUIDANCE)
     assert [(d.force, d.polarity.value) for d in decisions[:3]] == [
@@ -281,3 +284,25 @@ def test_may_not_of_prohibition_is_mandatory_and_may_not_of_possibility_is_not()
     assert all(d.cue_text == "may" for d in decisions[:3])
     assert all(d.polarity.value == "positive" for d in decisions[3:])
     assert all(d.force != Force.MANDATORY for d in decisions[3:])
+
+
+def test_a_negated_imperative_in_an_owned_row_forbids() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from docmine.classify import assigned_actions
+    from docmine.classify.deontic import Marker
+    from docmine.classify.features import ClauseContext
+    from docmine.model import ForceDecision
+
+    row = "Do not discharge patients without a test | NHS trusts | 1 May 2026"
+    context = ClauseContext(row, "", Authority.GUIDANCE, (), "", True)
+    imperative = Marker("imperative", "discharge", 7, 16, "main", True, "none", False)
+    (decision,) = assigned_actions(
+        [context],
+        [ForceDecision(Force.NONE, confidence=0.5)],
+        np.array([[0.1, 0.3, 0.1, 0.5]]),
+        [SimpleNamespace(markers=(imperative,))],
+    )
+    assert (decision.force, decision.polarity.value) == (Force.EXPECTATION, "prohibition")

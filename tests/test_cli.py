@@ -376,3 +376,14 @@ def test_ingest_names_the_files_it_cannot_read_and_stores_a_copy_once(tmp_path: 
     assert "1 ingested (0 as new versions), 0 unchanged, 1 duplicates, 0 failed" in out
     code, out = run("docs", "--db", db, "--json")
     assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_a_file_edited_to_match_another_is_a_new_version_not_a_duplicate(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("# A\n\nICBs must publish a discharge plan by 30 June 2026.\n", "utf-8")
+    b.write_text("# B\n\nLocal authorities should consult Healthwatch.\n", "utf-8")
+    db = str(tmp_path / "x.db")
+    assert run("ingest", str(a), str(b), "--db", db, "--no-embed", "-q")[0] == 0
+    b.write_text(a.read_text("utf-8"), "utf-8")
+    code, out = run("ingest", str(b), "--db", db, "--no-embed")
+    assert code == 0 and "1 as new versions" in out and "duplicate" not in out

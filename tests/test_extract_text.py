@@ -360,6 +360,14 @@ def test_a_count_a_wrapped_line_opens_with_stays_in_its_sentence(tmp_path: Path)
         "together and forming one programme of work.",
     )
     assert ("1", "publish a plan") in blocks and ("2", "consult the chair") in blocks
+    # an item that wraps does not swallow the next number
+    path.write_text(
+        "The board must:\n1 publish a plan that sets out how the board will work\nwith partners\n"
+        "2 publish a report\n",
+        encoding="utf-8",
+    )
+    blocks = [(b.marker, b.text) for b in extract(path).blocks]
+    assert ("2", "publish a report") in blocks
 
 
 def test_a_section_an_amending_act_inserted_is_a_heading_and_cites_its_provisions(

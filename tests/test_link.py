@@ -936,3 +936,26 @@ def test_ordinal_days_and_dates_a_document_was_issued_on() -> None:
         "Guidance published in December 2025 asks ICBs to publish their plans by 30 June 2026."
     )
     assert found is not None and found.start == "2026-06-30"
+
+
+def test_review_fixes_for_dates_owners_and_short_names() -> None:
+    from docmine.link.holder import owner_cell
+
+    # a modal passive's date is a deadline; the date guidance was published on is not
+    found = find_deadline("The annual report must be published on 30 June 2026.")
+    assert found is not None and found.start == "2026-06-30"
+    found = find_deadline("Submit it not later than 30 April 2026.")
+    assert found is not None and (found.relation, found.start) == ("by", "2026-04-30")
+    # an anchor keeps a name with "and" in it
+    found = find_deadline(
+        "Review it within 6 months of the Health and Care Act 2022 coming into force."
+    )
+    assert found is not None and found.anchor == "the Health and Care Act 2022 coming into force"
+    # an action that names its own holder with a modal has no owner column
+    row = "ICBs must publish their joint forward plan | Health and wellbeing boards | 31 March 2026"
+    assert owner_cell(row, find_bodies(row, GAZETTEER)) is None
+    # a short name for two bodies names neither
+    text = 'Northfield County Council and NHS Northfield ICB (the "Partners") agree.'
+    assert "Partners" not in learn_acronyms(text, GAZETTEER)
+    # councils of people or of a parish are not local authorities
+    assert bodies("The Patient Council, the Youth Council and Harlow Town Council") == []

@@ -251,6 +251,11 @@ def test_no_split_inside_a_name_nor_after_a_comma_and_a_lost_space_ends_a_senten
     ]
     assert len(parts("Trusts must publish the data, and ICBs should review it.")) == 1
     assert len(parts("The plan was agreed by NHS England and ICBs should now publish it.")) == 2
+    assert (
+        len(parts("Local authorities must consult the ICB and NHS England must approve it.")) == 2
+    )
+    assert len(parts("The chair of the Health and Wellbeing Board must approve the plan.")) == 1
+    assert len(split_sentences("It was chaired by Prof.Jones and met monthly.")) == 1
     text = "Boards keep their duties.The Bill does require sharing. See gov.uk for more."
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "Boards keep their duties.",

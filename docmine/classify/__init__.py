@@ -6,6 +6,7 @@ features and as a transparent baseline)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -50,22 +51,36 @@ def _model(
 # ("may not be withheld", "may not be imposed"), add-one smoothed: (3 + 1) / (3 + 2). A rule has
 # no probability of its own; this is its measured precision, stated as its confidence.
 FORBIDDEN_CONFIDENCE = 0.8
+# what makes "may not" a possibility whatever the verb: "may not have completed", "may not
+# always meet", "some ICBs may not ..."
+_POSSIBILITY = re.compile(
+    r"\bmay not (?:have|always|yet|necessarily|even|be able)\b|"
+    r"\b(?:some|many|most|few|other|smaller|larger|these|those|people|they|it|this)\b[^.;:]{0,40}"
+    r"\bmay not\b",
+    re.IGNORECASE,
+)
+_RULE_MAKERS = (Authority.LEGISLATION, Authority.STATUTORY_GUIDANCE)
 
 
 def forbidden(
     contexts: Sequence[ClauseContext], decisions: list[ForceDecision], evidence: Sequence[Any]
 ) -> list[ForceDecision]:
     """ "May not" of prohibition (ANNOTATION.md: "may not (= prohibited)" is mandatory): a "may"
-    in the main clause, negated ("the authority may not charge", "no ICB may delegate",
-    "neither partner may withdraw"), on a verb of action, not of state or cognition ("it may not
-    be feasible", "carers may not know"), with a subject that is not "it" or "there". The model
-    has seen three such clauses and reads "may" as a permission."""
+    in the main clause, negated, on a verb of action (not of state or cognition, "it may not be
+    feasible", "carers may not know": resources/deontic.yaml stative), either with a subject no
+    one can be ("No ICB may delegate", "Neither partner may withdraw") or in a text that makes
+    rules (legislation, statutory guidance: "the authority may not charge"), and not in a
+    sentence that speaks of possibility ("may not have completed", "some providers may not").
+    The model has seen three such clauses and reads "may" as a permission."""
     stative = vocabulary()["stative"]
     out = list(decisions)
     for index, (context, decision, seen) in enumerate(
         zip(contexts, decisions, evidence, strict=True)
     ):
         if decision.force == Force.MANDATORY and decision.polarity == Polarity.PROHIBITION:
+            continue
+        nobody = bool(_NOBODY.search(context.text))
+        if not (nobody or context.authority in _RULE_MAKERS) or _POSSIBILITY.search(context.text):
             continue
         marker = next(
             (
@@ -91,6 +106,9 @@ def forbidden(
             "prohibition: a negated 'may' on a verb of action",
         )
     return out
+
+
+_NOBODY = re.compile(r"\b(?:no|neither)\s+[\w' -]{1,40}?\s+may\b", re.IGNORECASE)
 
 
 def assigned_actions(
@@ -124,9 +142,11 @@ def assigned_actions(
         best = max(instructions, key=lambda i: row[i])
         share = float(row[best] / max(sum(row[i] for i in instructions), 1e-9))
         cue = Span.of(text, imperative.start, imperative.end)
+        force = Force(LABELS[best])
+        forbids = imperative.negated and force in (Force.MANDATORY, Force.EXPECTATION)
         out[index] = ForceDecision(
-            Force(LABELS[best]),
-            decision.polarity,
+            force,
+            Polarity.PROHIBITION if forbids else decision.polarity,
             round(share, 4),
             cue,
             decision.condition,

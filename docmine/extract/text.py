@@ -281,7 +281,10 @@ def _paragraph_groups(text: str) -> list[list[str]]:
         width = max((len(line.rstrip()) for line in raw), default=0)
         for index, line in enumerate(raw):
             before = raw[index - 1] if index else ""
-            new_block = _is_new_block(line) and not wraps_onto_count(before, line)
+            # the line so far, with its number: "1 publish ..." / "with partners" / "2 ..."
+            new_block = _is_new_block(line) and not wraps_onto_count(
+                lines[-1] if lines else before, line
+            )
             if lines and not stacked and not new_block and _wraps(before, line, width):
                 lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"  # soft-wrapped line
             else:

@@ -279,7 +279,13 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     for match in _SHORT_NAME.finditer(text):
         before = text[max(0, match.start() - 120) : match.start()]
         mentions = find_bodies(before, gazetteer)
-        if mentions and not before[mentions[-1].end :].strip():
+        if not mentions or before[mentions[-1].end :].strip():
+            continue
+        joined = len(mentions) > 1 and re.fullmatch(
+            r"\s*(?:,|and|&)\s*(?:[A-Z][\w'’-]*\s+){0,4}",
+            before[mentions[-2].end : mentions[-1].start],
+        )
+        if not joined:  # 'X and Y (together "the Partners")' names no one body
             found.setdefault(match.group("short"), mentions[-1].canonical)
     return found
 

@@ -21,7 +21,8 @@ _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
     r"(?:(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
     r"up to(?: the end of)?|"
-    r"during|throughout|until|no later than|on or before|between|in|on|ahead of|as of|starting|"
+    r"during|throughout|until|no later than|not later than|on or before|between|in|on|ahead of|"
+    r"as of|starting|"
     r"(?-i:For))"  # a fronted period of action ("For 2023/24, the MHIS requires ...")
 )
 _YEAR = r"20\d\d"
@@ -70,8 +71,8 @@ _DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_NOUNS},?\s*$", re.IGNORECASE)
 _DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
 # A date in the past is not a deadline ("since 2019-2020", "updated 2015").
 _PAST = re.compile(
-    r"\b(?:since|(?:(?:was|were|first|last) )?(?:updated|published|revised|issued|dated|"
-    r"announced|laid)(?: (?:in|on))?|in the previous)\s*$",
+    r"\b(?:since|(?<!\bbe )(?:updated|published|revised|issued|dated|announced|laid)"
+    r"(?: (?:in|on))?|in the previous)\s*$",
     re.IGNORECASE,
 )
 # A date a comparison is made against is a baseline, not a deadline ("compared to 2024/25",
@@ -98,7 +99,7 @@ _RELATIVE = re.compile(
     r"(?:working |calendar |clear )?(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
     # what it runs from, up to the next clause ("... of implementation and report back ...")
     r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+?"
-    r"(?=\s+(?:and|where|when|if|unless)\b|\s*[,.;:()—]|\s*$))?"
+    r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b)|\s*[,.;:()—]|\s*$))?"
     r"|\b(?P<rel2>before|by|after|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
     r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from docmine.config import RESOURCES_DIR, read_data
-from docmine.language.cues import modal_verbs
+from docmine.language.cues import force_cues, modal_verbs
 from docmine.link.bodies import DocumentBodies, head_noun_mentions
 from docmine.link.choice import Candidate
 from docmine.model import Mention
@@ -284,6 +284,9 @@ def owner_cell(text: str, mentions: list[Mention]) -> Mention | None:
     An action's own words never make such a cell, so the column's label is not needed."""
     if " | " not in text:
         return None
+    action = text.split(" | ", 1)[0]
+    if any(c.label != "none" for c in force_cues(action)):
+        return None  # "ICBs must publish ... | Health and wellbeing boards": the action's own
     glue = load_holder_rules().owner_cell_words
     for cell in re.finditer(r"[^|]+", text):
         inside = [m for m in mentions if cell.start() <= m.start and m.end <= cell.end()]
