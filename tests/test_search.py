@@ -259,9 +259,10 @@ def test_hybrid_search_works_in_a_process_forked_after_one(corpus_store: Store) 
 def test_the_same_clause_text_in_two_documents_is_one_hit_listing_both(
     tmp_path: Path, settings: Settings
 ) -> None:
-    text = "Duties\n\nICBs must publish a joint forward plan before April 2023.\n"
-    for name in ("a.txt", "b.txt"):
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    text = "ICBs must publish a joint forward plan before April 2023.\n"
+    # two documents (the same file twice is one document: ingest stores a copy once)
+    for name, title in (("a.txt", "Duties"), ("b.txt", "Duties of boards")):
+        (tmp_path / name).write_text(f"{title}\n\n{text}", encoding="utf-8")
     with Store(settings.db) as store:
         ingest([tmp_path], store, settings, embed_vectors=False)
         (hit,) = search(store, "joint forward plan", mode="lexical")
