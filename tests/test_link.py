@@ -959,3 +959,19 @@ def test_review_fixes_for_dates_owners_and_short_names() -> None:
     assert "Partners" not in learn_acronyms(text, GAZETTEER)
     # councils of people or of a parish are not local authorities
     assert bodies("The Patient Council, the Youth Council and Harlow Town Council") == []
+
+
+def test_an_event_with_a_date_of_its_own_is_a_deadline_as_written() -> None:
+    for text, written in (
+        (
+            "A notice must be given before the proposed discharge date.",
+            "before the proposed discharge date",
+        ),
+        (
+            "Papers must go out at least 5 working days before each meeting.",
+            "at least 5 working days before each meeting",
+        ),
+    ):
+        found = find_deadline(text)
+        assert found is not None and (found.text, found.start) == (written, "")
+    assert find_deadline("The report must be laid before Parliament.") is None

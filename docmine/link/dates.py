@@ -349,6 +349,12 @@ _TEMPORAL = re.compile(
     r"|\b(?:prior to|in advance of|no later than|not later than)\s+(?:the\s+)?[\w'’-]+"
     r"(?:\s+(?:of\s+)?[\w'’-]+){0,9}?"
     r"(?=\s*[,.;:()—]|\s+(?:unless|if|where|wherever|when|and|or|so|to|as|in|by)\b|\s*$)"
+    # an event with a date of its own ("before the proposed discharge date", "at least 5 working
+    # days before each meeting"), as the gold keeps "prior to admission"
+    rf"|\b(?:(?:at least|no less than|not less than)\s+{_NUMBER}\s+(?:working |clear |calendar )?"
+    r"(?:days?|weeks?|months?)\s+)?before (?:the|a|an|each|any|every) (?:[\w'’-]+ ){0,3}"
+    r"(?:date|day|meeting|deadline|move|discharge|admission|arrival|publication|decision|visit|"
+    r"appointment|assessment|transfer|hearing|election)s?\b"
     r"|immediately|in-year|annually|every (?:\d+|two|three|four|five|ten) (?:years|months|weeks))",
     re.IGNORECASE,
 )
