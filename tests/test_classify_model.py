@@ -306,3 +306,31 @@ def test_a_negated_imperative_in_an_owned_row_forbids() -> None:
         [SimpleNamespace(markers=(imperative,))],
     )
     assert (decision.force, decision.polarity.value) == (Force.EXPECTATION, "prohibition")
+
+
+def test_an_imperative_in_a_section_of_actions_is_an_instruction() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from docmine.classify import assigned_actions
+    from docmine.classify.deontic import Marker
+    from docmine.classify.features import ClauseContext
+    from docmine.model import ForceDecision
+
+    text = "Publish a discharge dashboard each week from 1 November 2026."
+    imperative = Marker("imperative", "publish", 0, 7, "main", False, "none", False)
+    decisions = [ForceDecision(Force.NONE, confidence=0.6)] * 3
+    contexts = [
+        ClauseContext(text, "", Authority.GUIDANCE, ("Winter letter", "Actions for ICBs"), ""),
+        ClauseContext(text, "", Authority.GUIDANCE, ("Winter letter", "Background"), ""),
+        # an imperative that does not open the clause assigns nothing
+        ClauseContext("Then we " + text, "", Authority.GUIDANCE, ("Next steps",), ""),
+    ]
+    late = Marker("imperative", "publish", 8, 15, "main", False, "none", False)
+    evidence = [SimpleNamespace(markers=(m,)) for m in (imperative, imperative, late)]
+    probabilities = np.array([[0.1, 0.2, 0.1, 0.6]] * 3)
+    announced, background, late_one = assigned_actions(contexts, decisions, probabilities, evidence)
+    assert (announced.force, announced.cue_text) == (Force.EXPECTATION, "Publish")
+    assert announced.reason.startswith("a section of actions")
+    assert background == decisions[1] and late_one == decisions[2]

@@ -111,28 +111,60 @@ def forbidden(
 _NOBODY = re.compile(r"\b(?:no|neither)\s+[\w' -]{1,40}?\s+may\b", re.IGNORECASE)
 
 
+# A heading that announces actions: "Actions for ICBs", "Next steps", "What local authorities
+# need to do", "Requirements for providers", "Summary of priority actions"
+_ACTION_HEADING = re.compile(
+    r"\b(?:actions?|next steps|what .{0,40}\b(?:must|should|need to|needs to|are asked to|will "
+    r"need to) do|asks? of|requirements? for|expectations? (?:of|for)|key tasks|to do)\b",
+    re.IGNORECASE,
+)
+
+
+def _opens(before: str) -> bool:
+    """Nothing but an enumerator, "please" or "do not" before the imperative: it opens the
+    action."""
+    words = re.sub(r"(?i)\b(?:please|do|not|don't|never|always|also|then)\b", " ", before)
+    return not re.search(r"[A-Za-z]{2}", words)
+
+
 def assigned_actions(
     contexts: Sequence[ClauseContext],
     decisions: list[ForceDecision],
     probabilities: Any,
     evidence: Sequence[Any],
 ) -> list[ForceDecision]:
-    """An action table's row whose action opens with an imperative and whose owner column names
-    a body (`ClauseContext.owned`: "Publish a discharge plan | NHS trusts | 30 September")
-    assigns that action: an instruction (ANNOTATION.md: an action assigned to a body is at least
-    expected), whatever the model, which has seen no such table, made of it. Its force is the
-    likeliest instruction, its confidence that force's probability among the instructions (the
-    table, not the model, says it is one)."""
+    """An action assigned by the document's structure is an instruction (ANNOTATION.md: an
+    action assigned to a body is at least expected), whatever the model made of it:
+    - an action table's row whose action opens with an imperative and whose owner column names
+      a body (`ClauseContext.owned`: "Publish a discharge plan | NHS trusts | 30 September"); the
+      model has seen no such table;
+    - a clause or item that opens with an imperative in a section whose heading announces
+      actions ("Actions for ICBs" / "1. Publish a discharge dashboard each week"): on the gold,
+      9 of the 10 such clauses are instructions, and the model called three of those none.
+    Its force is the likeliest instruction, its confidence that force's probability among the
+    instructions (the structure, not the model, says it is one)."""
     from docmine.classify.model import LABELS
 
     out = list(decisions)
     for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
         text = context.text
-        if decision.force != Force.NONE or not context.owned or context.lead_in:
+        if decision.force != Force.NONE:
             continue
-        first = text.find(" | ") if " | " in text else len(text)
+        if context.owned and not context.lead_in:
+            end = text.find(" | ") if " | " in text else len(text)
+            reason = "action table: its owner column assigns the action"
+        elif any(_ACTION_HEADING.search(heading) for heading in context.section):
+            end = len(text)
+            reason = "a section of actions: its imperative assigns one"
+        else:
+            continue
+        lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
         imperative = next(
-            (m for m in evidence[index].markers if m.kind == "imperative" and m.start < first),
+            (
+                m
+                for m in evidence[index].markers
+                if m.kind == "imperative" and lead <= m.start < end and _opens(text[lead : m.start])
+            ),
             None,
         )
         if imperative is None:
@@ -150,7 +182,7 @@ def assigned_actions(
             round(share, 4),
             cue,
             decision.condition,
-            "action table: its owner column assigns the action",
+            reason,
         )
     return out
 
