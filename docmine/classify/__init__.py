@@ -43,8 +43,19 @@ def _model(
         return []
     data = featurise(contexts, settings, language=language)
     decisions, probabilities = predict(model, contexts, data)
-    decisions = forbidden(contexts, decisions, data.evidence)
-    return assigned_actions(contexts, decisions, probabilities, data.evidence)
+    return after_the_model(contexts, decisions, probabilities, data.evidence)
+
+
+def after_the_model(
+    contexts: Sequence[ClauseContext],
+    decisions: list[ForceDecision],
+    probabilities: Any,
+    evidence: Sequence[Any],
+) -> list[ForceDecision]:
+    """The rules that follow the model where the gold gives it too little to learn from
+    (README, "How force is decided"): classification and its cross-validation both apply them."""
+    decisions = forbidden(contexts, decisions, evidence)
+    return assigned_actions(contexts, decisions, probabilities, evidence)
 
 
 # How often the rule below is right where it fires on the gold (train + dev): 3 of 3 clauses

@@ -40,7 +40,7 @@ _SECOND_PERSON = frozenset({"you", "your"})
 class ClauseContext:
     """What the classifier may know about a clause: its text, lead-in, document authority,
     section heading path and document title; `owned`: it is an action table's row whose owner
-    column names a body (linking knows bodies; the pipeline asks it, `link.owned_row`)."""
+    column names a body (linking knows bodies; the pipeline asks it, `link.owned_rows`)."""
 
     text: str
     lead_in: str = ""

@@ -245,14 +245,15 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         found.append((begin, bool(match.group("rel")), deadline))
     for match in _MONTH_ONLY.finditer(text):
         each = _EACH_YEAR.match(text, match.end())
-        if not (default_year or each):
-            continue
-        month = _MONTHS[match.group("month").lower()]
-        start, end = _month_interval(default_year or 1, month, match.group("day"))
         written = match.group("date") if match.group("colon") else match.group(0).strip()
         if each:  # "by 30 June each year": no one date
             start = end = ""
             written = f"{written}{text[match.end() : each.end()]}"
+        elif default_year:
+            month = _MONTHS[match.group("month").lower()]
+            start, end = _month_interval(default_year, month, match.group("day"))
+        else:
+            continue
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((match.start(), True, deadline))
     for match in _NAMED_PERIOD.finditer(text):

@@ -326,7 +326,7 @@ def find_holder(
             holder = resolve(token, mentions, rules, discourse)
         elif continues(text):
             holder = discourse.previous_subject or discourse.last_holder
-        elif "recipient" not in _roles(anchor, rules):
+        elif _recipient(anchor, rules) is None:
             holder = _named_just_before(text, anchor, mentions)
         if holder is None and _is_active_expectation(anchor, rules):
             holder = next((m for m in mentions if m.start > anchor.idx), None)
@@ -430,8 +430,7 @@ def _roles(anchor: Any | None, rules: HolderRules) -> dict[str, tuple[int, int]]
         roles["holder"] = _span(token)
     verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
     subject = _subject(verb)
-    receives = subject is not None and subject.dep_ == "nsubjpass"
-    if receives and verb.lemma_.lower() in rules.recipient_verbs:
+    if _recipient(anchor, rules) is not None:
         roles["recipient"] = _span(subject)  # "the board must be consulted": not who acts
     elif subject is not None:
         roles["subject"] = _span(subject)
@@ -440,6 +439,15 @@ def _roles(anchor: Any | None, rules: HolderRules) -> dict[str, tuple[int, int]]
     if pobj is not None:
         roles["agent"] = _span(pobj)
     return roles
+
+
+def _recipient(anchor: Any, rules: HolderRules) -> Any | None:
+    """The passive subject of a verb of giving or telling ("The board must be consulted"): it
+    receives the act; another acts."""
+    verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
+    subject = _subject(verb)
+    receives = subject is not None and subject.dep_ == "nsubjpass"
+    return subject if receives and verb.lemma_.lower() in rules.recipient_verbs else None
 
 
 def _is_imperative(anchor: Any | None) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from docmine.classify import assigned_actions, forbidden
+from docmine.classify import after_the_model
 from docmine.classify.authority import detect_authority
 from docmine.classify.features import (
     ClauseContext,
@@ -159,12 +159,8 @@ def cross_validate(
         held_out = data.subset(test)
         tested = [contexts[i] for i in test]
         fold_decisions, fold_probabilities = predict(model, tested, held_out)
-        # as classification does: an action table's owned rows are instructions
-        fold_decisions = assigned_actions(
-            tested,
-            forbidden(tested, fold_decisions, held_out.evidence),
-            fold_probabilities,
-            held_out.evidence,
+        fold_decisions = after_the_model(
+            tested, fold_decisions, fold_probabilities, held_out.evidence
         )
         for i, decision, row in zip(test, fold_decisions, fold_probabilities, strict=True):
             decisions[i], probabilities[i], fold_of[i] = decision, row, name
