@@ -26,6 +26,17 @@ def test_bodies_survive_plurals_possessives_case_and_line_breaks() -> None:
     ]
 
 
+def test_a_body_before_led_or_funded_is_named_but_not_before_wide() -> None:
+    """ "local authority-led services" names the local authority (the gold counts it); an
+    adjective made with "-wide" or "-level" describes a scope, not a body."""
+    assert bodies("support local authority-led stop smoking services") == ["local authority"]
+    assert bodies("ICB-commissioned and NHS England-funded care") == [
+        "integrated care board",
+        "NHS England",
+    ]
+    assert bodies("ICS-wide and ICB-level plans") == []
+
+
 def test_generic_system_links_only_as_a_noun() -> None:
     assert bodies("work within a system") == ["integrated care system"]
     assert bodies("system level working with system partners") == []

@@ -150,6 +150,11 @@ def _alias_pattern(alias: str) -> str:
     return f"(?-i:{words})" if alias.replace("/", "").isupper() else words
 
 
+# a body's name before a hyphen names it only in "-led", "-run", "-funded", "-commissioned":
+# "local authority-led services", "ICB-commissioned care", not "ICS-wide", "NHS-level"
+_AFTER = r"(?!\w|-(?!(?:led|run|funded|commissioned)\b))"
+
+
 @cache
 def _matcher(gazetteer: Gazetteer, extra: tuple[str, ...] = ()) -> re.Pattern[str]:
     parts = [_alias_pattern(a) for a, _ in gazetteer.aliases] + [
@@ -157,7 +162,7 @@ def _matcher(gazetteer: Gazetteer, extra: tuple[str, ...] = ()) -> re.Pattern[st
     ]
     parts.sort(key=len, reverse=True)
     return re.compile(
-        rf"(?<![\w-])(?:{'|'.join(parts)})(?-i:s)?(?:['’]s|s['’])?(?![\w-])", re.IGNORECASE
+        rf"(?<![\w-])(?:{'|'.join(parts)})(?-i:s)?(?:['’]s|s['’])?{_AFTER}", re.IGNORECASE
     )
 
 
