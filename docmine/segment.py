@@ -238,6 +238,26 @@ def _is_table_header(block: Block, previous: Block | None) -> bool:
     return starts_table and labels and (len(cells) > 1 or len(block.text.split()) <= 2)
 
 
+@dataclass(frozen=True)
+class _Opener:
+    """An item that opened a sublist: the lead-in outside it, how it is marked, its enumerator
+    (the sublist's items cite it: "2.3" for bullets under "2.3 ICBs should:") and its depth."""
+
+    lead_in: str
+    kind: str
+    ref: str
+    level: int
+
+
+def _inside(item: Block, opener: _Opener) -> bool:
+    """Whether a list item belongs to the sublist `opener` opened: nested deeper where the
+    format gives depth (Word list levels, nested HTML lists, indented Markdown), or marked
+    otherwise ("(a)" items under "2.3 ICBs should:")."""
+    if _marker_kind(item.marker) != opener.kind:
+        return True
+    return item.level > opener.level
+
+
 class _Segmenter:
     """Walks a document's blocks once, remembering the open list lead-in."""
 
@@ -250,9 +270,8 @@ class _Segmenter:
         self.heading_level = 0  # the level of the heading that gave it
         self.paragraph_ref = ""  # the enumerator of the last numbered paragraph
         self.ref = ""  # the citation of the block being segmented
-        # the lead-in outside an item that opened a sublist, how that item was marked, and its
-        # enumerator (the sublist's items cite it: "2.3" for bullets under "2.3 ICBs should:")
-        self.outer: tuple[str, str, str] | None = None
+        # the items that opened the sublists the walk is in, outermost first
+        self.openers: list[_Opener] = []
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = _row_text(block.text[start:end])
@@ -296,25 +315,41 @@ class _Segmenter:
         else:
             self.lead_in = ""
 
-    def list_item(self, block: Block, next_is_list: bool) -> None:
-        """An item's clauses take the open lead-in; an item that asks for something and ends
-        in a colon before more items is itself the lead-in of the items under it ("2.3 ICBs
-        should:" / "- share learning ..."), until an item marked like it comes ("2.4 ..."). An
-        item that asks for nothing ("To: Integrated care boards:") stays a clause of its own,
-        as the scheme's gold has it."""
+    def list_item(self, block: Block, following: Block | None) -> None:
+        """An item's clauses take the open lead-in; an item that ends in a colon before more
+        items is itself the lead-in of the items under it ("2.3 ICBs should:" / "- share
+        learning ...") when they are nested under it (`_inside`) or it asks for something. An
+        item that asks for nothing before items of its own level ("To: Integrated care
+        boards:") stays a clause of its own, as the scheme's gold has it."""
         spans = list(_clause_spans(block.text))
         last = block.text[spans[-1][0] : spans[-1][1]].strip() if spans else ""
-        opens_list = next_is_list and bool(_COLON_END.search(last)) and bool(_ASKS.search(last))
+        item_follows = following is not None and following.kind == BlockKind.LIST_ITEM
+        nested = (
+            following is not None
+            and item_follows
+            and _marker_kind(following.marker) == _marker_kind(block.marker)
+            and following.level > block.level
+        )
+        opens_list = (
+            item_follows and bool(_COLON_END.search(last)) and (nested or bool(_ASKS.search(last)))
+        )
         for index, (start, end) in enumerate(spans[:-1] if opens_list else spans):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
         if opens_list:
-            self.outer = (self.lead_in, _marker_kind(block.marker), enumerator(block.marker))
-            self.lead_in = _compose_lead_in(self.lead_in, last) if self.lead_in else last
+            kind = _marker_kind(block.marker)
+            self.openers.append(_Opener(self.lead_in, kind, enumerator(block.marker), block.level))
+            # an item is written after its lead-in as it stands (ANNOTATION.md): "You must:
+            # keep cleaning schedules, including:" opens "communal bathrooms"
+            self.lead_in = f"{self.lead_in} {last}" if self.lead_in else last
 
-    def close_sublist(self, block: Block) -> None:
-        """An item marked like the one that opened a sublist ends that sublist."""
-        if self.outer is not None and _marker_kind(block.marker) == self.outer[1]:
-            self.lead_in, self.outer = self.outer[0], None
+    def close_sublists(self, block: Block) -> None:
+        """An item outside a sublist (`_inside`) ends it and every sublist within it, and the
+        lead-in outside it returns ("3.4" after bullets under "3.3 Each ICB must:")."""
+        for depth, opener in enumerate(self.openers):
+            if not _inside(block, opener):
+                self.lead_in = opener.lead_in
+                del self.openers[depth:]
+                return
 
     def table_row(self, block: Block) -> None:
         """A row reads like a list item, its colon lead-in written before its first sentence (a
@@ -347,8 +382,7 @@ class _Segmenter:
             self.paragraph_ref = own
             self.ref = citation(self.heading_ref, own, "")
         elif block.kind == BlockKind.LIST_ITEM:
-            inside = self.outer is not None and _marker_kind(block.marker) != self.outer[1]
-            opener = self.outer[2] if self.outer is not None and inside else ""
+            opener = self.openers[-1].ref if self.openers else ""
             self.ref = citation(self.heading_ref, self.paragraph_ref, opener + own)
         else:
             self.ref = citation(self.heading_ref, self.paragraph_ref, "")
@@ -359,15 +393,14 @@ class _Segmenter:
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             previous = blocks[index - 1] if index else None
+            if block.kind == BlockKind.LIST_ITEM:
+                self.close_sublists(block)
+            else:
+                self.openers.clear()
             self.locate(block)
             next_is_list = following is not None and following.kind in _LIST_KINDS
-            if block.kind != BlockKind.LIST_ITEM:
-                self.outer = None
             if block.kind == BlockKind.LIST_ITEM:
-                self.close_sublist(block)
-                self.list_item(
-                    block, following is not None and following.kind == BlockKind.LIST_ITEM
-                )
+                self.list_item(block, following)
             elif block.kind == BlockKind.PARAGRAPH:
                 self.paragraph(block, next_is_list)
             elif block.kind == BlockKind.TABLE_ROW:

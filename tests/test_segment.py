@@ -278,3 +278,67 @@ def test_a_statutory_instrument_s_regulation_numbers_are_cited(tmp_path: Path) -
         ("2(2)", "An integrated care board must publish a description of it."),
         ("3(1)", "A participating body must not sell the information."),
     ]
+
+
+NESTED = [
+    "You must: keep cleaning schedules for every area, including: communal bathrooms",
+    "You must: keep cleaning schedules for every area, including: laundry rooms",
+    "You must: report outbreaks within a day",
+    "Providers should publish their audits.",
+]
+
+
+def test_a_nested_markdown_list_writes_out_both_lead_ins(tmp_path: Path) -> None:
+    """The items of a list nested under an item that ends in a colon carry both lead-ins; the
+    middle one is no clause of its own, and the outer list goes on after the nested one."""
+    path = tmp_path / "page.md"
+    path.write_text(
+        "You must:\n\n- keep cleaning schedules for every area, including:\n"
+        "  - communal bathrooms\n  - laundry rooms\n- report outbreaks within a day\n\n"
+        "Providers should publish their audits.\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(path))] == NESTED
+
+
+def test_a_nested_html_list_writes_out_both_lead_ins(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><body><main><p>You must:</p><ul><li>keep cleaning schedules for every area, "
+        "including:<ul><li>communal bathrooms</li><li>laundry rooms</li></ul></li>"
+        "<li>report outbreaks within a day</li></ul>"
+        "<p>Providers should publish their audits.</p></main></body></html>",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(path))] == NESTED
+
+
+def test_a_word_list_level_two_writes_out_both_lead_ins(tmp_path: Path) -> None:
+    import docx
+
+    word = docx.Document()
+    word.add_paragraph("You must:")
+    word.add_paragraph("keep cleaning schedules for every area, including:", "List Bullet")
+    word.add_paragraph("communal bathrooms", "List Bullet 2")
+    word.add_paragraph("laundry rooms", "List Bullet 2")
+    word.add_paragraph("report outbreaks within a day", "List Bullet")
+    word.add_paragraph("Providers should publish their audits.")
+    path = tmp_path / "guidance.docx"
+    word.save(str(path))
+    assert [c.text for c in segment(extract(path))] == NESTED
+
+
+def test_items_of_the_same_level_after_a_colon_item_that_asks_nothing_stay_apart(
+    tmp_path: Path,
+) -> None:
+    """Without nesting, an item that ends in a colon but asks for nothing ("To: Integrated care
+    boards:") is a clause of its own, and the items after it do not take it as their lead-in."""
+    path = tmp_path / "letter.md"
+    path.write_text(
+        "- To: Integrated care boards:\n- Chief executives\n- Chairs\n", encoding="utf-8"
+    )
+    assert [c.text for c in segment(extract(path))] == [
+        "To: Integrated care boards:",
+        "Chief executives",
+        "Chairs",
+    ]

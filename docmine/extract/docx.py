@@ -33,12 +33,23 @@ def _paragraph_block(paragraph: Paragraph) -> RawBlock:
     properties = paragraph._p.pPr
     numbered = properties is not None and properties.numPr is not None
     if numbered or "list" in style.lower():
-        return RawBlock(BlockKind.LIST_ITEM, text, level=1, marker="•")
+        return RawBlock(BlockKind.LIST_ITEM, text, level=_list_level(paragraph, style), marker="•")
     if _set_in_bold(paragraph) and reads_as_heading(text):
         # a heading typed in bold rather than given a heading style: level 0 until
         # `nest_bold_headings` puts it under the styled heading before it
         return RawBlock(BlockKind.HEADING, text, level=0)
     return provision_block(text)
+
+
+def _list_level(paragraph: Paragraph, style: str) -> int:
+    """A list paragraph's depth: its numbering level (w:ilvl, 0 at the top) plus one, else the
+    number its list style ends in ("List Bullet 2"), else 1."""
+    properties = paragraph._p.pPr
+    numbering = properties.numPr if properties is not None else None
+    if numbering is not None and numbering.ilvl is not None and numbering.ilvl.val is not None:
+        return int(numbering.ilvl.val) + 1
+    number = re.search(r"\s(\d)$", style)
+    return int(number.group(1)) if number else 1
 
 
 def _set_in_bold(paragraph: Paragraph) -> bool:

@@ -90,7 +90,8 @@ def _element(child: LexborNode, out: list[RawBlock]) -> Iterator[LexborNode] | N
     if tag in _HEADINGS:
         out.append(RawBlock(BlockKind.HEADING, _node_text(child), level=_HEADINGS[tag]))
     elif tag == "li":
-        out.append(RawBlock(BlockKind.LIST_ITEM, _list_item_text(child), level=1, marker="•"))
+        depth = _list_depth(child)
+        out.append(RawBlock(BlockKind.LIST_ITEM, _list_item_text(child), level=depth, marker="•"))
         nested = [s for s in child.iter(include_text=False) if s.tag in ("ul", "ol")]
         return (c for sub in nested for c in sub.iter(include_text=False))
     elif tag == "tr":
@@ -109,6 +110,15 @@ def _element(child: LexborNode, out: list[RawBlock]) -> Iterator[LexborNode] | N
     else:
         return child.iter(include_text=True)
     return None
+
+
+def _list_depth(item: LexborNode) -> int:
+    """How deep a list item is nested: 1 in a list of its own, 2 in a list inside an item..."""
+    depth, parent = 1, item.parent
+    while parent is not None:
+        depth += parent.tag == "li"
+        parent = parent.parent
+    return depth
 
 
 def _set_in_bold(node: LexborNode) -> bool:

@@ -177,6 +177,13 @@ def looks_like_heading(text: str) -> bool:
     return 0 < len(words) <= MAX_HEADING_WORDS and not _TERMINAL.search(text) and text[:1].isupper()
 
 
+def _depth(line: str) -> int:
+    """A bullet's depth from its indentation: 1 at the margin, one more for every two columns
+    (a tab is four), as Markdown nests "  - " under "- "."""
+    indent = line[: len(line) - len(line.lstrip())].expandtabs(4)
+    return 1 + len(indent) // 2
+
+
 def _numbered_level(marker: str) -> int:
     return marker.rstrip(".").count(".") + 1
 
@@ -220,7 +227,9 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         inner = m.group(1)
         number = _NUMBER.match(inner)
         marker, text = (number.group(1), number.group(2)) if number else ("•", inner)
-        return RawBlock(BlockKind.LIST_ITEM, strip_markdown(text), level=1, marker=marker)
+        return RawBlock(
+            BlockKind.LIST_ITEM, strip_markdown(text), level=_depth(line), marker=marker
+        )
     text = strip_markdown(line.strip())
     inserted = _INSERTED_SECTION.match(text)  # "14Z99 Duty to publish a carers strategy"
     if alone and inserted and reads_as_heading(inserted.group(2)):
