@@ -44,10 +44,9 @@ def _paragraph_block(paragraph: Paragraph) -> RawBlock:
 def _list_level(paragraph: Paragraph, style: str) -> int:
     """A list paragraph's depth: its numbering level (w:ilvl, 0 at the top) plus one, else the
     number its list style ends in ("List Bullet 2"), else 1."""
-    properties = paragraph._p.pPr
-    numbering = properties.numPr if properties is not None else None
-    if numbering is not None and numbering.ilvl is not None and numbering.ilvl.val is not None:
-        return int(numbering.ilvl.val) + 1
+    level = paragraph._p.xpath("./w:pPr/w:numPr/w:ilvl/@w:val")
+    if level and str(level[0]).isdigit():
+        return int(level[0]) + 1
     number = re.search(r"\s(\d)$", style)
     return int(number.group(1)) if number else 1
 
