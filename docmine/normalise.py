@@ -220,11 +220,14 @@ _LETTERHEAD_BLOCKS = 15  # a letter's salutation comes within its first blocks
 
 def title_of(blocks: Sequence[Block]) -> str:
     """The title a document gives itself in its text: a letter's subject line (the heading right
-    after "Dear ...", not the letterhead above it), else the first body line that could be one."""
+    after "Dear ...", else right before it; not the letterhead at its top), else the first body
+    line that could be one."""
     for index, block in enumerate(blocks[:_LETTERHEAD_BLOCKS]):
         if _SALUTATION.match(block.text.strip()):
             following = [b for b in blocks[index + 1 : index + 3] if could_be_title(b)]
-            subject = next((b for b in following if b.kind == BlockKind.HEADING), None)
+            # else the subject set as a heading just above it, below the letterhead
+            preceding = [b for b in blocks[max(index - 2, 1) : index][::-1] if could_be_title(b)]
+            subject = next((b for b in following + preceding if b.kind == BlockKind.HEADING), None)
             if subject is not None:
                 return subject.text
             break

@@ -58,3 +58,10 @@ def test_a_letter_is_titled_by_its_subject_line_not_its_letterhead(tmp_path) -> 
     assert normalise(extract(path)).title == "Winter actions 2024/25"
     path.write_text("NHS England\n\nICBs must submit a plan by 1 March.\n", encoding="utf-8")
     assert normalise(extract(path)).title == "NHS England"
+    # the subject set as a heading just above the greeting, below the letterhead
+    path.write_text(
+        "NHS England\n\nWellington House, London\n\nWINTER ACTIONS 2025/26\n\n"
+        "Dear colleagues,\n\nICBs must submit a plan by 1 March.\n",
+        encoding="utf-8",
+    )
+    assert normalise(extract(path)).title == "WINTER ACTIONS 2025/26"

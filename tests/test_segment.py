@@ -342,3 +342,32 @@ def test_items_of_the_same_level_after_a_colon_item_that_asks_nothing_stay_apart
         "Chief executives",
         "Chairs",
     ]
+
+
+def test_paragraphs_numbered_from_one_after_a_colon_are_its_items(tmp_path: Path) -> None:
+    """ "1. Publish ...", "2. Confirm ..." right after "We ask every ICB to:" are the items of
+    its list (the gold writes the lead-in before each); numbered paragraphs not opened by a
+    colon stay paragraphs."""
+    path = tmp_path / "letter.md"
+    path.write_text(
+        "We ask every ICB to:\n\n1. Publish its winter plan by 30 November.\n\n"
+        "2. Confirm its control centre is open.\n\nTrusts should report weekly.\n\n"
+        "3. The ICB must consult.\n\n4. The trust may object.\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(path))] == [
+        "We ask every ICB to: Publish its winter plan by 30 November.",
+        "We ask every ICB to: Confirm its control centre is open.",
+        "Trusts should report weekly.",
+        "The ICB must consult.",
+        "The trust may object.",
+    ]
+
+
+def test_a_letters_greeting_sign_off_and_date_line_are_no_clauses(tmp_path: Path) -> None:
+    path = tmp_path / "letter.txt"
+    path.write_text(
+        "3 September 2025\n\nDear colleagues,\n\nICBs must publish a plan.\n\nYours sincerely,\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(path))] == ["ICBs must publish a plan."]

@@ -124,6 +124,35 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
     return joined
 
 
+_COUNT = re.compile(r"^(\d{1,2})[.)]$")
+
+
+def count_lists(blocks: list[RawBlock]) -> list[RawBlock]:
+    """Paragraphs numbered "1.", "2.", "3." ... in turn, the first right after a block that
+    ends in a colon, are the items of the list that block opens ("We ask every ICB to:" /
+    "1. Review ..."), as a reader sees them; numbered paragraphs elsewhere stay paragraphs
+    ("3. The ICB must ..." in a numbered guidance). Footnotes and furniture between them do
+    not break the count."""
+    out = list(blocks)
+    expected, previous = 0, None
+    for index, block in enumerate(out):
+        if block.kind in (BlockKind.FOOTNOTE, BlockKind.FURNITURE):
+            continue
+        number = _COUNT.match(block.marker.strip())
+        if block.kind == BlockKind.PARAGRAPH and number is not None:
+            value = int(number.group(1))
+            opens = value == 1 and previous is not None and previous.text.rstrip().endswith(":")
+            if opens or (expected and value == expected):
+                out[index] = replace(block, kind=BlockKind.LIST_ITEM)
+                expected = value + 1
+            else:
+                expected = 0
+        elif not (block.kind == BlockKind.LIST_ITEM and expected):
+            expected = 0
+        previous = block
+    return out
+
+
 def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
     return [
         replace(b, kind=BlockKind.FURNITURE)
@@ -186,7 +215,7 @@ def assemble_document(
         for b in raw_blocks
         if b.text.strip()
     ]
-    raw_blocks = join_broken_paragraphs(raw_blocks)
+    raw_blocks = count_lists(join_broken_paragraphs(raw_blocks))
     origin, at = _origin(raw_blocks)
     if at is not None:
         raw_blocks[at] = replace(raw_blocks[at], kind=BlockKind.FURNITURE)
