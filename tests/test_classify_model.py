@@ -334,3 +334,31 @@ def test_an_imperative_in_a_section_of_actions_is_an_instruction() -> None:
     assert (announced.force, announced.cue_text) == (Force.EXPECTATION, "Publish")
     assert announced.reason.startswith("a section of actions")
     assert background == decisions[1] and late_one == decisions[2]
+
+
+@pytest.mark.parametrize("method", ["model", "rules"])
+def test_should_before_its_subject_opens_a_condition_not_an_expectation(method: str) -> None:
+    """ "Should you wish to appeal, you must ..." is "If you wish to appeal, you must ...": the
+    force is the main clause's, and the inverted "Should" clause is its condition."""
+    texts = [
+        "Should you wish to appeal, you must write to us within 28 days.",
+        "Should a provider fail, the council must ensure that care continues.",
+        "Should the ICB decide to delegate, it should inform NHS England.",
+    ]
+    decisions = classify_texts(texts, method=method)
+    assert [(d.force, d.cue_text.lower()) for d in decisions] == [
+        (Force.MANDATORY, "must"),
+        (Force.MANDATORY, "must"),
+        (Force.EXPECTATION, "should"),
+    ]
+    assert decisions[2].cue is not None and decisions[2].cue.start > 33  # the main clause's
+    if method == "rules":
+        return  # the rules give no condition spans
+    assert [d.condition_text for d in decisions] == [
+        "Should you wish to appeal",
+        "Should a provider fail",
+        "Should the ICB decide to delegate",
+    ]
+    # a question that opens with "Should" is no conditional
+    (question,) = classify_texts(["Should ICBs publish their plans, or should NHS England?"])
+    assert question.condition_text == ""

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from docmine.language.cues import INVERTED_CONDITIONAL
+
 _SUBORDINATORS = frozenset(
     {
         "if", "where", "wherever", "unless", "when", "whenever", "once", "before", "after",
@@ -206,6 +208,9 @@ def find_condition_span(text: str, parsed: Any | None = None) -> tuple[int, int]
     span start together, the phrase wins: it is a whole condition ("where possible"), the parse
     may hang the verb phrase after it on it."""
     phrases = [(m.start(), m.end(), 0) for m in _PHRASES.finditer(text)]
+    inverted = INVERTED_CONDITIONAL.match(text, len(text) - len(text.lstrip()))
+    if inverted is not None:  # "Should the board wish, ...": an "if" put as a modal
+        phrases.append((inverted.start(), inverted.end(), 0))
     if parsed is not None:
         phrases = [p for p in phrases if not _describes_a_noun(parsed, p[0])]
     adverbials = [(s, e, 1) for s, e in _adverbial(parsed)] if parsed is not None else []

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from docmine.classify.deontic import Marker, deontic_features, markers
 from docmine.classify.rules import classify_rules, section_kinds
 from docmine.config import Settings
 from docmine.language import Language
-from docmine.language.cues import force_cues
+from docmine.language.cues import as_if, force_cues
 from docmine.language.embed import DIMENSIONS, Encoder
 from docmine.language.nlp import Parser
 from docmine.model import Authority, ForceDecision
@@ -209,6 +209,8 @@ def featurise(
     the process's shared parser and encoder for `settings`)."""
     language = language or Language.shared(settings)
     embedder = cache or EmbeddingCache(language.encoder)
+    # read "Should the board wish, ..." as "If the board wish, ..." (offsets unchanged)
+    contexts = [replace(c, text=as_if(c.text), lead_in=as_if(c.lead_in)) for c in contexts]
     texts = [c.text for c in contexts]
     evidence = clause_evidence(contexts, language.parser)
     marked = language.encoder.span_vectors(texts, [marker_span(e) for e in evidence])

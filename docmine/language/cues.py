@@ -86,12 +86,28 @@ _SUBORDINATE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_OPENERS = frozenset({"", "and", "but", "to", "in", "of", "on", "by", "for", "and to"})
+# "Should" put before its subject opens a conditional, closed by a comma before the main clause
+# ("Should the board wish, the period could be extended"; "Should you wish to appeal, you must
+# ..."): it is "if", not an expectation (a question has no main clause after the comma)
+INVERTED_CONDITIONAL = re.compile(r"(?i:should)\s+(?!not\b)[^,;:?]{3,150}(?=,\s*\S[^?]*$)")
+
+
+def as_if(text: str) -> str:
+    """The text with an opening inverted conditional written as the "if" it means, "Should" ->
+    "If" padded to the same length (every offset stays put): what the force model reads, so
+    that it sees the conditional it knows rather than an expectation it never saw so put."""
+    start = len(text) - len(text.lstrip())
+    if INVERTED_CONDITIONAL.match(text, start) is None:
+        return text
+    return f"{text[:start]}If{' ' * 4}{text[start + 6 :]}"
 
 
 def governs(scope: str, cue: Cue) -> bool:
     """Whether a cue governs the main verb of `scope`, rather than a wh- or subordinate clause."""
     before = scope[: cue.start]
     if _SUBORDINATE_BEFORE.search(before):
+        return False
+    if not before.strip(" \t\u2022-") and INVERTED_CONDITIONAL.match(scope, cue.start):
         return False
     wh = _WH_BEFORE.search(before)
     if wh is None:
