@@ -133,6 +133,17 @@ from docmine.measure.evaluate import token_f1
         ("Consider whether the person lacks capacity. If so, you must follow the Act.", "If so"),
         ("Check whether they are eligible and if not, you must explain why.", "if not"),
         ("ICBs should, if so, publish the plan.", "if so"),
+        # "where" after a word of neither place nor time is a condition, whatever noun the
+        # parse hangs it on; after a place it says which place
+        (
+            "Providers must accept referrals within 48 hours where a package has been agreed.",
+            "where a package has been agreed",
+        ),
+        (
+            "You must carry out a DPIA where CCTV is likely to result in a high risk.",
+            "where CCTV is likely to result in a high risk",
+        ),
+        ("ICBs must support people in the area where they live.", None),
         # a condition left open at a lead-in's colon reads on into its item
         (
             "You can apply for the grant if your council is one of the following: a county council",

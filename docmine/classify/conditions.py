@@ -48,6 +48,18 @@ _TRIM = " ,;:–—-"
 _VERBS = frozenset({"VERB", "AUX"})
 _WHERE = frozenset({"where", "wherever"})
 _CIRCUMSTANCES = frozenset({"circumstance", "case", "situation", "instance", "event"})
+# a "where" clause after a noun of place or time says which place or time ("the area where
+# they live", "a point where"); after any other word it is a condition that the parse hangs on
+# the nearest noun ("accept referrals within 48 hours where a care package has been agreed")
+_PLACES_AND_TIMES = frozenset(
+    {
+        "area", "place", "setting", "home", "country", "region", "locality", "location", "site",
+        "premises", "room", "ward", "unit", "hospital", "community", "county", "borough",
+        "district", "city", "town", "neighbourhood", "nation", "world", "environment", "space",
+        "address", "school", "prison", "service", "point", "stage", "time", "moment", "period",
+        "level", "position", "system", "part", "footprint", "boundary", "border", "street",
+    }
+)  # fmt: skip
 _GERUND_PREPOSITIONS = frozenset({"before", "after", "upon", "when", "while"})
 # "in + gerund" frames the action it precedes ("In preparing a strategy, X must ..."; "X, in
 # carrying out an assessment, must ..."): the circumstance the instruction applies in.
@@ -127,7 +139,10 @@ def _adverbial(parsed: Any) -> list[tuple[int, int]]:
     spans += [_span(list(prep.subtree)) for prep in parsed if _is_scene(prep)]
     for verb in parsed:
         where = next((c for c in verb.lefts if c.lower_ in _WHERE and c.dep_ == "advmod"), None)
-        circumstance = verb.dep_ == "relcl" and verb.head.lemma_.lower() in _CIRCUMSTANCES
+        circumstance = verb.dep_ == "relcl" and (
+            verb.head.lemma_.lower() in _CIRCUMSTANCES
+            or (verb.head.pos_ != "NOUN" or verb.head.lemma_.lower() not in _PLACES_AND_TIMES)
+        )
         if where is not None and circumstance:
             # "where" qualifying circumstances opens a condition ("in cases where ...")
             spans.append((where.idx, _span(list(verb.subtree))[1]))
