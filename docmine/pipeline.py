@@ -30,6 +30,7 @@ from docmine.language.embed import PASSAGE_FORMAT, Encoder, model_key, passage
 from docmine.link import link_clause, make_context, owned_rows
 from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.parse import ParseCache
+from docmine.link.timeline import timeline_rows
 from docmine.model import Authority, Document, Obligation, Passage
 from docmine.normalise import normalise
 from docmine.search.dense import to_blobs
@@ -199,8 +200,19 @@ def link_stage(document: Document, pipeline: Pipeline) -> Document:
         models=pipeline.link_models,
         parser=pipeline.language.parser,
     )
+    # a timeline row takes the force the body text gives its activity, before it is linked
+    decisions = timeline_rows(
+        [o.clause.text for o in document.obligations],
+        [o.decision for o in document.obligations],
+        pipeline.language.parser,
+        context.default_year,
+    )
+    revised = [
+        dataclasses.replace(o, decision=d)
+        for o, d in zip(document.obligations, decisions, strict=True)
+    ]
     linked: list[Obligation] = []
-    for obligations in _batches(document.obligations):
+    for obligations in _batches(revised):
         context.parses = ParseCache(pipeline.language.parser)  # one batch's parses held
         context.parses.prefetch(o.clause.text for o in obligations)  # parsed in one batch
         linked.extend(
@@ -249,7 +261,12 @@ STAGES: tuple[Stage, ...] = (
     Stage("normalise", normalise_stage, ("blocks",), ("blocks", "text", "title")),
     Stage("authority", authority_stage, ("text",), ("authority",)),
     Stage("segment", segment_stage, ("blocks", "text"), ("clauses",)),
-    Stage("classify", classify_stage, ("clauses", "authority", "title"), ("obligations",)),
+    Stage(
+        "classify",
+        classify_stage,
+        ("clauses", "authority", "title", "published", "text"),
+        ("obligations",),
+    ),
     Stage("link", link_stage, ("obligations", "text", "title", "published"), ("obligations",)),
     Stage("embed", embed_stage, ("obligations", "origin"), ("passages",)),
 )

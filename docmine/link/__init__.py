@@ -23,7 +23,7 @@ from docmine.link.bodies import (
     only_named,
 )
 from docmine.link.choice import Candidate, ChoiceModel, LinkModels
-from docmine.link.dates import find_deadline
+from docmine.link.dates import document_year, find_deadline
 from docmine.link.duties import Duty, document_under_other_law, find_duty, load_duties
 from docmine.link.holder import (
     Discourse,
@@ -162,7 +162,6 @@ def make_context(
     audience the document defines; `clause_texts` are parsed now, in one batch (else each clause
     when linked)."""
     gazetteer = load_gazetteer(settings.bodies_files)
-    year = re.search(r"\b(20\d\d)\b", published or document_text[:3000])
     acronyms = learn_acronyms(document_text, gazetteer)
     parses = ParseCache(parser or settings.spacy_model)
     parses.prefetch(clause_texts)
@@ -171,7 +170,7 @@ def make_context(
         gazetteer=gazetteer,
         duties=duties,
         acronyms=acronyms,
-        default_year=int(year.group(1)) if year else None,
+        default_year=document_year(published, document_text),
         back_references=learn_back_references(document_text, gazetteer, title),
         parses=parses,
         discourse=Discourse(audience=find_audience(document_text, gazetteer, acronyms, title)),

@@ -372,6 +372,13 @@ def temporal_phrase(text: str) -> Deadline | None:
     return Deadline(match.group(0))
 
 
+def document_year(published: str, text: str) -> int | None:
+    """The year a date without one falls in: the publication's, else the first the opening of
+    the document names."""
+    year = re.search(r"\b(20\d\d)\b", published or text[:3000])
+    return int(year.group(1)) if year else None
+
+
 def find_deadline(text: str, default_year: int | None = None) -> Deadline | None:
     """The clause's date or period: a date opening the clause (a timeline row), else the first
     one with a relation word, else the first; in a lead-in + item clause the item's own deadline
