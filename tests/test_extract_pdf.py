@@ -598,3 +598,35 @@ def test_a_bold_instruction_is_no_heading_and_a_date_wrapped_onto_a_line_no_numb
             "Guidance follows.",
         ),
     ]
+
+
+def test_lines_indented_under_a_colon_and_ended_short_are_items_without_bullets(
+    tmp_path: Path,
+) -> None:
+    """Bullets drawn as graphics leave no character to read: each item is a line indented under
+    the lead-in that ends before the column's edge where the next line's first word would have
+    fitted (a hard break, not a wrap); an item wrapped onto a second line stays one item."""
+    path = tmp_path / "items.pdf"
+    path.write_bytes(
+        _handmade_pdf(
+            "BT /F1 10 Tf 72 750 Td (Each board must prepare a joint strategic needs assessment "
+            "of the whole) Tj ET\n"
+            "BT /F1 10 Tf 72 738 Td (population of its area, which should cover, including:) "
+            "Tj ET\n"
+            "BT /F1 10 Tf 100 726 Td (children and young people) Tj ET\n"
+            "BT /F1 10 Tf 100 714 Td (people in contact with the criminal justice system and "
+            "with probation or) Tj ET\n"
+            "BT /F1 10 Tf 100 702 Td (youth offending services) Tj ET\n"
+            "BT /F1 10 Tf 100 690 Td (unpaid carers) Tj ET\n"
+        )
+    )
+    blocks = [(b.kind, b.text) for b in read_pdf(path, path.read_bytes())]
+    assert blocks[1:] == [
+        (BlockKind.LIST_ITEM, "children and young people"),
+        (
+            BlockKind.LIST_ITEM,
+            "people in contact with the criminal justice system and with probation or youth "
+            "offending services",
+        ),
+        (BlockKind.LIST_ITEM, "unpaid carers"),
+    ]

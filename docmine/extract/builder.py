@@ -37,6 +37,7 @@ class RawBlock:
     confidence: float | None = None  # OCR confidence (0-1) of the lines it was read from
     page_breaks: tuple[tuple[int, int], ...] = ()  # (offset into text, page) where a page begins
     hyphenated: bool = False  # its last line ended in a hyphen the reader removed ("prema-")
+    closed: bool = False  # its last line stopped short of the column's edge: not cut off
 
 
 # a saved page says where it came from ("Source: https://...") above its text, not further down
@@ -97,6 +98,7 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
             )
             and previous.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)
             and previous.text
+            and not previous.closed
             and not _TERMINAL.search(previous.text.rstrip())
             and block.text[:1].islower()
         ):

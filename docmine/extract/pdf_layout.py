@@ -6,6 +6,7 @@ text is set in; headings are larger; footnotes are the small numbered lines at a
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -16,6 +17,7 @@ from docmine.extract.pdf_lines import Line
 from docmine.extract.text import (
     LETTERED,
     NOT_A_COUNT,
+    OPEN_END,
     looks_like_heading,
     reads_as_heading,
     wraps_onto_count,
@@ -54,6 +56,7 @@ class _Draft:
     marker: str = ""
     text: str = ""
     breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset, page) a page begins
+    closed: bool = False  # its last line ended a line early (`_ended_early`): a hard break
 
     @property
     def last(self) -> Line:
@@ -221,8 +224,26 @@ def _new_draft(line: Line, size: float) -> _Draft:
     return _Draft(kind, [line], marker, text)
 
 
+def _ended_early(previous: Line, line: Line, edges: list[tuple[float, float]]) -> bool:
+    """Whether the line before ended where the line's first word would still have fitted: a
+    hard break (an item of a list drawn without bullets, a paragraph set without a gap), not a
+    wrap, unless it stops on a word that goes on (a date or a name kept whole may not have fitted
+    where its first word would). The column's right edge is the furthest any body line of the
+    page reached so far from no further right than the line before starts (`edges`: (x0, x1)
+    of those lines)."""
+    edge = max((x1 for x0, x1 in edges if x0 <= previous.x0 + 3 and x1 > previous.x0), default=0)
+    words = line.text.split()
+    if not edge or not words or previous.hyphenated or previous.rotated:
+        return False
+    if OPEN_END.search(previous.text.rstrip()):  # "... to NHS England by" / "31 March": goes on
+        return False
+    char = (previous.x1 - previous.x0) / max(len(previous.text), 1)
+    return previous.x1 + char * (len(words[0]) + 2) < edge
+
+
 def _drafts(lines: list[Line], size: float) -> list[_Draft]:
     drafts: list[_Draft] = []
+    edges: dict[int, list[tuple[float, float]]] = {}  # body lines' extent on each page so far
     for line in lines:
         draft = drafts[-1] if drafts else None
         opened = _starts_block(line, size)
@@ -238,8 +259,23 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
             draft.kind = BlockKind.HEADING
             drafts.append(_new_draft(line, size))
             continue
-        if draft is not None and (
-            _continues(draft, line, opened[0] if opened else None) or _resumes(draft, line, size)
+        early = (
+            draft is not None
+            and draft.kind != BlockKind.HEADING
+            and line.page == draft.last.page
+            and _ended_early(draft.last, line, edges.get(line.page, []))
+        )
+        if early and draft is not None:
+            draft.closed = True
+        if not line.is_table_row and abs(line.size - size) < 1.1:
+            edges.setdefault(line.page, []).append((line.x0, line.x1))
+        if (
+            draft is not None
+            and not early
+            and (
+                _continues(draft, line, opened[0] if opened else None)
+                or _resumes(draft, line, size)
+            )
         ):
             draft.text = join_lines(draft.text, draft.last, line.text)
             on = draft.breaks[-1][1] if draft.breaks else draft.lines[0].page
@@ -301,6 +337,7 @@ def _to_block(draft: _Draft, levels: dict[float, int], previous: _Draft | None =
         _layout_block(draft, levels, previous),
         confidence=_confidence(draft.lines),
         hyphenated=draft.last.hyphenated,
+        closed=draft.closed,
     )
 
 
@@ -350,10 +387,31 @@ def assemble(pages: list[PageLines]) -> list[RawBlock]:
         page_body, page_notes = split_footnotes(page.lines, size)
         body.extend(page_body)
         notes.extend(footnote_blocks(page_notes))
-    drafts = _drafts(body, size)
+    drafts = _unmarked_items(_drafts(body, size), size)
     levels = _heading_levels(drafts)
     blocks = [_to_block(d, levels, drafts[i - 1] if i else None) for i, d in enumerate(drafts)]
     return _interleave(blocks, notes)
+
+
+def _unmarked_items(drafts: list[_Draft], size: float) -> list[_Draft]:
+    """Paragraphs indented under a block that ends in a colon, one after another at the same
+    indent, are the items of its list even when their bullets are drawn as graphics (no
+    character to read): "should cover the whole population, including:" / "children and
+    young people" / "unpaid carers"."""
+    indent: float | None = None
+    for previous, draft in itertools.pairwise(drafts):
+        if draft.kind != BlockKind.PARAGRAPH or draft.marker:
+            indent = None
+            continue
+        x0 = draft.lines[0].x0
+        opens = previous.text.rstrip().endswith(":") and x0 > previous.lines[0].x0 + size
+        goes_on = indent is not None and abs(x0 - indent) < 2
+        if opens or goes_on:
+            indent = x0
+            draft.kind, draft.marker = BlockKind.LIST_ITEM, "•"
+        else:
+            indent = None
+    return drafts
 
 
 def _interleave(blocks: list[RawBlock], notes: list[RawBlock]) -> list[RawBlock]:

@@ -150,7 +150,7 @@ def strip_markdown(text: str) -> str:
 
 
 # a line ending on one of these goes on: it is the start of a sentence, not a heading
-_OPEN_END = re.compile(
+OPEN_END = re.compile(
     r"\b(?:to|of|and|or|the|a|an|for|by|with|in|on|at|from|that|which|who|as|is|are|be)$",
     re.IGNORECASE,
 )
@@ -168,7 +168,7 @@ def reads_as_heading(text: str) -> bool:
     if _WH_WORD.match(text):  # "Who we are", "What this guidance applies to"
         return True
     words = len(text.split())
-    return not _OPEN_END.search(text) and not (_DEONTIC.search(text) and words > 5)
+    return not OPEN_END.search(text) and not (_DEONTIC.search(text) and words > 5)
 
 
 def looks_like_heading(text: str) -> bool:
