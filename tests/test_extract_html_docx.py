@@ -245,3 +245,21 @@ def test_numbered_paragraphs_of_a_page_keep_their_numbers_as_labels(tmp_path: Pa
         ("3.", "Trusts should involve carers."),
         ("", "42 ICBs were set up in 2022."),
     ]
+
+
+def test_a_pages_title_drops_its_sites_name_for_its_heading(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    page = (
+        "<html><head><title>{}</title></head><body><main><h1>{}</h1>"
+        "<p>Councils must publish a statement.</p></main></body></html>"
+    )
+    cases = [
+        ("Market sustainability | Local Government Association", "Market sustainability"),
+        ("Infection control - Care Quality Commission", "Infection control: what we expect"),
+        ("Annual report", "Chair's foreword"),  # no site name: the <title> stays
+    ]
+    titles = []
+    for title, heading in cases:
+        path.write_text(page.format(title, heading), encoding="utf-8")
+        titles.append(extract(path).title)
+    assert titles == ["Market sustainability", "Infection control: what we expect", "Annual report"]

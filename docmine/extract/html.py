@@ -167,6 +167,19 @@ def _canonical_address(tree: LexborHTMLParser) -> str:
     return ""
 
 
+_SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
+
+
+def _page_title(title: str, heading: LexborNode | None) -> str:
+    """The page's title without its site's name: the <h1> when the <title> is it (or begins as
+    it does) followed by " | Local Government Association", " - GOV.UK"; else the <title>."""
+    h1 = _node_text(heading) if heading is not None else ""
+    first = _SITE_SEPARATOR.split(title, maxsplit=1)[0].strip()
+    if h1 and first and len(first) >= 8 and h1.startswith(first) and first != title.strip():
+        return h1
+    return title
+
+
 def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     """Blocks of an HTML page and its <title>; the page's own address, when it gives one, leads
     as a source line ("Source: https://..."), the document's origin, as a saved page has it."""
@@ -175,7 +188,7 @@ def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     for node in tree.css(_DROP):
         node.decompose()
     title_node = tree.css_first("title")
-    title = _node_text(title_node) if title_node else ""
+    title = _page_title(_node_text(title_node) if title_node else "", tree.css_first("h1"))
     main = _main_content(tree)
     blocks: list[RawBlock] = (
         [RawBlock(BlockKind.FURNITURE, f"Source: {address}")] if address else []
