@@ -487,6 +487,9 @@ def test_a_year_naming_an_act_is_not_a_deadline() -> None:
 def test_a_body_name_inside_a_law_or_another_department_names_no_body() -> None:
     assert bodies("under section 102 of the Local Government Act 1972") == []
     assert bodies("the Local Authority (Public Health) Regulations 2013 apply") == []
+    assert bodies("section 116B of the Local Government and Public Involvement in Health Act") == []
+    # a body before "and the Act" is named: the law's title is capitalised words throughout
+    assert bodies("ICBs and the Act require it") == ["integrated care board"]
     assert bodies("the Department for Education and the local authority") == ["local authority"]
     assert bodies("Ministry of Housing, Communities and Local Government") == []
     # the trap takes the department's own name, not the bodies after it
