@@ -218,6 +218,7 @@ def markers(parsed: Any, lead_in_chars: int = 0) -> list[Marker]:
                     _negated(root, root),
                     _subject(root),
                     root.idx < lead_in_chars,
+                    _subject_word(root),
                 )
             )
         verb = _imperative(sentence)
@@ -274,6 +275,13 @@ def deontic_features(
     features[f"d:first_main={main[0].name if main else 'none'}"] = 1.0
     own = [m for m in main if not m.in_lead_in]
     features[f"d:first_own_main={own[0].name if own else 'none'}"] = 1.0
+    for marker in found:
+        if marker.kind == "reporting" and marker.subject_word:
+            # who reports: a text restating guidance keeps its force (DECISIONS.md 8: "the
+            # guidance states that ..."), people's views do not (rule 1: "respondents told us")
+            texts = vocabulary()["texts"]
+            who = "text" if marker.subject_word in texts else marker.subject
+            features[f"d:reported_by={who}"] = 1.0
     sentences = list(parsed.sents)
     if sentences:
         root = sentences[-1].root if lead_in_chars else sentences[0].root
