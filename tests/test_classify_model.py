@@ -362,3 +362,22 @@ def test_should_before_its_subject_opens_a_condition_not_an_expectation(method: 
     # a question that opens with "Should" is no conditional
     (question,) = classify_texts(["Should ICBs publish their plans, or should NHS England?"])
     assert question.condition_text == ""
+
+
+def test_a_reported_view_instructs_no_one_whatever_body_and_modal_it_holds() -> None:
+    """Rule 1 and DECISIONS.md 9: the rules' reported-view cue decides, with its measured
+    precision on the gold as its confidence; a text restating guidance is no reported view."""
+    from docmine.classify import REPORTED_CONFIDENCE
+
+    view, restated = classify_texts(
+        [
+            "Some respondents told us that ICBs should share drafts earlier.",
+            "The guidance says that councils should publish a market position statement.",
+        ]
+    )
+    assert (view.force, view.confidence, view.cue_text) == (
+        Force.NONE,
+        REPORTED_CONFIDENCE,
+        "Some respondents told us",
+    )
+    assert not restated.reason.startswith("reported")
