@@ -382,7 +382,8 @@ class _Segmenter:
             self.paragraph_ref = own
             self.ref = citation(self.heading_ref, own, "")
         elif block.kind == BlockKind.LIST_ITEM:
-            opener = self.openers[-1].ref if self.openers else ""
+            # the nearest item above that is numbered ("3.3" over bullets under bullets)
+            opener = next((o.ref for o in reversed(self.openers) if o.ref), "")
             self.ref = citation(self.heading_ref, self.paragraph_ref, opener + own)
         else:
             self.ref = citation(self.heading_ref, self.paragraph_ref, "")

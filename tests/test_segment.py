@@ -371,3 +371,14 @@ def test_a_letters_greeting_sign_off_and_date_line_are_no_clauses(tmp_path: Path
         encoding="utf-8",
     )
     assert [c.text for c in segment(extract(path))] == ["ICBs must publish a plan."]
+
+
+def test_bullets_nested_under_bullets_cite_the_numbered_item_above_them(tmp_path: Path) -> None:
+    path = tmp_path / "guidance.md"
+    path.write_text(
+        "3.3 Each ICB must make arrangements:\n\n- for people leaving hospital, including:\n"
+        "  - those receiving end of life care\n- for people in care homes\n\n"
+        "3.4 Councils should assess needs.\n",
+        encoding="utf-8",
+    )
+    assert [c.ref for c in segment(extract(path))] == ["3.3", "3.3", "3.4"]
