@@ -364,13 +364,22 @@ def test_paragraphs_numbered_from_one_after_a_colon_are_its_items(tmp_path: Path
     ]
 
 
-def test_a_letters_greeting_sign_off_and_date_line_are_no_clauses(tmp_path: Path) -> None:
+def test_a_letters_greeting_sign_off_date_and_letterhead_are_no_clauses(tmp_path: Path) -> None:
     path = tmp_path / "letter.txt"
     path.write_text(
-        "3 September 2025\n\nDear colleagues,\n\nICBs must publish a plan.\n\nYours sincerely,\n",
+        "Wellington House\n\nTo: ICB chief executives cc: Regional directors\n\n"
+        "Publication reference: PRN00123\n\nA summary of the actions we ask systems, trusts and "
+        "councils to take this winter, and of the support we will give them in return\n\n"
+        "3 September 2025\n\nDear colleagues,\n\nICBs must publish a plan."
+        "\n\nYours sincerely,\n",
         encoding="utf-8",
     )
-    assert [c.text for c in segment(extract(path))] == ["ICBs must publish a plan."]
+    # a longer line above the greeting may be a standfirst: it stays
+    assert [c.text for c in segment(extract(path))] == [
+        "A summary of the actions we ask systems, trusts and councils to take this winter, and of "
+        "the support we will give them in return",
+        "ICBs must publish a plan.",
+    ]
 
 
 def test_bullets_nested_under_bullets_cite_the_numbered_item_above_them(tmp_path: Path) -> None:

@@ -164,6 +164,40 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
     ]
 
 
+# a letter's greeting ("Dear colleagues,"), within its first blocks
+_GREETING = re.compile(r"^(?:Dear\b[^.;:]{1,60},?|To whom it may concern,?)$", re.IGNORECASE)
+LETTERHEAD_BLOCKS = 15
+# a letterhead line: a label and its value ("To: ...", "Publication reference: ..."), or a few
+# words (an address line, "CEOs of integrated care boards"); a longer line may be a standfirst
+_LETTERHEAD_LINE = re.compile(r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,5})$")
+
+
+def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
+    """The lines above a letter's greeting that are no sentence and either a label with its
+    value or a few words (its sender's address, its "To: ... cc: ..." block, its references)
+    are its letterhead: furniture, not clauses. Headings (a subject line) stay; the text keeps
+    them all (linking reads whom a letter addresses from its "To:" block)."""
+    greeting = next(
+        (
+            index
+            for index, block in enumerate(blocks[:LETTERHEAD_BLOCKS])
+            if _GREETING.match(block.text.strip())
+        ),
+        None,
+    )
+    if greeting is None:
+        return blocks
+    return [
+        replace(block, kind=BlockKind.FURNITURE)
+        if index < greeting
+        and block.kind == BlockKind.PARAGRAPH
+        and _LETTERHEAD_LINE.match(block.text.strip())
+        and not _TERMINAL.search(block.text.rstrip())
+        else block
+        for index, block in enumerate(blocks)
+    ]
+
+
 def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
     """Running headers and footers left in the text of a format without pages: the document's
     title repeated, a marking or page number beside it ("2 | Title", "Title OFFICIAL"), or a
@@ -223,8 +257,10 @@ def assemble_document(
         raw_blocks[at] = replace(raw_blocks[at], kind=BlockKind.FURNITURE)
     # furniture is judged on the text as normalisation will repair it; the text stays as read
     repaired = normalise_texts([b.text for b in raw_blocks])
-    judged = _mark_furniture(
-        [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+    judged = _mark_letterhead(
+        _mark_furniture(
+            [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+        )
     )
     if fmt != "pdf":  # a PDF's reader finds its running headers by their place on the page
         judged = _mark_running_headers(judged)
