@@ -230,6 +230,19 @@ def _row_text(text: str) -> str:
     return " | ".join(cells)
 
 
+def _label_and_value(text: str) -> bool:
+    """Two cells, a short label that ends in a colon and a short value with no force word:
+    "Classification: | Official", "Wards affected: | All", "Report of: | Director"."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    return (
+        len(cells) == 2
+        and cells[0].endswith(":")
+        and len(cells[0].split()) <= 4
+        and len(cells[1].split()) <= 6
+        and not force_cues(cells[1])
+    )
+
+
 def _is_table_header(block: Block, previous: Block | None) -> bool:
     """The first row of a table, when it holds only short labels ("No. | Point")."""
     starts_table = previous is None or previous.kind != BlockKind.TABLE_ROW
@@ -354,7 +367,10 @@ class _Segmenter:
     def table_row(self, block: Block) -> None:
         """A row reads like a list item, its colon lead-in written before its first sentence (a
         list drawn as a table). Its cells stay together: in an action table the short cells
-        are the holder and the deadline ("Publish the plan | ICB | By 31 March 2024")."""
+        are the holder and the deadline ("Publish the plan | ICB | By 31 March 2024"). A row of
+        a label and its value ("Classification: | Official") is a paper's metadata, no clause."""
+        if _label_and_value(block.text):
+            return
         for index, (start, end) in enumerate(_clause_spans(block.text)):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
 

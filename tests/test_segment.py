@@ -391,3 +391,17 @@ def test_bullets_nested_under_bullets_cite_the_numbered_item_above_them(tmp_path
         encoding="utf-8",
     )
     assert [c.ref for c in segment(extract(path))] == ["3.3", "3.3", "3.4"]
+
+
+def test_a_table_of_labels_and_values_is_a_papers_metadata_not_clauses() -> None:
+    doc = document(
+        (BlockKind.TABLE_ROW, "Report of:\tDirector of Public Health"),
+        (BlockKind.TABLE_ROW, "Classification:\tOfficial"),
+        (BlockKind.TABLE_ROW, "Wards affected:\tAll"),
+        (BlockKind.TABLE_ROW, "Action:\tICBs must publish a plan"),
+        (BlockKind.PARAGRAPH, "The Board is asked to note the report."),
+    )
+    assert [c.text for c in segment(doc)] == [
+        "Action: | ICBs must publish a plan",
+        "The Board is asked to note the report.",
+    ]
