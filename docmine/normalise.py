@@ -215,14 +215,14 @@ _PUBLICATION_LINE = re.compile(
 
 
 _SALUTATION = re.compile(r"^(?:Dear|To whom it may concern)\b", re.IGNORECASE)
-_LETTERHEAD_BLOCKS = 15  # a letter's salutation comes within its first blocks
+LETTERHEAD_BLOCKS = 15  # a letter's salutation comes within its first blocks
 
 
 def title_of(blocks: Sequence[Block]) -> str:
     """The title a document gives itself in its text: a letter's subject line (the heading right
     after "Dear ...", else right before it; not the letterhead at its top), else the first body
     line that could be one."""
-    for index, block in enumerate(blocks[:_LETTERHEAD_BLOCKS]):
+    for index, block in enumerate(blocks[:LETTERHEAD_BLOCKS]):
         if _SALUTATION.match(block.text.strip()):
             following = [b for b in blocks[index + 1 : index + 3] if could_be_title(b)]
             # else the subject set as a heading just above it, below the letterhead

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docmine.extract.furniture import folded, is_furniture, origin_url, runs_as_header
 from docmine.model import Block, BlockKind, Document, Provenance, lay_out
-from docmine.normalise import normalise_texts
+from docmine.normalise import LETTERHEAD_BLOCKS, normalise_texts
 
 _TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
 # a line that ends naming a provision whose number the next line begins ("subject to paragraph" /
@@ -166,7 +166,6 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
 
 # a letter's greeting ("Dear colleagues,"), within its first blocks
 _GREETING = re.compile(r"^(?:Dear\b[^.;:]{1,60},?|To whom it may concern,?)$", re.IGNORECASE)
-LETTERHEAD_BLOCKS = 15
 # a letterhead line: a label and its value ("To: ...", "Publication reference: ..."), or a few
 # words (an address line, "CEOs of integrated care boards"); a longer line may be a standfirst
 _LETTERHEAD_LINE = re.compile(r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,5})$")

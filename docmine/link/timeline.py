@@ -21,7 +21,7 @@ from docmine.model import Deadline, Force, ForceDecision
 # what is done to it ("winter plan" + "agree")
 MIN_SHARED = 2
 _CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
-_MONTHS = frozenset(
+_DATE_WORDS = frozenset(
     {
         "january", "february", "march", "april", "may", "june", "july", "august", "september",
         "october", "november", "december", "sept", "end", "start", "by", "from", "before",
@@ -55,7 +55,7 @@ def _words(parsed: Any) -> set[str]:
         lemma = token.lemma_.lower()
         if token.text.isupper() or token.text[:-1].isupper():
             lemma = token.text.rstrip("s").lower()
-        if lemma not in _MONTHS and len(lemma) > 1:
+        if lemma not in _DATE_WORDS and len(lemma) > 1:
             out.add(lemma)
     return out
 
