@@ -114,7 +114,9 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
     if len(left.split()) < MIN_PART_WORDS or len(right.split()) < MIN_PART_WORDS:
         return False
     cues = force_cues(right)
-    if not cues or "," in right[: cues[0].start] or _subject_fragment(left):
+    if not cues or "," in right[: cues[0].start]:
+        return False
+    if _subject_fragment(left) and not _changes_instruction(sentence, left, right, right_start):
         return False
     if _inside_a_name(left, right):
         return False
@@ -126,6 +128,27 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
         return True
     subject = _subject_before_cue(right)
     return not _PRONOUN_SUBJECT.match(subject) and len(subject.split()) <= 8
+
+
+_OWN_SUBJECT = re.compile(
+    r"^(?:and|but)?\s*(?:also\s+)?(?:it|they|he|she|we|you|the\s+\w+|\w+s)\s+(?:also\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _changes_instruction(sentence: str, left: str, right: str, right_start: int) -> bool:
+    """ "Councils must keep a register, and they may share it": a conjunct with its own subject
+    (a pronoun or a short noun phrase right before its modal) that gives an instruction of
+    another force than the instruction before it is a clause of its own (ANNOTATION.md: one
+    clause, one force), even after a comma. A conjunct of the same force, or one after a part
+    that instructs no one ("... is core to success, and they should ..."), stays joined, as
+    the gold keeps it."""
+    before, after = force_cues(left), force_cues(right)
+    if not before or not after or before[0].label == after[0].label:
+        return False
+    if not governs(left, before[0]):
+        return False
+    return bool(_OWN_SUBJECT.match(right[: after[0].start]))
 
 
 def split_coordinated(sentence: str) -> list[tuple[int, int]]:

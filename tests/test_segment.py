@@ -109,6 +109,27 @@ def test_coordinated_subjects_stay_together() -> None:
     assert parts(text) == [text]
 
 
+def test_a_conjunct_with_its_own_subject_and_another_force_splits_after_a_comma() -> None:
+    # one clause, one force (ANNOTATION.md): the permission is not the duty's
+    text = "Councils must keep a register of carers, and they may share it with the ICB."
+    assert parts(text) == [
+        "Councils must keep a register of carers,",
+        "and they may share it with the ICB.",
+    ]
+    text = (
+        "Providers must report incidents within 2 working days; they should also tell the family."
+    )
+    assert parts(text) == [
+        "Providers must report incidents within 2 working days;",
+        "they should also tell the family.",
+    ]
+    # the same force, or a first part that instructs no one, stays one clause as the gold has it
+    text = "The Lord Chancellor must consult the Commissioner first, and it must be laid before us."
+    assert parts(text) == [text]
+    text = "Accountability is core to the success of devolution, and they should use this guidance."
+    assert parts(text) == [text]
+
+
 def test_a_modal_inside_a_wh_clause_does_not_split() -> None:
     text = "Members are not clear on the two separate entities and how they may work."
     assert parts(text) == [text]
@@ -243,13 +264,16 @@ def test_no_split_inside_a_name_nor_after_a_comma_and_a_lost_space_ends_a_senten
         "Regulations 2014 requires providers to manage medicines safely."
     )
     assert parts(name) == [name]
-    # a new subject with another force after "and" is split off; after ", and" it is not (the
-    # gold seldom splits there), nor is "NHS England and ICBs should": no name goes on
+    # a new subject with another force after "and" is split off, after ", and" too when the
+    # first part is an instruction of another force; a new subject of the same force after
+    # ", and" is not (the gold seldom splits there); "NHS England and ICBs should": no name
+    # goes on
     assert parts("Trusts must publish the data and ICBs should review it.") == [
         "Trusts must publish the data",
         "and ICBs should review it.",
     ]
-    assert len(parts("Trusts must publish the data, and ICBs should review it.")) == 1
+    assert len(parts("Trusts must publish the data, and ICBs should review it.")) == 2
+    assert len(parts("Trusts must publish the data, and ICBs must review it.")) == 1
     assert len(parts("The plan was agreed by NHS England and ICBs should now publish it.")) == 2
     assert (
         len(parts("Local authorities must consult the ICB and NHS England must approve it.")) == 2
