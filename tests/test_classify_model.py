@@ -286,6 +286,30 @@ def test_may_not_of_prohibition_is_mandatory_and_may_not_of_possibility_is_not()
     assert all(d.force != Force.MANDATORY for d in decisions[3:])
 
 
+@pytest.mark.slow
+def test_a_negated_necessity_is_an_exemption_and_a_view_people_state_is_none() -> None:
+    """DECISIONS.md 13: "not required to" takes a duty away (a suggestion, polarity positive);
+    ANNOTATION.md rule 1: a view people state instructs no one, whoever states it; a text
+    restating guidance keeps its force (DECISIONS.md 8)."""
+    texts = [
+        "Providers are not required to submit a new plan.",
+        "ICBs are not required to establish a new committee.",
+        "Respondents to the budget consultation said the council should protect funding.",
+        "Inspectors said providers should do more to learn from near misses.",
+        "The guidance says that councils should publish a market position statement.",
+        "ICBs must not share the data.",
+    ]
+    decisions = classify_texts(texts)
+    assert [(d.force, d.polarity.value) for d in decisions[:2]] == [
+        (Force.SUGGESTION, "positive")
+    ] * 2
+    assert all(d.cue_text == "required" and d.reason.startswith("exemption") for d in decisions[:2])
+    assert [d.force for d in decisions[2:4]] == [Force.NONE, Force.NONE]
+    assert decisions[3].cue_text == "said"
+    assert decisions[4].force == Force.EXPECTATION
+    assert (decisions[5].force, decisions[5].polarity.value) == (Force.MANDATORY, "prohibition")
+
+
 def test_a_negated_imperative_in_an_owned_row_forbids() -> None:
     from types import SimpleNamespace
 
