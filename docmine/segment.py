@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from docmine.extract.furniture import is_metadata_label
 from docmine.extract.text import REGULATION_MARK
 from docmine.language.cues import Cue, force_cues, governs
 from docmine.model import Block, BlockKind, Clause, Document, Provenance
@@ -254,16 +255,15 @@ def _row_text(text: str) -> str:
 
 
 def _label_and_value(text: str) -> bool:
-    """Two cells, a short label that ends in a colon and a short value with no force word:
-    "Classification: | Official", "Wards affected: | All", "Report of: | Director"."""
+    """Two cells, a short label and a short value with no force word: a cover table's row of
+    metadata, where the label ends in a colon ("Classification: | Official") or is one that
+    such tables use ("Approved by | Audit and Risk Committee", "Wards affected | All")."""
     cells = [c.strip() for c in text.split("\t") if c.strip()]
-    return (
-        len(cells) == 2
-        and cells[0].endswith(":")
-        and len(cells[0].split()) <= 4
-        and len(cells[1].split()) <= 6
-        and not force_cues(cells[1])
-    )
+    if len(cells) != 2 or force_cues(cells[1]):
+        return False
+    if cells[0].endswith(":") and len(cells[0].split()) <= 4:
+        return len(cells[1].split()) <= 6
+    return is_metadata_label(cells[0]) and len(cells[1].split()) <= 10
 
 
 def _is_table_header(block: Block, previous: Block | None) -> bool:

@@ -433,3 +433,26 @@ def test_a_numbered_lead_in_ending_in_a_dash_is_no_heading(tmp_path: Path) -> No
         encoding="utf-8",
     )
     assert extract(path).blocks[0].kind == BlockKind.PARAGRAPH
+
+
+def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
+    from docmine.extract.furniture import is_furniture
+
+    furniture = [
+        "Jane Smith, Public Health Finance Lead, jane.smith@northshire.gov.uk, 01234 567890",
+        "Contact: governance.northshireicb@nhs.net",
+        "Healthwatch Northshire, Unit 4, Riverside Business Park, Northtown NT2 3BB",
+        "Table 8.1: Monitoring indicators",
+        "Figure 2 - Referral pathway",
+        "Version 1.0, 1 April 2025",
+        "Background papers: None",
+    ]
+    text = [  # sentences that speak to the reader keep their address, as the gold does
+        "For further enquiries please email stopsmoking@dhsc.gov.uk.",
+        "Email the completed form to HSCA_notifications@cqc.org.uk.",
+        "In urgent situations, call Ofsted first on 0300 123 1231.",
+        "Table 1 shows that most councils have a plan.",
+        "Version 2, December 2021 [Changes from previous version are highlighted.",
+    ]
+    assert [t for t in furniture if not is_furniture(t)] == []
+    assert [t for t in text if is_furniture(t)] == []

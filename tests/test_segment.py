@@ -388,14 +388,17 @@ def test_paragraphs_numbered_from_one_after_a_colon_are_its_items(tmp_path: Path
     ]
 
 
-def test_a_letters_greeting_sign_off_date_and_letterhead_are_no_clauses(tmp_path: Path) -> None:
+def test_a_letters_greeting_sign_off_signature_date_and_letterhead_are_no_clauses(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "letter.txt"
     path.write_text(
         "Wellington House\n\nTo: ICB chief executives cc: Regional directors\n\n"
         "Publication reference: PRN00123\n\nA summary of the actions we ask systems, trusts and "
         "councils to take this winter, and of the support we will give them in return\n\n"
         "3 September 2025\n\nDear colleagues,\n\nICBs must publish a plan."
-        "\n\nYours sincerely,\n",
+        "\n\nYours sincerely,\n\nSir Jim Mackey\n\nChief Executive\n\nNHS England\n\n"
+        "# Annex A\n\nAnnex A sets out the support on offer.\n",
         encoding="utf-8",
     )
     # a longer line above the greeting may be a standfirst: it stays
@@ -403,6 +406,7 @@ def test_a_letters_greeting_sign_off_date_and_letterhead_are_no_clauses(tmp_path
         "A summary of the actions we ask systems, trusts and councils to take this winter, and of "
         "the support we will give them in return",
         "ICBs must publish a plan.",
+        "Annex A sets out the support on offer.",
     ]
 
 
@@ -428,4 +432,19 @@ def test_a_table_of_labels_and_values_is_a_papers_metadata_not_clauses() -> None
     assert [c.text for c in segment(doc)] == [
         "Action: | ICBs must publish a plan",
         "The Board is asked to note the report.",
+    ]
+
+
+def test_a_cover_table_without_colons_is_metadata_too_but_a_timeline_row_is_not() -> None:
+    doc = document(
+        (BlockKind.TABLE_ROW, "Approved by\tAudit and Risk Committee"),
+        (BlockKind.TABLE_ROW, "Date approved\t12 March 2025"),
+        (BlockKind.TABLE_ROW, "Review date\tMarch 2027"),
+        (BlockKind.TABLE_ROW, "Key decision\tYes"),
+        (BlockKind.TABLE_ROW, "31 October 2025\tICB winter plans agreed with NHS trusts"),
+        (BlockKind.TABLE_ROW, "Owner\tICBs must publish the register by 1 April"),
+    )
+    assert [c.text for c in segment(doc)] == [
+        "31 October 2025 | ICB winter plans agreed with NHS trusts",
+        "Owner | ICBs must publish the register by 1 April",
     ]

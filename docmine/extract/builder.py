@@ -197,6 +197,38 @@ def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
     ]
 
 
+_SIGN_OFF = re.compile(
+    r"^(?:yours (?:sincerely|faithfully|truly)|(?:with )?(?:kind|best|warm) regards),?$",
+    re.IGNORECASE,
+)
+SIGNATURE_BLOCKS = 6  # a name, a role or two, a body, an address line
+# a heading that opens a part of the document after the letter ("Annex A", "Appendix 1: ...")
+_PART_HEADING = re.compile(r"^\s*(?:annex|appendix|schedule|part|section|chapter|\d)", re.I)
+
+
+def _mark_signature(blocks: list[RawBlock]) -> list[RawBlock]:
+    """The lines under a letter's sign-off ("Yours sincerely,") that are no sentence and a few
+    words or a label with its value (the signatory's name, role and body) are its signature:
+    furniture, as its letterhead is; the first sentence or heading ends it."""
+    marked = list(blocks)
+    for index, block in enumerate(blocks):
+        if not _SIGN_OFF.match(block.text.strip()):
+            continue
+        for after in range(index + 1, min(index + 1 + SIGNATURE_BLOCKS, len(blocks))):
+            line = blocks[after]
+            if line.kind == BlockKind.FURNITURE:
+                continue
+            if (
+                line.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING)  # a name set in bold
+                or (line.kind == BlockKind.HEADING and _PART_HEADING.match(line.text))
+                or not _LETTERHEAD_LINE.match(line.text.strip())
+                or _TERMINAL.search(line.text.rstrip())
+            ):
+                break
+            marked[after] = replace(line, kind=BlockKind.FURNITURE)
+    return marked
+
+
 def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
     """Running headers and footers left in the text of a format without pages: the document's
     title repeated, a marking or page number beside it ("2 | Title", "Title OFFICIAL"), or a
@@ -256,9 +288,11 @@ def assemble_document(
         raw_blocks[at] = replace(raw_blocks[at], kind=BlockKind.FURNITURE)
     # furniture is judged on the text as normalisation will repair it; the text stays as read
     repaired = normalise_texts([b.text for b in raw_blocks])
-    judged = _mark_letterhead(
-        _mark_furniture(
-            [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+    judged = _mark_signature(
+        _mark_letterhead(
+            _mark_furniture(
+                [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+            )
         )
     )
     if fmt != "pdf":  # a PDF's reader finds its running headers by their place on the page

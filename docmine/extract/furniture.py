@@ -40,6 +40,17 @@ def _furniture_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p, re.IGNORECASE) for p in data["patterns"])
 
 
+@cache
+def _metadata_label() -> re.Pattern[str]:
+    labels = "|".join(f"(?:{p})" for p in resource("furniture.yaml")["metadata_labels"])
+    return re.compile(rf"^(?:{labels})\s*:?$", re.IGNORECASE)
+
+
+def is_metadata_label(cell: str) -> bool:
+    """A cover table's label ("Approved by", "Review date", "Wards affected:")."""
+    return bool(_metadata_label().match(cell.strip()))
+
+
 # a line saying where a saved page came from ("Source: https://...", "Source: [GOV.UK](...)")
 _ORIGIN = re.compile(
     r"^\s*(?:source|url|web address|available (?:at|from)|retrieved from|accessed at)\s*:?\s*"
@@ -64,7 +75,50 @@ def origin_url(text: str, bare: bool = False) -> str:
 def is_furniture(text: str) -> bool:
     """Page furniture (icons, bylines, cookie banners, contact lines, the line saying where a
     saved page came from) is never clause text."""
-    return bool(origin_url(text)) or any(p.search(text) for p in _furniture_patterns())
+    return (
+        bool(origin_url(text))
+        or any(p.search(text) for p in _furniture_patterns())
+        or is_contact_line(text)
+    )
+
+
+# what a contact or address block holds: an email address, a UK telephone number, a postcode
+_CONTACT = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|(?<![\d-])(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\d-])"
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b"
+)
+_CONTACT_PARTS = re.compile(r"[,;|]|\s[-–—]\s")
+# words that make a part a sentence that speaks to the reader ("For further enquiries please
+# email ...", "If you have any feedback, contact: ..."): such a line is text, kept
+_ADDRESSING = frozenset(
+    "please if you your we our us should must may can will would need needs is are".split()
+)
+# a part that opens with one of these verbs asks the reader to act ("Email the completed form to
+# ...", "contact Jo Bloggs"): an instruction, or a sentence, kept; "Contact: ..." is a label
+_ACTING = re.compile(
+    r"^\s*(?:email|e-mail|send|call|phone|ring|telephone|write|contact|submit|return|visit|"
+    r"complete|see|read|tell|ask|use|find|go|follow|join|register|book)\b(?!\s*:)",
+    re.IGNORECASE,
+)
+CONTACT_PART_WORDS = 6
+
+
+def is_contact_line(text: str) -> bool:
+    """A signature, contact or address block: it holds an email address, a telephone number or
+    a postcode, and around them only short parts of a name, a role, a team or an address, none
+    a sentence to the reader ("Jane Smith, Finance Lead, jane.smith@example.gov.uk, 01234
+    567890"; "Healthwatch Northshire, Unit 4, Riverside Park, Northtown NT2 3BB")."""
+    if not _CONTACT.search(text) or len(text.split()) > 40:
+        return False
+    rest = _CONTACT.sub(" ", text)
+    for part in _CONTACT_PARTS.split(rest):
+        words = re.findall(r"[A-Za-z']+", part)
+        if len(words) > CONTACT_PART_WORDS or _ADDRESSING.intersection(w.lower() for w in words):
+            return False
+        if _ACTING.match(part):
+            return False
+    return True
 
 
 def ends_sentence(text: str) -> bool:
