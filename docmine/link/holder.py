@@ -251,11 +251,17 @@ def resolve(
     if inside:
         return inside[0]
     word = token.lower_
-    if word in rules.reader_pronouns and discourse.audience:
+    if (word in rules.reader_pronouns or _readers(token, rules)) and discourse.audience:
         return Mention(discourse.audience, token.text, token.idx, token.idx + len(token.text))
     if word in rules.back_pronouns | {"which", "who", "that"}:
         return discourse.last_holder
     return None
+
+
+def _readers(token: Any, rules: HolderRules) -> bool:
+    """ "Your policy should cover ...": a thing the reader owns holds what the reader must see
+    to ("you should make sure your policy covers ...")."""
+    return any(c.dep_ == "poss" and c.lower_ in rules.reader_pronouns for c in token.children)
 
 
 def _named_just_before(text: str, anchor: Any, mentions: list[Mention]) -> Mention | None:
@@ -483,8 +489,10 @@ def _reading(parse: Any, mentions: list[Mention], cue_start: int, cue_text: str)
     named = token is not None and any(
         roles["holder"][0] <= m.start < roles["holder"][1] for m in mentions
     )
-    reader = word in rules.reader_pronouns or (
-        token is None and any(t.lower_ in rules.reader_pronouns for t in parse)
+    reader = (
+        word in rules.reader_pronouns
+        or (token is not None and not named and _readers(token, rules))
+        or (token is None and any(t.lower_ in rules.reader_pronouns for t in parse))
     )
     return _Reading(
         anchor, roles, word, named, reader, word in rules.back_pronouns, _is_imperative(anchor)
