@@ -248,10 +248,17 @@ def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None 
     groups: list[str] = []
     highlight: list[str] = []
     rest = query
+    spelled = _acronyms_of(acronyms or {})
     for mention in sorted(
         _query_mentions(query, gazetteer, acronyms or {}), key=lambda m: -m.start
     ):
-        names = dict.fromkeys([mention.text, *_names_of(gazetteer, mention.canonical)])
+        names = dict.fromkeys(
+            [
+                mention.text,
+                *_names_of(gazetteer, mention.canonical),
+                *spelled.get(mention.canonical, ()),
+            ]
+        )
         groups.insert(0, "(" + " OR ".join(_phrase(n) for n in names) + ")")
         highlight.extend(n.lower() for n in names)
         rest = rest[: mention.start] + " " + rest[mention.end :]
@@ -285,14 +292,32 @@ def _query_bodies(query: str, gazetteer: Gazetteer) -> list[Mention]:
 
 
 def _query_mentions(query: str, gazetteer: Gazetteer, defined: dict[str, str]) -> list[Mention]:
-    """Bodies, then acronyms the documents define, named in the query (never overlapping)."""
+    """Bodies, then acronyms the documents define, named in the query (never overlapping), by
+    the acronym ("SABs") or by what it stands for ("safeguarding adults board": the documents
+    may say "SAB" only)."""
     found = _query_bodies(query, gazetteer)
     for match in _TOKEN.finditer(query):
         word = match.group(0)
         bare = word[:-1] if word.endswith("s") and word[:-1] in defined else word
         if bare in defined and not any(m.start <= match.start() < m.end for m in found):
             found.append(Mention(defined[bare], word, *match.span()))
+    folded = query.lower()
+    for phrase in set(defined.values()):
+        stem = phrase[:-1] if phrase.endswith("s") else phrase
+        if stem not in folded:  # most phrases: one substring test
+            continue
+        for match in re.finditer(rf"\b{re.escape(stem)}s?\b", folded):
+            if not any(m.start < match.end() and match.start() < m.end for m in found):
+                found.append(Mention(phrase, query[match.start() : match.end()], *match.span()))
     return found
+
+
+def _acronyms_of(defined: dict[str, str]) -> dict[str, list[str]]:
+    """What each phrase the documents define stands for: phrase -> its acronyms."""
+    spelled: dict[str, list[str]] = {}
+    for acronym, phrase in defined.items():
+        spelled.setdefault(phrase, []).append(acronym)
+    return spelled
 
 
 _DEFINITION = re.compile(r"([A-Za-z][\w'-]*(?:[ -]+[A-Za-z][\w'-]*){1,7})\s*\(([A-Z]{2,8})s?\)")
