@@ -89,6 +89,18 @@ def test_acronyms_the_documents_define_expand_too(small_store: Store) -> None:
     assert [h.obligation.decision.force for h in hits] == ["expectation"]
 
 
+def test_a_query_spelling_out_a_defined_acronym_matches_the_acronym(settings: Settings) -> None:
+    defined = {"SAB": "safeguarding adults boards"}
+    parsed = parse_query("who must be members of a safeguarding adults board", settings, defined)
+    assert '("safeguarding adults board" OR "safeguarding adults boards" OR "SAB")' in (
+        parsed.groups
+    )
+    assert parse_query("safeguarding children", settings, defined).groups == (
+        '"safeguarding"',
+        '"children"',
+    )
+
+
 def test_very_common_words_are_not_scored_on_every_match(
     small_store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
