@@ -225,6 +225,10 @@ def test_you_is_the_audience_the_document_addresses() -> None:
     assert holder_of("You should meet the ICB.", "should", document=document) == (
         "local Healthwatch"
     )
+    # a thing the reader owns: "your policy should cover" is the reader's to see to
+    assert holder_of("Your policy should cover staff training.", "should", document=document) == (
+        "local Healthwatch"
+    )
 
 
 @pytest.mark.slow
