@@ -46,6 +46,17 @@ def test_a_legal_formula_instructs_no_one(text: str, formula: str | None) -> Non
         assert decision.cue_text == formula
 
 
+def test_a_legal_formula_running_from_a_lead_in_into_its_item_instructs_no_one() -> None:
+    lead_in = "Nothing in this regulation— "
+    decision = classify_rules(
+        f"{lead_in}requires a service user to receive a visit", lead_in=lead_in
+    )
+    assert decision.force == Force.NONE and decision.reason.startswith("legal_formula")
+    assert decision.cue_text == "Nothing in this regulation— requires"
+    lead_in = "A relevant authority must— "  # a lead-in's own duty is no formula
+    assert classify_rules(f"{lead_in}publish a plan", lead_in=lead_in).force == Force.MANDATORY
+
+
 @pytest.mark.parametrize(
     "text",
     [

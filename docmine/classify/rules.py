@@ -50,6 +50,19 @@ def _blocking_cue(text: str, governing: Cue | None) -> Cue | None:
     return None
 
 
+def _formula_across(text: str, item_start: int) -> Cue | None:
+    """A legal formula that runs from a lead-in into its item ("Nothing in this regulation— |
+    requires a service user to ..."): the item's own force word is part of it."""
+    return next(
+        (
+            cue
+            for cue in find_cues(text, ("legal_formula",))
+            if cue.start < item_start < cue.end and not _SUBORDINATE_OPENS.search(text[: cue.start])
+        ),
+        None,
+    )
+
+
 def _has(text: str, label: str) -> bool:
     return bool(find_cues(text, (label,)))
 
@@ -119,6 +132,10 @@ def classify_rules(
     if own.rstrip().endswith("?") and not lead_in:
         return ForceDecision(Force.NONE, confidence=0.9, reason="question")
     blocker = _blocking_cue(scope, governing)
+    if blocker is None and offset:
+        blocker = _formula_across(text, offset)
+        if blocker is not None:
+            offset = 0  # the blocker is a span of the whole text
     if blocker is not None:
         why = f"{blocker.label}: {blocker.text}"
         return at(ForceDecision(Force.NONE, confidence=0.75, reason=why), blocker)
