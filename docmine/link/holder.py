@@ -663,6 +663,10 @@ def holder_candidates(
         )
         if rule_pick is not None and rule_pick.canonical == canonical:
             features["rule_pick"] = 1.0
+        if reading.back and found and all(m.start >= reading.roles["holder"][1] for m in found):
+            # "They may carry forward ..., provided that the board agrees": a pronoun's
+            # antecedent comes before it; a body named only after "they" is someone else
+            features["after_the_pronoun"] = 1.0
         evidence = found[0] if found else None
         if evidence is None and reading.role_word and not reading.role_named:
             start, end = reading.roles["holder"]  # "you", "they", "the provider": its words
