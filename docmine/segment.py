@@ -423,7 +423,8 @@ class _Segmenter:
         elif block.kind == BlockKind.LIST_ITEM:
             # the nearest item above that is numbered ("3.3" over bullets under bullets)
             opener = next((o.ref for o in reversed(self.openers) if o.ref), "")
-            self.ref = citation(self.heading_ref, self.paragraph_ref, opener + own)
+            item = own if _DOTTED.match(own) else opener + own  # "4.1.1" names its parents
+            self.ref = citation(self.heading_ref, self.paragraph_ref, item)
         else:
             self.ref = citation(self.heading_ref, self.paragraph_ref, "")
 

@@ -448,3 +448,29 @@ def test_a_cover_table_without_colons_is_metadata_too_but_a_timeline_row_is_not(
         "31 October 2025 | ICB winter plans agreed with NHS trusts",
         "Owner | ICBs must publish the register by 1 April",
     ]
+
+
+def test_paragraphs_numbered_one_level_below_an_opener_are_its_items(tmp_path: Path) -> None:
+    path = tmp_path / "policy.txt"
+    path.write_text(
+        "4.1 The value of your home may be included. However, the Council must disregard "
+        "the value of your home:\n\n4.1.1 for the first 12 weeks of your stay; and\n\n"
+        "4.1.2 if your partner still lives there.\n\n4.2 The Council may offer a deferred "
+        "payment agreement.\n\n4.2.1 This paragraph stands alone.\n",
+        encoding="utf-8",
+    )
+    assert [(c.ref, c.text) for c in segment(extract(path))] == [
+        ("4.1", "The value of your home may be included."),
+        (
+            "4.1.1",
+            "However, the Council must disregard the value of your home: for the first 12 weeks "
+            "of your stay; and",
+        ),
+        (
+            "4.1.2",
+            "However, the Council must disregard the value of your home: if your partner still "
+            "lives there.",
+        ),
+        ("4.2", "The Council may offer a deferred payment agreement."),
+        ("4.2.1", "This paragraph stands alone."),
+    ]

@@ -126,7 +126,9 @@ def join_broken_paragraphs(blocks: list[RawBlock]) -> list[RawBlock]:
     return joined
 
 
-_COUNT = re.compile(r"^(\d{1,2})[.)]$")
+_COUNT = re.compile(r"^(?P<n>\d{1,2})[.)]$")
+# a paragraph number one level below another's: "4.1.1" under "4.1", "3.2" under "3"
+_SUBNUMBER = re.compile(r"^(?P<under>\d{1,3}(?:\.\d{1,3})*)\.(?P<n>\d{1,2})\.?$")
 
 
 def count_lists(blocks: list[RawBlock]) -> list[RawBlock]:
@@ -136,17 +138,24 @@ def count_lists(blocks: list[RawBlock]) -> list[RawBlock]:
     ("3. The ICB must ..." in a numbered guidance). Footnotes and furniture between them do
     not break the count."""
     out = list(blocks)
-    expected, previous = 0, None
+    expected, prefix, previous = 0, "", None
     for index, block in enumerate(out):
         if block.kind in (BlockKind.FOOTNOTE, BlockKind.FURNITURE):
             continue
-        number = _COUNT.match(block.marker.strip())
+        marker = block.marker.strip()
+        number = _COUNT.match(marker) or _SUBNUMBER.match(marker)
         if block.kind == BlockKind.PARAGRAPH and number is not None:
-            value = int(number.group(1))
-            opens = value == 1 and previous is not None and previous.text.rstrip().endswith(":")
-            if opens or (expected and value == expected):
+            value, under = int(number.group("n")), number.groupdict().get("under") or ""
+            opens = (
+                value == 1
+                and previous is not None
+                and previous.text.rstrip().endswith(":")
+                # "4.1.1" is an item of the paragraph "4.1" that opens it, "1." of any opener
+                and (not under or previous.marker.strip().rstrip(".") == under)
+            )
+            if opens or (expected and value == expected and under == prefix):
                 out[index] = replace(block, kind=BlockKind.LIST_ITEM)
-                expected = value + 1
+                expected, prefix = value + 1, under
             else:
                 expected = 0
         elif not (block.kind == BlockKind.LIST_ITEM and expected):
