@@ -456,3 +456,35 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
     ]
     assert [t for t in furniture if not is_furniture(t)] == []
     assert [t for t in text if is_furniture(t)] == []
+
+
+def test_a_diary_date_is_no_list_number_and_an_email_signature_is_furniture(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bulletin.txt",
+        "Dates for your diary\n\n17 September: Practice managers' forum\n\n"
+        "Practices must order stock now.\n\nKind regards,\n\nDr Priya Nair\n\n"
+        "Associate Medical Director for Primary Care NHS North Marsh Integrated Care Board\n\n"
+        "Unsubscribe | Update your preferences\n",
+    )
+    blocks = [(b.kind, b.text) for b in extract(path).blocks if b.kind != BlockKind.FURNITURE]
+    assert blocks == [
+        (BlockKind.HEADING, "Dates for your diary"),
+        (BlockKind.PARAGRAPH, "17 September: Practice managers' forum"),
+        (BlockKind.PARAGRAPH, "Practices must order stock now."),
+    ]
+
+
+def test_a_statutory_instruments_furniture_and_a_regulation_number_set_apart() -> None:
+    from docmine.extract.builder import RawBlock, assemble_document
+    from docmine.extract.furniture import is_furniture
+
+    for line in [
+        "2026 No. 412",
+        "Social Care, England",
+        "(This note is not part of the Regulations)",
+    ]:
+        assert is_furniture(line)
+    raw = [RawBlock(BlockKind.PARAGRAPH, "—(1) A relevant authority must act.", marker="3.")]
+    (block,) = assemble_document("si.html", "html", raw, "h").blocks
+    assert (block.marker, block.text) == ("3.—(1)", "A relevant authority must act.")

@@ -131,6 +131,21 @@ _COUNT = re.compile(r"^(?P<n>\d{1,2})[.)]$")
 _SUBNUMBER = re.compile(r"^(?P<under>\d{1,3}(?:\.\d{1,3})*)\.(?P<n>\d{1,2})\.?$")
 
 
+_NUMBER_ONLY = re.compile(r"^\d{1,3}[A-Z]{0,2}\.$")
+_SUBSECTION_OPENS = re.compile(r"^([—–])\s?(\(\d{1,3}[A-Z]{0,2}\))\s+")
+
+
+def _regulation_mark(block: RawBlock) -> RawBlock:
+    """ "3." as the number and "—(1) A relevant authority must ..." as the text (a regulation's
+    number set apart on a web page): the dash and the paragraph number belong to the marker
+    ("3.—(1)"), as a text file reads them, not to the clause."""
+    opens = _SUBSECTION_OPENS.match(block.text) if _NUMBER_ONLY.match(block.marker) else None
+    if opens is None:
+        return block
+    marker = f"{block.marker}{opens.group(1)}{opens.group(2)}"
+    return replace(block, marker=marker, text=block.text[opens.end() :])
+
+
 def count_lists(blocks: list[RawBlock]) -> list[RawBlock]:
     """Paragraphs numbered "1.", "2.", "3." ... in turn, the first right after a block that
     ends in a colon, are the items of the list that block opens ("We ask every ICB to:" /
@@ -207,9 +222,13 @@ def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
 
 
 _SIGN_OFF = re.compile(
-    r"^(?:yours (?:sincerely|faithfully|truly)|(?:with )?(?:kind|best|warm) regards),?$",
+    r"^(?:yours (?:sincerely|faithfully|truly)|(?:with )?(?:kind|best|warm(?:est)?) (?:regards|"
+    r"wishes)|regards|best|thanks|many thanks|thank you),?$",
     re.IGNORECASE,
 )
+# a signature line: a label and its value, or a name, or a role with its body ("Associate Medical
+# Director for Primary Care NHS North Marsh Integrated Care Board"), no sentence
+_SIGNATURE_LINE = re.compile(r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,13})$")
 SIGNATURE_BLOCKS = 6  # a name, a role or two, a body, an address line
 # a heading that opens a part of the document after the letter ("Annex A", "Appendix 1: ...")
 _PART_HEADING = re.compile(r"^\s*(?:annex|appendix|schedule|part|section|chapter|\d)", re.I)
@@ -230,7 +249,7 @@ def _mark_signature(blocks: list[RawBlock]) -> list[RawBlock]:
             if (
                 line.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING)  # a name set in bold
                 or (line.kind == BlockKind.HEADING and _PART_HEADING.match(line.text))
-                or not _LETTERHEAD_LINE.match(line.text.strip())
+                or not _SIGNATURE_LINE.match(line.text.strip())
                 or _TERMINAL.search(line.text.rstrip())
             ):
                 break
@@ -291,7 +310,7 @@ def assemble_document(
         for b in raw_blocks
         if b.text.strip()
     ]
-    raw_blocks = count_lists(join_broken_paragraphs(raw_blocks))
+    raw_blocks = count_lists(join_broken_paragraphs([_regulation_mark(b) for b in raw_blocks]))
     origin, at = _origin(raw_blocks)
     if at is not None:
         raw_blocks[at] = replace(raw_blocks[at], kind=BlockKind.FURNITURE)

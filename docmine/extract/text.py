@@ -18,10 +18,13 @@ _BULLET = re.compile(r"^\s*(?:[•\u25cf\u25aa\u2023\u2043◦▪*+]|-(?=\s))\s+(
 # "5.1", "a)", "(a)", "(iv)", and a subsection "(2)" / "(2A)"; legislation prints a bracketed
 # enumerator against its text ("(a)physical and mental health")
 # a bare number before a month and a year is a date a line wrapped onto ("... by" / "31 March
-# 2024") or a letter's date, not a paragraph's number
+# 2024") or a letter's date, not a paragraph's number; so is one before a month's full name
+# ("17 September: Practice managers' forum", a diary's dates)
 NOT_A_COUNT = (
     r"(?!\s+(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\s+\d{4}\b)"
+    r"(?!\s+(?:January|February|March|April|June|July|August|September|October|November|"
+    r"December)\b)"
 )
 _NUMBER = re.compile(
     # a regulation's number with its first paragraph, as statutory instruments print them:
