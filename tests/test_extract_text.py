@@ -488,3 +488,19 @@ def test_a_statutory_instruments_furniture_and_a_regulation_number_set_apart() -
     raw = [RawBlock(BlockKind.PARAGRAPH, "—(1) A relevant authority must act.", marker="3.")]
     (block,) = assemble_document("si.html", "html", raw, "h").blocks
     assert (block.marker, block.text) == ("3.—(1)", "A relevant authority must act.")
+
+
+def test_a_contents_list_is_furniture(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "response.md",
+        "# Government response\n\n## Contents\n\n1. Introduction\n2. Summary of responses\n\n"
+        "## 1. Introduction\n\nThe consultation ran for eight weeks.\n",
+    )
+    blocks = [(b.kind, b.text) for b in extract(path).blocks if b.kind != BlockKind.FURNITURE]
+    assert blocks == [
+        (BlockKind.HEADING, "Government response"),
+        (BlockKind.HEADING, "Contents"),
+        (BlockKind.HEADING, "1. Introduction"),
+        (BlockKind.PARAGRAPH, "The consultation ran for eight weeks."),
+    ]

@@ -257,6 +257,37 @@ def _mark_signature(blocks: list[RawBlock]) -> list[RawBlock]:
     return marked
 
 
+_CONTENTS = re.compile(
+    r"^(?:(?:table of )?contents|in this (?:document|guide|guidance|section|page|report)|on this "
+    r"page|jump to)$",
+    re.IGNORECASE,
+)
+CONTENTS_LINE_WORDS = 10
+
+
+def _mark_contents(blocks: list[RawBlock]) -> list[RawBlock]:
+    """A contents list: the short lines under a "Contents" ("On this page", "In this guide")
+    heading that are no sentence (the section titles it lists, linked or numbered), up to the
+    next heading or the first sentence, are furniture, as a PDF's contents page is."""
+    marked = list(blocks)
+    for index, block in enumerate(blocks):
+        if block.kind != BlockKind.HEADING or not _CONTENTS.match(block.text.strip(" :")):
+            continue
+        for after in range(index + 1, len(blocks)):
+            line = blocks[after]
+            if line.kind == BlockKind.FURNITURE:
+                continue
+            short = len(line.text.split()) <= CONTENTS_LINE_WORDS
+            if (
+                line.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH)
+                or not short
+                or _TERMINAL.search(line.text.rstrip())
+            ):
+                break
+            marked[after] = replace(line, kind=BlockKind.FURNITURE)
+    return marked
+
+
 def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
     """Running headers and footers left in the text of a format without pages: the document's
     title repeated, a marking or page number beside it ("2 | Title", "Title OFFICIAL"), or a
@@ -316,10 +347,12 @@ def assemble_document(
         raw_blocks[at] = replace(raw_blocks[at], kind=BlockKind.FURNITURE)
     # furniture is judged on the text as normalisation will repair it; the text stays as read
     repaired = normalise_texts([b.text for b in raw_blocks])
-    judged = _mark_signature(
-        _mark_letterhead(
-            _mark_furniture(
-                [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+    judged = _mark_contents(
+        _mark_signature(
+            _mark_letterhead(
+                _mark_furniture(
+                    [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+                )
             )
         )
     )
