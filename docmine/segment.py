@@ -308,6 +308,7 @@ class _Segmenter:
         self.ref = ""  # the citation of the block being segmented
         # the items that opened the sublists the walk is in, outermost first
         self.openers: list[_Opener] = []
+        self.table_lead: Block | None = None  # an item whose colon opens the table after it
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = _row_text(block.text[start:end])
@@ -366,9 +367,17 @@ class _Segmenter:
             and _marker_kind(following.marker) == _marker_kind(block.marker)
             and following.level > block.level
         )
-        opens_list = (
+        # a list drawn as a table after an item that ends in a colon ("Systems are expected to
+        # deliver the following objectives:" / "Objective | Target | Deadline" rows)
+        opens_table = (
+            following is not None
+            and following.kind == BlockKind.TABLE_ROW
+            and bool(_COLON_END.search(last))
+        )
+        opens_list = opens_table or (
             item_follows and bool(_COLON_END.search(last)) and (nested or bool(_ASKS.search(last)))
         )
+        self.table_lead = block if opens_table else None
         for index, (start, end) in enumerate(spans[:-1] if opens_list else spans):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
         if opens_list:
@@ -425,6 +434,9 @@ class _Segmenter:
             opener = next((o.ref for o in reversed(self.openers) if o.ref), "")
             item = own if _DOTTED.match(own) else opener + own  # "4.1.1" names its parents
             self.ref = citation(self.heading_ref, self.paragraph_ref, item)
+        elif block.kind == BlockKind.TABLE_ROW and self.openers:  # the rows of an item's table
+            opener = next((o.ref for o in reversed(self.openers) if o.ref), "")
+            self.ref = citation(self.heading_ref, self.paragraph_ref, opener)
         else:
             self.ref = citation(self.heading_ref, self.paragraph_ref, "")
 
@@ -436,8 +448,8 @@ class _Segmenter:
             previous = blocks[index - 1] if index else None
             if block.kind == BlockKind.LIST_ITEM:
                 self.close_sublists(block)
-            else:
-                self.openers.clear()
+            elif not (block.kind == BlockKind.TABLE_ROW and self.table_lead is not None):
+                self.openers.clear()  # (an item's table keeps it open: the items go on after)
             self.locate(block)
             next_is_list = following is not None and following.kind in _LIST_KINDS
             if block.kind == BlockKind.LIST_ITEM:
@@ -445,7 +457,11 @@ class _Segmenter:
             elif block.kind == BlockKind.PARAGRAPH:
                 self.paragraph(block, next_is_list)
             elif block.kind == BlockKind.TABLE_ROW:
-                if above is not None and above.kind == BlockKind.LIST_ITEM:
+                if (
+                    above is not None
+                    and above.kind == BlockKind.LIST_ITEM
+                    and above is not self.table_lead
+                ):
                     self.lead_in = ""  # the lead-in's list was the items; a table after them is not
                 if not _is_table_header(block, previous):
                     self.table_row(block)

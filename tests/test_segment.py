@@ -474,3 +474,23 @@ def test_paragraphs_numbered_one_level_below_an_opener_are_its_items(tmp_path: P
         ("4.2", "The Council may offer a deferred payment agreement."),
         ("4.2.1", "This paragraph stands alone."),
     ]
+
+
+def test_a_numbered_item_that_ends_in_a_colon_leads_the_table_after_it() -> None:
+    raw = [
+        RawBlock(
+            BlockKind.LIST_ITEM, "Systems are expected to deliver these objectives:", 2, "3.1"
+        ),
+        RawBlock(BlockKind.TABLE_ROW, "Objective\tTarget\tDeadline"),
+        RawBlock(BlockKind.TABLE_ROW, "Reduce elective waits\t92% within 18 weeks\tMarch 2028"),
+        RawBlock(BlockKind.LIST_ITEM, "Where a system will miss it, the ICB should act.", 2, "3.2"),
+    ]
+    doc = build_document("test.docx", "docx", raw, "hash")
+    assert [(c.ref, c.text) for c in segment(doc)] == [
+        (
+            "3.1",
+            "Systems are expected to deliver these objectives: Reduce elective waits | 92% within "
+            "18 weeks | March 2028",
+        ),
+        ("3.2", "Where a system will miss it, the ICB should act."),
+    ]
