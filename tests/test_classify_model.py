@@ -310,6 +310,22 @@ def test_a_negated_necessity_is_an_exemption_and_a_view_people_state_is_none() -
     assert (decisions[5].force, decisions[5].polarity.value) == (Force.MANDATORY, "prohibition")
 
 
+@pytest.mark.slow
+def test_a_position_paper_asking_a_national_body_proposes_no_obligation() -> None:
+    """DECISIONS.md 10: "the Government should ..." in a position paper is none; its statements
+    to the bodies that deliver care keep their force."""
+    texts = [
+        "NHS England should reduce the number of national targets it sets for systems.",
+        "The Government must set out the lines of responsibility.",
+        "ICSs need to develop plans with their communities.",
+    ]
+    decisions = classify_texts(texts, Authority.POSITION_PAPER)
+    assert [d.force for d in decisions] == [Force.NONE, Force.NONE, Force.EXPECTATION]
+    assert decisions[0].reason.startswith("proposal") and decisions[0].cue_text == "should"
+    guidance = classify_texts(texts[:1], Authority.GUIDANCE)
+    assert guidance[0].force == Force.EXPECTATION
+
+
 def test_a_negated_imperative_in_an_owned_row_forbids() -> None:
     from types import SimpleNamespace
 

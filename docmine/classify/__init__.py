@@ -57,6 +57,7 @@ def after_the_model(
     decisions = reported_views(contexts, decisions, evidence)
     decisions = forbidden(contexts, decisions, evidence)
     decisions = exempted(contexts, decisions, evidence)
+    decisions = proposals(contexts, decisions, evidence)
     return assigned_actions(contexts, decisions, probabilities, evidence)
 
 
@@ -190,6 +191,46 @@ def forbidden(
             Span.of(context.text, marker.start, marker.end),
             decision.condition,
             "prohibition: a negated 'may' on a verb of action",
+        )
+    return out
+
+
+# In the gold's position papers (NHS Confederation, LGA), 3 of 3 clauses whose governing word has
+# a law-maker or national body as its subject are none; add-one smoothed (3 + 1) / (3 + 2)
+PROPOSAL_CONFIDENCE = 0.8
+
+
+def proposals(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision], evidence: Sequence[Any]
+) -> list[ForceDecision]:
+    """A position paper that tells law-makers or national bodies what they should do ("The
+    Government should set out ...", "NHS England should reduce the number of targets") proposes
+    an obligation rather than stating one: none (DECISIONS.md 10). Its statements to the bodies
+    that deliver care keep their force."""
+    makers = vocabulary()["law_makers"]
+    out = list(decisions)
+    for index, (context, decision, seen) in enumerate(
+        zip(contexts, decisions, evidence, strict=True)
+    ):
+        if context.authority != Authority.POSITION_PAPER or decision.force == Force.NONE:
+            continue
+        governing = next(
+            (
+                m
+                for m in seen.markers
+                if m.scope == "main" and m.kind not in ("reporting", "imperative")
+            ),
+            None,
+        )
+        if governing is None or governing.subject_word not in makers:
+            continue
+        out[index] = ForceDecision(
+            Force.NONE,
+            Polarity.POSITIVE,
+            PROPOSAL_CONFIDENCE,
+            Span.of(context.text, governing.start, governing.end),
+            decision.condition,
+            f"proposal: a position paper asks a national body ('{governing.subject_word}')",
         )
     return out
 
