@@ -92,15 +92,27 @@ def reported_views(
                 Force.NONE, Polarity.POSITIVE, FORMULA_CONFIDENCE, rules.cue, None, rules.reason
             )
         elif (verb := reported_by_people(seen.markers)) is not None:
-            out[index] = ForceDecision(
-                Force.NONE,
-                Polarity.POSITIVE,
-                SAID_CONFIDENCE,
-                Span.of(context.text, verb.start, verb.end),
-                None,
-                f"reported: a view people stated ('{verb.lemma}')",
+            why = f"reported: a view people stated ('{verb.lemma}')"
+            out[index] = _ruled(
+                context, decision, Force.NONE, Polarity.POSITIVE, SAID_CONFIDENCE, verb, why
             )
     return out
+
+
+def _ruled(
+    context: ClauseContext,
+    decision: ForceDecision,
+    force: Force,
+    polarity: Polarity,
+    confidence: float,
+    marker: Marker,
+    reason: str,
+) -> ForceDecision:
+    """A rule's decision in place of the model's: its force, its measured precision as the
+    confidence, the marker it read as the cue; the model's condition stays on an instruction."""
+    cue = Span.of(context.text, marker.start, marker.end)
+    condition = decision.condition if force != Force.NONE else None
+    return ForceDecision(force, polarity, confidence, cue, condition, reason)
 
 
 _REPORTED = ("reported:", "section: reported views")
@@ -184,13 +196,15 @@ def forbidden(
         )
         if marker is None:
             continue
-        out[index] = ForceDecision(
+        why = "prohibition: a negated 'may' on a verb of action"
+        out[index] = _ruled(
+            context,
+            decision,
             Force.MANDATORY,
             Polarity.PROHIBITION,
             FORBIDDEN_CONFIDENCE,
-            Span.of(context.text, marker.start, marker.end),
-            decision.condition,
-            "prohibition: a negated 'may' on a verb of action",
+            marker,
+            why,
         )
     return out
 
@@ -224,13 +238,9 @@ def proposals(
         )
         if governing is None or governing.subject_word not in makers:
             continue
-        out[index] = ForceDecision(
-            Force.NONE,
-            Polarity.POSITIVE,
-            PROPOSAL_CONFIDENCE,
-            Span.of(context.text, governing.start, governing.end),
-            decision.condition,
-            f"proposal: a position paper asks a national body ('{governing.subject_word}')",
+        why = f"proposal: a position paper asks a national body ('{governing.subject_word}')"
+        out[index] = _ruled(
+            context, decision, Force.NONE, Polarity.POSITIVE, PROPOSAL_CONFIDENCE, governing, why
         )
     return out
 
@@ -283,13 +293,15 @@ def exempted(
         )
         if marker is None:
             continue
-        out[index] = ForceDecision(
+        why = "exemption: a negated necessity"
+        out[index] = _ruled(
+            context,
+            decision,
             Force.SUGGESTION,
             Polarity.POSITIVE,
             EXEMPTION_CONFIDENCE,
-            Span.of(context.text, marker.start, marker.end),
-            decision.condition,
-            "exemption: a negated necessity",
+            marker,
+            why,
         )
     return out
 
