@@ -198,6 +198,27 @@ def test_a_continuation_split_off_a_clause_without_force_takes_that_clause_s_sub
 
 
 @pytest.mark.slow
+def test_a_continuation_of_a_part_whose_subject_names_no_body_has_no_holder() -> None:
+    """ "Declarations should be made using the online system | and must be updated at least
+    annually": the part split off is about the declarations, not the body named before them."""
+    ctx = make_context("", SETTINGS)
+    links = link_clauses(
+        [
+            "The ICB must keep a register of interests.",
+            "Declarations should be made using the online system",
+            "and must be updated at least annually.",
+        ],
+        [
+            ForceDecision(Force.MANDATORY, cue=Span("must")),
+            ForceDecision(Force.EXPECTATION, cue=Span("should")),
+            ForceDecision(Force.MANDATORY, cue=Span("must")),
+        ],
+        ctx,
+    )
+    assert [link.holder for link in links] == ["integrated care board", "", ""]
+
+
+@pytest.mark.slow
 def test_an_action_table_s_owner_cell_names_the_holder() -> None:
     """The cell holding only body names is the owner column, whatever the action cell names;
     the first body named there holds (joint holders, DECISIONS.md C.22). A rule, so no

@@ -28,6 +28,7 @@ from docmine.link.duties import Duty, document_under_other_law, find_duty, load_
 from docmine.link.holder import (
     Discourse,
     DocumentBodies,
+    continued_subject,
     continues,
     find_holder,
     holder_candidates,
@@ -236,7 +237,7 @@ def choose_holder(
         cue_start = text.find(cue_text)
     previous = context.discourse.last_holder
     if continues(text):  # "and must ...": the subject of the part split off before
-        previous = context.discourse.previous_subject or previous
+        previous = continued_subject(context.discourse)
     rule = find_holder(parse, text, mentions, cue_start, cue_text, context.discourse)
     candidates = holder_candidates(
         parse,

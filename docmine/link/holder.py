@@ -74,6 +74,9 @@ class Discourse:
     # names ("ICBs are safeguarding partners"), for a split-off "and must ..." whose subject is
     # elided
     previous_subject: Mention | None = None
+    # the previous clause had a subject that names no body ("The register must be kept ..."):
+    # its split-off "and must be updated ..." is about that subject, not an earlier holder
+    previous_unnamed: bool = False
     audience: str = ""
     notes: list[str] = field(default_factory=list)
 
@@ -331,15 +334,34 @@ def find_holder(
         if token is not None:
             holder = resolve(token, mentions, rules, discourse)
         elif continues(text):
-            holder = discourse.previous_subject or discourse.last_holder
+            holder = continued_subject(discourse)
         elif _recipient(anchor, rules) is None:
             holder = _named_just_before(text, anchor, mentions)
         if holder is None and _is_active_expectation(anchor, rules):
             holder = next((m for m in mentions if m.start > anchor.idx), None)
     if holder is not None:
         discourse.last_holder = holder
+    if not (anchor is not None and holder_token(anchor, rules) is None and continues(text)):
+        discourse.previous_unnamed = holder is None and _has_subject(anchor)
     discourse.previous_subject = holder or _subject_body(parse, mentions, rules, discourse)
     return holder
+
+
+def continued_subject(discourse: Discourse) -> Mention | None:
+    """Who holds a split-off "and must ...": the body the part before it is about; none when
+    that part's subject names no body; else the last holder (the parse lost the subject)."""
+    if discourse.previous_unnamed:
+        return None
+    return discourse.previous_subject or discourse.last_holder
+
+
+def _has_subject(anchor: Any | None) -> bool:
+    """The governing verb has a subject of its own (a noun phrase, not a pronoun)."""
+    if anchor is None:
+        return False
+    verb = anchor.head if anchor.dep_ in ("aux", "auxpass") else anchor
+    subject = _subject(verb)
+    return subject is not None and subject.pos_ in ("NOUN", "PROPN")
 
 
 def _subject_body(
