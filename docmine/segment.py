@@ -117,7 +117,7 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
     cues = force_cues(right)
     if not cues or "," in right[: cues[0].start]:
         return False
-    if _subject_fragment(left) and not _changes_instruction(sentence, left, right, right_start):
+    if _subject_fragment(left) and not _changes_instruction(left, right):
         return False
     if _inside_a_name(left, right):
         return False
@@ -137,7 +137,7 @@ _OWN_SUBJECT = re.compile(
 )
 
 
-def _changes_instruction(sentence: str, left: str, right: str, right_start: int) -> bool:
+def _changes_instruction(left: str, right: str) -> bool:
     """ "Councils must keep a register, and they may share it": a conjunct with its own subject
     (a pronoun or a short noun phrase right before its modal) that gives an instruction of
     another force than the instruction before it is a clause of its own (ANNOTATION.md: one
@@ -430,15 +430,16 @@ class _Segmenter:
             self.paragraph_ref = own
             self.ref = citation(self.heading_ref, own, "")
         elif block.kind == BlockKind.LIST_ITEM:
-            # the nearest item above that is numbered ("3.3" over bullets under bullets)
-            opener = next((o.ref for o in reversed(self.openers) if o.ref), "")
-            item = own if _DOTTED.match(own) else opener + own  # "4.1.1" names its parents
+            item = own if _DOTTED.match(own) else self.opener_ref() + own  # "4.1.1": whole
             self.ref = citation(self.heading_ref, self.paragraph_ref, item)
         elif block.kind == BlockKind.TABLE_ROW and self.openers:  # the rows of an item's table
-            opener = next((o.ref for o in reversed(self.openers) if o.ref), "")
-            self.ref = citation(self.heading_ref, self.paragraph_ref, opener)
+            self.ref = citation(self.heading_ref, self.paragraph_ref, self.opener_ref())
         else:
             self.ref = citation(self.heading_ref, self.paragraph_ref, "")
+
+    def opener_ref(self) -> str:
+        """The nearest open item above that is numbered ("3.3" over bullets under bullets)."""
+        return next((o.ref for o in reversed(self.openers) if o.ref), "")
 
     def run(self) -> list[Clause]:
         blocks = [b for b in self.document.blocks if b.kind != BlockKind.FURNITURE]

@@ -458,6 +458,11 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
     assert [t for t in text if is_furniture(t)] == []
 
 
+def kept(path: Path) -> list[tuple[BlockKind, str]]:
+    """The blocks of a file that are not furniture, with their kinds."""
+    return [(b.kind, b.text) for b in extract(path).blocks if b.kind != BlockKind.FURNITURE]
+
+
 def test_a_diary_date_is_no_list_number_and_an_email_signature_is_furniture(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -467,8 +472,7 @@ def test_a_diary_date_is_no_list_number_and_an_email_signature_is_furniture(tmp_
         "Associate Medical Director for Primary Care NHS North Marsh Integrated Care Board\n\n"
         "Unsubscribe | Update your preferences\n",
     )
-    blocks = [(b.kind, b.text) for b in extract(path).blocks if b.kind != BlockKind.FURNITURE]
-    assert blocks == [
+    assert kept(path) == [
         (BlockKind.HEADING, "Dates for your diary"),
         (BlockKind.PARAGRAPH, "17 September: Practice managers' forum"),
         (BlockKind.PARAGRAPH, "Practices must order stock now."),
@@ -497,8 +501,7 @@ def test_a_contents_list_is_furniture(tmp_path: Path) -> None:
         "# Government response\n\n## Contents\n\n1. Introduction\n2. Summary of responses\n\n"
         "## 1. Introduction\n\nThe consultation ran for eight weeks.\n",
     )
-    blocks = [(b.kind, b.text) for b in extract(path).blocks if b.kind != BlockKind.FURNITURE]
-    assert blocks == [
+    assert kept(path) == [
         (BlockKind.HEADING, "Government response"),
         (BlockKind.HEADING, "Contents"),
         (BlockKind.HEADING, "1. Introduction"),

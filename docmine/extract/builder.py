@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -234,27 +235,46 @@ SIGNATURE_BLOCKS = 6  # a name, a role or two, a body, an address line
 _PART_HEADING = re.compile(r"^\s*(?:annex|appendix|schedule|part|section|chapter|\d)", re.I)
 
 
+def _mark_after(
+    blocks: list[RawBlock],
+    opens: Callable[[RawBlock], bool],
+    belongs: Callable[[RawBlock], bool],
+    limit: int | None = None,
+) -> list[RawBlock]:
+    """The blocks after each one that `opens` a run (a sign-off, a "Contents" heading) are
+    furniture while they `belong` to it, at most `limit` of them; furniture between them is
+    passed over, and the first that does not belong ends the run."""
+    marked = list(blocks)
+    for index, block in enumerate(blocks):
+        if not opens(block):
+            continue
+        stop = len(blocks) if limit is None else min(index + 1 + limit, len(blocks))
+        for after in range(index + 1, stop):
+            line = blocks[after]
+            if line.kind == BlockKind.FURNITURE:
+                continue
+            if not belongs(line):
+                break
+            marked[after] = replace(line, kind=BlockKind.FURNITURE)
+    return marked
+
+
 def _mark_signature(blocks: list[RawBlock]) -> list[RawBlock]:
     """The lines under a letter's sign-off ("Yours sincerely,") that are no sentence and a few
     words or a label with its value (the signatory's name, role and body) are its signature:
     furniture, as its letterhead is; the first sentence or heading ends it."""
-    marked = list(blocks)
-    for index, block in enumerate(blocks):
-        if not _SIGN_OFF.match(block.text.strip()):
-            continue
-        for after in range(index + 1, min(index + 1 + SIGNATURE_BLOCKS, len(blocks))):
-            line = blocks[after]
-            if line.kind == BlockKind.FURNITURE:
-                continue
-            if (
-                line.kind not in (BlockKind.PARAGRAPH, BlockKind.HEADING)  # a name set in bold
-                or (line.kind == BlockKind.HEADING and _PART_HEADING.match(line.text))
-                or not _SIGNATURE_LINE.match(line.text.strip())
-                or _TERMINAL.search(line.text.rstrip())
-            ):
-                break
-            marked[after] = replace(line, kind=BlockKind.FURNITURE)
-    return marked
+
+    def signs(line: RawBlock) -> bool:
+        return (
+            line.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)  # a name set in bold
+            and not (line.kind == BlockKind.HEADING and _PART_HEADING.match(line.text))
+            and bool(_SIGNATURE_LINE.match(line.text.strip()))
+            and not _TERMINAL.search(line.text.rstrip())
+        )
+
+    return _mark_after(
+        blocks, lambda b: bool(_SIGN_OFF.match(b.text.strip())), signs, SIGNATURE_BLOCKS
+    )
 
 
 _CONTENTS = re.compile(
@@ -269,23 +289,18 @@ def _mark_contents(blocks: list[RawBlock]) -> list[RawBlock]:
     """A contents list: the short lines under a "Contents" ("On this page", "In this guide")
     heading that are no sentence (the section titles it lists, linked or numbered), up to the
     next heading or the first sentence, are furniture, as a PDF's contents page is."""
-    marked = list(blocks)
-    for index, block in enumerate(blocks):
-        if block.kind != BlockKind.HEADING or not _CONTENTS.match(block.text.strip(" :")):
-            continue
-        for after in range(index + 1, len(blocks)):
-            line = blocks[after]
-            if line.kind == BlockKind.FURNITURE:
-                continue
-            short = len(line.text.split()) <= CONTENTS_LINE_WORDS
-            if (
-                line.kind not in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH)
-                or not short
-                or _TERMINAL.search(line.text.rstrip())
-            ):
-                break
-            marked[after] = replace(line, kind=BlockKind.FURNITURE)
-    return marked
+
+    def opens(block: RawBlock) -> bool:
+        return block.kind == BlockKind.HEADING and bool(_CONTENTS.match(block.text.strip(" :")))
+
+    def listed(line: RawBlock) -> bool:
+        return (
+            line.kind in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH)
+            and len(line.text.split()) <= CONTENTS_LINE_WORDS
+            and not _TERMINAL.search(line.text.rstrip())
+        )
+
+    return _mark_after(blocks, opens, listed)
 
 
 def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:

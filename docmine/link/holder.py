@@ -328,9 +328,9 @@ def find_holder(
     """The mention that is the duty-holder of the clause, or None; updates the discourse."""
     rules = load_holder_rules()
     anchor = find_anchor(parse, cue_start, cue_text)
+    token = holder_token(anchor, rules) if anchor is not None else None
     holder: Mention | None = None
     if anchor is not None:
-        token = holder_token(anchor, rules)
         if token is not None:
             holder = resolve(token, mentions, rules, discourse)
         elif continues(text):
@@ -341,7 +341,7 @@ def find_holder(
             holder = next((m for m in mentions if m.start > anchor.idx), None)
     if holder is not None:
         discourse.last_holder = holder
-    if not (anchor is not None and holder_token(anchor, rules) is None and continues(text)):
+    if not (anchor is not None and token is None and continues(text)):  # a continuation keeps it
         discourse.previous_unnamed = holder is None and _has_subject(anchor)
     discourse.previous_subject = holder or _subject_body(parse, mentions, rules, discourse)
     return holder
