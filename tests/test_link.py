@@ -427,6 +427,13 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
             "P7D",
             "the day on which the agent is identified",
         ),
+        # hours run from an event; a bare "within two hours" is a standard of service
+        (
+            "Report a serious breach within 72 hours of becoming aware of it.",
+            "PT72H",
+            "becoming aware of it",
+        ),
+        ("Respond within 28 calendar days of the request.", "P28D", "the request"),
         # a deadline the text does not anchor has no parts
         ("Plans must be reviewed every 3 years.", "", ""),
     ],
@@ -1014,3 +1021,33 @@ def test_an_event_with_a_date_of_its_own_is_a_deadline_as_written() -> None:
         found = find_deadline(text)
         assert found is not None and (found.text, found.start) == (written, "")
     assert find_deadline("The report must be laid before Parliament.") is None
+
+
+def test_hours_without_an_event_and_days_before_a_meeting() -> None:
+    assert find_deadline("Crisis response care must be provided within two hours.") is None
+    found = find_deadline(
+        "Papers must go out at least five clear working days before each meeting."
+    )
+    assert found is not None
+    assert found.text == "at least five clear working days before each meeting"
+
+
+@pytest.mark.slow
+def test_a_time_in_a_past_relative_or_subordinate_clause_is_no_deadline() -> None:
+    from docmine.language.nlp import parse_texts
+
+    def deadline(text: str) -> str:
+        found = find_deadline(text, 2026, parse_texts([text], SETTINGS.spacy_model)[0])
+        return found.text if found else ""
+
+    assert deadline("Systems that met their 2026/27 targets may apply for capital funding.") == ""
+    assert deadline("Trusts that did not submit plans by 31 March 2025 must do so now.") == ""
+    past = "Where a system has not met the standard in 2026/27, the ICB must submit a recovery "
+    assert deadline(past + "plan within 8 weeks of the start of the financial year.") == (
+        "within 8 weeks of the start of the financial year"
+    )
+    # a time in the instruction itself, or in a present-tense condition, stays
+    assert deadline("Where a plan is published, it must be reviewed by 31 March 2027.") == (
+        "by 31 March 2027"
+    )
+    assert deadline("Trusts must submit plans by 31 March 2027.") == "by 31 March 2027"

@@ -301,13 +301,14 @@ def make_links(
         context.recent_duties.append(duty.id)
     if not instruction:
         return Links(bodies=tuple(bodies), duty=duty)
+    parse = context.parses.get(text) if context.parses is not None else None
     return Links(
         holder=holder.canonical if holder else "",
         holder_text=holder.text if holder else "",
         holder_confidence=round(holder_confidence, 4),
         bodies=tuple(bodies),
         duty=duty,
-        deadline=find_deadline(text, context.default_year),
+        deadline=find_deadline(text, context.default_year, parse),
     )
 
 

@@ -96,10 +96,15 @@ _NUMBER = (
 _RELATIVE = re.compile(
     rf"\b(?P<rel>within|no later than|not later than|no longer than|for up to)\s+"
     rf"(?:the next |a (?:designated )?)?{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?[\s-]+"
-    r"(?:working |calendar |clear )?(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
+    r"(?:(?:working|calendar|clear) )*(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
     # what it runs from, up to the next clause ("... of implementation and report back ...")
     r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+?"
     r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b)|\s*[,.;:()—]|\s*$))?"
+    # hours only from an event ("within 72 hours of becoming aware of it"): a bare "within two
+    # hours" is a standard of service, not a deadline
+    rf"|\b(?P<rel3>within|no later than|not later than)\s+{_NUMBER}\s+hours\s+"
+    r"(?:of|after|from|following)\s+[^,.;:()—]+?"
+    r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b)|\s*[,.;:()—]|\s*$)"
     r"|\b(?P<rel2>before|by|after|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
     r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$"
@@ -259,7 +264,8 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
     for match in _NAMED_PERIOD.finditer(text):
         found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
     for match in _RELATIVE.finditer(text):
-        relation = _relation(match.group("rel") or match.group("rel2")) or "by"
+        relation = _relation(match.group("rel") or match.group("rel2") or match.group("rel3"))
+        relation = relation or "by"
         written = match.group(0).strip()
         period, anchor = relative_parts(written)
         found.append(
@@ -288,7 +294,7 @@ _WORD_NUMBERS.update(
 # the period right after "within", "no later than" ...: a range's upper bound ("28-30 days")
 _PERIOD = re.compile(
     rf"\s+(?:the next |a (?:designated )?)?(?:\d+\s*[-–]\s*)?(?P<n>{_NUMBER})[\s-]+"
-    r"(?P<kind>working |calendar |clear )?(?P<unit>day|week|month|year)s?\b",
+    r"(?P<kind>(?:(?:working|calendar|clear) )*)(?P<unit>hour|day|week|month|year)s?\b",
     re.IGNORECASE,
 )
 _FROM = re.compile(
@@ -322,15 +328,17 @@ def relative_parts(written: str) -> tuple[str, str]:
     if deadline.group("rel2"):  # "before the end of the 12 month period": a point, no period
         point = _POINT.match(deadline.group(0), deadline.end("rel2"))
         return "", point.group("point").strip() if point else ""
-    if not deadline.group("rel"):  # "as soon as reasonably practicable"
+    relation = "rel" if deadline.group("rel") else "rel3" if deadline.group("rel3") else ""
+    if not relation:  # "as soon as reasonably practicable"
         return "", ""
     period = ""
-    match = _PERIOD.match(deadline.group(0), deadline.end("rel"))
-    if match and (match.group("kind") or "").strip().lower() not in ("working", "clear"):
+    match = _PERIOD.match(deadline.group(0), deadline.end(relation))
+    if match and not re.search(r"working|clear", match.group("kind") or "", re.IGNORECASE):
         count = _count(match.group("n"))
+        unit = match.group("unit").lower()
         if count is not None:
-            period = f"P{count}{_UNITS[match.group('unit').lower()]}"
-    anchored = _FROM.search(deadline.group(0), match.end() if match else deadline.end("rel"))
+            period = f"PT{count}H" if unit == "hour" else f"P{count}{_UNITS[unit]}"
+    anchored = _FROM.search(deadline.group(0), match.end() if match else deadline.end(relation))
     return period, anchored.group("anchor").strip() if anchored else ""
 
 
@@ -352,7 +360,7 @@ _TEMPORAL = re.compile(
     r"(?=\s*[,.;:()—]|\s+(?:unless|if|where|wherever|when|and|or|so|to|as|in|by)\b|\s*$)"
     # an event with a date of its own ("before the proposed discharge date", "at least 5 working
     # days before each meeting"), as the gold keeps "prior to admission"
-    rf"|\b(?:(?:at least|no less than|not less than)\s+{_NUMBER}\s+(?:working |clear |calendar )?"
+    rf"|\b(?:(?:at least|no less than|not less than)\s+{_NUMBER}\s+(?:(?:working|clear|calendar) )*"
     r"(?:days?|weeks?|months?)\s+)?before (?:the|a|an|each|any|every) (?:[\w'’-]+ ){0,3}"
     r"(?:date|day|meeting|deadline|move|discharge|admission|arrival|publication|decision|visit|"
     r"appointment|assessment|transfer|hearing|election)s?\b"
@@ -379,11 +387,33 @@ def document_year(published: str, text: str) -> int | None:
     return int(year.group(1)) if year else None
 
 
-def find_deadline(text: str, default_year: int | None = None) -> Deadline | None:
+# a verb that modifies a noun or a subordinate clause: the time it states is the time of that
+# event, not of the instruction ("Systems that met their 2026/27 targets may ...")
+_EVENT_DEPS = frozenset({"relcl", "acl", "advcl"})
+
+
+def _past_event(parse: Any, offset: int) -> bool:
+    """Whether the word at `offset` belongs to a relative or subordinate clause in the past or
+    the perfect ("that met their targets", "who did not submit plans by ...", "where a system
+    has not met the standard in 2026/27"): a past event, not a deadline."""
+    token = next((t for t in parse if t.idx <= offset < t.idx + len(t.text)), None)
+    while token is not None and token.pos_ not in ("VERB", "AUX"):
+        token = token.head if token.head.i != token.i else None
+    if token is None or token.dep_ not in _EVENT_DEPS:
+        return False
+    auxiliaries = [c for c in token.children if c.dep_ in ("aux", "auxpass")]
+    perfect = token.tag_ == "VBN" and any(a.lemma_ == "have" for a in auxiliaries)
+    return perfect or "VBD" in [token.tag_] + [a.tag_ for a in auxiliaries]
+
+
+def find_deadline(text: str, default_year: int | None = None, parse: Any = None) -> Deadline | None:
     """The clause's date or period: a date opening the clause (a timeline row), else the first
     one with a relation word, else the first; in a lead-in + item clause the item's own deadline
-    wins over the lead-in's."""
+    wins over the lead-in's. With the clause's `parse`, a time in a past-tense relative or
+    subordinate clause is an event's, not a deadline."""
     candidates = _candidates(text, default_year)
+    if parse is not None:
+        candidates = [c for c in candidates if not _past_event(parse, c[0])]
     if not candidates:
         return temporal_phrase(text)
     if candidates[0][0] == 0:
