@@ -446,6 +446,17 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Figure 2 - Referral pathway",
         "Version 1.0, 1 April 2025",
         "Background papers: None",
+        "Classification: Official",
+        "Publication reference: PRN02417",
+        # legislation.gov.uk's notes, a publication page's labels, a bulletin's masthead
+        "Commencement Information",
+        "I2 S. 86 in force at 1.7.2022 by S.I. 2022/734, reg. 2(a)",
+        "There are currently no known outstanding effects for the Care Act 2014, Section 2.",
+        "From:",
+        "Consultation outcome pending",
+        "Issue 14 | Thursday 5 March 2026 | For GP practices",
+        "In this issue: Spring vaccination · Online consultation data",
+        "To unsubscribe, reply with UNSUBSCRIBE in the subject line.",
     ]
     text = [  # sentences that speak to the reader keep their address, as the gold does
         "For further enquiries please email stopsmoking@dhsc.gov.uk.",
@@ -453,6 +464,8 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "In urgent situations, call Ofsted first on 0300 123 1231.",
         "Table 1 shows that most councils have a plan.",
         "Version 2, December 2021 [Changes from previous version are highlighted.",
+        "Report by: Jo Bloggs, National Director of Urgent and Emergency Care",
+        "Status: this guidance replaces the 2019 edition.",
     ]
     assert [t for t in furniture if not is_furniture(t)] == []
     assert [t for t in text if is_furniture(t)] == []
@@ -506,4 +519,20 @@ def test_a_contents_list_is_furniture(tmp_path: Path) -> None:
         (BlockKind.HEADING, "Contents"),
         (BlockKind.HEADING, "1. Introduction"),
         (BlockKind.PARAGRAPH, "The consultation ran for eight weeks."),
+    ]
+
+
+def test_a_number_set_in_bold_numbers_its_paragraph(tmp_path: Path) -> None:
+    """NICE numbers its recommendations in bold ("**1.1.1** Offer ..."): the number is the
+    paragraph's marker, not its first word, so the imperative opens the clause."""
+    path = write(
+        tmp_path,
+        "recs.md",
+        "## 1.1 Identifying people at risk\n\n**1.1.1** Ask all people about falls.\n\n"
+        "**1.1.2** Offer an assessment to people who:\n\n- report 2 falls\n",
+    )
+    blocks = [b for b in extract(path).blocks if b.text.startswith(("Ask", "Offer"))]
+    assert [(b.marker, b.text) for b in blocks] == [
+        ("1.1.1", "Ask all people about falls."),
+        ("1.1.2", "Offer an assessment to people who:"),
     ]

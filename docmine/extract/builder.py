@@ -227,6 +227,9 @@ _SIGN_OFF = re.compile(
     r"wishes)|regards|best|thanks|many thanks|thank you),?$",
     re.IGNORECASE,
 )
+# an instrument's signature, which stays a clause as the gold keeps it ("Signed by authority of
+# the Secretary of State for Health and Social Care"); the name, grade and body under it do not
+_SIGNED_BY = re.compile(r"^signed (?:by )?(?:the )?authority of\b", re.IGNORECASE)
 # a signature line: a label and its value, or a name, or a role with its body ("Associate Medical
 # Director for Primary Care NHS North Marsh Integrated Care Board"), no sentence
 _SIGNATURE_LINE = re.compile(r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,13})$")
@@ -260,7 +263,8 @@ def _mark_after(
 
 
 def _mark_signature(blocks: list[RawBlock]) -> list[RawBlock]:
-    """The lines under a letter's sign-off ("Yours sincerely,") that are no sentence and a few
+    """The lines under a letter's sign-off ("Yours sincerely,", or an instrument's "Signed by
+    authority of ...") that are no sentence and a few
     words or a label with its value (the signatory's name, role and body) are its signature:
     furniture, as its letterhead is; the first sentence or heading ends it."""
 
@@ -272,9 +276,10 @@ def _mark_signature(blocks: list[RawBlock]) -> list[RawBlock]:
             and not _TERMINAL.search(line.text.rstrip())
         )
 
-    return _mark_after(
-        blocks, lambda b: bool(_SIGN_OFF.match(b.text.strip())), signs, SIGNATURE_BLOCKS
-    )
+    def signs_off(block: RawBlock) -> bool:
+        return bool(_SIGN_OFF.match(block.text.strip()) or _SIGNED_BY.match(block.text.strip()))
+
+    return _mark_after(blocks, signs_off, signs, SIGNATURE_BLOCKS)
 
 
 _CONTENTS = re.compile(

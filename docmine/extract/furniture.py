@@ -79,6 +79,24 @@ def is_furniture(text: str) -> bool:
         bool(origin_url(text))
         or any(p.search(text) for p in _furniture_patterns())
         or is_contact_line(text)
+        or is_metadata_line(text)
+    )
+
+
+# a cover label and its value on one line, the value a few words and no sentence
+# ("Classification: Official", "Publication reference: PRN02417"); a longer value, or one with a
+# comma ("Report by: Jo Bloggs, National Director of ..."), may be text the reader wants kept
+_LABEL_LINE = re.compile(
+    r"^(?P<label>[A-Za-z][\w ()/-]{1,40}?)\s*:\s+(?P<value>[^,;!?]{1,50}(?<!\.))$"
+)
+
+
+def is_metadata_line(text: str) -> bool:
+    """A line of a document's metadata: a cover table's label ("Classification", "Publication
+    reference") with a value of at most four words."""
+    match = _LABEL_LINE.match(text.strip())
+    return bool(
+        match and len(match.group("value").split()) <= 4 and is_metadata_label(match.group("label"))
     )
 
 

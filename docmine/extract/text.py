@@ -237,7 +237,10 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
     inserted = _INSERTED_SECTION.match(text)  # "14Z99 Duty to publish a carers strategy"
     if alone and inserted and reads_as_heading(inserted.group(2)):
         return RawBlock(BlockKind.HEADING, text, level=0)
-    if m := _NUMBER.match(line):
+    # a number set in bold ("**1.1.1** Offer ...", as NICE numbers its recommendations) is the
+    # paragraph's number all the same
+    bold = line.lstrip().startswith(("**", "__"))
+    if m := _NUMBER.match(line) or (_NUMBER.match(text) if bold else None):
         marker, body = m.group(1), strip_markdown(m.group(2))
         if alone and looks_like_heading(body) and not body.rstrip().endswith(("—", "–")):
             # "(3) An integrated care board may—" opens its items: a lead-in, not a heading
