@@ -156,6 +156,26 @@ def test_holder_is_subject_object_or_agent() -> None:
 
 
 @pytest.mark.slow
+def test_a_modal_binds_its_subject_not_the_one_it_directs_or_asks() -> None:
+    """ "X must not direct Y to ..." binds X; the author or a text asking Y to ... binds Y."""
+    cases = {
+        ("NHS England must not direct an ICB to close a service.", "must"): "NHS England",
+        ("The ICB must not ask the council to fund the service.", "must"): (
+            "integrated care board"
+        ),
+        ("The Secretary of State may direct NHS England to collect data.", "may"): (
+            "Secretary of State"
+        ),
+        ("We would ask trusts to speak to their nearest centre.", "would ask"): "NHS provider",
+        ("The Act will require ICPs to involve local Healthwatch.", "require"): (
+            "integrated care partnership"
+        ),
+    }
+    for (text, cue), holder in cases.items():
+        assert holder_of(text, cue) == holder, text
+
+
+@pytest.mark.slow
 def test_holder_without_a_cue_comes_from_the_first_governing_word() -> None:
     assert holder_of("July 2022 ICP formally established by local authorities", "") == (
         "local authority"

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docmine.config import RESOURCES_DIR, read_data
+from docmine.config import RESOURCES_DIR, read_data, resource
 from docmine.language.cues import force_cues, modal_verbs
 from docmine.link.bodies import DocumentBodies, head_noun_mentions
 from docmine.link.choice import Candidate
@@ -209,7 +209,7 @@ def holder_token(anchor: Any, rules: HolderRules) -> Any | None:
         return bearer
     lemma = verb.lemma_.lower()
     passive = _child(verb, "nsubjpass", "auxpass") is not None
-    if lemma in rules.expectation_verbs and not passive:
+    if lemma in rules.expectation_verbs and not passive and not _bound_by_modal(verb, rules):
         found = _complement_subject(verb)
         if found is not None:
             return found
@@ -228,6 +228,31 @@ def holder_token(anchor: Any, rules: HolderRules) -> Any | None:
         antecedent = verb.head if verb.dep_ == "relcl" else None
         return antecedent if antecedent is not None else subject
     return subject
+
+
+# Modals of obligation and permission: "NHS England must not direct an ICB to ..." binds NHS
+# England, not the ICB. "Will" and "would" tell what the subject is going to ask of others.
+_BINDING_MODALS = frozenset({"must", "shall", "should", "may", "can", "ought", "need"})
+
+
+def _bound_by_modal(verb: Any, rules: HolderRules) -> bool:
+    """Whether an expectation verb sits under a modal of obligation or permission whose subject
+    is the one to ask or direct ("NHS England must not direct an ICB to ...", "the Secretary of
+    State may direct NHS England to ..."): the modal binds its subject, not the one asked. The
+    author ("we should ask ICBs to ...") and a text ("the Act may require ...") ask others."""
+    modal = next(
+        (c for c in verb.children if c.dep_ == "aux" and c.lower_ in _BINDING_MODALS), None
+    )
+    subject = _child(verb, "nsubj")
+    if modal is None or subject is None:
+        return False
+    return subject.lower_ not in rules.author_pronouns and subject.lemma_.lower() not in _texts()
+
+
+@cache
+def _texts() -> frozenset[str]:
+    """Nouns for texts (deontic.yaml `texts`: "the Act", "this guidance")."""
+    return frozenset(str(w).lower() for w in resource("deontic.yaml")["texts"])
 
 
 def _span(token: Any) -> tuple[int, int]:
