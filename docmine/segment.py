@@ -72,6 +72,11 @@ def _force_of(text: str) -> str:
     return cues[0].label if cues else "none"
 
 
+def _forbids(cue: str) -> bool:
+    """Whether a cue's words negate it ("must not", "should never"): the polarity it gives."""
+    return bool(re.search(r"\b(?:not|never)\b|n't\b", cue, re.IGNORECASE))
+
+
 def _subject_before_cue(text: str) -> str:
     cues = force_cues(text)
     return text[: cues[0].start].strip() if cues else ""
@@ -127,6 +132,8 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
         return False
     if _force_of(left) != cue.label:
         return True
+    if _forbids(force_cues(left)[0].text) != _forbids(cue.text):
+        return True  # "... must be appointed openly | and must not hold another role"
     subject = _subject_before_cue(right)
     return not _PRONOUN_SUBJECT.match(subject) and len(subject.split()) <= 8
 

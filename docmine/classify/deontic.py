@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from docmine.config import resource
+from docmine.language.cues import quoted
 
 _EMBEDDING_DEPS = {
     "relcl": "relative",
@@ -188,8 +189,8 @@ def markers(parsed: Any, lead_in_chars: int = 0) -> list[Marker]:
     found: list[Marker] = []
     for token in parsed:
         kind = _kind(token)
-        if kind is None:
-            continue
+        if kind is None or quoted(parsed.text, token.idx, token.idx + len(token.text)):
+            continue  # "terms such as “should”": a word mentioned, not used
         head = _clause_head(token)
         found.append(
             Marker(

@@ -57,14 +57,31 @@ def first_word_baseline() -> dict[str, Force]:
     return {str(w).lower(): Force(f) for w, f in words.items()}
 
 
+_OPENING_QUOTE = re.compile(r"[“‘\"']\s?$")
+_CLOSING_QUOTE = re.compile(r"^\s?[”’\"']")
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """Whether the words at `start:end` stand in quotation marks: mentioned, not used ("terms
+    such as “should” indicate good practice", "'must' means a legal requirement")."""
+    return bool(_OPENING_QUOTE.search(text[max(0, start - 2) : start])) and bool(
+        _CLOSING_QUOTE.match(text[end : end + 2])
+    )
+
+
 def find_cues(text: str, labels: tuple[str, ...] | None = None) -> list[Cue]:
-    """All cues in `text`, leftmost first; at the same start the longer phrase comes first."""
+    """All cues in `text`, leftmost first; at the same start the longer phrase comes first. A
+    word in quotation marks is mentioned, not used, and is no cue."""
     found: list[Cue] = []
     for label, patterns in lexicon().items():
         if labels is not None and label not in labels:
             continue
         for pattern in patterns:
-            found.extend(Cue(label, m.group(0), m.start(), m.end()) for m in pattern.finditer(text))
+            found.extend(
+                Cue(label, m.group(0), m.start(), m.end())
+                for m in pattern.finditer(text)
+                if not quoted(text, m.start(), m.end())
+            )
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     return found
 
