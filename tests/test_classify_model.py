@@ -373,7 +373,93 @@ def test_an_imperative_in_a_section_of_actions_is_an_instruction() -> None:
     announced, background, late_one = assigned_actions(contexts, decisions, probabilities, evidence)
     assert (announced.force, announced.cue_text) == (Force.EXPECTATION, "Publish")
     assert announced.reason.startswith("a section of actions")
-    assert background == decisions[1] and late_one == decisions[2]
+    # elsewhere an imperative of action is an expectation all the same (DECISIONS.md 14)
+    assert (background.force, background.cue_text) == (Force.EXPECTATION, "Publish")
+    assert background.reason.startswith("an imperative of action")
+    assert late_one == decisions[2]
+
+
+def test_an_imperative_of_action_instructs_and_one_of_signposting_does_not() -> None:
+    """DECISIONS.md 14: imperatives are expectations ("Consider ..." a suggestion, "Do not ..."
+    a prohibition); 17: signposting ("See Annex C", "Find out more ...") is none; a question
+    asks."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from docmine.classify import assigned_actions
+    from docmine.classify.deontic import Marker
+    from docmine.classify.features import ClauseContext
+    from docmine.model import ForceDecision
+
+    cases = [
+        ("Offer people at risk of falls a strength and balance programme.", 0, False),
+        ("Consider home hazard assessment for older people.", 0, False),
+        ("Do not offer brisk walking as a stand-alone intervention.", 7, True),
+        ("See Annex C for the full list.", 0, False),
+        ("Find out more on the NHS England website.", 0, False),
+        ("Offer what support to carers?", 0, False),
+    ]
+    contexts = [
+        ClauseContext(t, "", Authority.GUIDANCE, ("Recommendations",), "") for t, *_ in cases
+    ]
+    evidence = [
+        SimpleNamespace(
+            markers=(
+                Marker("imperative", "verb", at, t.index(" ", at), "main", neg, "none", False),
+            )
+        )
+        for t, at, neg in cases
+    ]
+    decisions = [ForceDecision(Force.NONE, confidence=0.6)] * len(cases)
+    found = assigned_actions(contexts, decisions, np.array([[0.1, 0.2, 0.1, 0.6]] * 6), evidence)
+    assert [(d.force, d.polarity.value) for d in found] == [
+        (Force.EXPECTATION, "positive"),
+        (Force.SUGGESTION, "positive"),
+        (Force.EXPECTATION, "prohibition"),
+        (Force.NONE, "positive"),
+        (Force.NONE, "positive"),
+        (Force.NONE, "positive"),
+    ]
+    assert found[0].cue_text == "Offer" and found[2].cue_text == "offer"
+
+
+@pytest.mark.slow
+def test_a_proposal_or_a_consultation_question_states_no_obligation() -> None:
+    """DECISIONS.md 10: proposing an obligation is not stating one; a question asks. "We
+    recommend" and "we suggest" still advise."""
+    texts = [
+        "Proposal 1: We propose that ICBs should be required to include a neighbourhood section.",
+        "Question 1: Do you agree that ICBs should be required to publish an estates plan?",
+        "We recommend that ICBs publish their plans.",
+    ]
+    decisions = classify_texts(texts)
+    assert [d.force for d in decisions[:2]] == [Force.NONE, Force.NONE]
+    assert all(d.reason.startswith("proposal") for d in decisions[:2])
+    assert decisions[2].force != Force.NONE
+
+
+@pytest.mark.slow
+def test_may_not_forbids_in_guidance_when_a_body_or_role_is_its_subject() -> None:
+    texts = [
+        "Pharmacists may not prescribe antibiotics outside the seven pathways.",
+        "Providers may not charge people for the first six weeks of reablement.",
+        "Carers may not know about the service.",
+        "The ICB may not be able to fund the service.",
+    ]
+    decisions = classify_texts(texts, Authority.GUIDANCE)
+    assert [(d.force, d.polarity.value) for d in decisions[:2]] == [
+        (Force.MANDATORY, "prohibition")
+    ] * 2
+    assert all(d.polarity.value == "positive" for d in decisions[2:])
+
+
+@pytest.mark.slow
+def test_you_do_not_need_to_is_an_exemption() -> None:
+    (decision,) = classify_texts(
+        ["You do not need to provide a written notification where the person declines contact."]
+    )
+    assert (decision.force, decision.polarity.value) == (Force.SUGGESTION, "positive")
 
 
 @pytest.mark.parametrize("method", ["model", "rules"])

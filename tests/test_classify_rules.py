@@ -33,6 +33,11 @@ def test_annotation_rules(text: str, force: Force) -> None:
             "These Regulations shall come into force",
         ),
         ("The Secretary of State makes the following Regulations in exercise of powers.", None),
+        (
+            "The Secretary of State gives the following Directions in exercise of the powers "
+            "conferred by section 13Z1 of the National Health Service Act 2006.",
+            "in exercise of the powers conferred",
+        ),
         ("In the Care Act 2014— omit section 28A (three year limit);", "omit"),
         ("Subsection (1) does not require an authority to take a step—", "does not require"),
     ],
