@@ -171,7 +171,10 @@ def restore_compound_hyphens(texts: Sequence[str]) -> list[str]:
     acronym ("mid-July", "non-Crown"; "NH-" / "SEI" is NHSEI), or when the document writes the
     word hyphenated elsewhere more often than closed up ("place-based", "joined-up");
     otherwise the word closes up ("prema-" / "ture": premature). The document is its own
-    dictionary."""
+    dictionary. A document that shows no sign of breaking words at line ends (none of its
+    breaks closes up into a word it uses elsewhere: a browser or word processor breaks lines
+    only at the text's own hyphens) keeps a hyphen followed by a word it uses on its own
+    ("high-" / "quality" where "quality" stands elsewhere; "previ-" / "ous" still closes)."""
     if not any("\ufffe" in t for t in texts):
         return list(texts)
     hyphenated: Counter[str] = Counter()
@@ -180,7 +183,13 @@ def restore_compound_hyphens(texts: Sequence[str]) -> list[str]:
         for compound in _COMPOUND.finditer(text):  # "end-to-end": "end-to" and "to-end"
             parts = compound.group(0).casefold().split("-")
             hyphenated.update(f"{a}-{b}" for a, b in itertools.pairwise(parts))
-        closed.update(w.casefold() for w in re.findall(r"\w+", text))
+        # the words the document writes, not the halves of those broken at a line end
+        closed.update(w.casefold() for w in re.findall(r"\w+", _REMOVED_HYPHEN.sub(" ", text)))
+    breaks_words = any(
+        closed[f"{m.group(1)}{m.group(2)}".casefold()]
+        for text in texts
+        for m in _REMOVED_HYPHEN.finditer(text)
+    )
 
     def decide(match: re.Match[str]) -> str:
         first, rest = match.group(1), match.group(2)
@@ -189,6 +198,7 @@ def restore_compound_hyphens(texts: Sequence[str]) -> list[str]:
             rest[0].isdigit()
             or (rest[0].isupper() and first[-1].islower())  # "NH-" / "SEI" is one acronym
             or hyphenated[word] > closed[word.replace("-", "")]
+            or (not breaks_words and closed[rest.casefold()] > 0)
         )
         return f"{first}-{rest}" if keep else f"{first}{rest}"
 

@@ -630,3 +630,95 @@ def test_lines_indented_under_a_colon_and_ended_short_are_items_without_bullets(
         ),
         (BlockKind.LIST_ITEM, "unpaid carers"),
     ]
+
+
+def test_lines_set_with_loose_leading_stay_one_paragraph(tmp_path: Path) -> None:
+    """A browser printing a line height of 1.7 leaves about half the size between the lines of
+    a paragraph, more than close-set text does; a wrapped line that starts with a capital
+    ("Regional Director") was a paragraph of its own. A paragraph break adds to that space,
+    and the document's own gap where its sentences wrap says how much a line takes."""
+    rows = [
+        (760, "Each board must publish an annual report on how it has met"),
+        (743, "the duties in this guidance, and must send the report to the"),
+        (726, "Regional Director before the end of the month that follows"),
+        (709, "the close of the financial year, with a summary of the"),
+        (692, "returns it made in the year and the actions it took on them."),
+        (665, "Boards should review the report at a public meeting and"),
+        (648, "record the decisions they take on it in their minutes, and"),
+        (631, "publish the minutes with the report on their website."),
+    ]
+    path = tmp_path / "loose.pdf"
+    path.write_bytes(
+        _handmade_pdf("".join(f"BT /F1 10 Tf 72 {y} Td ({text}) Tj ET\n" for y, text in rows))
+    )
+    blocks = [(b.kind, b.text) for b in read_pdf(path, path.read_bytes())]
+    assert blocks == [
+        (BlockKind.PARAGRAPH, " ".join(text for _, text in rows[:5])),
+        (BlockKind.PARAGRAPH, " ".join(text for _, text in rows[5:])),
+    ]
+
+
+def _placed(text: str, x0: float, x1: float, top: float, size: float = 10.0) -> Line:
+    return Line(text, x0, x1, top, top - size * 1.2, size, False, 1)
+
+
+def test_a_line_across_two_columns_above_them_does_not_set_the_first_columns_edge() -> None:
+    """A masthead line across both columns of a bulletin reached further right than the first
+    column ever does, so every line of that column looked ended early (a hard break) and each
+    became a paragraph of its own."""
+    lines = [
+        _placed("In this issue: vaccination, consultation data, health checks", 50, 530, 760),
+        _placed("The spring vaccination campaign will", 50, 230, 730),
+        _placed("Run from 13 April to 30 June. Practices", 50, 280, 716),
+        _placed("taking part must record each dose within", 50, 285, 702),
+        _placed("a day of giving it.", 50, 140, 688),
+        _placed("Practices are reminded that everyone on", 306, 530, 730),
+        _placed("the register should be offered a health", 306, 525, 716),
+        _placed("check every year by their practice.", 306, 480, 702),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert [b.text for b in blocks] == [
+        lines[0].text,
+        " ".join(line.text for line in lines[1:5]),
+        " ".join(line.text for line in lines[5:]),
+    ]
+
+
+def test_a_numbered_line_the_next_line_runs_on_from_is_no_heading() -> None:
+    """ "3.5 We will publish ... in spring" ended short of the column's edge, but "2027." follows
+    it as a paragraph's next line would, in the same type: nothing sets the line apart as a
+    heading, so its sentence is not lost as one."""
+    lines = [
+        _placed("Every system must agree one plan with its partners and publish it.", 72, 500, 720),
+        _placed("3.5 We will publish a data set specification in spring", 72, 300, 690),
+        _placed("2027.", 72, 100, 676),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert BlockKind.HEADING not in [b.kind for b in blocks]
+    assert (blocks[1].marker, blocks[1].text) == (
+        "3.5",
+        "We will publish a data set specification in spring",
+    )
+
+
+def test_a_short_line_centred_alone_in_the_text_is_a_heading() -> None:
+    """Directions and statutory instruments centre their headings (in italic, at the body's
+    size): a short line as far in from the left edge of the text as from its right, alone on
+    its line, that reads as a heading. A short line flush left, or a centred sentence, is not."""
+    lines = [
+        _placed("The Secretary of State gives these Directions under the Act.", 72, 523, 760),
+        _placed("Interpretation", 262, 333, 730),
+        _placed("In these Directions, a centre means a diagnostic centre.", 72, 500, 700),
+        _placed("(This note is not part of the Directions)", 190, 405, 670),
+        _placed("Funding", 72, 110, 640),
+        _placed("The board will review this note.", 220, 375, 610),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert [b.kind for b in blocks] == [
+        BlockKind.PARAGRAPH,
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+        BlockKind.PARAGRAPH,
+    ]

@@ -42,6 +42,16 @@ def test_a_hyphen_removed_at_a_line_end_stays_where_the_word_is_a_compound() -> 
     assert repair("the NH\ufffeSEI team") == "the NHSEI team"
 
 
+def test_a_line_end_hyphen_before_a_word_stays_in_a_document_that_breaks_no_words() -> None:
+    # a browser breaks lines only at the text's own hyphens: no break in the document closes
+    # up into a word it writes elsewhere, and "quality" is a word it writes on its own
+    assert repair("safe, high\ufffequality care", "Quality matters.") == "safe, high-quality care"
+    assert repair("These prema\ufffeture deaths", "Quality matters.") == "These premature deaths"
+    # a typesetter that breaks words ("organ-" / "isations", written whole elsewhere) does
+    closed = repair("high\ufffequality organ\ufffeisations", "quality", "organisations")
+    assert closed == "highquality organisations"
+
+
 def test_a_hyphen_removed_inside_a_longer_compound_stays_when_the_document_writes_it() -> None:
     assert repair("end-to\ufffeend pathways", "We want end-to-end care.") == "end-to-end pathways"
 

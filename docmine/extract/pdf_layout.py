@@ -7,6 +7,7 @@ text is set in; headings are larger; footnotes are the small numbered lines at a
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,6 @@ from docmine.extract.text import (
     LETTERED,
     NOT_A_COUNT,
     OPEN_END,
-    looks_like_heading,
     reads_as_heading,
     wraps_onto_count,
 )
@@ -29,6 +29,10 @@ REPEAT_SHARE = 0.4  # a margin line on this share of pages (and on two or more) 
 HEADING_RATIO = 1.12
 FOOTNOTE_RATIO = 0.9
 MAX_HEADING_WORDS = 30
+LINE_GAP = 0.45  # the most space between two lines of one paragraph (in sizes) in close-set text
+# a paragraph break adds at least this (in sizes) to a loosely set document's own line gap
+PARAGRAPH_SPACE = 0.2
+MIN_WRAPS = 5  # wrapped sentences needed to measure a document's own line gap
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _NUMBER = re.compile(
@@ -57,6 +61,7 @@ class _Draft:
     text: str = ""
     breaks: list[tuple[int, int]] = field(default_factory=list)  # (offset, page) a page begins
     closed: bool = False  # its last line ended a line early (`_ended_early`): a hard break
+    runs_on: bool = False  # the next block follows it as a paragraph's next line would
 
     @property
     def last(self) -> Line:
@@ -200,13 +205,40 @@ def _starts_block(line: Line, size: float) -> tuple[BlockKind, str, str] | None:
     return None
 
 
-def _continues(draft: _Draft, line: Line, opened: BlockKind | None) -> bool:
-    """Is the line the next line of the same block: just below, same size, not far left?
+def line_gap(lines: list[Line]) -> float:
+    """The most space between two lines of one paragraph, as a share of their size: LINE_GAP,
+    or more where the document sets its lines further apart (a line height of 1.7 leaves half
+    the size between them) and a paragraph break only adds to that. The document's own gap is
+    its median where a sentence wraps: a line without sentence punctuation at its end followed,
+    on the same page and in the same size, by one that starts in lower case."""
+    gaps = sorted(
+        (above.bottom - below.top) / below.size
+        for above, below in itertools.pairwise(lines)
+        if above.page == below.page
+        and not (above.is_table_row or below.is_table_row)
+        and below.size > 0
+        and abs(above.size - below.size) < 0.5
+        and not _TERMINAL.search(above.text.rstrip())
+        and below.text[:1].islower()
+        and -0.3 * below.size <= above.bottom - below.top <= 2 * below.size
+    )
+    if len(gaps) < MIN_WRAPS:
+        return LINE_GAP
+    return max(LINE_GAP, gaps[len(gaps) // 2] + PARAGRAPH_SPACE)
+
+
+def _close_below(previous: Line, line: Line, gap: float) -> bool:
+    """Is the line just below the one before, no further than lines of a paragraph are set?"""
+    return -0.3 * line.size <= previous.bottom - line.top <= gap * line.size
+
+
+def _continues(draft: _Draft, line: Line, opened: BlockKind | None, gap: float) -> bool:
+    """Is the line the next line of the same block: just below (`gap`: see `line_gap`), same
+    size, not far left?
 
     A heading's second line looks like a heading itself; it continues unless it is numbered."""
     previous = draft.last
-    gap = previous.bottom - line.top
-    if not -0.3 * line.size <= gap <= 0.45 * line.size:
+    if not _close_below(previous, line, gap):
         return False
     if draft.kind == BlockKind.HEADING:
         same_size = abs(previous.size - line.size) < 0.6
@@ -224,14 +256,43 @@ def _new_draft(line: Line, size: float) -> _Draft:
     return _Draft(kind, [line], marker, text)
 
 
-def _ended_early(previous: Line, line: Line, edges: list[tuple[float, float]]) -> bool:
+def column_starts(lines: list[Line]) -> dict[int, list[float]]:
+    """Each page's left edges of columns that stand beside other text: where lines begin with
+    another line beside them, to their left, at the same height, more often than a line of the
+    page runs across (a masthead over two columns does; a paragraph over a form's values, a
+    table's cells or a chart's labels does on most lines)."""
+    starts: dict[int, list[float]] = {}
+    for page, on_page in itertools.groupby(lines, key=lambda line: line.page):
+        ordered = sorted((ln for ln in on_page if not ln.is_table_row), key=lambda ln: -ln.top)
+        beside: Counter[float] = Counter()
+        for index, line in enumerate(ordered):
+            for other in ordered[index + 1 :]:
+                if other.top <= line.bottom:  # below it, and so is every line after
+                    break
+                if line.x1 < other.x0 or other.x1 < line.x0:
+                    beside[round(max(line.x0, other.x0))] += 1
+        for x0, count in beside.items():
+            across = sum(ln.x0 < x0 - ln.size and ln.x1 > x0 + ln.size for ln in ordered)
+            if count >= 2 and count > across:
+                starts.setdefault(page, []).append(x0)
+    return starts
+
+
+def _ended_early(
+    previous: Line, line: Line, edges: list[tuple[float, float]], starts: list[float]
+) -> bool:
     """Whether the line before ended where the line's first word would still have fitted: a
     hard break (an item of a list drawn without bullets, a paragraph set without a gap), not a
     wrap, unless it stops on a word that goes on (a date or a name kept whole may not have fitted
     where its first word would). The column's right edge is the furthest any body line of the
     page reached so far from no further right than the line before starts (`edges`: (x0, x1)
-    of those lines)."""
-    edge = max((x1 for x0, x1 in edges if x0 <= previous.x0 + 3 and x1 > previous.x0), default=0)
+    of those lines), short of the next column's start (`starts`): a line across both columns (a
+    masthead over them) says nothing of where the first ends."""
+    bound = min((x for x in starts if x > previous.x0 + previous.size), default=math.inf)
+    edge = max(
+        (x1 for x0, x1 in edges if x0 <= previous.x0 + 3 and previous.x0 < x1 <= bound),
+        default=0,
+    )
     words = line.text.split()
     if not edge or not words or previous.hyphenated or previous.rotated:
         return False
@@ -241,9 +302,10 @@ def _ended_early(previous: Line, line: Line, edges: list[tuple[float, float]]) -
     return previous.x1 + char * (len(words[0]) + 2) < edge
 
 
-def _drafts(lines: list[Line], size: float) -> list[_Draft]:
+def _drafts(lines: list[Line], size: float, gap: float) -> list[_Draft]:
     drafts: list[_Draft] = []
     edges: dict[int, list[tuple[float, float]]] = {}  # body lines' extent on each page so far
+    starts = column_starts(lines)
     for line in lines:
         draft = drafts[-1] if drafts else None
         opened = _starts_block(line, size)
@@ -263,7 +325,7 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
             draft is not None
             and draft.kind != BlockKind.HEADING
             and line.page == draft.last.page
-            and _ended_early(draft.last, line, edges.get(line.page, []))
+            and _ended_early(draft.last, line, edges.get(line.page, []), starts.get(line.page, []))
         )
         if early and draft is not None:
             draft.closed = True
@@ -273,7 +335,7 @@ def _drafts(lines: list[Line], size: float) -> list[_Draft]:
             draft is not None
             and not early
             and (
-                _continues(draft, line, opened[0] if opened else None)
+                _continues(draft, line, opened[0] if opened else None, gap)
                 or _resumes(draft, line, size)
             )
         ):
@@ -350,8 +412,12 @@ _LEADERS = re.compile(r"(?:\.{3,}|…{2,}|…\s*\d+)\s*\d*$")
 def _numbered_heading(draft: _Draft, previous: _Draft | None) -> bool:
     """A numbered line standing alone, in the body's size, that reads as a heading: not a date
     ("31 March 2024"), not a contents line ("1 Overview ....... 3"), and not the next line of
-    a sentence the block before left unfinished."""
-    if not draft.marker or len(draft.lines) != 1 or not looks_like_heading(draft.text):
+    a sentence the block before left unfinished, nor one the next block runs on from, set
+    as the next line of a paragraph would be (`runs_on`): a heading is set apart by its space
+    or its type."""
+    if not draft.marker or len(draft.lines) != 1 or not reads_as_heading(draft.text):
+        return False
+    if draft.runs_on:  # "3.5 We will publish ... in spring" / "2027."
         return False
     if _MONTH.match(draft.text) or _LEADERS.search(draft.text):
         return False
@@ -387,10 +453,63 @@ def assemble(pages: list[PageLines]) -> list[RawBlock]:
         page_body, page_notes = split_footnotes(page.lines, size)
         body.extend(page_body)
         notes.extend(footnote_blocks(page_notes))
-    drafts = _unmarked_items(_drafts(body, size), size)
+    gap = line_gap(body)
+    drafts = _centred_headings(_unmarked_items(_drafts(body, size, gap), size), size)
+    _mark_runs_on(drafts, gap)
     levels = _heading_levels(drafts)
     blocks = [_to_block(d, levels, drafts[i - 1] if i else None) for i, d in enumerate(drafts)]
     return _interleave(blocks, notes)
+
+
+def _mark_runs_on(drafts: list[_Draft], gap: float) -> None:
+    """Mark each block the next one follows on the same page, no further below than a
+    paragraph's next line (`gap`: see `line_gap`), in the same size and weight."""
+    for draft, following in itertools.pairwise(drafts):
+        last, first = draft.last, following.lines[0]
+        draft.runs_on = (
+            following.kind == BlockKind.PARAGRAPH
+            and first.page == last.page
+            and _close_below(last, first, gap)
+            and abs(first.size - last.size) < 0.6
+            and first.bold == last.bold
+        )
+
+
+def _centred_headings(drafts: list[_Draft], size: float) -> list[_Draft]:
+    """A short block alone across the page, each line as far in from the left edge of the
+    page's body text as from its right, that reads as a heading (a bracketed line too: "(This
+    note is not part of the Directions)") is a heading, at any size: body text is set flush
+    left or justified. A line in one of several columns has text beside it."""
+    pages: dict[int, list[Line]] = {}
+    for line in (line for draft in drafts for line in draft.lines):
+        if not line.is_table_row:
+            pages.setdefault(line.page, []).append(line)
+    extents = {
+        page: (min(ln.x0 for ln in body), max(ln.x1 for ln in body))
+        for page, lines in pages.items()
+        if (body := [ln for ln in lines if abs(ln.size - size) < 1.1])
+    }
+
+    def centred(line: Line) -> bool:
+        left, right = extents.get(line.page, (line.x0, line.x1))
+        return (
+            line.x0 - left > 2 * line.size
+            and abs((line.x0 - left) - (right - line.x1)) < line.size
+            and not any(
+                other is not line and other.top > line.bottom and other.bottom < line.top
+                for other in pages[line.page]
+            )
+        )
+
+    for draft in drafts:
+        if (
+            draft.kind == BlockKind.PARAGRAPH
+            and not draft.marker
+            and reads_as_heading(draft.text.strip().removeprefix("(").removesuffix(")"))
+            and all(centred(line) for line in draft.lines)
+        ):
+            draft.kind = BlockKind.HEADING
+    return drafts
 
 
 def _unmarked_items(drafts: list[_Draft], size: float) -> list[_Draft]:
