@@ -149,10 +149,24 @@ def _kind(token: Any) -> tuple[str, str] | None:
     if token.pos_ in {"NOUN", "PROPN"} and lemma in vocab["noun"]:
         return "noun", lemma
     if token.pos_ == "VERB" and lemma in vocab["verb"] and lemma != "have":
-        return "verb", lemma
+        return None if _asks_a_question(token) else ("verb", lemma)
     if lower in vocab["adjective"] and token.pos_ in {"ADJ", "VERB"}:
         return "adjective", lower
     return None
+
+
+_WH = frozenset({"what", "how", "whether", "if", "why", "which", "who", "whom", "when", "where"})
+
+
+def _asks_a_question(token: Any) -> bool:
+    """ "We ask local people what matters to them": "ask" with an indirect question and no
+    infinitive asks for an answer, not for an act ("we ask ICBs to ..." does)."""
+    if token.lemma_.lower() != "ask":
+        return False
+    children = list(token.children)
+    if any(c.dep_ == "xcomp" for c in children):
+        return False
+    return any(c.dep_ in ("ccomp", "dobj") and next(c.subtree).lower_ in _WH for c in children)
 
 
 def _imperative(sentence: Any) -> Any | None:
