@@ -706,6 +706,27 @@ def test_a_named_duty_links_only_to_a_clause_about_one_of_its_holders() -> None:
     assert find_duty(text, DUTIES) is not None
 
 
+def test_the_first_duty_named_that_the_holder_can_hold_is_linked() -> None:
+    # "have regard to ... an integrated care strategy" is named first, but it is not an ICP's
+    text = (
+        "ICPs must have regard to this guidance when preparing or revising an integrated care "
+        "strategy."
+    )
+    icp = "integrated care partnership"
+    found = find_duty(text, DUTIES, True, [], icp, [icp])
+    assert found is not None and found.id == "have-regard-to-mandate-and-guidance"
+    # NHS Act s.82: local authorities and NHS bodies co-operate
+    cooperate = "Each local authority must co-operate with an integrated care board."
+    found = find_duty(cooperate, DUTIES, True, [], "local authority", ["local authority"])
+    assert found is not None and found.id == "duty-to-cooperate"
+
+
+def test_a_year_ending_a_title_the_sentence_quotes_is_no_deadline() -> None:
+    text = "Working Together to Safeguard Children 2023 requires the partners to publish a plan."
+    assert find_deadline(text) is None
+    assert find_deadline("ICBs must publish plans in 2026.") is not None
+
+
 def test_a_duty_whose_product_is_the_subject_is_not_gated_by_the_bodies_that_receive_it() -> None:
     # no holder found and the strategy is the subject: the bodies named receive it
     for text in (

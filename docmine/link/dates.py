@@ -83,6 +83,12 @@ _BASELINE = re.compile(
     re.IGNORECASE,
 )
 _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
+# a year that ends a title the sentence then quotes as its subject ("Working Together to Safeguard
+# Children 2023 requires ...", "The NHS Long Term Plan 2019 sets out ..."): the text's name
+_TITLE_SAYS = re.compile(
+    r"^(?:also\s+)?(?:requires?|sets? out|says|states?|makes? clear|introduced?|gives?|places?|"
+    r"describes?|explains?|confirms?|provides?|defines?|recommends?)\b"
+)
 # Deadlines anchored in the text rather than the calendar ("within 28 days of the request",
 # "before the end of each review period", "as soon as reasonably practicable", the statutory time
 # limit): kept as written, not normalised. "As soon as possible" is urgency, not a date or period
@@ -210,7 +216,7 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     if match.group("lone") and re.search(r"\b[A-Z]{3,}\s*$", near):
         return False  # "CTSA 2015": an Act by its acronym
     before, after = near.rstrip(), text[match.end() : match.end() + 80].lstrip()
-    if match.group("lone") and _LEGISLATION_AFTER.match(after):
+    if match.group("lone") and (_LEGISLATION_AFTER.match(after) or _TITLE_SAYS.match(after)):
         return False
     named = _DOCUMENT_AFTER.match(after) and (not match.group("rel") or before.endswith("the"))
     if _DOCUMENT_BEFORE.search(before) or named:

@@ -5,7 +5,7 @@ that frames the duty in law, links it; a description that only mentions the topi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -149,22 +149,25 @@ def _search(
 
 
 def match_duty(
-    text: str, duties: tuple[Duty, ...], names: bool = False
+    text: str,
+    duties: tuple[Duty, ...],
+    names: bool = False,
+    keep: Callable[[DutyLink], bool] | None = None,
 ) -> tuple[int, DutyLink] | None:
-    """The first duty the clause names by a pattern (DECISIONS.md A.7), ungated, and where its
-    match starts; with `names`, by the patterns that call it by its name ("the duty to
-    collaborate", "the triple aim")."""
+    """The first duty the clause names by a pattern (DECISIONS.md A.7) that `keep` allows (all,
+    by default), and where its match starts; with `names`, by the patterns that call it by its
+    name ("the duty to collaborate", "the triple aim")."""
     plain, where = _unquoted(text)
-    best: tuple[int, int, Duty, str] | None = None
+    best: tuple[int, int, DutyLink] | None = None
     for order, duty in enumerate(duties):
         for pattern in duty.names if names else duty.patterns:
             span = _search(pattern, text, plain, where)
-            if span is not None and (best is None or (span[0], order) < best[:2]):
-                best = (span[0], order, duty, text[span[0] : span[1]])
-    if best is None:
-        return None
-    start, _, duty, matched = best
-    return start, DutyLink(id=duty.id, law=duty.law, matched=matched)
+            if span is None or (best is not None and (span[0], order) >= best[:2]):
+                continue
+            link = DutyLink(id=duty.id, law=duty.law, matched=text[span[0] : span[1]])
+            if keep is None or keep(link):
+                best = (span[0], order, link)
+    return (best[0], best[2]) if best is not None else None
 
 
 def back_referenced_duty(text: str, duties: tuple[Duty, ...], recent: list[str]) -> DutyLink | None:
@@ -282,14 +285,18 @@ def find_duty(
     if other_law or under_other_law(text, duties):
         return None
     called = match_duty(text, duties, names=True)
-    named = match_duty(text, duties) if instruction or frames_in_law(text) else None
-    if (
-        named is not None
-        and holder is not None
-        and not (holder == "" and load_duty_rules().product_subject.match(named[1].matched))
-        and not holds(named[1], duties, holder, bodies)
-    ):
-        named = None
+
+    def held(link: DutyLink) -> bool:
+        # "ICPs must have regard to this guidance when preparing ... an integrated care
+        # strategy": the first duty named that the clause's holder can hold, not the first named
+        return (
+            holder is None
+            or (holder == "" and bool(load_duty_rules().product_subject.match(link.matched)))
+            or holds(link, duties, holder, bodies)
+        )
+
+    stated = instruction or frames_in_law(text)
+    named = match_duty(text, duties, keep=held) if stated else None
     # the first duty the clause names, whether by its name or by a pattern (DECISIONS.md A.7)
     first = min((m for m in (called, named) if m is not None), key=lambda m: m[0], default=None)
     if first is not None:
