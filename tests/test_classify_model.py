@@ -507,3 +507,22 @@ def test_a_reported_view_instructs_no_one_whatever_body_and_modal_it_holds() -> 
         "Some respondents told us",
     )
     assert not restated.reason.startswith("reported")
+
+
+@pytest.mark.slow
+def test_expecting_a_change_in_an_amount_foresees_and_asking_a_question_asks() -> None:
+    """DECISIONS.md 11: a prediction instructs no one; "ask" with an indirect question asks for
+    an answer. An object makes the change an act ("to increase capacity")."""
+    texts = [
+        "We expect demand for home care to rise by 18% by 2029.",
+        "Each year we ask local people what matters to them.",
+        "We expect ICBs to increase capacity by 10%.",
+        "We ask ICBs to publish their plans.",
+    ]
+    decisions = classify_texts(texts)
+    assert [d.force for d in decisions] == [
+        Force.NONE,
+        Force.NONE,
+        Force.EXPECTATION,
+        Force.EXPECTATION,
+    ]

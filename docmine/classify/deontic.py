@@ -149,7 +149,7 @@ def _kind(token: Any) -> tuple[str, str] | None:
     if token.pos_ in {"NOUN", "PROPN"} and lemma in vocab["noun"]:
         return "noun", lemma
     if token.pos_ == "VERB" and lemma in vocab["verb"] and lemma != "have":
-        return None if _asks_a_question(token) else ("verb", lemma)
+        return None if _asks_a_question(token) or _predicts(token) else ("verb", lemma)
     if lower in vocab["adjective"] and token.pos_ in {"ADJ", "VERB"}:
         return "adjective", lower
     return None
@@ -167,6 +167,28 @@ def _asks_a_question(token: Any) -> bool:
     if any(c.dep_ == "xcomp" for c in children):
         return False
     return any(c.dep_ in ("ccomp", "dobj") and next(c.subtree).lower_ in _WH for c in children)
+
+
+# verbs of a change in amount, which nobody is asked to do when they take no object ("demand
+# to rise", "the number of referrals to double"); with one they are acts ("to increase capacity")
+_CHANGES = frozenset(
+    "rise fall increase decrease grow double treble triple halve decline drop reach exceed peak "
+    "stabilise stabilize level".split()
+)
+
+
+def _predicts(token: Any) -> bool:
+    """ "We expect demand for home care to rise by 18%": "expect" of a change in an amount
+    with no object foresees it (a prediction, DECISIONS.md 11), where "we expect ICBs to
+    increase capacity" asks for an act."""
+    if token.lemma_.lower() != "expect":
+        return False
+    for complement in token.children:
+        if complement.dep_ not in ("xcomp", "ccomp") or complement.lemma_.lower() not in _CHANGES:
+            continue
+        if not any(c.dep_ in ("dobj", "attr") for c in complement.children):
+            return True
+    return False
 
 
 def _imperative(sentence: Any) -> Any | None:
