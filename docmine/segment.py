@@ -139,7 +139,8 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
 
 
 _OWN_SUBJECT = re.compile(
-    r"^(?:and|but)?\s*(?:also\s+)?(?:it|they|he|she|we|you|the\s+\w+|\w+s)\s+(?:also\s+)?$",
+    r"^(?:and|but)?\s*(?:also\s+)?(?:it|they|he|she|we|you|(?:the|its|their)\s+\w+|\w+s)\s+"
+    r"(?:also\s+)?$",
     re.IGNORECASE,
 )
 

@@ -526,3 +526,15 @@ def test_expecting_a_change_in_an_amount_foresees_and_asking_a_question_asks() -
         Force.EXPECTATION,
         Force.EXPECTATION,
     ]
+
+
+@pytest.mark.slow
+def test_a_negated_imperative_the_model_calls_a_duty_forbids() -> None:
+    (decision,) = classify_texts(
+        [
+            "Do not offer a falls risk assessment to people who have had a single fall, unless "
+            "they ask for one."
+        ]
+    )
+    assert (decision.force, decision.polarity.value) == (Force.EXPECTATION, "prohibition")
+    assert decision.cue_text == "offer"

@@ -5,6 +5,7 @@ import pytest
 from docmine.errors import EmptyDocument, UnsupportedFormat
 from docmine.extract import extract
 from docmine.model import BlockKind
+from docmine.segment import segment
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -536,3 +537,7 @@ def test_a_number_set_in_bold_numbers_its_paragraph(tmp_path: Path) -> None:
         ("1.1.1", "Ask all people about falls."),
         ("1.1.2", "Offer an assessment to people who:"),
     ]
+    # a numbered paragraph, which leads the list under it
+    assert blocks[1].kind == BlockKind.PARAGRAPH
+    texts = [c.text for c in segment(extract(path))]
+    assert "Offer an assessment to people who: report 2 falls" in texts

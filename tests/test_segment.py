@@ -494,3 +494,22 @@ def test_a_numbered_item_that_ends_in_a_colon_leads_the_table_after_it() -> None
         ),
         ("3.2", "Where a system will miss it, the ICB should act."),
     ]
+
+
+def test_a_conjunct_whose_subject_is_a_possessive_phrase_of_another_force_splits() -> None:
+    text = (
+        "ICBs must work with local authorities through the Better Care Fund (BCF), and their "
+        "plans should be agreed by the health and wellbeing board before submission."
+    )
+    assert parts(text) == [
+        "ICBs must work with local authorities through the Better Care Fund (BCF),",
+        "and their plans should be agreed by the health and wellbeing board before submission.",
+    ]
+
+
+def test_coordinated_clauses_of_opposite_polarity_split() -> None:
+    text = "Guardians must be appointed in an open way and must not hold another role."
+    assert parts(text) == [
+        "Guardians must be appointed in an open way",
+        "and must not hold another role.",
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from docmine.classify.deontic import Marker, vocabulary
@@ -404,8 +405,6 @@ def assigned_actions(
     out = list(decisions)
     for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
         text = context.text
-        if decision.force != Force.NONE:
-            continue
         lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
         owned = context.owned and not context.lead_in
         end = text.find(" | ") if owned and " | " in text else len(text)
@@ -424,6 +423,19 @@ def assigned_actions(
             None,
         )
         if imperative is None:
+            continue
+        if decision.force != Force.NONE:
+            if (
+                imperative.negated
+                and decision.polarity == Polarity.POSITIVE
+                and decision.force
+                in (
+                    Force.MANDATORY,
+                    Force.EXPECTATION,
+                )
+            ):  # "Do not offer ..., unless they ask for one": the model's duty, forbidden
+                cue = Span.of(text, imperative.start, imperative.end)
+                out[index] = replace(decision, polarity=Polarity.PROHIBITION, cue=cue)
             continue
         cue = Span.of(text, imperative.start, imperative.end)
         verb = cue.text.lower()

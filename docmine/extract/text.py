@@ -252,7 +252,9 @@ def _classify_line(line: str, alone: bool) -> RawBlock:
         item = not subsection and (
             line[:1].isspace() or "." in marker.rstrip(".") or LETTERED.match(marker) or lower
         )
-        kind = BlockKind.LIST_ITEM if item else BlockKind.PARAGRAPH
+        # a bold number numbers a paragraph, which may lead a list of its own ("**1.1.2** Offer
+        # an assessment to people who:" / "- report 2 falls")
+        kind = BlockKind.LIST_ITEM if item and not bold else BlockKind.PARAGRAPH
         return RawBlock(kind, body, level=_numbered_level(marker), marker=marker)
     if (alone and looks_like_heading(text)) or _IN_CAPITALS.match(text):
         return RawBlock(BlockKind.HEADING, text, level=0)
