@@ -148,7 +148,9 @@ _MISSING_SPACES = (
     (re.compile(r"(?<=[A-Za-z]),(?=[A-Za-z])"), ", "),  # "DHSC,NHSE"; never "1,000"
     # "systems.ICPs", but not "www.gov.UK" or an e-mail address
     (re.compile(r"(?<![\w.@/])([a-z]{3,})\.(?=[A-Z][A-Za-z]+\b(?![.@/]))"), r"\1. "),
-    (re.compile(r"(?<=\d)(?=[A-Z]{2,}[a-z ])"), " "),  # "2023DHSC refreshes"
+    # "2023DHSC refreshes": a year glued to an acronym; not a postcode ("B1 2RA"), nor a
+    # section number ("section 223GB", "section 9FE")
+    (re.compile(r"(?<=\b(?:19|20)\d\d)(?=[A-Z]{2,}[a-z ])"), " "),
     (re.compile(r"(?<=[A-Za-z])\((?=[a-z]{3})"), " ("),  # "ICBs(subject"
 )
 

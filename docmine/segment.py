@@ -90,7 +90,7 @@ def _subject_fragment(left: str) -> bool:
         # lowered segmentation recall 0.963 -> 0.959, both halves of the documents)
         return True
     tail = re.split(r"[,;:(]|\bthat\b", left)[-1]
-    return len(tail.split()) <= 4 and not force_cues(tail)
+    return len(tail.split()) <= 6 and not force_cues(tail)
 
 
 _NAME_GOES_ON = re.compile(r"^(?:and|&)\s+(?:[A-Z(][\w'’()-]*\s+)+(?P<next>\S+)")

@@ -246,7 +246,11 @@ def test_an_action_table_row_with_an_owner_is_an_instruction() -> None:
         0.6,
     )
     assert assigned.reason.startswith("action table")
-    assert left == decisions[1]
+    # a row without an owner is an imperative of action all the same (DECISIONS.md 14)
+    assert (left.force, left.reason) == (
+        Force.EXPECTATION,
+        "an imperative of action: the reader is told to act",
+    )
 
 
 @pytest.mark.slow
@@ -538,3 +542,11 @@ def test_a_negated_imperative_the_model_calls_a_duty_forbids() -> None:
     )
     assert (decision.force, decision.polarity.value) == (Force.EXPECTATION, "prohibition")
     assert decision.cue_text == "offer"
+
+
+@pytest.mark.slow
+def test_the_cue_is_the_main_clause_s_word_where_one_pushes_towards_the_force() -> None:
+    (decision,) = classify_texts(
+        ["We expect you to have a policy that sets out how staff should meet the duty."]
+    )
+    assert decision.force == Force.EXPECTATION and decision.cue_text == "expect"

@@ -541,3 +541,18 @@ def test_a_number_set_in_bold_numbers_its_paragraph(tmp_path: Path) -> None:
     assert blocks[1].kind == BlockKind.PARAGRAPH
     texts = [c.text for c in segment(extract(path))]
     assert "Offer an assessment to people who: report 2 falls" in texts
+
+
+def test_a_contract_s_lettered_clause_number_is_its_marker(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "contract.txt",
+        "Service conditions\n\nSC3.1 The Provider must provide the Services.\n\n"
+        "SC3.2 The Provider must not refuse a Referral.\n\nThe H2 2026 targets stand.\n",
+    )
+    blocks = extract(path).blocks
+    assert [(b.marker, b.text) for b in blocks if b.marker] == [
+        ("SC3.1", "The Provider must provide the Services."),
+        ("SC3.2", "The Provider must not refuse a Referral."),
+    ]
+    assert any(b.text == "The H2 2026 targets stand." for b in blocks)

@@ -1092,3 +1092,17 @@ def test_a_time_in_a_past_relative_or_subordinate_clause_is_no_deadline() -> Non
         "by 31 March 2027"
     )
     assert deadline("Trusts must submit plans by 31 March 2027.") == "by 31 March 2027"
+
+
+def test_a_term_a_definition_gives_a_body_names_it() -> None:
+    from docmine.link.bodies import defined_short_names
+
+    text = (
+        "In this Contract “the Provider” means the NHS trust named in the Particulars and "
+        "“the Commissioner” means NHS Eastdale Integrated Care Board. ‘Channel’ refers to the "
+        "local authority led support."
+    )
+    assert defined_short_names(text, GAZETTEER) == {
+        "Provider": "NHS provider",
+        "Commissioner": "integrated care board",
+    }

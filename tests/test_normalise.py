@@ -75,3 +75,11 @@ def test_a_letter_is_titled_by_its_subject_line_not_its_letterhead(tmp_path) -> 
         encoding="utf-8",
     )
     assert normalise(extract(path)).title == "WINTER ACTIONS 2025/26"
+
+
+def test_a_year_glued_to_an_acronym_is_parted_and_postcodes_and_sections_are_not() -> None:
+    from docmine.normalise import repair_punctuation_spacing
+
+    assert repair_punctuation_spacing("2023DHSC refreshes") == "2023 DHSC refreshes"
+    for text in ("The B1 2RA office", "section 223GB of the Act", "section 9FE applies"):
+        assert repair_punctuation_spacing(text) == text

@@ -513,3 +513,8 @@ def test_coordinated_clauses_of_opposite_polarity_split() -> None:
         "Guardians must be appointed in an open way",
         "and must not hold another role.",
     ]
+
+
+def test_an_and_after_a_subject_of_a_few_words_joins_subjects() -> None:
+    text = "Commissioners such as the ICB and the council must have regard to our reports."
+    assert parts(text) == [text]

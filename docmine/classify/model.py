@@ -329,16 +329,19 @@ def load_artefact(path: Path) -> ForceModel | None:
 
 
 def choose_cue(model: ForceModel, markers: Sequence[Any], label: str) -> Any | None:
-    """The marker whose features push hardest towards `label`, if any pushes towards it."""
+    """The marker whose features push hardest towards `label`, if any pushes towards it: one of
+    the main clause if any of those does (rule 9: the main clause's word governs; "We expect you
+    to have a policy that sets out how staff should ..." is governed by "expect"), else any."""
     from docmine.classify.deontic import marker_feature_names
 
     scored = [
         (sum(model.weight(name, label) for name in marker_feature_names(m)), -m.start, m)
         for m in markers
     ]
+    main = [s for s in scored if s[2].scope == "main" and s[0] > 0]
     if not scored:
         return None
-    score, _, best = max(scored, key=lambda s: (s[0], s[1]))
+    score, _, best = max(main or scored, key=lambda s: (s[0], s[1]))
     return best if score > 0 else None
 
 

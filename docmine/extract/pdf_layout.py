@@ -17,6 +17,7 @@ from docmine.extract.furniture import SHAPED_MAX_WORDS, ends_sentence, folded, l
 from docmine.extract.pdf_lines import Line
 from docmine.extract.text import (
     LETTERED,
+    LETTERED_NUMBER,
     NOT_A_COUNT,
     OPEN_END,
     reads_as_heading,
@@ -37,7 +38,7 @@ _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _NUMBER = re.compile(
     rf"^(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
-    r"|\(?[ivx]{1,5}\)|\([a-z]{2}\))\s+(?=\S)"
+    rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER})\s+(?=\S)"
 )
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")

@@ -26,11 +26,14 @@ NOT_A_COUNT = (
     r"(?!\s+(?:January|February|March|April|June|July|August|September|October|November|"
     r"December)\b)"
 )
+LETTERED_NUMBER = r"[A-Z]{1,3}\d{1,3}(?:\.\d{1,3})+\.?"
 _NUMBER = re.compile(
     # a regulation's number with its first paragraph, as statutory instruments print them:
     # "2.—(1) These Regulations ...", "5.—" (REGULATION_MARK)
     rf"^\s*(\d{{1,3}}[A-Z]{{0,2}}\.[—–]\s?(?:\(\d{{1,3}}[A-Z]{{0,2}}\))?"
     rf"|\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)|\(?[ivx]{{1,5}}\)"
+    # a contract's lettered clause number ("SC3.1", "GC5.2"), a dot after its first number
+    rf"|{LETTERED_NUMBER}"
     r"|\([a-z]{2}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
@@ -194,7 +197,8 @@ def _numbered_level(marker: str) -> int:
 # a label opening a paragraph of a page or a Word file: "(a)", "(iv)", "(2)", "(2A)", "2.4",
 # "3."; a bare number ("42 ICBs were ...") may be the sentence's own, so it is left
 _PROVISION = re.compile(
-    r"^\s*(\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\)|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.)"
+    r"^\s*(\((?:[a-z]{1,2}|[ivx]{1,5}|\d{1,3}[A-Z]{0,2})\)|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}\.|"
+    rf"{LETTERED_NUMBER})"
     r"\s+(\S.*)$",
     re.DOTALL,
 )

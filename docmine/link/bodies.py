@@ -277,10 +277,34 @@ _SHORT_NAME = re.compile(
 )
 
 
+# a term a document's definitions give a body: '“the Provider” means the NHS trust named in the
+# Particulars', '"Commissioner" means the integrated care board'
+_MEANS = re.compile(
+    r"[\"“‘']\s*(?:the\s+)?(?P<short>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*[\"”’']"
+    r"\s+(?:means|refers to)\s+(?P<what>[^.;:—“\"‘]{1,160})"
+)
+# the body a definition names opens it: "means the NHS trust named in ...", "means any ICB"
+# (a proper name's first words may come before the body's: "means NHS Eastdale Integrated Care
+# Board"); a body that only modifies ("refers to the local authority led support") is not it
+_DEFINED_AS = re.compile(
+    r"\s*(?:(?:the|a|an|any|each|every|that|relevant)\s+)*(?:[A-Z][\w'’&-]*\s+){0,4}"
+)
+_MODIFIES = re.compile(r"[\s-]*(?:led|run|based|funded|commissioned)\b")
+
+
 def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
     """Short names the document defines for a body it names right before them, as written
-    ("Authority" -> local authority): "the Authority" then names that body, case-sensitively."""
+    ("Authority" -> local authority), or in a definition ('“the Provider” means the NHS trust
+    ...'): "the Authority", "the Provider" then name that body, case-sensitively."""
     found: dict[str, str] = {}
+    for match in _MEANS.finditer(text):
+        what = match.group("what")
+        mentions = find_bodies(what, gazetteer)
+        # the body heads the definition ("means the NHS trust named in ..."), not a modifier
+        # ("refers to the local authority led support")
+        heads = mentions and _DEFINED_AS.fullmatch(what[: mentions[0].start])
+        if heads and not _MODIFIES.match(what[mentions[0].end :]):
+            found.setdefault(match.group("short"), mentions[0].canonical)
     for match in _SHORT_NAME.finditer(text):
         before = text[max(0, match.start() - 120) : match.start()]
         mentions = find_bodies(before, gazetteer)
