@@ -1106,3 +1106,17 @@ def test_a_term_a_definition_gives_a_body_names_it() -> None:
         "Provider": "NHS provider",
         "Commissioner": "integrated care board",
     }
+
+
+def test_a_point_to_act_by_wins_over_a_period_and_a_past_event_s_month_is_none() -> None:
+    found = find_deadline("For 2026/27, systems are asked to publish their plan by 30 June 2026.")
+    assert found is not None and found.text == "by 30 June 2026"
+    text = (
+        "The plan published in January sets out that ICBs must agree a plan by 30 September 2026."
+    )
+    found = find_deadline(text, 2026)
+    assert found is not None and found.text == "by 30 September 2026"
+    # a timeline row's opening date stays its deadline
+    row = "December 2022 Each ICP to publish a strategy before April 2023"
+    found = find_deadline(row)
+    assert found is not None and found.text == "December 2022"

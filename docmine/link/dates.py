@@ -255,6 +255,8 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((begin, bool(match.group("rel")), deadline))
     for match in _MONTH_ONLY.finditer(text):
+        if _PAST.search(text[max(0, match.start() - 80) : match.start()]):
+            continue  # "the plan published in January": a past event's month
         each = _EACH_YEAR.match(text, match.end())
         written = match.group("date") if match.group("colon") else match.group(0).strip()
         if each:  # "by 30 June each year": no one date
@@ -412,19 +414,29 @@ def _past_event(parse: Any, offset: int) -> bool:
     return perfect or "VBD" in [token.tag_] + [a.tag_ for a in auxiliaries]
 
 
+_BY = frozenset({"by", "before"})
+
+
 def find_deadline(text: str, default_year: int | None = None, parse: Any = None) -> Deadline | None:
     """The clause's date or period: a date opening the clause (a timeline row), else the first
-    one with a relation word, else the first; in a lead-in + item clause the item's own deadline
-    wins over the lead-in's. With the clause's `parse`, a time in a past-tense relative or
-    subordinate clause is an event's, not a deadline."""
+    one to act by ("by", "before"), else the first with a relation word, else the first; in a
+    lead-in + item clause the item's own deadline wins over the lead-in's. With the clause's
+    `parse`, a time in a past-tense relative or subordinate clause is an event's, not a
+    deadline."""
     candidates = _candidates(text, default_year)
     if parse is not None:
         candidates = [c for c in candidates if not _past_event(parse, c[0])]
     if not candidates:
         return temporal_phrase(text)
-    if candidates[0][0] == 0:
+    # a point to act by wins over a period the clause is set in ("For 2026/27, systems are asked
+    # to publish their plan by 30 June 2026")
+    by = next((c[2] for c in candidates if c[1] and c[2].relation in _BY), None)
+    if candidates[0][0] == 0 and (by is None or candidates[0][2].relation in _BY | {""}):
         return candidates[0][2]
     colon = text.find(": ")
     in_item = [c for c in candidates if colon >= 0 and c[0] > colon]
     pool = in_item or candidates
-    return next((c[2] for c in pool if c[1]), pool[0][2])
+    return next(
+        (c[2] for c in pool if c[1] and c[2].relation in _BY),
+        next((c[2] for c in pool if c[1]), pool[0][2]),
+    )
