@@ -458,6 +458,10 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Issue 14 | Thursday 5 March 2026 | For GP practices",
         "In this issue: Spring vaccination · Online consultation data",
         "To unsubscribe, reply with UNSUBSCRIBE in the subject line.",
+        # minutes' attendance and sign-off lines
+        "Apologies: Jo Bloggs, Sam Smith",
+        "Date of next meeting: 4 June 2026",
+        "Signed: ............ (Chair)",
     ]
     text = [  # sentences that speak to the reader keep their address, as the gold does
         "For further enquiries please email stopsmoking@dhsc.gov.uk.",
