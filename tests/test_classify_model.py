@@ -441,6 +441,15 @@ def test_a_proposal_or_a_consultation_question_states_no_obligation() -> None:
     assert [d.force for d in decisions[:2]] == [Force.NONE, Force.NONE]
     assert all(d.reason.startswith("proposal") for d in decisions[:2])
     assert decisions[2].force != Force.NONE
+    # the author urging a law-maker proposes, in any text
+    urged = classify_texts(
+        [
+            "We recommend that DHSC should require every NHS body to acknowledge complaints.",
+            "We urge the Government to review the arrangements.",
+        ]
+    )
+    assert [d.force for d in urged] == [Force.NONE, Force.NONE]
+    assert all(d.reason.startswith("proposal: the author asks a national body") for d in urged)
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import cache
 from typing import Any
 
 from docmine.classify.deontic import Marker, vocabulary
@@ -248,13 +249,27 @@ def put_to_consultation(found: Sequence[Marker], text: str) -> Marker | None:
     return verb if asked and text.rstrip().endswith("?") else None
 
 
+_URGING = frozenset({"recommend", "urge", "call", "ask", "propose", "suggest", "encourage"})
+
+
+@cache
+def _law_maker_after(makers: frozenset[str]) -> re.Pattern[str]:
+    """The words right after a verb of asking that name a law-maker or national body ("... that
+    DHSC should", "... the Government to", "... on NHS England to")."""
+    names = "|".join(sorted(makers, key=len, reverse=True))
+    return re.compile(
+        rf"\s+(?:on\s+)?(?:that\s+)?(?:the\s+)?(?:nhs\s+|uk\s+)?(?:{names})\b", re.IGNORECASE
+    )
+
+
 def proposals(
     contexts: Sequence[ClauseContext], decisions: list[ForceDecision], evidence: Sequence[Any]
 ) -> list[ForceDecision]:
     """A position paper that tells law-makers or national bodies what they should do ("The
-    Government should set out ...", "NHS England should reduce the number of targets") proposes
-    an obligation rather than stating one: none (DECISIONS.md 10). Its statements to the bodies
-    that deliver care keep their force."""
+    Government should set out ...", "NHS England should reduce the number of targets"), or any
+    text whose author urges one ("We recommend that DHSC should require ...", "We urge the
+    Government to ..."), proposes an obligation rather than stating one: none (DECISIONS.md 10).
+    Statements to the bodies that deliver care keep their force."""
     makers = vocabulary()["law_makers"]
     out = list(decisions)
     for index, (context, decision, seen) in enumerate(
@@ -269,8 +284,6 @@ def proposals(
                 context, decision, Force.NONE, Polarity.POSITIVE, CONSULTED_CONFIDENCE, asked, why
             )
             continue
-        if context.authority != Authority.POSITION_PAPER:
-            continue
         governing = next(
             (
                 m
@@ -279,9 +292,20 @@ def proposals(
             ),
             None,
         )
-        if governing is None or governing.subject_word not in makers:
+        if governing is None:
             continue
-        why = f"proposal: a position paper asks a national body ('{governing.subject_word}')"
+        # "We recommend that DHSC should require ...", "We urge the Government to ...": the
+        # author asks a law-maker, in any kind of text
+        urged = (
+            governing.kind == "verb"
+            and governing.lemma in _URGING
+            and governing.subject == "first"
+            and bool(_law_maker_after(makers).match(context.text, governing.end))
+        )
+        paper = context.authority == Authority.POSITION_PAPER
+        if not (urged or (paper and governing.subject_word in makers)):
+            continue
+        why = f"proposal: the author asks a national body ('{governing.subject_word}')"
         out[index] = _ruled(
             context, decision, Force.NONE, Polarity.POSITIVE, PROPOSAL_CONFIDENCE, governing, why
         )
