@@ -153,8 +153,10 @@ def _changes_instruction(left: str, right: str) -> bool:
     that instructs no one ("... is core to success, and they should ..."), stays joined, as
     the gold keeps it."""
     before, after = force_cues(left), force_cues(right)
-    if not before or not after or before[0].label == after[0].label:
+    if not before or not after:
         return False
+    if (before[0].label, _forbids(before[0].text)) == (after[0].label, _forbids(after[0].text)):
+        return False  # the same force and polarity ("..., and they must ...")
     if not governs(left, before[0]):
         return False
     return bool(_OWN_SUBJECT.match(right[: after[0].start]))

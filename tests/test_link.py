@@ -272,6 +272,21 @@ def test_you_is_the_audience_the_document_addresses() -> None:
     )
 
 
+def test_a_subtitle_under_the_title_says_whom_the_page_is_for() -> None:
+    from docmine.link import find_audience
+
+    text = (
+        "Regulation 12: Safe care and treatment\nGuidance for adult social care providers\n"
+        "This page explains what the regulation means.\nYou must assess the risks."
+    )
+    assert find_audience(text, GAZETTEER, {}, "Regulation 12: Safe care and treatment") == (
+        "social care provider"
+    )
+    # a sentence is no subtitle
+    text = "Regulation 12\nThere is guidance for adult social care providers elsewhere.\n"
+    assert find_audience(text, GAZETTEER, {}, "Regulation 12") == ""
+
+
 @pytest.mark.slow
 def test_the_board_refers_back_to_the_board_the_document_names() -> None:
     document = "To update the Community Wellbeing Board (CWB). The Board is requested to: note"

@@ -518,3 +518,11 @@ def test_coordinated_clauses_of_opposite_polarity_split() -> None:
 def test_an_and_after_a_subject_of_a_few_words_joins_subjects() -> None:
     text = "Commissioners such as the ICB and the council must have regard to our reports."
     assert parts(text) == [text]
+
+
+def test_a_conjunct_of_opposite_polarity_after_a_comma_splits() -> None:
+    text = "Providers must not expose people to avoidable harm, and they must assess the risks."
+    assert parts(text) == [
+        "Providers must not expose people to avoidable harm,",
+        "and they must assess the risks.",
+    ]

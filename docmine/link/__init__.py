@@ -51,6 +51,11 @@ _TITLE_FOR = re.compile(
     r"(?:\s*\([^)]*\))?\s+for\s",
     re.IGNORECASE,
 )
+# a subtitle under the title says whom a page is for ("Guidance for adult social care providers"):
+# a short line, no sentence, among the opening lines
+SUBTITLE_LINES = 12
+SUBTITLE_WORDS = 10
+_TERMINAL_STOP = re.compile(r"[.!?;:]$")
 _YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w’'-]*\s+){0,3}[A-Za-z][\w’'-]*)", re.IGNORECASE)
 
 
@@ -123,8 +128,8 @@ def find_audience(
 ) -> str:
     """The body the document addresses as "you": the first body of a "To:" block or a "this
     guidance is for" line, else of a letter's address block (the short lines before "Dear"),
-    else the body the title names after "for", else the first body
-    written as "your X" (or the kind of service "your X" says the reader runs)."""
+    else the body the title or a subtitle among the opening lines names after "for", else the
+    first body written as "your X" (or the kind of service "your X" says the reader runs)."""
     opening = text[:4000]
     for match in _ADDRESSED.finditer(opening):
         part = next(g for g in match.groups() if g is not None)
@@ -138,6 +143,14 @@ def find_audience(
     mentions = find_bodies(title[addressed.end() :], gazetteer, acronyms) if addressed else []
     if mentions:
         return mentions[0].canonical
+    for line in opening.splitlines()[:SUBTITLE_LINES]:  # "Guidance for adult social care providers"
+        line = line.strip()
+        if not line or len(line.split()) > SUBTITLE_WORDS or _TERMINAL_STOP.search(line):
+            continue
+        addressed = _TITLE_FOR.search(line)
+        mentions = find_bodies(line[addressed.end() :], gazetteer, acronyms) if addressed else []
+        if mentions:
+            return mentions[0].canonical
     for match in _YOUR.finditer(text):
         mentions = find_bodies(match.group(1), gazetteer, acronyms)
         if mentions and mentions[0].start == 0:
