@@ -448,20 +448,13 @@ def assigned_actions(
         )
         if imperative is None:
             continue
+        cue = Span.of(text, imperative.start, imperative.end)
         if decision.force != Force.NONE:
-            if (
-                imperative.negated
-                and decision.polarity == Polarity.POSITIVE
-                and decision.force
-                in (
-                    Force.MANDATORY,
-                    Force.EXPECTATION,
-                )
-            ):  # "Do not offer ..., unless they ask for one": the model's duty, forbidden
-                cue = Span.of(text, imperative.start, imperative.end)
+            # "Do not offer ..., unless they ask for one": the model's duty, forbidden
+            forbidden_duty = decision.force in _DUTIES and decision.polarity == Polarity.POSITIVE
+            if imperative.negated and forbidden_duty:
                 out[index] = replace(decision, polarity=Polarity.PROHIBITION, cue=cue)
             continue
-        cue = Span.of(text, imperative.start, imperative.end)
         verb = cue.text.lower()
         if verb == "take" and text[cue.end : cue.end + 7].lower() == " a look":
             verb = "look"  # "Take a look at the guidance": signposting
@@ -482,7 +475,7 @@ def assigned_actions(
             reason = "an imperative of action: the reader is told to act"
             force = Force.SUGGESTION if verb in vocab["suggesting"] else Force.EXPECTATION
             confidence = ACTION_CONFIDENCE
-        forbids = imperative.negated and force in (Force.MANDATORY, Force.EXPECTATION)
+        forbids = imperative.negated and force in _DUTIES
         out[index] = ForceDecision(
             force,
             Polarity.PROHIBITION if forbids else decision.polarity,

@@ -338,9 +338,9 @@ def choose_cue(model: ForceModel, markers: Sequence[Any], label: str) -> Any | N
         (sum(model.weight(name, label) for name in marker_feature_names(m)), -m.start, m)
         for m in markers
     ]
-    main = [s for s in scored if s[2].scope == "main" and s[0] > 0]
     if not scored:
         return None
+    main = [s for s in scored if s[2].scope == "main" and s[0] > 0]
     score, _, best = max(main or scored, key=lambda s: (s[0], s[1]))
     return best if score > 0 else None
 

@@ -17,7 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from docmine.config import RESOURCES_DIR, read_data, resource
+from docmine.classify.deontic import vocabulary
+from docmine.config import RESOURCES_DIR, read_data
 from docmine.language.cues import force_cues, modal_verbs
 from docmine.link.bodies import DocumentBodies, head_noun_mentions
 from docmine.link.choice import Candidate
@@ -240,19 +241,12 @@ def _bound_by_modal(verb: Any, rules: HolderRules) -> bool:
     is the one to ask or direct ("NHS England must not direct an ICB to ...", "the Secretary of
     State may direct NHS England to ..."): the modal binds its subject, not the one asked. The
     author ("we should ask ICBs to ...") and a text ("the Act may require ...") ask others."""
-    modal = next(
-        (c for c in verb.children if c.dep_ == "aux" and c.lower_ in _BINDING_MODALS), None
-    )
+    bound = any(c.dep_ == "aux" and c.lower_ in _BINDING_MODALS for c in verb.children)
     subject = _child(verb, "nsubj")
-    if modal is None or subject is None:
+    if not bound or subject is None:
         return False
-    return subject.lower_ not in rules.author_pronouns and subject.lemma_.lower() not in _texts()
-
-
-@cache
-def _texts() -> frozenset[str]:
-    """Nouns for texts (deontic.yaml `texts`: "the Act", "this guidance")."""
-    return frozenset(str(w).lower() for w in resource("deontic.yaml")["texts"])
+    texts = vocabulary()["texts"]
+    return subject.lower_ not in rules.author_pronouns and subject.lemma_.lower() not in texts
 
 
 def _span(token: Any) -> tuple[int, int]:
