@@ -186,6 +186,20 @@ def _clause_spans(text: str) -> Iterator[tuple[int, int]]:
             yield s_start + p_start, s_start + p_end
 
 
+def _row_spans(text: str) -> list[tuple[int, int]]:
+    """A table row's clauses. The cells after a cell's last sentence that state nothing of their
+    own, with no force word (its evidence, owner or date: "Providers must respond within two
+    hours. | CSDS submission | From 1 October 2026"), belong to that sentence's clause."""
+    spans: list[tuple[int, int]] = []
+    for start, end in _clause_spans(text):
+        opens_cell = "\t" in text[spans[-1][1] : start] if spans else False
+        if opens_cell and not force_cues(text[start:end]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 def _compose_lead_in(previous: str, continuation: str) -> str:
     """A second lead-in that continues the first ("...through: [items] to deliver four main
     roles:") is written out in full (DECISIONS.md A.5)."""
@@ -413,7 +427,7 @@ class _Segmenter:
         a label and its value ("Classification: | Official") is a paper's metadata, no clause."""
         if _label_and_value(block.text):
             return
-        for index, (start, end) in enumerate(_clause_spans(block.text)):
+        for index, (start, end) in enumerate(_row_spans(block.text)):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
 
     def locate(self, block: Block) -> None:

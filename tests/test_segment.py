@@ -178,6 +178,21 @@ def test_an_action_table_row_keeps_its_holder_and_deadline_cells() -> None:
     ]
 
 
+def test_a_requirement_row_keeps_the_cells_after_its_full_stop() -> None:
+    # the evidence and date cells after the requirement's sentence are that clause's; a cell
+    # with a force word of its own is a clause of its own
+    rows = [
+        "UCR1 Response time\tProviders must respond within two hours.\tCSDS\tFrom 1 May 2026",
+        "UCR2\tICBs must agree a plan.\tProviders should report monthly.",
+    ]
+    assert [c.text for c in segment(_table_document("Standards", rows))][1:] == [
+        "UCR1 Response time | Providers must respond within two hours. | CSDS | "
+        "From 1 May 2026",
+        "UCR2 | ICBs must agree a plan.",
+        "Providers should report monthly.",
+    ]
+
+
 def test_a_label_cell_is_not_glued_onto_the_sentence_beside_it() -> None:
     # a Word table's first cell names the body; the second is the instruction
     document = _table_document("Who does what", ["ICB\tThe ICB must convene the partnership"])
