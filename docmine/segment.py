@@ -55,7 +55,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         before = text[start : match.end()]
         last = _LAST_WORD.search(before) or re.search(r"([A-Za-z.]+)\.$", before)
         word = (last.group(1) if last else "").lower().rstrip(".")
-        if word in _ABBREVIATIONS or len(word) == 1 or re.fullmatch(r"[\d.]+", word):
+        lettered = len(word) == 1 and _LETTERED_PART.search(before)  # "set out in Annex A."
+        if word in _ABBREVIATIONS or (len(word) == 1 and not lettered):
+            continue
+        if re.fullmatch(r"[\d.]+", word):
             continue
         end = match.start() + 1
         while end < len(text) and text[end] in "\"'”’)]":
@@ -64,7 +67,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
+    # a citation in brackets after a sentence ("... in its response. (Paragraph 21)") is that
+    # sentence's source, not a sentence of its own
+    for index in range(len(spans) - 1, 0, -1):
+        if _CITATION_AFTER.match(text[spans[index][0] : spans[index][1]]):
+            spans[index - 1 : index + 1] = [(spans[index - 1][0], spans[index][1])]
     return spans
+
+
+# a part of a document named by a capital letter, which ends a sentence: "Annex A."
+_LETTERED_PART = re.compile(
+    r"\b(?i:annex|appendix|schedule|table|figure|part|section|box|chart|option|phase|tier|"
+    r"category|type|group|stage|step|model|plan|scenario)\s+[A-Z]\.\s*$"
+)
+_CITATION_AFTER = re.compile(
+    r"^\((?:paragraphs?|paras?\.?|see|sections?|pages?|pp?\.|annex|appendix|chapter|"
+    r"recommendations?|conclusions?)\b[^()]{0,40}\)\.?$",
+    re.IGNORECASE,
+)
 
 
 def _force_of(text: str) -> str:
@@ -145,6 +165,9 @@ _OWN_SUBJECT = re.compile(
 )
 
 
+_ELIDED_SUBJECT = re.compile(r"^(?:and|but)\s+(?:also\s+)?$", re.IGNORECASE)
+
+
 def _changes_instruction(left: str, right: str) -> bool:
     """ "Councils must keep a register, and they may share it": a conjunct with its own subject
     (a pronoun or a short noun phrase right before its modal) that gives an instruction of
@@ -159,7 +182,10 @@ def _changes_instruction(left: str, right: str) -> bool:
         return False  # the same force and polarity ("..., and they must ...")
     if not governs(left, before[0]):
         return False
-    return bool(_OWN_SUBJECT.match(right[: after[0].start]))
+    subject = right[: after[0].start]
+    if before[0].label == after[0].label and _ELIDED_SUBJECT.match(subject):
+        return True  # only the polarity turns: "... should ensure X, and should not rely on Y"
+    return bool(_OWN_SUBJECT.match(subject))
 
 
 def split_coordinated(sentence: str) -> list[tuple[int, int]]:
@@ -468,6 +494,7 @@ class _Segmenter:
     def run(self) -> list[Clause]:
         blocks = [b for b in self.document.blocks if b.kind != BlockKind.FURNITURE]
         above: Block | None = None  # the last block before this one that is not a footnote
+        headers: set[str] = set()  # the tables' header rows so far
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             previous = blocks[index - 1] if index else None
@@ -488,7 +515,9 @@ class _Segmenter:
                     and above is not self.table_lead
                 ):
                     self.lead_in = ""  # the lead-in's list was the items; a table after them is not
-                if not _is_table_header(block, previous):
+                if _is_table_header(block, previous):
+                    headers.add(_row_text(block.text))
+                elif _row_text(block.text) not in headers:  # a header repeated on a new page
                     self.table_row(block)
             if block.kind == BlockKind.HEADING:
                 self.lead_in = ""

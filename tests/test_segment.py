@@ -30,6 +30,18 @@ def test_sentences_survive_abbreviations_and_numbers() -> None:
     ]
 
 
+def test_a_lettered_annex_ends_a_sentence_and_a_bracketed_citation_stays_with_it() -> None:
+    assert sentences("Amounts are in Annex A. Councils must publish them. We met J. K. Smith.") == [
+        "Amounts are in Annex A.",
+        "Councils must publish them.",
+        "We met J. K. Smith.",
+    ]
+    assert sentences("Waits are long. The Government should act. (Paragraph 21)") == [
+        "Waits are long.",
+        "The Government should act. (Paragraph 21)",
+    ]
+
+
 def test_a_sentence_with_two_forces_is_two_clauses() -> None:
     text = "ICBs must publish a plan and should consult Healthwatch on it."
     parts = [text[a:b] for a, b in split_coordinated(text)]
@@ -186,11 +198,21 @@ def test_a_requirement_row_keeps_the_cells_after_its_full_stop() -> None:
         "UCR2\tICBs must agree a plan.\tProviders should report monthly.",
     ]
     assert [c.text for c in segment(_table_document("Standards", rows))][1:] == [
-        "UCR1 Response time | Providers must respond within two hours. | CSDS | "
-        "From 1 May 2026",
+        "UCR1 Response time | Providers must respond within two hours. | CSDS | From 1 May 2026",
         "UCR2 | ICBs must agree a plan.",
         "Providers should report monthly.",
     ]
+
+
+def test_a_header_row_repeated_on_a_new_page_is_no_clause() -> None:
+    rows = [
+        "Ref\tRequirement\tTimescale",
+        "R1\tThe Provider must accept self-referrals.\tJuly 2026",
+    ]
+    document = _table_document("Requirements", rows + rows)
+    assert [c.text for c in segment(document)][1:] == [
+        "R1 | The Provider must accept self-referrals. | July 2026"
+    ] * 2
 
 
 def test_a_label_cell_is_not_glued_onto_the_sentence_beside_it() -> None:
@@ -541,3 +563,16 @@ def test_a_conjunct_of_opposite_polarity_after_a_comma_splits() -> None:
         "Providers must not expose people to avoidable harm,",
         "and they must assess the risks.",
     ]
+
+
+def test_a_verb_phrase_of_opposite_polarity_after_a_comma_splits() -> None:
+    # the subject is shared; only the polarity turns (DECISIONS.md 7)
+    text = (
+        "Managers should ensure that the patient understands it, and should not rely on leaflets."
+    )
+    assert parts(text) == [
+        "Managers should ensure that the patient understands it,",
+        "and should not rely on leaflets.",
+    ]
+    same = "Providers must keep records of all complaints, and must share them with the ICB."
+    assert parts(same) == [same]
