@@ -26,6 +26,22 @@ from docmine.model import Authority
         ),
         ("An explainer of the new duties\n\nThis article explains what the Act means.", "summary"),
         ("A quiet report about nothing in particular.", "guidance"),
+        # a parliamentary committee recommends; a code issued under a section is statutory
+        (
+            "House of Commons\n\nHealth and Social Care Committee\n\nAdult autism services\n\n"
+            "Third Report of Session 2025–26",
+            "position_paper",
+        ),
+        (
+            "Mental Health Act 1983: Code of Practice\n\nThe Code is issued under section 118 "
+            "of the Act.",
+            "statutory_guidance",
+        ),
+        (
+            "Market shaping guidance\n\nThis guidance sets out what councils should do. Councils "
+            "should publish a market position statement.",
+            "guidance",
+        ),
         # an Act's section as it is printed, without its enacting words: its title line, a
         # PART heading and an inserted section's number and title over its subsection (1)
         (

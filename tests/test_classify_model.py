@@ -101,7 +101,7 @@ def test_a_lead_in_cue_that_is_no_modal_leaves_the_polarity_to_the_items_modals(
     from docmine.model import ForceDecision
 
     def marker(kind: str, lemma: str, negated: bool, start: int) -> SimpleNamespace:
-        return SimpleNamespace(kind=kind, lemma=lemma, negated=negated, start=start)
+        return SimpleNamespace(kind=kind, lemma=lemma, negated=negated, start=start, verb="")
 
     rules = ForceDecision(Force.EXPECTATION)
     agreed, must_not = marker("verb", "agree", False, 20), marker("modal", "must", True, 60)
@@ -459,6 +459,7 @@ def test_may_not_forbids_in_guidance_when_a_body_or_role_is_its_subject() -> Non
         "Providers may not charge people for the first six weeks of reablement.",
         "Carers may not know about the service.",
         "The ICB may not be able to fund the service.",
+        "Figures may not sum due to rounding.",
     ]
     decisions = classify_texts(texts, Authority.GUIDANCE)
     assert [(d.force, d.polarity.value) for d in decisions[:2]] == [
@@ -559,3 +560,34 @@ def test_the_cue_is_the_main_clause_s_word_where_one_pushes_towards_the_force() 
         ["We expect you to have a policy that sets out how staff should meet the duty."]
     )
     assert decision.force == Force.EXPECTATION and decision.cue_text == "expect"
+
+
+@pytest.mark.slow
+def test_a_question_listed_under_a_lead_in_takes_its_force() -> None:
+    """DECISIONS.md 15: the question is what the lead-in asks for; alone, a question is none."""
+    texts = [
+        "Councillors may wish to ask: Is the ICB meeting its targets?",
+        "Some of the questions you might want to consider asking include: Who chairs the board?",
+        "Question 5: Do you agree that the principles should apply to all authorities?",
+        "Is the ICB meeting its targets?",
+        "The regulations do not require providers to tell people about the change.",
+    ]
+    decisions = classify_texts(texts)
+    assert [d.force for d in decisions] == [Force.SUGGESTION] * 2 + [Force.NONE] * 3
+    assert decisions[0].cue_text == "may wish to"
+    assert decisions[0].reason.startswith("a question listed")
+
+
+@pytest.mark.slow
+def test_avoid_with_a_gerund_is_a_prohibition_unless_it_is_only_a_purpose() -> None:
+    """DECISIONS.md 16."""
+    decisions = classify_texts(
+        [
+            "Visitors should avoid visiting until they feel better.",
+            "Avoid sharing passwords with colleagues.",
+            "The ICP will need to work with places to agree the right activity and avoid "
+            "duplicating work.",
+        ]
+    )
+    assert [d.polarity.value for d in decisions] == ["prohibition", "prohibition", "positive"]
+    assert all(d.force == Force.EXPECTATION for d in decisions)

@@ -159,13 +159,16 @@ _WH = frozenset({"what", "how", "whether", "if", "why", "which", "who", "whom", 
 
 
 def _asks_a_question(token: Any) -> bool:
-    """ "We ask local people what matters to them": "ask" with an indirect question and no
-    infinitive asks for an answer, not for an act ("we ask ICBs to ..." does)."""
+    """ "We ask local people what matters to them", "Councillors may wish to ask: Is the ICB
+    meeting its targets?": "ask" with an indirect or a direct question and no infinitive asks
+    for an answer, not for an act ("we ask ICBs to ..." does)."""
     if token.lemma_.lower() != "ask":
         return False
     children = list(token.children)
     if any(c.dep_ == "xcomp" for c in children):
         return False
+    if "?" in token.doc.text[token.idx :]:
+        return True
     return any(c.dep_ in ("ccomp", "dobj") and next(c.subtree).lower_ in _WH for c in children)
 
 

@@ -353,7 +353,11 @@ def _modal(marker: Any) -> bool:
 
 
 def _prohibits(
-    cue: Any | None, rules: ForceDecision, markers: Sequence[Any] = (), lead_in: int = 0
+    cue: Any | None,
+    rules: ForceDecision,
+    markers: Sequence[Any] = (),
+    lead_in: int = 0,
+    text: str = "",
 ) -> bool:
     """A negated modal or imperative forbids ("must not", "may not", "do not share"); a negated
     deontic noun, verb or adjective ("not required", "no requirement") only removes a duty, and
@@ -363,9 +367,16 @@ def _prohibits(
     if cue is None:
         return bool(rules.polarity == Polarity.PROHIBITION)
     if _modal(cue) or cue.start >= lead_in:
-        return bool(_modal(cue) and cue.negated)
+        return bool(_modal(cue) and (cue.negated or avoids(cue, text)))
     modals = [m for m in markers if _modal(m) and m.start >= lead_in]
-    return bool(modals) and all(m.negated for m in modals)
+    return bool(modals) and all(m.negated or avoids(m, text) for m in modals)
+
+
+def avoids(marker: Any, text: str) -> bool:
+    """ "Visitors should avoid visiting ...", "Avoid sharing ...": the instruction is to refrain
+    (DECISIONS.md 16), whether a modal governs "avoid" or it is the imperative itself."""
+    imperative = marker.kind == "imperative" and text[marker.start : marker.end].lower() == "avoid"
+    return bool(marker.verb == "avoid" or imperative)
 
 
 def decide(
@@ -382,7 +393,7 @@ def decide(
         condition = (-1, -1)
         if force != Force.NONE:
             lead_in = len(context.lead_in) if context.text.startswith(context.lead_in) else 0
-            prohibits = _prohibits(cue, seen.rules, seen.markers, lead_in)
+            prohibits = _prohibits(cue, seen.rules, seen.markers, lead_in, context.text)
             if force in (Force.MANDATORY, Force.EXPECTATION) and prohibits:
                 polarity = Polarity.PROHIBITION
             condition = seen.condition or condition
