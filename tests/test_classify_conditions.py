@@ -144,6 +144,8 @@ from docmine.measure.evaluate import token_f1
             "where CCTV is likely to result in a high risk",
         ),
         ("ICBs must support people in the area where they live.", None),
+        # the event a time to act runs from belongs to the deadline
+        ("It must be given as soon as practicable after the patient's detention begins.", None),
         # a condition left open at a lead-in's colon reads on into its item
         (
             "You can apply for the grant if your council is one of the following: a county council",

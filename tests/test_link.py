@@ -285,6 +285,22 @@ def test_a_subtitle_under_the_title_says_whom_the_page_is_for() -> None:
     # a sentence is no subtitle
     text = "Regulation 12\nThere is guidance for adult social care providers elsewhere.\n"
     assert find_audience(text, GAZETTEER, {}, "Regulation 12") == ""
+    # but a page's summary that opens with what it is says whom it is for, by a body or by the
+    # service its readers run
+    text = "Outbreaks\nGuidance for care home managers and staff on managing outbreaks.\n"
+    assert find_audience(text, GAZETTEER, {}, "Outbreaks") == "social care provider"
+
+
+def test_what_the_reader_runs_says_who_they_are_before_a_body_they_deal_with() -> None:
+    from docmine.link import find_audience
+
+    text = (
+        "Outbreaks\nTell your local authority commissioners about an outbreak.\n"
+        "Isolate residents in your care home.\nYou must keep records."
+    )
+    assert find_audience(text, GAZETTEER, {}, "Outbreaks") == "social care provider"
+    text = "Budgets\nTell your local authority about it.\nYou must keep records."
+    assert find_audience(text, GAZETTEER, {}, "Budgets") == "local authority"
 
 
 @pytest.mark.slow
@@ -405,6 +421,11 @@ def test_deadlines_keep_the_words_gold_records() -> None:
             "by",
         ),
         (
+            "It must be given as soon as practicable after the patient's detention begins.",
+            "as soon as practicable after the patient's detention begins",
+            "by",
+        ),
+        (
             "Councils must submit their report by 11:59pm on 20 May 2026.",
             "by 11:59pm on 20 May 2026",
             "by",
@@ -435,12 +456,18 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
         ),
         # working days are no calendar duration: the text keeps them
         ("Reply within 10 working days of the complaint.", "", "the complaint"),
+        ("Reply within 5 Operational Days of the notice.", "", "the notice"),
         (
             "ICBs must publish a plan before the start of each financial year.",
             "",
             "the start of each financial year",
         ),
         ("Records must be kept for up to 12 months.", "P12M", ""),
+        (
+            "Tell them as soon as practicable after the detention begins.",
+            "",
+            "the detention begins",
+        ),
         ("Respond within thirty-one days of the complaint.", "P31D", "the complaint"),
         ("Keep it under review within seventy days of the order.", "P70D", "the order"),
         ("Reply within 28 calendar days of the request.", "P28D", "the request"),
@@ -578,6 +605,9 @@ def test_a_system_of_some_kind_is_not_an_integrated_care_system() -> None:
     assert parsed("It advises on a records management system for each trust.") == []
     assert parsed("Providers must have auditing systems and processes in place.") == []
     assert parsed("Partners work within a system to plan care.") == ["integrated care system"]
+    # a system's quality or kind makes it a way of working
+    assert parsed("We expect you to have effective systems to identify abuse.") == []
+    assert parsed("Trusts must keep their IT systems secure.") == ["NHS provider"]
 
 
 @pytest.mark.slow

@@ -117,6 +117,15 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# what an "after"/"before" clause counts from when it follows a time to act: the deadline's
+# event, not a circumstance (link.dates reads the whole as the deadline)
+_TIME_RUNS_FROM = re.compile(
+    r"\b(?:as soon as (?:is )?(?:reasonably )?(?:practicable|possible)|immediately|"
+    r"(?:hours?|days?|weeks?|months?|years?))\s*$",
+    re.IGNORECASE,
+)
+
+
 def _span(tokens: list[Any]) -> tuple[int, int]:
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
@@ -153,6 +162,8 @@ def _adverbial(parsed: Any) -> list[tuple[int, int]]:
         perfect = opener is not None and opener.lower_ == "having" and verb.tag_ == "VBN"
         if opener is None or not (perfect or opener.lower_ in _SUBORDINATORS):
             continue
+        if _TIME_RUNS_FROM.search(parsed.text[: opener.idx]):
+            continue  # "as soon as practicable after X", "within 28 days after X": a deadline's
         spans.append(_span(_fronted(verb)))
     return spans
 

@@ -143,22 +143,53 @@ def find_audience(
     mentions = find_bodies(title[addressed.end() :], gazetteer, acronyms) if addressed else []
     if mentions:
         return mentions[0].canonical
-    for line in opening.splitlines()[:SUBTITLE_LINES]:  # "Guidance for adult social care providers"
-        line = line.strip()
-        if not line or len(line.split()) > SUBTITLE_WORDS or _TERMINAL_STOP.search(line):
-            continue
-        addressed = _TITLE_FOR.search(line)
-        mentions = find_bodies(line[addressed.end() :], gazetteer, acronyms) if addressed else []
-        if mentions:
-            return mentions[0].canonical
-    for match in _YOUR.finditer(text):
-        mentions = find_bodies(match.group(1), gazetteer, acronyms)
-        if mentions and mentions[0].start == 0:
-            return mentions[0].canonical
-        runs = " ".join(match.group(1).lower().replace("’", "'").split())
+    reader = _subtitle_reader(opening, gazetteer, acronyms)
+    if reader:
+        return reader
+    # what the reader runs ("your care home") says who they are; a body after "your" may be
+    # one they deal with ("your local authority commissioners" on a page for care homes), so it
+    # counts only when the page names no service of the reader's
+    yours = [match.group(1) for match in _YOUR.finditer(text)]
+    for phrase in yours:
+        runs = " ".join(phrase.lower().replace("’", "'").split())
         for service, canonical in gazetteer.rules.reader_services:
             if runs == service or runs.startswith(service + " "):
-                return canonical  # "your care service": the reader runs one
+                return canonical
+    for phrase in yours:
+        mentions = find_bodies(phrase, gazetteer, acronyms)
+        if mentions and mentions[0].start == 0:
+            return mentions[0].canonical
+    return ""
+
+
+def _subtitle_reader(opening: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> str:
+    """Whom a subtitle among the opening lines says the page is for ("Guidance for adult social
+    care providers"): a short line, or a page's summary that opens with what it is ("Guidance
+    for care home managers and staff on preventing ... .")."""
+    for line in opening.splitlines()[:SUBTITLE_LINES]:
+        line = line.strip()
+        addressed = _TITLE_FOR.search(line)
+        if addressed is None:
+            continue
+        summary = addressed.start() == 0
+        if not summary and (len(line.split()) > SUBTITLE_WORDS or _TERMINAL_STOP.search(line)):
+            continue
+        reader = _reader_named(line[addressed.end() :], gazetteer, acronyms)
+        if reader:
+            return reader
+    return ""
+
+
+def _reader_named(phrase: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> str:
+    """The body a subtitle's "for ..." names, or the kind of service it names its readers by
+    ("care home managers and staff")."""
+    mentions = find_bodies(phrase, gazetteer, acronyms)
+    if mentions:
+        return mentions[0].canonical
+    runs = " ".join(phrase.lower().replace("’", "'").split())
+    for service, canonical in gazetteer.rules.reader_services:
+        if runs == service or runs.startswith(service + " "):
+            return canonical
     return ""
 
 

@@ -99,10 +99,12 @@ _NUMBER = (
     r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
+# days counted some other way than the calendar's ("10 working days", "5 Operational Days")
+_DAY_KINDS = r"(?:(?:working|calendar|clear|business|operational) )*"
 _RELATIVE = re.compile(
     rf"\b(?P<rel>within|no later than|not later than|no longer than|for up to)\s+"
     rf"(?:the next |a (?:designated )?)?{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?[\s-]+"
-    r"(?:(?:working|calendar|clear) )*(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
+    rf"{_DAY_KINDS}(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
     # what it runs from, up to the next clause ("... of implementation and report back ...")
     r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+?"
     r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b)|\s*[,.;:()—]|\s*$))?"
@@ -117,7 +119,11 @@ _RELATIVE = re.compile(
     # an infinitive of purpose after a period noun ("after the end of the financial year to
     # declare ..."), not "to" in a range ("the end of 2024 to 2025")
     r"|(?:(?<=year)|(?<=quarter)|(?<=month)|(?<=period)|(?<=week)|(?<=phase))\s+to\s+[a-z])"
-    r"|\bas soon as (?:is )?reasonably practicable",
+    # "as soon as reasonably practicable", and "as soon as practicable" from an event ("after
+    # the patient's detention begins"): statutory time limits; the event is kept
+    r"|\bas soon as (?:is )?(?:reasonably practicable|"
+    r"practicable(?=\s+(?:after|following)\s+))(?:\s+(?:after|following)\s+"
+    r"[^,.;:()—]+?(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b)|\s*[,.;:()—]|\s*$))?",
     re.IGNORECASE,
 )
 _RELATION_NAMES = {
@@ -302,7 +308,7 @@ _WORD_NUMBERS.update(
 # the period right after "within", "no later than" ...: a range's upper bound ("28-30 days")
 _PERIOD = re.compile(
     rf"\s+(?:the next |a (?:designated )?)?(?:\d+\s*[-–]\s*)?(?P<n>{_NUMBER})[\s-]+"
-    r"(?P<kind>(?:(?:working|calendar|clear) )*)(?P<unit>hour|day|week|month|year)s?\b",
+    rf"(?P<kind>{_DAY_KINDS})(?P<unit>hour|day|week|month|year)s?\b",
     re.IGNORECASE,
 )
 _FROM = re.compile(
@@ -337,11 +343,14 @@ def relative_parts(written: str) -> tuple[str, str]:
         point = _POINT.match(deadline.group(0), deadline.end("rel2"))
         return "", point.group("point").strip() if point else ""
     relation = "rel" if deadline.group("rel") else "rel3" if deadline.group("rel3") else ""
-    if not relation:  # "as soon as reasonably practicable"
-        return "", ""
+    if not relation:  # "as soon as reasonably practicable [after the event]"
+        event = _FROM.search(deadline.group(0), len("as soon as"))
+        return "", event.group("anchor").strip() if event else ""
     period = ""
     match = _PERIOD.match(deadline.group(0), deadline.end(relation))
-    if match and not re.search(r"working|clear", match.group("kind") or "", re.IGNORECASE):
+    if match and not re.search(
+        r"working|clear|business|operational", match.group("kind") or "", re.IGNORECASE
+    ):
         count = _count(match.group("n"))
         unit = match.group("unit").lower()
         if count is not None:
@@ -368,7 +377,7 @@ _TEMPORAL = re.compile(
     r"(?=\s*[,.;:()—]|\s+(?:unless|if|where|wherever|when|and|or|so|to|as|in|by)\b|\s*$)"
     # an event with a date of its own ("before the proposed discharge date", "at least 5 working
     # days before each meeting"), as the gold keeps "prior to admission"
-    rf"|\b(?:(?:at least|no less than|not less than)\s+{_NUMBER}\s+(?:(?:working|clear|calendar) )*"
+    rf"|\b(?:(?:at least|no less than|not less than)\s+{_NUMBER}\s+{_DAY_KINDS}"
     r"(?:days?|weeks?|months?)\s+)?before (?:the|a|an|each|any|every) (?:[\w'’-]+ ){0,3}"
     r"(?:date|day|meeting|deadline|move|discharge|admission|arrival|publication|decision|visit|"
     r"appointment|assessment|transfer|hearing|election)s?\b"
