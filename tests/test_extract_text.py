@@ -346,6 +346,19 @@ def test_a_date_a_line_wrapped_onto_is_no_paragraph_number(tmp_path: Path) -> No
     assert ("2", "The board must act.") in blocks and ("3", "the chair may sign it.") in blocks
 
 
+def test_a_compound_wrapped_after_its_hyphen_is_joined_whole(tmp_path: Path) -> None:
+    path = tmp_path / "rules.txt"
+    path.write_text(
+        "The Board may appoint sub-\ncommittees to carry out any of its functions, and the\n"
+        "committees must report to it.\n",
+        encoding="utf-8",
+    )
+    assert extract(path).blocks[0].text == (
+        "The Board may appoint sub-committees to carry out any of its functions, and the "
+        "committees must report to it."
+    )
+
+
 def test_a_count_a_wrapped_line_opens_with_stays_in_its_sentence(tmp_path: Path) -> None:
     path = tmp_path / "wrapped.txt"
     path.write_text(
@@ -462,6 +475,12 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Apologies: Jo Bloggs, Sam Smith",
         "Date of next meeting: 4 June 2026",
         "Signed: ............ (Chair)",
+        # GOV.UK's format label and page history; a committee report's paper number
+        "Guidance",
+        "Published 12 January 2026 Last updated 3 February 2026 + show all updates",
+        "3 February 2026 — See all updates",
+        "3 February 2026: Added advice on antiviral medicines.",
+        "HC 612",
     ]
     text = [  # sentences that speak to the reader keep their address, as the gold does
         "For further enquiries please email stopsmoking@dhsc.gov.uk.",
@@ -471,6 +490,7 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Version 2, December 2021 [Changes from previous version are highlighted.",
         "Report by: Jo Bloggs, National Director of Urgent and Emergency Care",
         "Status: this guidance replaces the 2019 edition.",
+        "1 April 2026: ICBs must publish their plans.",
     ]
     assert [t for t in furniture if not is_furniture(t)] == []
     assert [t for t in text if is_furniture(t)] == []

@@ -307,7 +307,12 @@ def _paragraph_groups(text: str) -> list[list[str]]:
                 lines[-1] if lines else before, line
             )
             if lines and not stacked and not new_block and _wraps(before, line, width):
-                lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"  # soft-wrapped line
+                # a soft-wrapped line; after a hyphen the compound goes on ("sub-|committees")
+                so_far = lines[-1].rstrip()
+                glue = (
+                    "" if re.search(r"[A-Za-z]-$", so_far) and line.strip()[:1].islower() else " "
+                )
+                lines[-1] = f"{so_far}{glue}{line.strip()}"
             else:
                 lines.append(line)
         if lines:
