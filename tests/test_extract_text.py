@@ -580,3 +580,13 @@ def test_a_contract_s_lettered_clause_number_is_its_marker(tmp_path: Path) -> No
         ("SC3.2", "The Provider must not refuse a Referral."),
     ]
     assert any(b.text == "The H2 2026 targets stand." for b in blocks)
+
+
+def test_the_value_under_a_publication_page_label_is_furniture(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_text(
+        "Managing outbreaks\n\nFrom:\n\nUK Health Security Agency\n\n"
+        "Care homes should have an outbreak plan.\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(path))] == ["Care homes should have an outbreak plan."]

@@ -180,13 +180,28 @@ def count_lists(blocks: list[RawBlock]) -> list[RawBlock]:
     return out
 
 
+# a publication page's label standing alone, whose value is the next line ("From:" | "UK
+# Health Security Agency")
+_LONE_LABEL = re.compile(r"^(?:from|published by|part of):?$", re.IGNORECASE)
+
+
 def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
-    return [
+    out = [
         replace(b, kind=BlockKind.FURNITURE)
         if b.kind not in (BlockKind.FOOTNOTE, BlockKind.TABLE_ROW) and is_furniture(b.text)
         else b
         for b in blocks
     ]
+    for index in range(1, len(out)):
+        value = out[index].text.strip()
+        if (
+            _LONE_LABEL.match(out[index - 1].text.strip())
+            and out[index].kind == BlockKind.PARAGRAPH
+            and len(value.split()) <= 8
+            and not _TERMINAL.search(value)
+        ):
+            out[index] = replace(out[index], kind=BlockKind.FURNITURE)
+    return out
 
 
 # a letter's greeting ("Dear colleagues,"), within its first blocks
