@@ -27,7 +27,7 @@ from docmine.extract import SUFFIXES, read_document
 from docmine.extract.pdf import PAGES_PER_LIMIT, page_count, seconds_for
 from docmine.language import Language
 from docmine.language.embed import PASSAGE_FORMAT, Encoder, model_key, passage
-from docmine.link import link_clause, make_context, owned_rows
+from docmine.link import link_clause, make_context, owned_rows, share_row_deadlines
 from docmine.link.choice import LinkModels, load_link_models
 from docmine.link.parse import ParseCache
 from docmine.link.timeline import timeline_rows
@@ -219,6 +219,7 @@ def link_stage(document: Document, pipeline: Pipeline) -> Document:
             dataclasses.replace(o, links=link_clause(o.clause.text, o.decision, context))
             for o in obligations
         )
+    linked = share_row_deadlines(linked, document.blocks, context.default_year)
     return dataclasses.replace(document, obligations=tuple(linked))
 
 

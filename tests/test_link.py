@@ -1165,3 +1165,36 @@ def test_a_point_to_act_by_wins_over_a_period_and_a_past_event_s_month_is_none()
     row = "December 2022 Each ICP to publish a strategy before April 2023"
     found = find_deadline(row)
     assert found is not None and found.text == "December 2022"
+
+
+def test_a_table_rows_date_column_counts_for_every_instruction_in_the_row() -> None:
+    from docmine.link import share_row_deadlines
+    from docmine.model import Block, BlockKind, Clause, Deadline, Links, Obligation, Provenance
+
+    row = "R1\tProviders must accept referrals. Forms must not ask for a BMI.\tFrom 1 July 2026"
+    other = "R2\tProviders must reply within 4 weeks. Staff may help.\tBy 31 March 2027"
+    text = f"{row}\n\n{other}"
+    blocks = [
+        Block(BlockKind.TABLE_ROW, row, Provenance(1, (), 0, len(row))),
+        Block(BlockKind.TABLE_ROW, other, Provenance(1, (), len(row) + 2, len(text))),
+    ]
+
+    def obligation(sentence: str, force: Force, deadline: str = "") -> Obligation:
+        start = text.index(sentence)
+        clause = Clause("d", sentence, Provenance(1, (), start, start + len(sentence)))
+        found = Deadline(deadline, "by") if deadline else None
+        return Obligation(clause, ForceDecision(force), Links(deadline=found))
+
+    shared = share_row_deadlines(
+        [
+            obligation("Providers must accept referrals.", Force.MANDATORY),
+            obligation("Forms must not ask for a BMI.\tFrom 1 July 2026", Force.MANDATORY),
+            obligation("Providers must reply within 4 weeks.", Force.MANDATORY, "within 4 weeks"),
+            obligation("Staff may help.\tBy 31 March 2027", Force.NONE),
+        ],
+        blocks,
+        2026,
+    )
+    deadlines = [o.links.deadline.text if o.links.deadline else "" for o in shared]
+    # an instruction's own deadline stays; a none clause gets none
+    assert deadlines == ["From 1 July 2026", "From 1 July 2026", "within 4 weeks", ""]

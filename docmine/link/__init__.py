@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docmine.config import Settings
+from docmine.language.cues import force_cues
 from docmine.language.nlp import Parser
 from docmine.link.bodies import (
     Gazetteer,
@@ -35,7 +36,7 @@ from docmine.link.holder import (
     owner_cell,
 )
 from docmine.link.parse import ParseCache
-from docmine.model import Force, ForceDecision, Links, Mention
+from docmine.model import Block, BlockKind, Force, ForceDecision, Links, Mention, Obligation
 
 # Last words of body names that name no body on their own ("local government" is a council, but
 # "the government" is not).
@@ -363,3 +364,38 @@ def link_clauses(
     if context.parses is not None:
         context.parses.prefetch(texts)
     return [link_clause(t, d, context) for t, d in zip(texts, decisions, strict=True)]
+
+
+def share_row_deadlines(
+    obligations: Sequence[Obligation], blocks: Sequence[Block], default_year: int | None = None
+) -> list[Obligation]:
+    """A table row's date column counts for every instruction in the row, as a lead-in's
+    deadline counts for every item (DECISIONS.md 26): "R1 | The Provider must accept
+    self-referrals. The Provider must publish its criteria. | From 1 July 2026" gives both
+    clauses "From 1 July 2026". Only the row's last cell, one with no force word of its own, is
+    read; an instruction with a deadline of its own keeps it."""
+    rows = [b for b in blocks if b.kind == BlockKind.TABLE_ROW and "\t" in b.text]
+    out = list(obligations)
+    members: dict[int, list[int]] = {}
+    for index, obligation in enumerate(out):
+        span = obligation.clause.provenance
+        row = next(
+            (
+                r
+                for r, block in enumerate(rows)
+                if block.provenance.start <= span.start and span.end <= block.provenance.end
+            ),
+            None,
+        )
+        if row is not None:
+            members.setdefault(row, []).append(index)
+    for row, indices in members.items():
+        last_cell = rows[row].text.rsplit("\t", 1)[-1]
+        deadline = None if force_cues(last_cell) else find_deadline(last_cell, default_year)
+        if deadline is None:
+            continue
+        for i in indices:
+            obligation = out[i]
+            if obligation.links.deadline is None and obligation.decision.force != Force.NONE:
+                out[i] = replace(obligation, links=replace(obligation.links, deadline=deadline))
+    return out
