@@ -304,6 +304,18 @@ def _row_text(text: str) -> str:
     return " | ".join(cells)
 
 
+# a cell of figures: an amount, a count, a share ("1,466,072", "£2.3m", "12.5%", "n/a", "-")
+_FIGURE_CELL = re.compile(r"^(?:[£$€]?\s?[\d,.]+\s?(?:%|m|bn|k)?|n/?a|-|–|—|\*)$", re.IGNORECASE)
+
+
+def _figures(text: str) -> bool:
+    """A row of a table of figures: a label and two or more cells of figures ("Blackburn with
+    Darwen | 1,466,072 | 733,036"). It states nothing, and a place name opening it reads as an
+    imperative."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    return len(cells) >= 3 and all(_FIGURE_CELL.match(c) for c in cells[1:])
+
+
 def _label_and_value(text: str) -> bool:
     """Two cells, a short label and a short value with no force word: a cover table's row of
     metadata, where the label ends in a colon ("Classification: | Official") or is one that
@@ -451,7 +463,7 @@ class _Segmenter:
         list drawn as a table). Its cells stay together: in an action table the short cells
         are the holder and the deadline ("Publish the plan | ICB | By 31 March 2024"). A row of
         a label and its value ("Classification: | Official") is a paper's metadata, no clause."""
-        if _label_and_value(block.text):
+        if _label_and_value(block.text) or _figures(block.text):
             return
         for index, (start, end) in enumerate(_row_spans(block.text)):
             self.emit(block, start, end, self.lead_in if index == 0 else "")

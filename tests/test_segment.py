@@ -215,6 +215,14 @@ def test_a_header_row_repeated_on_a_new_page_is_no_clause() -> None:
     ] * 2
 
 
+def test_a_row_of_figures_is_no_clause() -> None:
+    rows = ["Blackburn with Darwen\t1,466,072\t733,036", "Bolton\t£2.3m\t12.5%"]
+    rows.append("Bury\tCouncils must publish the figures.\t2026")
+    assert [c.text for c in segment(_table_document("Allocations", rows))][1:] == [
+        "Bury | Councils must publish the figures. | 2026"
+    ]
+
+
 def test_a_label_cell_is_not_glued_onto_the_sentence_beside_it() -> None:
     # a Word table's first cell names the body; the second is the instruction
     document = _table_document("Who does what", ["ICB\tThe ICB must convene the partnership"])
