@@ -1151,6 +1151,9 @@ def test_a_term_a_definition_gives_a_body_names_it() -> None:
         "Provider": "NHS provider",
         "Commissioner": "integrated care board",
     }
+    # its plural names the same kind of body
+    found = find_bodies("Commissioners must review it.", GAZETTEER, learn_acronyms(text, GAZETTEER))
+    assert [m.canonical for m in found] == ["integrated care board"]
 
 
 def test_a_point_to_act_by_wins_over_a_period_and_a_past_event_s_month_is_none() -> None:

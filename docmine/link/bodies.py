@@ -263,6 +263,8 @@ def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             learned.setdefault(acronym, canonical)
     for short, canonical in defined_short_names(text, gazetteer).items():
         learned.setdefault(short, canonical)
+        if " " not in short and not short.endswith("s"):  # "Commissioners" are each "the
+            learned.setdefault(f"{short}s", canonical)  # Commissioner" the document defines
     for acronym, canonical in resolve_ambiguous(text, gazetteer).items():
         learned.setdefault(acronym, canonical)
     return learned
