@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from docmine.extract.furniture import is_metadata_label
+from docmine.extract.furniture import is_furniture, is_metadata_label
 from docmine.extract.text import REGULATION_MARK
 from docmine.language.cues import Cue, force_cues, governs
 from docmine.model import Block, BlockKind, Clause, Document, Provenance
@@ -308,6 +308,14 @@ def _row_text(text: str) -> str:
 _FIGURE_CELL = re.compile(r"^(?:[£$€]?\s?[\d,.]+\s?(?:%|m|bn|k)?|n/?a|-|–|—|\*)$", re.IGNORECASE)
 
 
+# the header of a table that lists people: minutes' attendance, contacts ("Name | Role")
+_PEOPLE_HEADER = re.compile(
+    r"^(?:name|names|attendee|attendees|member|members|present|in attendance|contact|contacts)"
+    r"\s*\t",
+    re.IGNORECASE,
+)
+
+
 def _figures(text: str) -> bool:
     """A row of a table of figures: a label and two or more cells of figures ("Blackburn with
     Darwen | 1,466,072 | 733,036"). It states nothing, and a place name opening it reads as an
@@ -463,7 +471,7 @@ class _Segmenter:
         list drawn as a table). Its cells stay together: in an action table the short cells
         are the holder and the deadline ("Publish the plan | ICB | By 31 March 2024"). A row of
         a label and its value ("Classification: | Official") is a paper's metadata, no clause."""
-        if _label_and_value(block.text) or _figures(block.text):
+        if _label_and_value(block.text) or _figures(block.text) or is_furniture(block.text):
             return
         for index, (start, end) in enumerate(_row_spans(block.text)):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
@@ -507,6 +515,7 @@ class _Segmenter:
         blocks = [b for b in self.document.blocks if b.kind != BlockKind.FURNITURE]
         above: Block | None = None  # the last block before this one that is not a footnote
         headers: set[str] = set()  # the tables' header rows so far
+        people = False  # in a table of people ("Name | Role"): its rows are no clauses
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             previous = blocks[index - 1] if index else None
@@ -515,6 +524,7 @@ class _Segmenter:
             elif not (block.kind == BlockKind.TABLE_ROW and self.table_lead is not None):
                 self.openers.clear()  # (an item's table keeps it open: the items go on after)
             self.locate(block)
+            people = people and block.kind == BlockKind.TABLE_ROW
             next_is_list = following is not None and following.kind in _LIST_KINDS
             if block.kind == BlockKind.LIST_ITEM:
                 self.list_item(block, following)
@@ -529,8 +539,9 @@ class _Segmenter:
                     self.lead_in = ""  # the lead-in's list was the items; a table after them is not
                 if _is_table_header(block, previous):
                     headers.add(_row_text(block.text))
-                elif _row_text(block.text) not in headers:  # a header repeated on a new page
-                    self.table_row(block)
+                    people = bool(_PEOPLE_HEADER.match(block.text))
+                elif _row_text(block.text) not in headers and not people:
+                    self.table_row(block)  # (a header repeated on a new page is none)
             if block.kind == BlockKind.HEADING:
                 self.lead_in = ""
             if block.kind != BlockKind.FOOTNOTE:

@@ -481,6 +481,12 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "3 February 2026 — See all updates",
         "3 February 2026: Added advice on antiviral medicines.",
         "HC 612",
+        "House of Commons",
+        "Third Report of Session 2025–26",
+        # an inspection report's dates, ratings and the bare citation under a notice
+        "Report published 9 April 2026 · Inspected 3 and 4 February 2026",
+        "Well-led | Requires improvement",
+        "Regulation 12(1) and (2)(a)(b)(g)",
     ]
     text = [  # sentences that speak to the reader keep their address, as the gold does
         "For further enquiries please email stopsmoking@dhsc.gov.uk.",
@@ -491,6 +497,8 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Report by: Jo Bloggs, National Director of Urgent and Emergency Care",
         "Status: this guidance replaces the 2019 edition.",
         "1 April 2026: ICBs must publish their plans.",
+        "Regulation 12 requires providers to act.",
+        "Section 2",
     ]
     assert [t for t in furniture if not is_furniture(t)] == []
     assert [t for t in text if is_furniture(t)] == []

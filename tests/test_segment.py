@@ -215,6 +215,15 @@ def test_a_header_row_repeated_on_a_new_page_is_no_clause() -> None:
     ] * 2
 
 
+def test_a_table_of_people_and_a_rating_row_are_no_clauses() -> None:
+    rows = ["Name\tRole", "Dr Alison Hurst\tChair", "Cllr Jean Morrow\tPartner member"]
+    assert [c.text for c in segment(_table_document("Present", rows))] == ["Present"]
+    rows = ["Safe\tRequires improvement", "R1\tThe provider must act.\tNow"]
+    assert [c.text for c in segment(_table_document("Ratings", rows))][1:] == [
+        "R1 | The provider must act. | Now"
+    ]
+
+
 def test_a_row_of_figures_is_no_clause() -> None:
     rows = ["Blackburn with Darwen\t1,466,072\t733,036", "Bolton\t£2.3m\t12.5%"]
     rows.append("Bury\tCouncils must publish the figures.\t2026")
