@@ -142,7 +142,11 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
     cues = force_cues(right)
     if not cues or "," in right[: cues[0].start]:
         return False
-    if _subject_fragment(left) and not _changes_instruction(left, right):
+    if (
+        _subject_fragment(left)
+        and not _changes_instruction(left, right)
+        and not _names_another_actor(left, right)
+    ):
         return False
     if _inside_a_name(left, right):
         return False
@@ -163,6 +167,27 @@ _OWN_SUBJECT = re.compile(
     r"(?:also\s+)?$",
     re.IGNORECASE,
 )
+
+
+# a conjunct whose subject is a proper name or an acronym, right before its modal ("..., and NHS
+# England should bring these figures together")
+_NAMED_SUBJECT = re.compile(
+    r"^(?:and|but)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,4}"
+    r"(?:must|should|shall|will|may|can|could|might|needs? to|is|are)\b"
+)
+
+
+def _names_another_actor(left: str, right: str) -> bool:
+    """ "ICBs should publish their waiting times, | and NHS England should bring them together":
+    after a comma, a conjunct whose subject is a name, when the part before it instructs, has a
+    holder of its own (DECISIONS.md 7)."""
+    before = force_cues(left)
+    return bool(
+        left.rstrip().endswith(",")
+        and _NAMED_SUBJECT.match(right)
+        and before
+        and governs(left, before[0])
+    )
 
 
 _ELIDED_SUBJECT = re.compile(r"^(?:and|but)\s+(?:also\s+)?$", re.IGNORECASE)

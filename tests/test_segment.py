@@ -319,15 +319,16 @@ def test_no_split_inside_a_name_nor_after_a_comma_and_a_lost_space_ends_a_senten
     )
     assert parts(name) == [name]
     # a new subject with another force after "and" is split off, after ", and" too when the
-    # first part is an instruction of another force; a new subject of the same force after
-    # ", and" is not (the gold seldom splits there); "NHS England and ICBs should": no name
-    # goes on
+    # first part is an instruction of another force or the new subject is a name or an
+    # acronym (another holder); a common noun of the same force after ", and" is not (the
+    # gold seldom splits there); "NHS England and ICBs should": no name goes on
     assert parts("Trusts must publish the data and ICBs should review it.") == [
         "Trusts must publish the data",
         "and ICBs should review it.",
     ]
     assert len(parts("Trusts must publish the data, and ICBs should review it.")) == 2
-    assert len(parts("Trusts must publish the data, and ICBs must review it.")) == 1
+    assert len(parts("Trusts must publish the data, and ICBs must review it.")) == 2
+    assert len(parts("Trusts must publish the data, and councils must review it.")) == 1
     assert len(parts("The plan was agreed by NHS England and ICBs should now publish it.")) == 2
     assert (
         len(parts("Local authorities must consult the ICB and NHS England must approve it.")) == 2
@@ -593,3 +594,15 @@ def test_a_verb_phrase_of_opposite_polarity_after_a_comma_splits() -> None:
     ]
     same = "Providers must keep records of all complaints, and must share them with the ICB."
     assert parts(same) == [same]
+
+
+def test_a_conjunct_with_a_named_subject_of_its_own_splits_after_a_comma() -> None:
+    # another holder, same force (DECISIONS.md 7)
+    text = "ICBs should publish their waiting times, and NHS England should bring them together."
+    assert parts(text) == [
+        "ICBs should publish their waiting times,",
+        "and NHS England should bring them together.",
+    ]
+    # a part that instructs no one stays joined
+    text = "Waits are long in many areas, and NHS England should act."
+    assert parts(text) == [text]
