@@ -8,6 +8,7 @@ parsing every clause in one batch."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -374,20 +375,17 @@ def share_row_deadlines(
     self-referrals. The Provider must publish its criteria. | From 1 July 2026" gives both
     clauses "From 1 July 2026". Only the row's last cell, one with no force word of its own, is
     read; an instruction with a deadline of its own keeps it."""
-    rows = [b for b in blocks if b.kind == BlockKind.TABLE_ROW and "\t" in b.text]
+    rows = sorted(
+        (b for b in blocks if b.kind == BlockKind.TABLE_ROW and "\t" in b.text),
+        key=lambda b: b.provenance.start,
+    )
+    starts = [b.provenance.start for b in rows]
     out = list(obligations)
     members: dict[int, list[int]] = {}
     for index, obligation in enumerate(out):
         span = obligation.clause.provenance
-        row = next(
-            (
-                r
-                for r, block in enumerate(rows)
-                if block.provenance.start <= span.start and span.end <= block.provenance.end
-            ),
-            None,
-        )
-        if row is not None:
+        row = bisect_right(starts, span.start) - 1  # the last row starting at or before it
+        if row >= 0 and span.end <= rows[row].provenance.end:
             members.setdefault(row, []).append(index)
     for row, indices in members.items():
         last_cell = rows[row].text.rsplit("\t", 1)[-1]
