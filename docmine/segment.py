@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from docmine.extract.furniture import is_furniture, is_metadata_label
+from docmine.extract.furniture import is_metadata_label
 from docmine.extract.text import REGULATION_MARK
 from docmine.language.cues import Cue, force_cues, governs
 from docmine.model import Block, BlockKind, Clause, Document, Provenance
@@ -81,8 +81,8 @@ _LETTERED_PART = re.compile(
     r"category|type|group|stage|step|model|plan|scenario)\s+[A-Z]\.\s*$"
 )
 _CITATION_AFTER = re.compile(
-    r"^\((?:paragraphs?|paras?\.?|see|sections?|pages?|pp?\.|annex|appendix|chapter|"
-    r"recommendations?|conclusions?)\b[^()]{0,40}\)\.?$",
+    r"^\((?:(?:paragraphs?|paras?|see|sections?|pages?|annex|appendix|chapter|"
+    r"recommendations?|conclusions?)\b|(?:paras?|pp?)\.)[^()]{0,40}\)\.?$",
     re.IGNORECASE,
 )
 
@@ -330,7 +330,10 @@ def _row_text(text: str) -> str:
 
 
 # a cell of figures: an amount, a count, a share ("1,466,072", "£2.3m", "12.5%", "n/a", "-")
-_FIGURE_CELL = re.compile(r"^(?:[£$€]?\s?[\d,.]+\s?(?:%|m|bn|k)?|n/?a|-|–|—|\*)$", re.IGNORECASE)
+_FIGURE_CELL = re.compile(r"^[£$€]?\s?\d[\d,]*(?:\.\d+)?\s?(?:%|m|bn|k)?$", re.IGNORECASE)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+# a row of an inspection report's ratings ("Safe | Requires improvement")
+_RATING = re.compile(r"^(?:outstanding|good|requires improvement|inadequate|not rated)$", re.I)
 
 
 # the header of a table that lists people: minutes' attendance, contacts ("Name | Role")
@@ -346,7 +349,15 @@ def _figures(text: str) -> bool:
     Darwen | 1,466,072 | 733,036"). It states nothing, and a place name opening it reads as an
     imperative."""
     cells = [c.strip() for c in text.split("\t") if c.strip()]
-    return len(cells) >= 3 and all(_FIGURE_CELL.match(c) for c in cells[1:])
+    if len(cells) < 3 or force_cues(cells[0]):
+        return False
+    return all(_FIGURE_CELL.match(c) and not _YEAR.match(c) for c in cells[1:])
+
+
+def _rating(text: str) -> bool:
+    """A rating row of an inspection report: a short label and a rating."""
+    cells = [c.strip() for c in text.split("\t") if c.strip()]
+    return len(cells) == 2 and len(cells[0].split()) <= 3 and bool(_RATING.match(cells[1]))
 
 
 def _label_and_value(text: str) -> bool:
@@ -496,7 +507,7 @@ class _Segmenter:
         list drawn as a table). Its cells stay together: in an action table the short cells
         are the holder and the deadline ("Publish the plan | ICB | By 31 March 2024"). A row of
         a label and its value ("Classification: | Official") is a paper's metadata, no clause."""
-        if _label_and_value(block.text) or _figures(block.text) or is_furniture(block.text):
+        if _label_and_value(block.text) or _figures(block.text) or _rating(block.text):
             return
         for index, (start, end) in enumerate(_row_spans(block.text)):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
@@ -565,7 +576,9 @@ class _Segmenter:
                 if _is_table_header(block, previous):
                     headers.add(_row_text(block.text))
                     people = bool(_PEOPLE_HEADER.match(block.text))
-                elif _row_text(block.text) not in headers and not people:
+                elif _row_text(block.text) not in headers and not (
+                    people and not force_cues(block.text)  # a role's duty stays
+                ):
                     self.table_row(block)  # (a header repeated on a new page is none)
             if block.kind == BlockKind.HEADING:
                 self.lead_in = ""

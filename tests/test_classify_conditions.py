@@ -146,6 +146,11 @@ from docmine.measure.evaluate import token_f1
         ("ICBs must support people in the area where they live.", None),
         # the event a time to act runs from belongs to the deadline
         ("It must be given as soon as practicable after the patient's detention begins.", None),
+        # but a condition after a time limit is still one
+        (
+            "Providers must notify CQC within 14 days if the registered manager leaves.",
+            "if the registered manager leaves",
+        ),
         # a condition left open at a lead-in's colon reads on into its item
         (
             "You can apply for the grant if your council is one of the following: a county council",

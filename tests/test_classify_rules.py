@@ -73,6 +73,9 @@ def test_a_legal_formula_running_from_a_lead_in_into_its_item_instructs_no_one()
         "When the Act comes into force, ICBs must publish a plan.",
         "By the date on which the Act comes into force, ICBs must publish a plan.",
         "If the person does not require care, the council must provide advice.",
+        # a relative clause's "do not require" or lacking power is no formula
+        "Councils that do not require a new plan must publish a statement.",
+        "Councils that have no power to charge must publish a statement.",
         "In exercise of its powers under section 14, NHS England directs that ICBs must act.",
     ],
 )

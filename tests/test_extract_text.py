@@ -498,6 +498,7 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Status: this guidance replaces the 2019 edition.",
         "1 April 2026: ICBs must publish their plans.",
         "Regulation 12 requires providers to act.",
+        "31 March 2026: updated plans must be submitted to NHS England",
         "Section 2",
     ]
     assert [t for t in furniture if not is_furniture(t)] == []

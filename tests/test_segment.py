@@ -218,6 +218,11 @@ def test_a_header_row_repeated_on_a_new_page_is_no_clause() -> None:
 def test_a_table_of_people_and_a_rating_row_are_no_clauses() -> None:
     rows = ["Name\tRole", "Dr Alison Hurst\tChair", "Cllr Jean Morrow\tPartner member"]
     assert [c.text for c in segment(_table_document("Present", rows))] == ["Present"]
+    # a role's duty in a table of members stays
+    rows = ["Member\tResponsibility", "Chair\tThe chair must sign off the minutes."]
+    assert [c.text for c in segment(_table_document("Roles", rows))][1:] == [
+        "Chair | The chair must sign off the minutes."
+    ]
     rows = ["Safe\tRequires improvement", "R1\tThe provider must act.\tNow"]
     assert [c.text for c in segment(_table_document("Ratings", rows))][1:] == [
         "R1 | The provider must act. | Now"
@@ -227,8 +232,13 @@ def test_a_table_of_people_and_a_rating_row_are_no_clauses() -> None:
 def test_a_row_of_figures_is_no_clause() -> None:
     rows = ["Blackburn with Darwen\t1,466,072\t733,036", "Bolton\t£2.3m\t12.5%"]
     rows.append("Bury\tCouncils must publish the figures.\t2026")
+    # years, dates and placeholders are no figures
+    rows.append("Councils must publish a statement\t2025\t2026")
+    rows.append("Submit the return\t31.03.2026\t30.06.2026")
     assert [c.text for c in segment(_table_document("Allocations", rows))][1:] == [
-        "Bury | Councils must publish the figures. | 2026"
+        "Bury | Councils must publish the figures. | 2026",
+        "Councils must publish a statement | 2025 | 2026",
+        "Submit the return | 31.03.2026 | 30.06.2026",
     ]
 
 

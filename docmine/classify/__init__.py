@@ -491,7 +491,7 @@ def assigned_actions(
         if decision.force != Force.NONE:
             # "Do not offer ..., unless they ask for one": the model's duty, forbidden
             forbidden_duty = decision.force in _DUTIES and decision.polarity == Polarity.POSITIVE
-            if (imperative.negated or avoids(imperative, text)) and forbidden_duty:
+            if imperative.negated != avoids(imperative, text) and forbidden_duty:
                 out[index] = replace(decision, polarity=Polarity.PROHIBITION, cue=cue)
             continue
         verb = cue.text.lower()
@@ -514,7 +514,7 @@ def assigned_actions(
             reason = "an imperative of action: the reader is told to act"
             force = Force.SUGGESTION if verb in vocab["suggesting"] else Force.EXPECTATION
             confidence = ACTION_CONFIDENCE
-        forbids = (imperative.negated or avoids(imperative, text)) and force in _DUTIES
+        forbids = imperative.negated != avoids(imperative, text) and force in _DUTIES
         out[index] = ForceDecision(
             force,
             Polarity.PROHIBITION if forbids else decision.polarity,

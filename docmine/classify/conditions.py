@@ -119,6 +119,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
 
 # what an "after"/"before" clause counts from when it follows a time to act: the deadline's
 # event, not a circumstance (link.dates reads the whole as the deadline)
+_FROM_EVENT = frozenset({"after", "before", "following", "once"})
 _TIME_RUNS_FROM = re.compile(
     r"\b(?:as soon as (?:is )?(?:reasonably )?(?:practicable|possible)|immediately|"
     r"(?:hours?|days?|weeks?|months?|years?))\s*$",
@@ -162,7 +163,7 @@ def _adverbial(parsed: Any) -> list[tuple[int, int]]:
         perfect = opener is not None and opener.lower_ == "having" and verb.tag_ == "VBN"
         if opener is None or not (perfect or opener.lower_ in _SUBORDINATORS):
             continue
-        if _TIME_RUNS_FROM.search(parsed.text[: opener.idx]):
+        if opener.lower_ in _FROM_EVENT and _TIME_RUNS_FROM.search(parsed.text[: opener.idx]):
             continue  # "as soon as practicable after X", "within 28 days after X": a deadline's
         spans.append(_span(_fronted(verb)))
     return spans

@@ -367,9 +367,9 @@ def _prohibits(
     if cue is None:
         return bool(rules.polarity == Polarity.PROHIBITION)
     if _modal(cue) or cue.start >= lead_in:
-        return bool(_modal(cue) and (cue.negated or avoids(cue, text)))
+        return bool(_modal(cue) and cue.negated != avoids(cue, text))  # "not avoid": positive
     modals = [m for m in markers if _modal(m) and m.start >= lead_in]
-    return bool(modals) and all(m.negated or avoids(m, text) for m in modals)
+    return bool(modals) and all(m.negated != avoids(m, text) for m in modals)
 
 
 def avoids(marker: Any, text: str) -> bool:

@@ -57,6 +57,10 @@ _TITLE_FOR = re.compile(
 # a short line, no sentence, among the opening lines
 SUBTITLE_LINES = 12
 SUBTITLE_WORDS = 10
+# a page's summary line that says what it is and for whom ("Guidance for care home managers and
+# staff on preventing ..."), a sentence of up to SUMMARY_WORDS words
+_SUMMARY_OPENS = re.compile(r"(?:guidance|guide|advice|information)\s+for\s", re.IGNORECASE)
+SUMMARY_WORDS = 30
 _TERMINAL_STOP = re.compile(r"[.!?;:]$")
 _YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w’'-]*\s+){0,3}[A-Za-z][\w’'-]*)", re.IGNORECASE)
 
@@ -173,7 +177,7 @@ def _subtitle_reader(opening: str, gazetteer: Gazetteer, acronyms: dict[str, str
         addressed = _TITLE_FOR.search(line)
         if addressed is None:
             continue
-        summary = addressed.start() == 0
+        summary = bool(_SUMMARY_OPENS.match(line)) and len(line.split()) <= SUMMARY_WORDS
         if not summary and (len(line.split()) > SUBTITLE_WORDS or _TERMINAL_STOP.search(line)):
             continue
         reader = _reader_named(line[addressed.end() :], gazetteer, acronyms)
@@ -388,7 +392,7 @@ def share_row_deadlines(
         if row >= 0 and span.end <= rows[row].provenance.end:
             members.setdefault(row, []).append(index)
     for row, indices in members.items():
-        last_cell = rows[row].text.rsplit("\t", 1)[-1]
+        last_cell = [c for c in rows[row].text.split("\t") if c.strip()][-1]
         deadline = None if force_cues(last_cell) else find_deadline(last_cell, default_year)
         if deadline is None:
             continue
