@@ -34,7 +34,16 @@ from docmine.model import (
     StoredObligation,
 )
 from docmine.search.dense import query_vector, top_k, vector_index
-from docmine.search.rerank import RERANK_DEPTH, candidates, features, load_reranker
+from docmine.search.rerank import (
+    RERANK_DEPTH,
+    Concept,
+    candidates,
+    concept_terms,
+    features,
+    load_reranker,
+    word_concepts,
+)
+from docmine.search.thesaurus import load_thesaurus
 from docmine.store import Store, like_escaped
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
@@ -242,31 +251,39 @@ class Query:
 
 
 def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None = None) -> Query:
-    """Expand body names and acronyms with the gazetteer (read-only) and with `acronyms` the
-    documents define ("JSNA" -> "joint strategic needs assessment"); drop stopwords."""
+    """Expand body names and acronyms with the gazetteer (read-only), with `acronyms` the
+    documents define ("JSNA" -> "joint strategic needs assessment") and everyday phrases with the
+    thesaurus ("bed sores" -> "pressure ulcer"); drop stopwords."""
     gazetteer = _gazetteer(settings)
     groups: list[str] = []
     highlight: list[str] = []
     rest = query
     spelled = _acronyms_of(acronyms or {})
-    for mention in sorted(
-        _query_mentions(query, gazetteer, acronyms or {}), key=lambda m: -m.start
-    ):
-        names = dict.fromkeys(
-            [
-                mention.text,
-                *_names_of(gazetteer, mention.canonical),
-                *spelled.get(mention.canonical, ()),
-            ]
-        )
+    concepts: list[tuple[int, int, list[str]]] = []
+    for mention in _query_mentions(query, gazetteer, acronyms or {}):
+        alternatives = [
+            mention.text,
+            *_names_of(gazetteer, mention.canonical),
+            *spelled.get(mention.canonical, ()),
+        ]
+        concepts.append((mention.start, mention.end, alternatives))
+    lays = load_thesaurus(settings.thesaurus).find(query)
+    for lay in lays:
+        if not any(start < lay.end and lay.start < end for start, end, _ in concepts):
+            concepts.append((lay.start, lay.end, [lay.text, *lay.formal]))
+    for start, end, said in sorted(concepts, key=lambda c: -c[0]):
+        names = dict.fromkeys(said)
         groups.insert(0, "(" + " OR ".join(_phrase(n) for n in names) + ")")
         highlight.extend(n.lower() for n in names)
-        rest = rest[: mention.start] + " " + rest[mention.end :]
+        rest = rest[:start] + " " + rest[end:]
     terms = query_terms(rest)
     groups.extend(_phrase(t) for t in terms)
     highlight.extend(terms)
-    # the dense side embeds the query as typed: appending the expanded names measured worse
-    return Query(tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(highlight)), query)
+    # the dense side embeds the query as typed, then the formal terms of its lay phrases
+    # ("bed sores (pressure ulcer)"); appending the expanded body names measured worse
+    formal = dict.fromkeys(term for lay in lays for term in lay.formal)
+    dense_text = f"{query} ({'; '.join(formal)})" if formal else query
+    return Query(tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(highlight)), dense_text)
 
 
 @cache
@@ -545,8 +562,25 @@ def rerank_candidates(
     gazetteer = _gazetteer(settings)
     bodies = {m.canonical for m in _query_mentions(query, gazetteer, store_acronyms(store))}
     stored = store.obligations_by_rowid(list(found.rowids))
-    held = store.words_in_documents({o.document.id for o in stored.values()}, content_terms(query))
-    return features(query, bodies, found, stored, held)
+    concepts = query_concepts(query, settings)
+    held = store.words_in_documents(
+        {o.document.id for o in stored.values()}, concept_terms(concepts)
+    )
+    return features(query, bodies, found, stored, held, concepts)
+
+
+def query_concepts(query: str, settings: Settings) -> list[Concept]:
+    """What the reranker counts a query's coverage by: each lay phrase the thesaurus knows, as
+    typed or as any of its formal terms, and each other content word."""
+    concepts: list[Concept] = []
+    rest = query
+    for lay in sorted(load_thesaurus(settings.thesaurus).find(query), key=lambda t: -t.start):
+        typed = frozenset(content_terms(lay.text))
+        if typed:
+            others = (frozenset(content_terms(term)) for term in lay.formal)
+            concepts.append((typed, *(words for words in others if words)))
+            rest = rest[: lay.start] + " " + rest[lay.end :]
+    return [*word_concepts(rest), *concepts]
 
 
 def _backend(settings: Settings) -> str:

@@ -92,37 +92,64 @@ def candidates(
     )
 
 
+# One concept of a query: the content words it was typed with, then the words of each other
+# way of saying it (a lay phrase's formal terms); a clause covers it by any of them.
+Concept = tuple[frozenset[str], ...]
+
+
+def word_concepts(query: str) -> list[Concept]:
+    """Each content word of the query a concept of its own."""
+    return [(frozenset({term}),) for term in sorted(content_terms(query))]
+
+
+def concept_terms(concepts: Sequence[Concept]) -> set[str]:
+    """Every word any concept may be covered by."""
+    return {term for concept in concepts for words in concept for term in words}
+
+
+def coverage(concepts: Sequence[Concept], held: set[str] | frozenset[str]) -> float:
+    """The share of the query's words a text covers: each concept weighs as many words as it
+    was typed with and counts the best share of any of its ways of saying it."""
+    total = sum(len(concept[0]) for concept in concepts)
+    if not total:
+        return 0.0
+    return (
+        sum(
+            len(concept[0]) * max(len(words & held) / len(words) for words in concept)
+            for concept in concepts
+        )
+        / total
+    )
+
+
 def features(
     query: str,
     query_bodies: set[str],
     found: Candidates,
     obligations: dict[int, StoredObligation],
     document_words: dict[str, frozenset[str]] | None = None,
+    concepts: Sequence[Concept] | None = None,
 ) -> list[tuple[int, dict[str, float]]]:
     """(rowid, named features) of each candidate that is stored, in fused order.
-    `document_words`: which of the query's content words each candidate's document holds,
-    by document id."""
+    `document_words`: which of the concepts' words each candidate's document holds, by
+    document id; `concepts`: what the query is about (default: each of its content words)."""
     best = max((s for _, s in found.lexical.values()), default=0.0)
-    terms = content_terms(query)
+    concepts = word_concepts(query) if concepts is None else concepts
     covers = {
-        rowid: len(terms & content_terms(stored.clause.text)) / len(terms) if terms else 0.0
+        rowid: coverage(concepts, content_terms(stored.clause.text))
         for rowid, stored in obligations.items()
     }
     context = {
-        rowid: len(
-            terms
-            & content_terms(" ".join((*stored.clause.provenance.section, stored.document.title)))
+        rowid: coverage(
+            concepts,
+            content_terms(" ".join((*stored.clause.provenance.section, stored.document.title))),
         )
-        / len(terms)
-        if terms
-        else 0.0
         for rowid, stored in obligations.items()
     }
     # the share of the query's words its whole document holds: a clause that answers a query
     # need not repeat every word of it when its document does (document evidence for passages)
     in_document = {
-        document: len(terms & words) / len(terms) if terms else 0.0
-        for document, words in (document_words or {}).items()
+        document: coverage(concepts, words) for document, words in (document_words or {}).items()
     }
     # how far the query's own words are from every candidate: a paraphrase leans on meaning
     weak = 1.0 - max(covers.values(), default=0.0)
