@@ -326,8 +326,8 @@ def search(
     Example: docmine search "Healthwatch role in the integrated care strategy" --force mandatory
     """
     from docmine.errors import ModelMissing
+    from docmine.search import read_as, snippet
     from docmine.search import search as run_search
-    from docmine.search import snippet
 
     if not query.strip():
         raise BadInput("empty query: give words to search for (`docmine export` lists them all)")
@@ -360,6 +360,8 @@ def search(
         return
     if not hits:
         console.print("no matching obligations")
+    elif also := read_as(query, settings):  # what its everyday words were searched as too
+        console.print(f"[dim]also searched: {escape(also)}[/dim]")
     for rank, hit in enumerate(hits, start=1):
         o = hit.obligation
         shown_force = o.decision.force.value

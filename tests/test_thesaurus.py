@@ -101,3 +101,47 @@ def test_the_shipped_thesaurus_reads_and_never_maps_a_broad_word() -> None:
     broad = {"care", "help", "health", "service", "plan", "data", "review", "board", "support"}
     assert not broad & {str(lay).lower() for lays in data.values() for lay in lays}
     assert load_thesaurus(RESOURCES_DIR / "thesaurus.yaml").formal
+
+
+def test_search_says_what_it_read_everyday_words_as(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from docmine.cli import app
+
+    lay = tmp_path / "lay.yaml"
+    lay.write_text(LAY, encoding="utf-8")
+    monkeypatch.setenv("DOCMINE_THESAURUS", str(lay))
+    guidance = tmp_path / "guidance.txt"
+    guidance.write_text(
+        "Reporting harm\n\nProviders must report every pressure ulcer of category 3 or above.\n",
+        encoding="utf-8",
+    )
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(guidance), "--db", db, "--quiet"]).exit_code == 0
+    result = runner.invoke(app, ["search", "bed sores", "--db", db, "--mode", "lexical"])
+    assert result.exit_code == 0
+    assert 'also searched: "bed sores" as pressure ulcer' in result.output
+    assert "Providers must report" in result.output
+    result = runner.invoke(app, ["search", "category", "--db", db, "--mode", "lexical"])
+    assert "also searched" not in result.output
+
+
+def test_the_web_page_says_what_it_read_everyday_words_as(
+    web_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from docmine.web.app import create_app
+
+    lay = tmp_path / "lay.yaml"
+    lay.write_text(LAY, encoding="utf-8")
+    monkeypatch.setenv("DOCMINE_THESAURUS", str(lay))
+    app = create_app(web_db, default_search_mode="lexical")
+    client = TestClient(app, base_url="http://127.0.0.1")
+    answer = client.get("/api/search", params={"q": "town hall plan"}).json()
+    assert answer["total"] >= 1
+    assert 'also searched: "town hall" as local authority' in answer["notes"]
+    assert "also searched" in client.get("/", params={"q": "town hall plan"}).text

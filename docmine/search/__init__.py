@@ -569,6 +569,13 @@ def rerank_candidates(
     return features(query, bodies, found, stored, held, concepts)
 
 
+def read_as(query: str, settings: Settings | None = None) -> str:
+    """What the query's everyday phrases were also searched as, for the user ("" if none):
+    '"bed sores" as pressure ulcer'."""
+    found = load_thesaurus((settings or load_settings()).thesaurus).find(query)
+    return "; ".join(f'"{term.text}" as {" / ".join(term.formal)}' for term in found)
+
+
 def query_concepts(query: str, settings: Settings) -> list[Concept]:
     """What the reranker counts a query's coverage by: each lay phrase the thesaurus knows, as
     typed or as any of its formal terms, and each other content word."""

@@ -13,7 +13,15 @@ from typing import Any
 from docmine.errors import DocmineError
 from docmine.export import build_register, describe_filters, export
 from docmine.model import ForceDecision
-from docmine.search import Hit, highlight_parts, query_terms, search, select, snippet
+from docmine.search import (
+    Hit,
+    highlight_parts,
+    query_terms,
+    read_as,
+    search,
+    select,
+    snippet,
+)
 from docmine.store import Store
 from docmine.web.query import View
 
@@ -47,6 +55,8 @@ def run_view(store: Store, view: View) -> Results:
         hits = search(store, view.q, view.filters, limit, mode)
     if not query_terms(view.q):
         notes.append("the query has only common words; try naming a body, duty or action")
+    elif hits and (also := read_as(view.q)):
+        notes.append(f"also searched: {also}")
     terms = tuple(dict.fromkeys(t for h in hits for t in h.matched_terms)) or tuple(
         query_terms(view.q)
     )
