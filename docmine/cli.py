@@ -355,12 +355,13 @@ def search(
             # the default mode needs the sentence encoder; words alone still answer
             errors.print(f"[yellow]note[/yellow] {escape(missing.message)}; searching by words")
             hits = run_search(store, query, filters, limit, "lexical", settings)
+        also = read_as(store, query, settings)  # what its everyday words were searched as too
     if as_json:
         console.print_json(json.dumps([h.to_json() for h in hits]))
         return
     if not hits:
         console.print("no matching obligations")
-    elif also := read_as(query, settings):  # what its everyday words were searched as too
+    elif also:
         console.print(f"[dim]also searched: {escape(also)}[/dim]")
     for rank, hit in enumerate(hits, start=1):
         o = hit.obligation

@@ -15,6 +15,11 @@ from docmine.store import Store
 
 LAY = """\
 pressure ulcer: [bed sore, pressure sore]
+special educational needs and disabilities: [SEND]
+doctor: [physician]
+physician associate: [PA]
+long-term condition: [chronic illness]
+urgent care: [walk-in centre]
 care home: [nursing home, old people's home]
 care home with nursing: [nursing home]
 local authority: [town hall]
@@ -43,6 +48,21 @@ def test_lay_phrases_are_found_whole_longest_first_in_any_number(
     ]
 
 
+def test_what_a_lay_phrase_must_not_match(lay_settings: Settings) -> None:
+    """A formal term typed in full is itself; capitals stay capitals; a hyphenated word is
+    whole; plurals in -sses and possessives without an apostrophe still match."""
+    find = load_thesaurus(lay_settings.thesaurus).find
+    assert find("physician associates must be supervised") == []
+    assert [t.formal for t in find("ask a physician")] == [("doctor",)]
+    assert find("send letters to the ward") == []
+    assert [t.formal for t in find("SEND support")] == [
+        ("special educational needs and disabilities",)
+    ]
+    assert find("non-walk-in centre cover") == []
+    assert [t.formal for t in find("chronic illnesses")] == [("long-term condition",)]
+    assert [t.formal for t in find("old peoples homes")] == [("care home",)]
+
+
 def test_a_lay_phrase_becomes_one_concept_for_both_searches(lay_settings: Settings) -> None:
     parsed = parse_query("when should bed sores be reported", lay_settings)
     assert parsed.groups == ('("bed sores" OR "pressure ulcer")', '"should"', '"reported"')
@@ -56,7 +76,9 @@ def test_a_lay_phrase_becomes_one_concept_for_both_searches(lay_settings: Settin
 
 
 def test_a_clause_covers_a_lay_concept_by_its_formal_words(lay_settings: Settings) -> None:
-    concepts = query_concepts("reporting bed sores", lay_settings)
+    concepts = query_concepts(
+        "reporting bed sores", parse_query("reporting bed sores", lay_settings).lays
+    )
     assert coverage(concepts, {"pressure", "ulcer", "reporting"}) == 1.0
     assert coverage(concepts, {"pressure", "reporting"}) == pytest.approx(2 / 3)
     assert coverage(concepts, {"bed", "sore"}) == pytest.approx(2 / 3)
@@ -83,6 +105,9 @@ def test_a_thesaurus_that_is_not_a_mapping_of_lists_is_a_one_line_error(
 ) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("pressure ulcer: bed sore\n", encoding="utf-8")
+    with pytest.raises(InvalidSetting, match="maps each formal term to a list"):
+        load_thesaurus(bad)
+    bad.write_text("pressure ulcer:\n  - bed sore\n  -\n", encoding="utf-8")  # a blank item
     with pytest.raises(InvalidSetting, match="maps each formal term to a list"):
         load_thesaurus(bad)
     with pytest.raises(InvalidSetting, match="cannot read it"):

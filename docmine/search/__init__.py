@@ -43,7 +43,7 @@ from docmine.search.rerank import (
     load_reranker,
     word_concepts,
 )
-from docmine.search.thesaurus import load_thesaurus
+from docmine.search.thesaurus import LayTerm, load_thesaurus
 from docmine.store import Store, like_escaped
 
 _TOKEN = re.compile(r"[\w][\w'-]*")
@@ -248,6 +248,7 @@ class Query:
     groups: tuple[str, ...]
     highlight: tuple[str, ...]
     dense_text: str
+    lays: tuple[LayTerm, ...] = ()  # everyday phrases also searched as the guidance's terms
 
 
 def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None = None) -> Query:
@@ -260,17 +261,16 @@ def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None 
     rest = query
     spelled = _acronyms_of(acronyms or {})
     concepts: list[tuple[int, int, list[str]]] = []
-    for mention in _query_mentions(query, gazetteer, acronyms or {}):
+    mentions = _query_mentions(query, gazetteer, acronyms or {})
+    for mention in mentions:
         alternatives = [
             mention.text,
             *_names_of(gazetteer, mention.canonical),
             *spelled.get(mention.canonical, ()),
         ]
         concepts.append((mention.start, mention.end, alternatives))
-    lays = load_thesaurus(settings.thesaurus).find(query)
-    for lay in lays:
-        if not any(start < lay.end and lay.start < end for start, end, _ in concepts):
-            concepts.append((lay.start, lay.end, [lay.text, *lay.formal]))
+    lays = _lay_terms(query, settings, mentions)
+    concepts.extend((lay.start, lay.end, [lay.text, *lay.formal]) for lay in lays)
     for start, end, said in sorted(concepts, key=lambda c: -c[0]):
         names = dict.fromkeys(said)
         groups.insert(0, "(" + " OR ".join(_phrase(n) for n in names) + ")")
@@ -283,7 +283,20 @@ def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None 
     # ("bed sores (pressure ulcer)"); appending the expanded body names measured worse
     formal = dict.fromkeys(term for lay in lays for term in lay.formal)
     dense_text = f"{query} ({'; '.join(formal)})" if formal else query
-    return Query(tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(highlight)), dense_text)
+    return Query(
+        tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(highlight)), dense_text, tuple(lays)
+    )
+
+
+def _lay_terms(query: str, settings: Settings, mentions: list[Mention]) -> list[LayTerm]:
+    """The query's everyday phrases the thesaurus knows, outside the bodies it names (a body
+    keeps the gazetteer's names): one list for the lexical groups, the embedded text, the
+    reranker's concepts and what the user is told."""
+    return [
+        lay
+        for lay in load_thesaurus(settings.thesaurus).find(query)
+        if not any(m.start < lay.end and lay.start < m.end for m in mentions)
+    ]
 
 
 @cache
@@ -560,33 +573,34 @@ def rerank_candidates(
     fused = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
     found = candidates(fused, lexical, dense)
     gazetteer = _gazetteer(settings)
-    bodies = {m.canonical for m in _query_mentions(query, gazetteer, store_acronyms(store))}
+    mentions = _query_mentions(query, gazetteer, store_acronyms(store))
+    bodies = {m.canonical for m in mentions}
     stored = store.obligations_by_rowid(list(found.rowids))
-    concepts = query_concepts(query, settings)
+    concepts = query_concepts(query, _lay_terms(query, settings, mentions))
     held = store.words_in_documents(
         {o.document.id for o in stored.values()}, concept_terms(concepts)
     )
     return features(query, bodies, found, stored, held, concepts)
 
 
-def read_as(query: str, settings: Settings | None = None) -> str:
+def read_as(store: Store, query: str, settings: Settings | None = None) -> str:
     """What the query's everyday phrases were also searched as, for the user ("" if none):
     '"bed sores" as pressure ulcer'."""
-    found = load_thesaurus((settings or load_settings()).thesaurus).find(query)
-    return "; ".join(f'"{term.text}" as {" / ".join(term.formal)}' for term in found)
+    parsed = parse_query(query, settings or load_settings(), store_acronyms(store))
+    return "; ".join(f'"{lay.text}" as {" / ".join(lay.formal)}' for lay in parsed.lays)
 
 
-def query_concepts(query: str, settings: Settings) -> list[Concept]:
-    """What the reranker counts a query's coverage by: each lay phrase the thesaurus knows, as
-    typed or as any of its formal terms, and each other content word."""
+def query_concepts(query: str, lays: Sequence[LayTerm]) -> list[Concept]:
+    """What the reranker counts a query's coverage by: each lay phrase, as typed or as any of
+    its formal terms (a phrase of short words, "AI", weighs one word), and each other content
+    word."""
     concepts: list[Concept] = []
     rest = query
-    for lay in sorted(load_thesaurus(settings.thesaurus).find(query), key=lambda t: -t.start):
-        typed = frozenset(content_terms(lay.text))
-        if typed:
-            others = (frozenset(content_terms(term)) for term in lay.formal)
-            concepts.append((typed, *(words for words in others if words)))
-            rest = rest[: lay.start] + " " + rest[lay.end :]
+    for lay in sorted(lays, key=lambda t: -t.start):
+        typed = frozenset(content_terms(lay.text) or {lay.text.lower()})
+        others = (frozenset(content_terms(term)) for term in lay.formal)
+        concepts.append((typed, *(words for words in others if words)))
+        rest = rest[: lay.start] + " " + rest[lay.end :]
     return [*word_concepts(rest), *concepts]
 
 

@@ -29,6 +29,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from docmine.config import InvalidSetting
 from docmine.errors import BadInput, DocmineError, NotFound
 from docmine.store import Store
 from docmine.web import pages
@@ -233,6 +234,11 @@ def add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DocmineError)
     async def docmine_error(request: Request, error: DocmineError) -> Response:
         return error_response(request, 400, [error.message])
+
+    @app.exception_handler(InvalidSetting)
+    async def invalid_setting(request: Request, error: InvalidSetting) -> Response:
+        # the server's own configuration (a DOCMINE_* file it cannot read): said in one line
+        return error_response(request, 500, [str(error)])
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> Response:

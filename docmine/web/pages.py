@@ -55,7 +55,7 @@ def run_view(store: Store, view: View) -> Results:
         hits = search(store, view.q, view.filters, limit, mode)
     if not query_terms(view.q):
         notes.append("the query has only common words; try naming a body, duty or action")
-    elif hits and (also := read_as(view.q)):
+    elif hits and (also := read_as(store, view.q)):
         notes.append(f"also searched: {also}")
     terms = tuple(dict.fromkeys(t for h in hits for t in h.matched_terms)) or tuple(
         query_terms(view.q)
