@@ -170,3 +170,20 @@ def test_the_web_page_says_what_it_read_everyday_words_as(
     assert answer["total"] >= 1
     assert 'also searched: "town hall" as local authority' in answer["notes"]
     assert "also searched" in client.get("/", params={"q": "town hall plan"}).text
+
+
+def test_the_web_page_names_a_thesaurus_it_cannot_read_in_one_line(
+    web_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from docmine.web.app import create_app
+
+    monkeypatch.setenv("DOCMINE_THESAURUS", str(tmp_path / "missing.yaml"))
+    app = create_app(web_db, default_search_mode="lexical")
+    client = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    answer = client.get("/api/search", params={"q": "plan"})
+    assert answer.status_code == 500
+    assert answer.json()["detail"] == [
+        f"{tmp_path / 'missing.yaml'}: cannot read it (No such file or directory)"
+    ]
