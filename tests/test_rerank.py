@@ -74,8 +74,9 @@ def test_search_gives_the_reranker_the_words_of_each_candidates_whole_document(
     from docmine.search import lexical_ranking, parse_query, rerank_candidates
 
     query = "joint forward plan healthwatch annual report"
-    lexical = lexical_ranking(corpus_store, parse_query(query, settings), Filters(), 50)
-    rows = dict(rerank_candidates(corpus_store, query, lexical, [], settings))
+    parsed = parse_query(query, settings)
+    lexical = lexical_ranking(corpus_store, parsed, Filters(), 50)
+    rows = dict(rerank_candidates(corpus_store, parsed, lexical, []))
     stored = corpus_store.obligations_by_rowid(list(rows))
     terms = content_terms(query)
     shares = {}

@@ -52,7 +52,7 @@ def examples(
             continue
         lexical = lexical_ranking(store, parsed, case.filters, RERANK_DEPTH)
         dense = dense_ranking(store, parsed, case.filters, RERANK_DEPTH, settings)
-        found = rerank_candidates(store, case.query, lexical, dense, settings)
+        found = rerank_candidates(store, parsed, lexical, dense)
         credited = judged_rows(store, case)
         grades = [j.grade for j in case.relevant]
         rows, labels = [], []

@@ -249,6 +249,8 @@ class Query:
     highlight: tuple[str, ...]
     dense_text: str
     lays: tuple[LayTerm, ...] = ()  # everyday phrases also searched as the guidance's terms
+    text: str = ""  # as typed
+    bodies: frozenset[str] = frozenset()  # the bodies (and defined acronyms) it names, canonical
 
 
 def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None = None) -> Query:
@@ -284,7 +286,12 @@ def parse_query(query: str, settings: Settings, acronyms: dict[str, str] | None 
     formal = dict.fromkeys(term for lay in lays for term in lay.formal)
     dense_text = f"{query} ({'; '.join(formal)})" if formal else query
     return Query(
-        tuple(dict.fromkeys(groups)), tuple(dict.fromkeys(highlight)), dense_text, tuple(lays)
+        tuple(dict.fromkeys(groups)),
+        tuple(dict.fromkeys(highlight)),
+        dense_text,
+        tuple(lays),
+        query,
+        frozenset(m.canonical for m in mentions),
     )
 
 
@@ -553,7 +560,7 @@ def search_hybrid(
     dense = dense_later.result()
     fused = fuse([lexical[:depth], dense[:depth]], [1.0, DENSE_WEIGHT])
     if reranker is not None:
-        ordered = reranker.order(rerank_candidates(store, query, lexical, dense, settings))
+        ordered = reranker.order(rerank_candidates(store, parsed, lexical, dense))
         placed = {rowid for rowid, _ in ordered}
         fused = ordered + [item for item in fused if item[0] not in placed]
     fused = fused[: limit + DUPLICATES_SLACK]
@@ -562,25 +569,21 @@ def search_hybrid(
 
 def rerank_candidates(
     store: Store,
-    query: str,
+    parsed: Query,
     lexical: list[tuple[int, float]],
     dense: list[tuple[int, float]],
-    settings: Settings,
 ) -> list[tuple[int, dict[str, float]]]:
     """The reranker's candidates, each with its features: the fusion of both rankings' top
     `FUSION_DEPTH` (whatever the page size), topped up from either ranking. Search and
-    `docmine train-rerank` both build them here."""
+    `docmine train-rerank` both build them here, from the query `parse_query` read."""
     fused = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
     found = candidates(fused, lexical, dense)
-    gazetteer = _gazetteer(settings)
-    mentions = _query_mentions(query, gazetteer, store_acronyms(store))
-    bodies = {m.canonical for m in mentions}
     stored = store.obligations_by_rowid(list(found.rowids))
-    concepts = query_concepts(query, _lay_terms(query, settings, mentions))
+    concepts = query_concepts(parsed.text, parsed.lays)
     held = store.words_in_documents(
         {o.document.id for o in stored.values()}, concept_terms(concepts)
     )
-    return features(query, bodies, found, stored, held, concepts)
+    return features(parsed.text, set(parsed.bodies), found, stored, held, concepts)
 
 
 def read_as(store: Store, query: str, settings: Settings | None = None) -> str:
