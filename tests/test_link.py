@@ -43,6 +43,24 @@ def test_generic_system_links_only_as_a_noun() -> None:
     assert bodies("across the health and care system") == []
 
 
+def test_a_proper_name_ending_in_system_names_no_ics_but_one_ending_in_council_does() -> None:
+    """A capitalised name ending in "System" is a service or a tool (body_rules.yaml
+    `generic_names_other`); one ending in "Council" is a council."""
+    from docmine.language.nlp import parse_texts
+
+    texts = [
+        "Providers moved from the National Reporting and Learning System to LFPSE.",
+        "The NHS Equality Delivery System helps organisations review their performance.",
+        "Cornwall Council must publish its plan.",
+        "Each system should agree its plan.",
+    ]
+    found = [
+        [m.canonical for m in find_bodies(text, GAZETTEER, parse=parse)]
+        for text, parse in zip(texts, parse_texts(texts, SETTINGS.spacy_model), strict=True)
+    ]
+    assert found == [[], [], ["local authority"], ["integrated care system"]]
+
+
 def test_alias_traps_from_the_decisions_are_data() -> None:
     assert bodies("with the NHS Confederation and NHS Providers") == ["NHS Confederation"]
     assert bodies("NHS providers and ambulance trusts") == ["NHS provider", "NHS provider"]

@@ -37,6 +37,7 @@ class BodyRules:
     back_organs: frozenset[str] = frozenset()  # "board": "NHS England Board" is NHS England's
     back_default_rivals: tuple[tuple[str, str], ...] = ()  # "board" is an NHS trust's own
     named_through: tuple[tuple[str, str], ...] = ()  # ICB named -> ICS counts as named
+    generic_names_other: frozenset[str] = frozenset()  # "Learning System" names no ICS
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
     return BodyRules(
         generic=frozenset(_key(g) for g in data.get("generic", [])),
         generic_where_named=frozenset(_key(g) for g in data.get("generic_where_named", [])),
+        generic_names_other=frozenset(_key(g) for g in data.get("generic_names_other", [])),
         blocked_after=re.compile(
             rf"^(?:[\s-]+(?:{_words(data.get('generic_blockers_after', []))})\b|-)", re.IGNORECASE
         ),
@@ -166,9 +168,13 @@ def _matcher(gazetteer: Gazetteer, extra: tuple[str, ...] = ()) -> re.Pattern[st
     )
 
 
-def _generic_ok(text: str, start: int, end: int, parse: Any = None) -> bool:
+def _generic_ok(
+    text: str, start: int, end: int, parse: Any = None, names_other: bool = False
+) -> bool:
     """A generic word names a body only as a noun of its own ("within a system", not "system
-    level" or "the health and care system")."""
+    level" or "the health and care system"). A proper name ending in it ("Cornwall Council")
+    names the body, unless `names_other`: the word's proper names name things of their own
+    ("the National Reporting and Learning System")."""
     rules_ok = True
     if parse is not None:
         token = next((t for t in parse if t.idx <= end - 1 < t.idx + len(t.text)), None)
@@ -182,7 +188,7 @@ def _generic_ok(text: str, start: int, end: int, parse: Any = None) -> bool:
             else []
         )
         named = text[start : start + 1].isupper() and all(c.text[:1].isupper() for c in compounds)
-        if compounds and not named:
+        if compounds and (names_other or not named):
             rules_ok = False
     return rules_ok
 
@@ -541,7 +547,8 @@ def named_outright(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) ->
 def _generic_word_ok(rules: BodyRules, text: str, start: int, end: int, parse: Any) -> bool:
     if rules.blocked_after.match(text[end:]) or rules.blocked_before.search(text[:start]):
         return False
-    return _generic_ok(text, start, end, parse)
+    word = _key(re.sub(r"(?:['’]s|s['’])$", "", text[start:end]))
+    return _generic_ok(text, start, end, parse, word in rules.generic_names_other)
 
 
 def _back_reference_mentions(
