@@ -181,10 +181,12 @@ def _generic_ok(
         if token is not None and token.dep_ in _MODIFIER_DEPS and token.head.i > token.i:
             rules_ok = False
         # a noun before it says what kind of system it is ("records management system"); a
-        # capitalised name before a capitalised word names one ("Cornwall Council")
+        # capitalised name before a capitalised word names one ("Cornwall Council"); the "'s"
+        # of "the System's" is a token of its own, whose noun has the compounds
+        noun = token.head if token is not None and token.dep_ == "case" else token
         compounds = (
-            [c for c in token.children if c.dep_ == "compound" and c.i < token.i]
-            if (token is not None)
+            [c for c in noun.children if c.dep_ == "compound" and c.i < noun.i]
+            if (noun is not None)
             else []
         )
         named = text[start : start + 1].isupper() and all(c.text[:1].isupper() for c in compounds)
