@@ -62,6 +62,12 @@ def test_a_proper_name_ending_in_system_names_no_ics_but_one_ending_in_council_d
     assert found == [[], [], [], ["local authority"], ["integrated care system"]]
 
 
+def test_a_possessive_generic_word_is_a_noun_of_its_own() -> None:
+    """ "system plans" uses "system" as a modifier; "Cornwall Council's plan" is the council's."""
+    assert bodies("Cornwall Council's plan and the council's plans") == ["local authority"] * 2
+    assert bodies("system plans and council plans") == []
+
+
 def test_alias_traps_from_the_decisions_are_data() -> None:
     assert bodies("with the NHS Confederation and NHS Providers") == ["NHS Confederation"]
     assert bodies("NHS providers and ambulance trusts") == ["NHS provider", "NHS provider"]

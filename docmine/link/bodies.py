@@ -547,10 +547,14 @@ def named_outright(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) ->
 
 
 def _generic_word_ok(rules: BodyRules, text: str, start: int, end: int, parse: Any) -> bool:
-    if rules.blocked_after.match(text[end:]) or rules.blocked_before.search(text[:start]):
+    matched = text[start:end]
+    bare = re.sub(r"(?:['’]s|s['’])$", "", matched)
+    # a possessive is a noun of its own ("the council's plan"), not a modifier ("council plans")
+    if bare == matched and rules.blocked_after.match(text[end:]):
         return False
-    word = _key(re.sub(r"(?:['’]s|s['’])$", "", text[start:end]))
-    return _generic_ok(text, start, end, parse, word in rules.generic_names_other)
+    if rules.blocked_before.search(text[:start]):
+        return False
+    return _generic_ok(text, start, end, parse, _key(bare) in rules.generic_names_other)
 
 
 def _back_reference_mentions(
