@@ -55,6 +55,14 @@ class Gazetteer:
         return _alias_index(self).get(_key(phrase))
 
 
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+
+
+def _without_possessive(surface: str) -> str:
+    """ "the System's" -> "the System", "councils'" -> "council"."""
+    return _POSSESSIVE.sub("", surface)
+
+
 def _key(phrase: str) -> str:
     return re.sub(r"[\s-]+", " ", phrase.strip().lower()).removeprefix("the ")
 
@@ -496,7 +504,7 @@ def _gazetteer_matches(
     found: list[tuple[Mention, str]] = []
     for match in _matcher(gazetteer, extra).finditer(searchable):
         surface = text[match.start() : match.end()]
-        bare = re.sub(r"(?:['’]s|s['’])$", "", surface)
+        bare = _without_possessive(surface)
         key = bare[:-1] if bare.endswith("s") and bare[:-1].isupper() else bare
         if key in acronyms:
             canonical = acronyms[key]
@@ -530,7 +538,7 @@ def only_named(
     return [
         m
         for m in mentions
-        if m.canonical in named or _key(re.sub(r"(?:['’]s|s['’])$", "", m.text)) not in needs
+        if m.canonical in named or _key(_without_possessive(m.text)) not in needs
     ]
 
 
@@ -548,7 +556,7 @@ def named_outright(text: str, gazetteer: Gazetteer, acronyms: dict[str, str]) ->
 
 def _generic_word_ok(rules: BodyRules, text: str, start: int, end: int, parse: Any) -> bool:
     matched = text[start:end]
-    bare = re.sub(r"(?:['’]s|s['’])$", "", matched)
+    bare = _without_possessive(matched)
     # a possessive is a noun of its own ("the council's plan"), not a modifier ("council plans")
     if bare == matched and rules.blocked_after.match(text[end:]):
         return False
