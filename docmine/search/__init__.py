@@ -36,6 +36,7 @@ from docmine.model import (
 from docmine.search.dense import query_vector, top_k, vector_index
 from docmine.search.rerank import (
     RERANK_DEPTH,
+    Candidates,
     Concept,
     candidates,
     concept_terms,
@@ -559,12 +560,15 @@ def search_hybrid(
         raise
     dense = dense_later.result()
     fused = fuse([lexical[:depth], dense[:depth]], [1.0, DENSE_WEIGHT])
+    stored: dict[int, StoredObligation] = {}
     if reranker is not None:
-        ordered = reranker.order(rerank_candidates(store, parsed, lexical, dense))
+        found = rerank_pool(lexical, dense)
+        stored = store.obligations_by_rowid(list(found.rowids))
+        ordered = reranker.order(rerank_features(store, parsed, found, stored))
         placed = {rowid for rowid, _ in ordered}
         fused = ordered + [item for item in fused if item[0] not in placed]
     fused = fused[: limit + DUPLICATES_SLACK]
-    return _hits(store, fused, parsed, limit, fold, words=lexical, meaning=dense)
+    return _hits(store, fused, parsed, limit, fold, words=lexical, meaning=dense, known=stored)
 
 
 def rerank_candidates(
@@ -573,17 +577,28 @@ def rerank_candidates(
     lexical: list[tuple[int, float]],
     dense: list[tuple[int, float]],
 ) -> list[tuple[int, dict[str, float]]]:
-    """The reranker's candidates, each with its features: the fusion of both rankings' top
-    `FUSION_DEPTH` (whatever the page size), topped up from either ranking. Search and
-    `docmine train-rerank` both build them here, from the query `parse_query` read."""
+    """The reranker's candidates, each with its features, as search builds them (search and
+    `docmine train-rerank` both come here, from the query `parse_query` read)."""
+    pool = rerank_pool(lexical, dense)
+    return rerank_features(store, parsed, pool, store.obligations_by_rowid(list(pool.rowids)))
+
+
+def rerank_pool(lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> Candidates:
+    """The fusion of both rankings' top `FUSION_DEPTH` (whatever the page size), topped up from
+    either ranking."""
     fused = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
-    found = candidates(fused, lexical, dense)
-    stored = store.obligations_by_rowid(list(found.rowids))
+    return candidates(fused, lexical, dense)
+
+
+def rerank_features(
+    store: Store, parsed: Query, pool: Candidates, stored: dict[int, StoredObligation]
+) -> list[tuple[int, dict[str, float]]]:
+    """(rowid, features) of the pool's stored candidates, in fused order."""
     concepts = query_concepts(parsed.text, parsed.lays)
     held = store.words_in_documents(
         {o.document.id for o in stored.values()}, concept_terms(concepts)
     )
-    return features(parsed.text, set(parsed.bodies), found, stored, held, concepts)
+    return features(parsed.text, set(parsed.bodies), pool, stored, held, concepts)
 
 
 def read_as(store: Store, query: str, settings: Settings | None = None) -> str:
@@ -623,10 +638,13 @@ def _hits(
     fold: bool = True,
     words: Sequence[tuple[int, float]] = (),
     meaning: Sequence[tuple[int, float]] = (),
+    known: dict[int, StoredObligation] | None = None,
 ) -> list[Hit]:
     """The ranked obligations, each saying which ranking found it; with `fold`, one per clause
-    text (the same sentence in other documents or versions is listed on the first hit)."""
-    found = store.obligations_by_rowid([rowid for rowid, _ in ranking])
+    text (the same sentence in other documents or versions is listed on the first hit).
+    `known`: obligations already fetched (the reranker's candidates), not read again."""
+    known = known or {}
+    found = {**known, **store.obligations_by_rowid([r for r, _ in ranking if r not in known])}
     lexical, dense = {r for r, _ in words}, {r for r, _ in meaning}
     first: dict[str, int] = {}
     hits: list[Hit] = []
