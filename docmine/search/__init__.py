@@ -36,7 +36,6 @@ from docmine.model import (
 from docmine.search.dense import query_vector, top_k, vector_index
 from docmine.search.rerank import (
     RERANK_DEPTH,
-    Candidates,
     Concept,
     candidates,
     concept_terms,
@@ -562,9 +561,8 @@ def search_hybrid(
     fused = fuse([lexical[:depth], dense[:depth]], [1.0, DENSE_WEIGHT])
     stored: dict[int, StoredObligation] = {}
     if reranker is not None:
-        found = rerank_pool(lexical, dense)
-        stored = store.obligations_by_rowid(list(found.rowids))
-        ordered = reranker.order(rerank_features(store, parsed, found, stored))
+        rows, stored = candidate_features(store, parsed, lexical, dense)
+        ordered = reranker.order(rows)
         placed = {rowid for rowid, _ in ordered}
         fused = ordered + [item for item in fused if item[0] not in placed]
     fused = fused[: limit + DUPLICATES_SLACK]
@@ -577,28 +575,29 @@ def rerank_candidates(
     lexical: list[tuple[int, float]],
     dense: list[tuple[int, float]],
 ) -> list[tuple[int, dict[str, float]]]:
-    """The reranker's candidates, each with its features, as search builds them (search and
-    `docmine train-rerank` both come here, from the query `parse_query` read)."""
-    pool = rerank_pool(lexical, dense)
-    return rerank_features(store, parsed, pool, store.obligations_by_rowid(list(pool.rowids)))
+    """The reranker's candidates, each with its features (`candidate_features` without the
+    obligations)."""
+    return candidate_features(store, parsed, lexical, dense)[0]
 
 
-def rerank_pool(lexical: list[tuple[int, float]], dense: list[tuple[int, float]]) -> Candidates:
-    """The fusion of both rankings' top `FUSION_DEPTH` (whatever the page size), topped up from
-    either ranking."""
+def candidate_features(
+    store: Store,
+    parsed: Query,
+    lexical: list[tuple[int, float]],
+    dense: list[tuple[int, float]],
+) -> tuple[list[tuple[int, dict[str, float]]], dict[int, StoredObligation]]:
+    """The reranker's candidates, each with its features, and their obligations by rowid (search
+    shows them without reading them again). The candidates: the fusion of both rankings' top
+    `FUSION_DEPTH` (whatever the page size), topped up from either ranking. Search and `docmine
+    train-rerank` both build them here, from the query `parse_query` read."""
     fused = fuse([lexical[:FUSION_DEPTH], dense[:FUSION_DEPTH]], [1.0, DENSE_WEIGHT])
-    return candidates(fused, lexical, dense)
-
-
-def rerank_features(
-    store: Store, parsed: Query, pool: Candidates, stored: dict[int, StoredObligation]
-) -> list[tuple[int, dict[str, float]]]:
-    """(rowid, features) of the pool's stored candidates, in fused order."""
+    found = candidates(fused, lexical, dense)
+    stored = store.obligations_by_rowid(list(found.rowids))
     concepts = query_concepts(parsed.text, parsed.lays)
     held = store.words_in_documents(
         {o.document.id for o in stored.values()}, concept_terms(concepts)
     )
-    return features(parsed.text, set(parsed.bodies), pool, stored, held, concepts)
+    return features(parsed.text, set(parsed.bodies), found, stored, held, concepts), stored
 
 
 def read_as(store: Store, query: str, settings: Settings | None = None) -> str:
