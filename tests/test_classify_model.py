@@ -11,9 +11,11 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from docmine.classify import classify_texts
+from docmine.classify.model import ForceModel, softmax
 from docmine.config import PROJECT_DIR, load_settings
 from docmine.errors import ModelMissing
 from docmine.model import Authority, Force
@@ -128,6 +130,49 @@ def test_the_artefact_is_plain_json_weights_and_small() -> None:
     width = len(model["features"]) + len(model["ngrams"]) + model["embedding_dim"]
     assert all(len(row) == width for row in model["coef"])
     assert payload["meta"]["clauses"] > 4000 and 0.2 < model["temperature"] < 5
+    # the layer-pool model: 4 labels x (7 layers x 384), blended in at its share
+    assert len(model["layers_mean"]) == 7 * 384 == len(model["layers_scale"])
+    assert [len(row) for row in model["layers_coef"]] == [7 * 384] * 4
+    assert 0 < model["layers_weight"] < 1
+
+
+def _toy_model(layers: bool) -> tuple[ForceModel, list[dict[str, float]], list[str], np.ndarray]:
+    rng = np.random.default_rng(0)
+    labels = ["mandatory", "expectation", "suggestion", "none"] * 10
+    texts = [f"{label} clause {i}" for i, label in enumerate(labels)]
+    features = [{f"cue={label}": 1.0} for label in labels]
+    embeddings = rng.normal(size=(len(labels), 8))
+    pools = rng.normal(size=(len(labels), 12)) if layers else None
+    model = ForceModel().fit(features, texts, embeddings, labels, layers=pools)
+    return model, features, texts, embeddings
+
+
+def test_the_layer_pool_model_is_blended_in_at_its_share() -> None:
+    model, features, texts, embeddings = _toy_model(layers=True)
+    pools = np.random.default_rng(1).normal(size=(len(texts), 12))
+    blended = model.predict_proba(features, texts, embeddings, pools)
+    assert np.allclose(blended.sum(axis=1), 1)
+    assert model.layers_coef_.shape == (4, 12)
+    first = softmax(model.logits(features, texts, embeddings) / model.temperature_)
+    second = softmax(model._standardised(pools) @ model.layers_coef_.T + model.layers_intercept_)
+    assert np.allclose(blended, 0.7 * first + 0.3 * second)
+
+
+def test_a_model_with_layer_pools_refuses_clauses_without_them() -> None:
+    model, features, texts, embeddings = _toy_model(layers=True)
+    with pytest.raises(ModelMissing, match="layer-pool columns"):
+        model.predict_proba(features, texts, embeddings)
+    with pytest.raises(ModelMissing, match="layer-pool columns, not 5"):
+        model.predict_proba(features, texts, embeddings, np.zeros((len(texts), 5)))
+
+
+def test_a_model_fitted_without_layer_pools_reads_none_and_survives_its_artefact() -> None:
+    model, features, texts, embeddings = _toy_model(layers=False)
+    again = ForceModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert np.allclose(
+        again.predict_proba(features, texts, embeddings),
+        softmax(model.logits(features, texts, embeddings) / model.temperature_),
+    )
 
 
 SCHEME_EXAMPLES = [

@@ -241,6 +241,26 @@ def test_a_modals_vector_carries_its_sense_in_context(backend: str) -> None:
         assert np.array_equal(encoder.embed(texts[:2]), fresh.embed(texts[:2], memo=False))
 
 
+@pytest.mark.parametrize("backend", ["onnx-int8", "torch"])
+def test_layer_pools_average_every_layer_and_share_the_markers_run(backend: str) -> None:
+    """The force model's second block: each layer's mean token state (embeddings first), the
+    same for a text whether its marker's run made it or a run of its own."""
+    from docmine.language.embed import Encoder
+
+    model = load_settings().embedding_model
+    texts = ["ICBs may delegate functions to a joint committee.", "No marker here."]
+    encoder = Encoder(model, backend)
+    encoder.span_vectors(texts[:1], [(5, 8)])  # the first text's run, made for its marker
+    pools = encoder.layer_pools(texts)
+    assert pools.shape == (2, 7 * 384) and pools.dtype == np.float32
+    fresh = Encoder(model, backend).layer_pools(texts[::-1])[::-1]
+    assert np.allclose(pools, fresh, atol=1e-5)
+    assert not np.allclose(pools[:, :384], pools[:, -384:])  # the layers differ
+    if backend == "onnx-int8":  # the last layer's mean is the sentence vector, unnormalised
+        last = pools[:, -384:] / np.linalg.norm(pools[:, -384:], axis=1, keepdims=True)
+        assert np.allclose(last, encoder.embed(texts, memo=False), atol=1e-6)
+
+
 @pytest.mark.slow
 def test_hybrid_is_the_default_and_each_hit_says_why_it_matched(corpus_store: Store) -> None:
     hits = search(corpus_store, "duty to involve carers")

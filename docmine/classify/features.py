@@ -186,6 +186,7 @@ class Featurised:
     evidence: list[Evidence]
     texts: list[str]
     embeddings: np.ndarray
+    layers: np.ndarray  # every encoder layer's mean token state (`Encoder.layer_pools`)
 
     @property
     def features(self) -> list[dict[str, float]]:
@@ -196,6 +197,7 @@ class Featurised:
             [self.evidence[i] for i in indices],
             [self.texts[i] for i in indices],
             self.embeddings[list(indices)],
+            self.layers[list(indices)],
         )
 
 
@@ -214,4 +216,5 @@ def featurise(
     texts = [c.text for c in contexts]
     evidence = clause_evidence(contexts, language.parser)
     marked = language.encoder.span_vectors(texts, [marker_span(e) for e in evidence])
-    return Featurised(evidence, texts, np.hstack([embedder(texts), marked]))
+    layers = language.encoder.layer_pools(texts)  # after the marked runs, which made theirs
+    return Featurised(evidence, texts, np.hstack([embedder(texts), marked]), layers)

@@ -116,7 +116,8 @@ def export_onnx(model: str) -> Path:
     """Export the installed sentence-transformers model to ONNX and quantise it to int8, once."""
     folder = Path(resolve_model_path(model))
     digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:12]
-    target = onnx_cache_dir() / f"{folder.name}-{digest}-int8pc.onnx"
+    # "layers": the export gives every layer's token states (the force model pools them all)
+    target = onnx_cache_dir() / f"{folder.name}-{digest}-int8pc-layers.onnx"
     if target.exists():
         return target
     import torch
@@ -128,15 +129,16 @@ def export_onnx(model: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     # per-process scratch names: two processes exporting at once never share a half file
     fp32 = target.with_suffix(f".{os.getpid()}.fp32.onnx")
-    axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "hidden"]}
+    axes: dict[str, dict[int, str]] = {n: {0: "batch", 1: "tokens"} for n in names}
+    axes["layers"] = {1: "batch", 2: "tokens"}
     with warnings.catch_warnings():  # the tracer's notes are for exporter authors, not users
         warnings.simplefilter("ignore")
         torch.onnx.export(
-            _last_hidden(bert),
+            _all_layers(bert),
             tuple(sample[n] for n in names),
             str(fp32),
             input_names=names,
-            output_names=["hidden"],
+            output_names=["layers"],
             dynamic_axes=axes,
             opset_version=17,
             dynamo=False,
@@ -155,22 +157,27 @@ def export_onnx(model: str) -> Path:
     return target
 
 
-def _last_hidden(bert: Any) -> Any:
-    """The transformer as a module returning token states (pooling is done in numpy)."""
+def _all_layers(bert: Any) -> Any:
+    """The transformer as a module returning the token states of every layer, embeddings first
+    and the last (the sentence vector's) at the end: (layers, batch, tokens, width). Pooling is
+    done in numpy."""
     import torch
 
-    class LastHidden(torch.nn.Module):
+    class AllLayers(torch.nn.Module):
         def __init__(self) -> None:
             super().__init__()
             self.bert = bert
 
         def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             out = self.bert(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+                output_hidden_states=True,
             )
-            return out.last_hidden_state
+            return torch.stack(out.hidden_states)
 
-    return LastHidden().eval()
+    return AllLayers().eval()
 
 
 _onnx_lock = threading.Lock()
@@ -215,7 +222,7 @@ def _embed_onnx(texts: list[str], model: str, batch_size: int) -> np.ndarray:
     clauses/s one by one against 346 in batches of 64 (medians of three alternated runs)."""
     out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
     for index, text in enumerate(texts):
-        out[index] = mean_state(_states_onnx(text, model)[1])
+        out[index] = mean_state(_states_onnx(text, model)[1][-1])
     return normalise(out)
 
 
@@ -229,8 +236,8 @@ Offsets = list[tuple[int, int]]
 
 
 def _states_onnx(text: str, model: str) -> tuple[Offsets, np.ndarray]:
-    """(character offsets of the tokens, their last hidden states) of one text, by the int8
-    export, one text a run."""
+    """(character offsets of the tokens, their states in every layer: (layers, tokens, width),
+    the last hidden states last) of one text, by the int8 export, one text a run."""
     session, tokenizer = load_onnx(model)
     encoded = tokenizer.encode(text)
     feeds = {
@@ -238,7 +245,7 @@ def _states_onnx(text: str, model: str) -> tuple[Offsets, np.ndarray]:
         "attention_mask": np.array([encoded.attention_mask], dtype=np.int64),
         "token_type_ids": np.array([encoded.type_ids], dtype=np.int64),
     }
-    return list(encoded.offsets), session.run(None, feeds)[0][0]
+    return list(encoded.offsets), session.run(None, feeds)[0][:, 0]
 
 
 def _states_torch(text: str, model: str) -> tuple[Offsets, np.ndarray]:
@@ -260,8 +267,8 @@ def _states_torch(text: str, model: str) -> tuple[Offsets, np.ndarray]:
         ) from exc
     offsets = [tuple(pair) for pair in encoded.pop("offset_mapping")[0].tolist()]
     with torch.no_grad():
-        hidden = encoder[0].auto_model(**encoded).last_hidden_state[0]
-    return offsets, hidden.numpy()
+        out = encoder[0].auto_model(**encoded, output_hidden_states=True)
+    return offsets, torch.stack(out.hidden_states)[:, 0].numpy()
 
 
 _STATES: dict[str, Callable[[str, str], tuple[Offsets, np.ndarray]]] = {
@@ -269,6 +276,11 @@ _STATES: dict[str, Callable[[str, str], tuple[Offsets, np.ndarray]]] = {
     "onnx-int8": _states_onnx,
 }
 Span = tuple[int, int]
+
+
+def _pooled(layers: np.ndarray) -> np.ndarray:
+    """Every layer's mean token state, side by side (layers x width)."""
+    return np.concatenate([mean_state(layer) for layer in layers]).astype(np.float32)
 
 
 def span_vector(offsets: Offsets, hidden: np.ndarray, span: Span) -> np.ndarray:
@@ -295,6 +307,8 @@ assert _STATES.keys() == _BACKENDS.keys()  # every backend also gives token stat
 
 # 50k x 384 float32 = 77 MB at most per memo (an Encoder has two: sentence and marker vectors)
 VECTOR_MEMO_SIZE = 50_000
+# a clause's layer pools are 7 x 384 floats (11 kB): 5k of them, 54 MB at most
+POOL_MEMO_SIZE = 5_000
 
 
 class Encoder:
@@ -310,6 +324,7 @@ class Encoder:
         self.memo_size = memo_size
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._spans: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._pools: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed(self, texts: Sequence[str], batch_size: int = 64, memo: bool = True) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text; `memo=False` always computes (for
@@ -335,10 +350,9 @@ class Encoder:
             out = []
             for key in missing:
                 start, end, text = key.split(":", 2)
-                offsets, hidden = states(text, self.model)
-                out.append(span_vector(offsets, hidden, (int(start), int(end))))
-                if self.backend == "onnx-int8":  # the same run gives the sentence vector
-                    self._remember(text, normalise(mean_state(hidden)[None, :])[0])
+                offsets, layers = states(text, self.model)
+                out.append(span_vector(offsets, layers[-1], (int(start), int(end))))
+                self._remember_run(text, layers)
             return out
 
         found = recall(self._spans, keys, compute, self.memo_size)
@@ -350,6 +364,33 @@ class Encoder:
                 out[index] = next(vectors)
         return out
 
+    def layer_pools(self, texts: Sequence[str]) -> np.ndarray:
+        """Each text's token states averaged in every layer of the encoder, embeddings first,
+        side by side: (texts, layers x width), float32, unnormalised. The lower layers keep
+        what the last one, trained for similarity, averages away (word form, syntax): the force
+        model reads them. Memoised like `embed`, and made by the same run as the text's marker
+        vector where it has one."""
+        states = _STATES[self.backend]
+
+        def compute(missing: list[str]) -> list[np.ndarray]:
+            out = []
+            for text in missing:
+                layers = states(text, self.model)[1]
+                out.append(_pooled(layers))
+                self._remember_run(text, layers)
+            return out
+
+        found = recall(self._pools, texts, compute, POOL_MEMO_SIZE)
+        return np.stack(found) if found else np.zeros((0, 0), dtype=np.float32)
+
+    def _remember_run(self, text: str, layers: np.ndarray) -> None:
+        """Keep what one run of the text gave on the way: its layer pools and (onnx-int8, whose
+        sentence vector is the mean of these same states) its sentence vector, so `embed` and
+        `layer_pools` of the text find them."""
+        recall(self._pools, [text], lambda _: [_pooled(layers)], POOL_MEMO_SIZE)
+        if self.backend == "onnx-int8":
+            self._remember(text, normalise(mean_state(layers[-1])[None, :])[0])
+
     def _remember(self, text: str, vector: np.ndarray) -> None:
         """Keep a sentence vector made on the way (`embed` of the text then finds it)."""
         recall(self._memo, [text], lambda _: [vector], self.memo_size)
@@ -357,6 +398,7 @@ class Encoder:
     def clear(self) -> None:
         self._memo.clear()
         self._spans.clear()
+        self._pools.clear()
 
 
 _DEFAULT_ENCODERS: dict[tuple[str, str], Encoder] = {}

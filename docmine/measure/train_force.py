@@ -101,7 +101,9 @@ def gold_contexts(
 def fit_model(
     data: Featurised, labels: Sequence[str], groups: Sequence[str] | None = None
 ) -> ForceModel:
-    return ForceModel(seed=SEED).fit(data.features, data.texts, data.embeddings, labels, groups)
+    return ForceModel(seed=SEED).fit(
+        data.features, data.texts, data.embeddings, labels, groups, data.layers
+    )
 
 
 Split = tuple[str, np.ndarray, np.ndarray]  # name, train rows, test rows
