@@ -78,3 +78,42 @@ def test_the_force_models_vectors_are_the_sentence_and_its_markers() -> None:
     sentence, marker = data.embeddings[:, :384], data.embeddings[:, 384:]
     assert np.allclose(np.linalg.norm(sentence, axis=1), 1, atol=1e-5)
     assert np.isclose(np.linalg.norm(marker[0]), 1, atol=1e-5) and not marker[1].any()
+    assert data.layers.shape == (2, 7 * 384)
+
+
+@pytest.mark.slow
+def test_featurise_runs_the_encoder_once_a_clause_whatever_its_memo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Marker vector, layer pools and sentence vector of a clause come from one encoder run, even
+    when there are more clauses than the encoder's layer-pool memo holds."""
+    import numpy as np
+
+    from docmine.classify.features import ClauseContext, featurise
+    from docmine.language import Language
+    from docmine.language import embed as embed_module
+    from docmine.language.embed import Encoder
+    from docmine.language.nlp import default_parser
+
+    settings = load_settings()
+    runs: list[str] = []
+    real = embed_module._STATES["onnx-int8"]
+
+    def counted(text: str, model: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        runs.append(text)
+        return real(text, model)
+
+    monkeypatch.setitem(embed_module._STATES, "onnx-int8", counted)
+    texts = [f"Board {i} must publish a plan." for i in range(6)]
+    texts += [f"Board {i} met on 1 July." for i in range(3)]
+    small = Language(
+        default_parser(settings.spacy_model),
+        Encoder(settings.embedding_model, "onnx-int8", memo_size=4),
+    )
+    data = featurise([ClauseContext(t) for t in texts], settings, language=small)
+    assert sorted(runs) == sorted(texts)
+    whole = featurise(
+        [ClauseContext(t) for t in texts], settings, language=Language.for_settings(settings)
+    )
+    assert np.allclose(data.layers, whole.layers, atol=1e-6)
+    assert np.allclose(data.embeddings, whole.embeddings, atol=1e-6)

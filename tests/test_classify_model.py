@@ -160,10 +160,35 @@ def test_the_layer_pool_model_is_blended_in_at_its_share() -> None:
 
 def test_a_model_with_layer_pools_refuses_clauses_without_them() -> None:
     model, features, texts, embeddings = _toy_model(layers=True)
-    with pytest.raises(ModelMissing, match="layer-pool columns"):
+    with pytest.raises(ValueError, match="pass the clauses' layer pools"):
         model.predict_proba(features, texts, embeddings)
     with pytest.raises(ModelMissing, match="layer-pool columns, not 5"):
         model.predict_proba(features, texts, embeddings, np.zeros((len(texts), 5)))
+
+
+def test_the_blend_is_calibrated_on_held_out_documents_and_survives_its_artefact() -> None:
+    rng = np.random.default_rng(0)
+    labels = ["mandatory", "expectation", "suggestion", "none"] * 15
+    texts = [f"{label} clause {i}" for i, label in enumerate(labels)]
+    features = [{f"cue={label}": float(rng.random() < 0.7)} for label in labels]
+    embeddings = rng.normal(size=(len(labels), 8))
+    pools = rng.normal(size=(len(labels), 12)) + np.eye(4)[[0, 1, 2, 3] * 15].repeat(3, axis=1)
+    documents = [f"doc{i % 10}" for i in range(len(labels))]
+    model = ForceModel().fit(features, texts, embeddings, labels, documents, pools)
+    assert model.blend_temperature_ != 1.0 and 0.05 < model.blend_temperature_ < 20
+    blend = 0.7 * softmax(model.logits(features, texts, embeddings) / model.temperature_)
+    blend += 0.3 * softmax(
+        model._standardised(pools) @ model.layers_coef_.T + model.layers_intercept_
+    )
+    expected = softmax(np.log(blend + 1e-12) / model.blend_temperature_)
+    assert np.allclose(model.predict_proba(features, texts, embeddings, pools), expected)
+    assert (expected.argmax(axis=1) == blend.argmax(axis=1)).all()  # calibration keeps the force
+    again = ForceModel.from_dict(json.loads(json.dumps(model.to_dict())))
+    assert np.allclose(again.predict_proba(features, texts, embeddings, pools), expected, atol=1e-5)
+    # refitted without layer pools, the model keeps no layer-pool model of the first fit
+    model.fit(features, texts, embeddings, labels)
+    assert not model.layers_coef_.size
+    assert model.predict_proba(features, texts, embeddings).shape == (len(labels), 4)
 
 
 def test_a_model_fitted_without_layer_pools_reads_none_and_survives_its_artefact() -> None:

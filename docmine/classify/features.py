@@ -215,6 +215,19 @@ def featurise(
     contexts = [replace(c, text=as_if(c.text), lead_in=as_if(c.lead_in)) for c in contexts]
     texts = [c.text for c in contexts]
     evidence = clause_evidence(contexts, language.parser)
-    marked = language.encoder.span_vectors(texts, [marker_span(e) for e in evidence])
-    layers = language.encoder.layer_pools(texts)  # after the marked runs, which made theirs
-    return Featurised(evidence, texts, np.hstack([embedder(texts), marked]), layers)
+    spans = [marker_span(e) for e in evidence]
+    encoder = language.encoder
+    # one encoder run per clause: a chunk's marker runs leave their layer pools in the encoder's
+    # memo for `layer_pools` (which runs the unmarked clauses), so a chunk must fit in that memo
+    step = max(1, encoder.pool_memo_size // 2)
+    marked, layers = [], []
+    for start in range(0, len(texts), step):
+        chunk = texts[start : start + step]
+        marked.append(encoder.span_vectors(chunk, spans[start : start + step]))
+        layers.append(encoder.layer_pools(chunk))
+    return Featurised(
+        evidence,
+        texts,
+        np.hstack([embedder(texts), np.vstack(marked) if marked else np.zeros((0, DIMENSIONS))]),
+        np.vstack(layers) if layers else np.zeros((0, 0), dtype=np.float32),
+    )

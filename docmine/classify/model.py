@@ -162,6 +162,9 @@ class ForceModel:
         self.coef_ = _rounded(classifier.coef_[order])
         self.intercept_ = _rounded(classifier.intercept_[order])
         self.temperature_ = self.blend_temperature_ = 1.0
+        # a refit without layer pools leaves no layer-pool model of an earlier fit behind
+        self.layers_mean_ = self.layers_scale_ = self.layers_intercept_ = np.zeros(0)
+        self.layers_coef_ = np.zeros((0, 0))
         with_layers = layers is not None and layers.size > 0
         if groups is not None and len(set(groups)) >= 5:
             logits = out_of_fold_logits(self, features, texts, embeddings, labels, groups)
@@ -174,9 +177,11 @@ class ForceModel:
                     # the blend of two calibrated-apart models is not calibrated: a second
                     # temperature, on the log of the held-out blend, restores it (argmax kept)
                     pooled = self._out_of_fold_layers(layers, labels, groups)
-                    blend = (1 - self.layers_weight) * softmax(logits / self.temperature_)
-                    blend += self.layers_weight * pooled
-                    self.blend_temperature_ = fit_temperature(np.log(blend[scored] + 1e-12), kept)
+                    both = scored & ~np.isnan(pooled).any(axis=1)
+                    blend = (1 - self.layers_weight) * softmax(logits[both] / self.temperature_)
+                    blend += self.layers_weight * pooled[both]
+                    held = [label for label, keep in zip(labels, both, strict=True) if keep]
+                    self.blend_temperature_ = fit_temperature(np.log(blend + 1e-12), held)
         if with_layers:
             assert layers is not None
             self._fit_layers(layers, labels)
@@ -241,8 +246,13 @@ class ForceModel:
         probabilities = softmax(self.logits(features, texts, embeddings) / self.temperature_)
         if not self.layers_coef_.size:
             return probabilities
-        if layers is None or layers.shape[1:] != self.layers_mean_.shape:
-            width = "none" if layers is None else layers.shape[1]
+        if layers is None:
+            raise ValueError(
+                "this force model blends in a layer-pool model: pass the clauses' layer pools "
+                "(`Featurised.layers`, from `Encoder.layer_pools`)"
+            )
+        if layers.shape[1:] != self.layers_mean_.shape:
+            width = layers.shape[1]
             raise ModelMissing(
                 f"the force model was trained on {self.layers_mean_.shape[0]} layer-pool columns, "
                 f"not {width}: set DOCMINE_EMBEDDING_MODEL to the model it was trained with, or "

@@ -325,6 +325,7 @@ class Encoder:
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._spans: OrderedDict[str, np.ndarray] = OrderedDict()
         self._pools: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.pool_memo_size = min(memo_size, POOL_MEMO_SIZE)
 
     def embed(self, texts: Sequence[str], batch_size: int = 64, memo: bool = True) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text; `memo=False` always computes (for
@@ -368,8 +369,8 @@ class Encoder:
         """Each text's token states averaged in every layer of the encoder, embeddings first,
         side by side: (texts, layers x width), float32, unnormalised. The lower layers keep
         what the last one, trained for similarity, averages away (word form, syntax): the force
-        model reads them. Memoised like `embed`, and made by the same run as the text's marker
-        vector where it has one."""
+        model reads them. Memoised like `embed` (the last `pool_memo_size` texts), and made by
+        the same run as the text's marker vector where that run is still in the memo."""
         states = _STATES[self.backend]
 
         def compute(missing: list[str]) -> list[np.ndarray]:
@@ -380,14 +381,14 @@ class Encoder:
                 self._remember_run(text, layers)
             return out
 
-        found = recall(self._pools, texts, compute, POOL_MEMO_SIZE)
+        found = recall(self._pools, texts, compute, self.pool_memo_size)
         return np.stack(found) if found else np.zeros((0, 0), dtype=np.float32)
 
     def _remember_run(self, text: str, layers: np.ndarray) -> None:
         """Keep what one run of the text gave on the way: its layer pools and (onnx-int8, whose
         sentence vector is the mean of these same states) its sentence vector, so `embed` and
         `layer_pools` of the text find them."""
-        recall(self._pools, [text], lambda _: [_pooled(layers)], POOL_MEMO_SIZE)
+        recall(self._pools, [text], lambda _: [_pooled(layers)], self.pool_memo_size)
         if self.backend == "onnx-int8":
             self._remember(text, normalise(mean_state(layers[-1])[None, :])[0])
 
