@@ -165,15 +165,15 @@ class ForceModel:
         # a refit without layer pools leaves no layer-pool model of an earlier fit behind
         self.layers_mean_ = self.layers_scale_ = self.layers_intercept_ = np.zeros(0)
         self.layers_coef_ = np.zeros((0, 0))
-        with_layers = layers is not None and layers.size > 0
+        if layers is not None and not layers.size:
+            layers = None
         if groups is not None and len(set(groups)) >= 5:
             logits = out_of_fold_logits(self, features, texts, embeddings, labels, groups)
             scored = ~np.isnan(logits).any(axis=1)
             if scored.any():
                 kept = [label for label, keep in zip(labels, scored, strict=True) if keep]
                 self.temperature_ = fit_temperature(logits[scored], kept)
-                if with_layers:
-                    assert layers is not None
+                if layers is not None:
                     # the blend of two calibrated-apart models is not calibrated: a second
                     # temperature, on the log of the held-out blend, restores it (argmax kept)
                     pooled = self._out_of_fold_layers(layers, labels, groups)
@@ -182,8 +182,7 @@ class ForceModel:
                     blend += self.layers_weight * pooled[both]
                     held = [label for label, keep in zip(labels, both, strict=True) if keep]
                     self.blend_temperature_ = fit_temperature(np.log(blend + 1e-12), held)
-        if with_layers:
-            assert layers is not None
+        if layers is not None:
             self._fit_layers(layers, labels)
         return self
 
@@ -208,7 +207,8 @@ class ForceModel:
         from sklearn.linear_model import LogisticRegression
 
         self.layers_mean_ = _rounded(layers.mean(axis=0))
-        self.layers_scale_ = _rounded(np.where(layers.std(axis=0) > 1e-6, layers.std(axis=0), 1))
+        spread = layers.std(axis=0)
+        self.layers_scale_ = _rounded(np.where(spread > 1e-6, spread, 1))
         classifier = LogisticRegression(
             C=self.layers_c, class_weight="balanced", max_iter=5000, random_state=self.seed
         ).fit(self._standardised(layers), list(labels))
