@@ -107,6 +107,8 @@ def parse_features(parsed: Any) -> dict[str, float]:
         "root_passive": float(any(c.dep_ in {"auxpass", "nsubjpass"} for c in children)),
         "imperative": float(root.tag_ == "VB" and not subjects and root.i == sentences[0].start),
     }
+    if _fronted_imperative(sentences):
+        features["imperative_fronted"] = 1.0
     if subjects:
         word = subjects[0].lower_
         person = (
@@ -116,6 +118,26 @@ def parse_features(parsed: Any) -> dict[str, float]:
     if modals and modals[0] in {"will", "'ll"}:
         features["predictive_will"] = float(not force_cues(parsed.text))
     return features
+
+
+# What closes a phrase fronted before an imperative ("To help you plan, complete ...", "In
+# addition: share ...").
+_FRONTING_PUNCT = frozenset({",", ":", "-", "–"})
+
+
+def _fronted_imperative(sentences: Sequence[Any]) -> bool:
+    """Whether the first sentence with a bare main verb (no subject, no auxiliary) has it after
+    a phrase closed by a comma, colon or dash: "To help you plan, complete the template" is an
+    imperative like "Complete the template", which `imperative` (the verb first) does not see."""
+    for sentence in sentences:
+        root = sentence.root
+        bare = root.tag_ == "VB" and not any(
+            c.dep_ in {"nsubj", "nsubjpass", "expl", "aux", "auxpass"} for c in root.children
+        )
+        if not bare or root.i == sentence.start:
+            continue
+        return any(t.text in _FRONTING_PUNCT for t in sentence.doc[sentence.start : root.i])
+    return False
 
 
 def title_features(title: str) -> dict[str, float]:
