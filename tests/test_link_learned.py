@@ -257,6 +257,14 @@ def test_deadline_ranges_durations_and_past_dates() -> None:
     assert find_deadline("Spend it on or before the 31 March 2022.").text == (
         "on or before the 31 March 2022"
     )
+    # a day without a year runs on to the date after it, and takes its year
+    both = find_deadline("An authority must submit returns by 14 January and 29 April 2022.", 2021)
+    assert (both.text, both.start, both.end) == (
+        "by 14 January and 29 April 2022",
+        "2022-01-14",
+        "2022-04-29",
+    )
+    assert find_deadline("Report by 5 May and again later.", 2021).start == "2021-05-05"
     assert find_deadline("introduced through the GP contract since 2019-2020") is None
     assert find_deadline("It is issued under the CTSA 2015 to support panels.") is None
 

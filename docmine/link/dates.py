@@ -256,25 +256,35 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         if _is_date(text, match):
             start, end = _interval(match, default_year)
             dates.append((match.start(), match.end(), match, start, end))
-    for begin, finish, match, start, end in _ranges(text, dates):
-        written = text[begin:finish].strip()
-        deadline = Deadline(written, _relation(match.group("rel")), start, end)
-        found.append((begin, bool(match.group("rel")), deadline))
+    ranges = _ranges(text, dates)
+    joined: set[int] = set()  # dates a month without a year runs on to ("by 14 January and ...")
     for match in _MONTH_ONLY.finditer(text):
         if _PAST.search(text[max(0, match.start() - 80) : match.start()]):
             continue  # "the plan published in January": a past event's month
         each = _EACH_YEAR.match(text, match.end())
         written = match.group("date") if match.group("colon") else match.group(0).strip()
-        if each:  # "by 30 June each year": no one date
+        month = _MONTHS[match.group("month").lower()]
+        # "by 14 January and 29 April 2022": the dates share the year written after the last
+        later = next((r for r in ranges if _RANGE_JOIN.match(text[match.end() : r[0]])), None)
+        if later is not None and not each and later[2].group("year"):
+            joined.add(later[0])
+            start = _month_interval(int(later[2].group("year")), month, match.group("day"))[0]
+            written, end = text[match.start() : later[1]].strip(), later[4]
+        elif each:  # "by 30 June each year": no one date
             start = end = ""
             written = f"{written}{text[match.end() : each.end()]}"
         elif default_year:
-            month = _MONTHS[match.group("month").lower()]
             start, end = _month_interval(default_year, month, match.group("day"))
         else:
             continue
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((match.start(), True, deadline))
+    for begin, finish, match, start, end in ranges:
+        if begin in joined:
+            continue
+        written = text[begin:finish].strip()
+        deadline = Deadline(written, _relation(match.group("rel")), start, end)
+        found.append((begin, bool(match.group("rel")), deadline))
     for match in _NAMED_PERIOD.finditer(text):
         found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
     for match in _RELATIVE.finditer(text):
