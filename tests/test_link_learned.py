@@ -265,6 +265,10 @@ def test_deadline_ranges_durations_and_past_dates() -> None:
         "2022-04-29",
     )
     assert find_deadline("Report by 5 May and again later.", 2021).start == "2021-05-05"
+    winter = find_deadline("Provide cover from November to March 2023.", 2021)
+    assert (winter.start, winter.end) == ("2022-11-01", "2023-03-31")  # across New Year
+    # a date with its own relation word is a second deadline, not the end of a period
+    assert find_deadline("Submit a draft by June and by 31 July 2023.", 2023).text == "by June"
     assert find_deadline("introduced through the GP contract since 2019-2020") is None
     assert find_deadline("It is issued under the CTSA 2015 to support panels.") is None
 

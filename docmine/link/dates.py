@@ -264,12 +264,17 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         each = _EACH_YEAR.match(text, match.end())
         written = match.group("date") if match.group("colon") else match.group(0).strip()
         month = _MONTHS[match.group("month").lower()]
-        # "by 14 January and 29 April 2022": the dates share the year written after the last
+        # "by 14 January and 29 April 2022": the dates share the year written after the last,
+        # the year before when the period crosses New Year ("from November to March 2023");
+        # a date with a relation word of its own ("by June and by 31 July 2023") is another
         later = next((r for r in ranges if _RANGE_JOIN.match(text[match.end() : r[0]])), None)
-        if later is not None and not each and later[2].group("year"):
+        if later is not None and not each and later[2].group("year") and not later[2].group("rel"):
             joined.add(later[0])
-            start = _month_interval(int(later[2].group("year")), month, match.group("day"))[0]
-            written, end = text[match.start() : later[1]].strip(), later[4]
+            year = int(later[2].group("year"))
+            year -= month > _MONTHS[later[2].group("month").lower()]
+            start = _month_interval(year, month, match.group("day"))[0]
+            begin = match.start("date") if match.group("colon") else match.start()
+            written, end = text[begin : later[1]].strip(), later[4]
         elif each:  # "by 30 June each year": no one date
             start = end = ""
             written = f"{written}{text[match.end() : each.end()]}"
