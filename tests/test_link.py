@@ -106,9 +106,6 @@ def test_councils_that_are_not_local_authorities() -> None:
     ]
     assert bodies("the NHS Trust Development Authority and charitable trusts") == []
     assert bodies("acute trusts and NHS trusts") == ["NHS provider"] * 2
-    # a licence named after its holders is a document, not a body
-    assert bodies("changes to the NHS provider licence and the NHS Provider Licence") == []
-    assert bodies("Each NHS provider must hold a licence.") == ["NHS provider"]
 
 
 def test_document_defined_acronyms_are_learned() -> None:
