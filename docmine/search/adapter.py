@@ -9,10 +9,8 @@ train-rerank`): q' = normalise(q + W q), W fitted to put each query's judged cla
 softmax over every stored passage (temperature 0.05, each clause weighted by its gain 2^grade
 - 1), with an L2 penalty that keeps W small (0.1; W starts at zero, full batch, Adam, 100 steps:
 deterministic). Measured in 5-fold cross-validation over the independent set's tune queries,
-dense nDCG@10 0.517 -> 0.538 (paraphrases 0.231 -> 0.352) and hybrid, its reranker refitted,
-0.589 -> 0.603; trained there and applied to the demo set's other documents, dense 0.541 ->
-0.540. On the test half, read once: hybrid 0.613 -> 0.628, dense 0.489 -> 0.521 (README,
-docs/measurements.md).
+dense nDCG@10 0.517 -> 0.538 (paraphrases 0.231 -> 0.352); trained there and applied to the
+demo set's other documents, 0.541 -> 0.540 (README, docs/measurements.md).
 
 An adapter is for the embedding model it was fitted on; under another model it is not used."""
 
