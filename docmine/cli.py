@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from docmine.config import QUERY_ADAPTER_ARTEFACT, InvalidSetting, Settings, load_settings
+from docmine.config import InvalidSetting, Settings, load_settings
 from docmine.errors import BadInput, DocmineError
 
 app = typer.Typer(
@@ -558,8 +558,8 @@ def train_rerank(
         "models/rerank.json"
     ),
 ) -> None:
-    """Fit hybrid search's query adapter and reranker on the tune half of each query set (the
-    test halves stay unseen; score them with eval-search).
+    """Fit hybrid search's reranker on the tune half of each query set (the test halves stay
+    unseen; score them with eval-search).
 
     Example: docmine train-rerank train-queries.jsonl:q.db tests/queries.jsonl:demo.db
     """
@@ -571,10 +571,8 @@ def train_rerank(
         if not queries or not Path(db).is_file() or not Path(queries).is_file():
             raise BadInput(f"{pair!r}: give QUERIES.jsonl:DATABASE, both existing files")
         parsed.append((Path(queries), Path(db)))
-    reranker, adapter = train_reranker(parsed, load_settings(), output)
+    reranker = train_reranker(parsed, load_settings(), output)
     console.print(f"wrote {escape(str(output))} ({escape(reranker.about)})")
-    beside = output.with_name(QUERY_ADAPTER_ARTEFACT)
-    console.print(f"wrote {escape(str(beside))} ({escape(adapter.about)})")
 
 
 @app.command(name="eval-search")

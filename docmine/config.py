@@ -19,7 +19,6 @@ PROJECT_DIR = PACKAGE_DIR.parent
 FORCE_ARTEFACT = "force.json.gz"
 LINKS_ARTEFACT = "links.json.gz"
 RERANK_ARTEFACT = "rerank.json"
-QUERY_ADAPTER_ARTEFACT = "query_adapter.json.gz"
 EMBEDDING_BACKENDS = ("onnx-int8", "torch")
 
 
@@ -40,10 +39,6 @@ def shipped_link_models() -> Path:
 
 def shipped_reranker() -> Path:
     return _shipped(RERANK_ARTEFACT)
-
-
-def shipped_query_adapter() -> Path:
-    return _shipped(QUERY_ADAPTER_ARTEFACT)
 
 
 OCR_MODES = ("auto", "off", "force")
@@ -71,10 +66,6 @@ class Settings:
     link_models: Path = field(default_factory=shipped_link_models)
     # hybrid search's learned reranker (`docmine train-rerank`); without it, rank fusion alone
     rerank_model: Path = field(default_factory=shipped_reranker)
-    # the map from a query's vector toward its passages' (`docmine train-rerank`), fitted with
-    # the reranker, whose features read the mapped cosines: the file beside a reranker given by
-    # DOCMINE_RERANK_MODEL, so the two stay a pair; without it, the query's own vector
-    query_adapter: Path = field(default_factory=shipped_query_adapter)
     bodies: Path = RESOURCES_DIR / "bodies.yaml"
     duties: Path = RESOURCES_DIR / "duties.yaml"
     extra_bodies: Path | None = None
@@ -125,9 +116,6 @@ def load_settings(**overrides: Any) -> Settings:
     if "force_model" in chosen and "link_models" not in chosen:
         # a retrained force model comes with its holder model beside it (`docmine train -o`)
         settings = replace(settings, link_models=settings.force_model.with_name(LINKS_ARTEFACT))
-    if "rerank_model" in chosen and "query_adapter" not in chosen:
-        adapter = settings.rerank_model.with_name(QUERY_ADAPTER_ARTEFACT)
-        settings = replace(settings, query_adapter=adapter)
     if settings.embedding_backend not in EMBEDDING_BACKENDS:
         raise InvalidSetting(
             f"embedding backend {settings.embedding_backend!r} is not one of "

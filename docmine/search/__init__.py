@@ -33,7 +33,6 @@ from docmine.model import (
     Polarity,
     StoredObligation,
 )
-from docmine.search.adapter import load_query_adapter
 from docmine.search.dense import query_vector, top_k, vector_index
 from docmine.search.rerank import (
     RERANK_DEPTH,
@@ -470,13 +469,9 @@ def _dense_task(
     index = vector_index(store, model, backend)
     sql, params = where_clause(filters)
     positions = index.positions(store, sql, params)
-    adapter = load_query_adapter(settings.query_adapter, model)
 
     def rank() -> list[tuple[int, float]]:
-        vector = query_vector(parsed.dense_text, model, backend)
-        if adapter is not None:  # toward the passages such queries find (search/adapter.py)
-            vector = adapter.apply(vector)
-        return top_k(index, vector, positions, limit)
+        return top_k(index, query_vector(parsed.dense_text, model, backend), positions, limit)
 
     return rank
 
