@@ -125,6 +125,7 @@ def test_query_files_with_graded_judgements_halves_and_types(tmp_path: Path) -> 
     assert [(r["queries"], r["n"]) for r in table] == [
         ("all", 2),
         ("test", 1),
+        ("test unshared", 1),
         ("tune", 1),
         ("keyword", 1),
         ("question", 1),
@@ -134,3 +135,16 @@ def test_query_files_with_graded_judgements_halves_and_types(tmp_path: Path) -> 
 def test_an_unjudged_case_scores_zero() -> None:
     case = QueryCase("x", (Judgement("y"),))
     assert bm25_baseline([case], []).per_query == ((0.0, 0.0, 0.0),)
+
+
+def test_test_queries_sharing_no_judged_clause_with_the_tune_half_get_their_own_line() -> None:
+    from docmine.measure.search_eval import Judgement, QueryCase, subsets
+
+    def case(half: str, *ids: str) -> QueryCase:
+        return QueryCase("q", tuple(Judgement(f"text {i}", 1, i) for i in ids), half=half)
+
+    cases = [case("tune", "a", "b"), case("test", "b", "c"), case("test", "d"), case("tune", "e")]
+    lines = dict(subsets(cases))
+    assert list(lines) == ["all", "test", "test unshared", "tune"]
+    assert lines["test unshared"] == [False, False, True, False]  # "b" is judged in the tune half
+    assert "test unshared" not in dict(subsets([case("", "a"), case("", "b")]))

@@ -247,12 +247,24 @@ def bm25_baseline(
     return ModeScores(BASELINE, tuple(rows))
 
 
+def _judged(case: QueryCase) -> set[str]:
+    return {j.id or _normal(j.text) for j in case.relevant}
+
+
 def subsets(cases: Sequence[QueryCase]) -> list[tuple[str, list[bool]]]:
-    """(name, mask) of every query subset worth its own line: all, each half, each type."""
+    """(name, mask) of every query subset worth its own line: all, each half, each type, and
+    the test queries that share no judged clause with a tune query ("test unshared"): a model
+    fitted on the tune half can learn where those clauses are, so a gain only on the shared
+    ones is memory, not search."""
     found = [("all", [True] * len(cases))]
     for attribute in ("half", "kind"):
         for value in sorted({getattr(c, attribute) for c in cases} - {""}):
             found.append((value, [getattr(c, attribute) == value for c in cases]))
+    tuned = set().union(*(_judged(c) for c in cases if c.half == "tune"))
+    if tuned and any(c.half == "test" for c in cases):
+        unshared = [c.half == "test" and not (_judged(c) & tuned) for c in cases]
+        after = next(i for i, (name, _) in enumerate(found) if name == "test") + 1
+        found.insert(after, ("test unshared", unshared))
     return found
 
 
