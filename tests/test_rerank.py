@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from docmine.config import Settings, load_settings, shipped_reranker
@@ -160,3 +162,34 @@ def test_training_pairs_order_one_querys_candidates_and_weigh_each_query_alike()
     assert set(labels.tolist()) == {0, 1}  # turned round on a coin: both classes
     assert weights.mean() == pytest.approx(1.0)
     assert weights[:3].sum() == pytest.approx(weights[3])  # each query weighs the same
+
+
+def test_a_feature_the_tune_queries_never_vary_keeps_a_usable_scale(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """No tune query names a body, say: its column is constant, and the saved reranker must
+    still score (a rounded 1e-9 scale once divided by zero at search time)."""
+    import docmine.measure.train_rerank as train
+
+    constant = FEATURES.index("body_match")
+
+    def rows(seed: int) -> tuple[list[list[float]], list[int]]:
+        rng = np.random.default_rng(seed)
+        x = rng.normal(size=(6, len(FEATURES)))
+        x[:, constant] = 0.0
+        return x.tolist(), [2, 1, 0, 0, 1, 0]
+
+    monkeypatch.setattr(train, "examples", lambda store, cases, settings: [rows(0), rows(1)])
+    model = train.fit_reranker([([], None)], Settings())  # type: ignore[list-item]
+    assert model.scale[constant] == 1.0 and all(s > 0 for s in model.scale)
+    model.save(tmp_path / "rerank.json")
+    loaded = load_reranker(tmp_path / "rerank.json")
+    assert loaded is not None and math.isfinite(loaded.score({name: 1.0 for name in FEATURES}))
+
+
+def test_a_reranker_file_with_a_zero_scale_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "rerank.json"
+    model = Reranker(("cos", "mand"), (0.5, 0.0), (0.1, 0.0), (1.0, 2.0))
+    model.save(path)
+    with pytest.raises(ModelMissing, match="scale is not positive"):
+        load_reranker(path)

@@ -102,7 +102,10 @@ def fit_reranker(
     x = np.array([row for rows, _ in cases for row in rows], dtype=float)
     if not len(x):
         raise BadInput("no tune query has a candidate in these stores: nothing to learn")
-    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    # a feature the tune queries never vary (no query names a body, say) keeps scale 1: it
+    # then adds nothing, where a rounded 1e-9 would divide by zero at search time
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
     diffs, labels, weights = pairs(cases, mean, scale)
     if len(set(labels.tolist())) < 2:
         raise BadInput(
