@@ -193,3 +193,12 @@ def test_a_reranker_file_with_a_zero_scale_is_refused(tmp_path: Path) -> None:
     model.save(path)
     with pytest.raises(ModelMissing, match="scale is not positive"):
         load_reranker(path)
+
+
+def test_a_reranker_fitted_on_a_feature_search_no_longer_computes_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "rerank.json"
+    Reranker(("cos", "both"), (0.5, 0.5), (0.1, 0.5), (1.0, 0.4)).save(path)
+    with pytest.raises(ModelMissing, match="no longer computes: \\['both'\\]"):
+        load_reranker(path)

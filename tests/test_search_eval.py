@@ -148,3 +148,12 @@ def test_test_queries_sharing_no_judged_clause_with_the_tune_half_get_their_own_
     assert list(lines) == ["all", "test", "test unshared", "tune"]
     assert lines["test unshared"] == [False, False, True, False]  # "b" is judged in the tune half
     assert "test unshared" not in dict(subsets([case("", "a"), case("", "b")]))
+    # every test query shares a clause: no empty line that would read as a score of 0
+    assert "test unshared" not in dict(subsets([case("tune", "a"), case("test", "a")]))
+    # another id for the same clause text is the same clause (`meets` credits it to both)
+    same = QueryCase("q", (Judgement("Text A.", 1, "other-id"),), half="test")
+    assert dict(subsets([case("tune", "a"), same, case("test", "z")]))["test unshared"] == [
+        False,
+        False,
+        True,
+    ]

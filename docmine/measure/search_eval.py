@@ -247,8 +247,12 @@ def bm25_baseline(
     return ModeScores(BASELINE, tuple(rows))
 
 
-def _judged(case: QueryCase) -> set[str]:
-    return {j.id or _normal(j.text) for j in case.relevant}
+def _same_clause(a: Judgement, b: Judgement) -> bool:
+    """Whether two judgements can be met by one stored clause (the ways `meets` credits)."""
+    if a.id and a.id == b.id:
+        return True
+    x, y = _normal(a.text), _normal(b.text)
+    return bool(x and y) and (x in y or y in x)
 
 
 def subsets(cases: Sequence[QueryCase]) -> list[tuple[str, list[bool]]]:
@@ -260,9 +264,12 @@ def subsets(cases: Sequence[QueryCase]) -> list[tuple[str, list[bool]]]:
     for attribute in ("half", "kind"):
         for value in sorted({getattr(c, attribute) for c in cases} - {""}):
             found.append((value, [getattr(c, attribute) == value for c in cases]))
-    tuned = set().union(*(_judged(c) for c in cases if c.half == "tune"))
-    if tuned and any(c.half == "test" for c in cases):
-        unshared = [c.half == "test" and not (_judged(c) & tuned) for c in cases]
+    tuned = [j for c in cases if c.half == "tune" for j in c.relevant]
+    unshared = [
+        c.half == "test" and not any(_same_clause(j, t) for j in c.relevant for t in tuned)
+        for c in cases
+    ]
+    if tuned and any(unshared):
         after = next(i for i, (name, _) in enumerate(found) if name == "test") + 1
         found.insert(after, ("test unshared", unshared))
     return found

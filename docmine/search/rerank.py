@@ -256,8 +256,14 @@ def _load(path: Path, mtime_ns: int) -> Reranker:
         sizes = {len(model.names), len(model.mean), len(model.scale), len(model.weights)}
         if len(sizes) != 1 or not all(math.isfinite(v) for v in model.weights):
             raise ValueError("its columns do not line up")
-        if not all(s > 0 for s in model.scale):
-            raise ValueError("a feature's scale is not positive")
+        if not all(s > 0 and math.isfinite(s) for s in model.scale) or not all(
+            math.isfinite(m) for m in model.mean
+        ):
+            raise ValueError("a feature's scale is not positive and finite")
+        if unknown := sorted(set(model.names) - set(FEATURES)):
+            # a reranker fitted on features search no longer computes: its other weights were
+            # fitted beside them
+            raise ValueError(f"it reads features search no longer computes: {unknown}")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelMissing(
             f"{path}: not a usable reranker ({exc}); run docmine train-rerank"
