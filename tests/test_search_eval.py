@@ -138,7 +138,7 @@ def test_an_unjudged_case_scores_zero() -> None:
 
 
 def test_test_queries_sharing_no_judged_clause_with_the_tune_half_get_their_own_line() -> None:
-    from docmine.measure.search_eval import Judgement, QueryCase, subsets
+    from docmine.measure.search_eval import subsets
 
     def case(half: str, *ids: str) -> QueryCase:
         return QueryCase("q", tuple(Judgement(f"text {i}", 1, i) for i in ids), half=half)

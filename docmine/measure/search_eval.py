@@ -247,12 +247,17 @@ def bm25_baseline(
     return ModeScores(BASELINE, tuple(rows))
 
 
-def _same_clause(a: Judgement, b: Judgement) -> bool:
-    """Whether two judgements can be met by one stored clause (the ways `meets` credits)."""
-    if a.id and a.id == b.id:
-        return True
-    x, y = _normal(a.text), _normal(b.text)
-    return bool(x and y) and (x in y or y in x)
+def _shares_a_clause(case: QueryCase, ids: set[str], texts: Sequence[str]) -> bool:
+    """Whether a stored clause could meet one of the case's judgements and one of the others
+    (given by their ids and normalised texts), the ways `meets` credits: the same id, or one
+    text inside the other."""
+    for judgement in case.relevant:
+        if judgement.id and judgement.id in ids:
+            return True
+        mine = _normal(judgement.text)
+        if mine and any(mine in other or other in mine for other in texts if other):
+            return True
+    return False
 
 
 def subsets(cases: Sequence[QueryCase]) -> list[tuple[str, list[bool]]]:
@@ -265,10 +270,8 @@ def subsets(cases: Sequence[QueryCase]) -> list[tuple[str, list[bool]]]:
         for value in sorted({getattr(c, attribute) for c in cases} - {""}):
             found.append((value, [getattr(c, attribute) == value for c in cases]))
     tuned = [j for c in cases if c.half == "tune" for j in c.relevant]
-    unshared = [
-        c.half == "test" and not any(_same_clause(j, t) for j in c.relevant for t in tuned)
-        for c in cases
-    ]
+    ids, texts = {j.id for j in tuned if j.id}, [_normal(j.text) for j in tuned]
+    unshared = [c.half == "test" and not _shares_a_clause(c, ids, texts) for c in cases]
     if tuned and any(unshared):
         after = next(i for i, (name, _) in enumerate(found) if name == "test") + 1
         found.insert(after, ("test unshared", unshared))

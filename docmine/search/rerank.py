@@ -1,18 +1,17 @@
 """A learned reranker over hybrid search's fused candidates.
 
-Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the
-best one, the cosine, the share of the query's words the
-clause holds, the share its headings and document title hold and the share its whole document
-holds (and, for a query whose words no candidate holds, the cosine again: a paraphrase leans on
-meaning), the clause's length, its document (relevant clauses cluster: whether it shares the
-document of the best fused candidate, and the best cosine among the other candidates of its
-document), and what the query asks for: a
+Reciprocal rank fusion sees only ranks; the reranker also weighs the BM25 score against the best
+one, the cosine, the share of the query's words the clause holds, the share its headings and
+document title hold and the share its whole document holds (and, for a query whose words no
+candidate holds, the cosine again: a paraphrase leans on meaning), the clause's length, its
+document (relevant clauses cluster: whether it shares the document of the best fused candidate,
+and the best cosine among the other candidates of its document), and what the query asks for: a
 "must"/"duty" question toward mandatory clauses, a "should" question toward expectations, a body
 named in the query toward clauses it holds or is named in. A linear score over those features
 (`docmine train-rerank`: a logistic regression on pairs of one query's candidates, the
-better-judged against the worse, on the `tune` halves of the query sets only) orders the top
-50; it is a few multiplications per candidate, so it costs no measurable time beside the
-searches it combines.
+better-judged against the worse, on the `tune` halves of the query sets only) orders the top 50;
+it is a few multiplications per candidate, so it costs no measurable time beside the searches it
+combines.
 
 Whether both rankings found a clause was a feature until it failed across corpora: fitted on the
 independent set's short pages alone, the reranker ranked the demo set's long documents below
