@@ -450,6 +450,19 @@ def test_cell_text_closes_a_letter_wrapped_word() -> None:
     assert cell_text(FakeTextPage(), (0, 0, 10, 10)) == "No."
 
 
+def test_cell_text_marks_a_removed_line_end_hyphen_for_normalisation() -> None:
+    """pdfium writes a line-end hyphen it removed as U+0002 in a bounded part of a page (U+FFFE
+    in the page's text): a control character must never reach the stored clause."""
+
+    class FakeTextPage:
+        def get_text_bounded(self, *box: float) -> str:
+            return "Confirm step\x02\r\ndown beds"
+
+    text = cell_text(FakeTextPage(), (0, 0, 10, 10))
+    assert "\x02" not in text
+    assert normalise_texts([text, "All step-down beds count."])[0] == "Confirm step-down beds"
+
+
 def test_not_a_pdf_is_corrupt() -> None:
     with pytest.raises(CorruptDocument, match="corrupt"):
         read_pdf(Path("x.pdf"), b"%PDF-1.7\n%%EOF\n")

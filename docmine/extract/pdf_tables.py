@@ -20,7 +20,8 @@ THIN = 2.5  # a stroke drawn as a rectangle is at most this thick
 TOUCH = 2.0  # strokes this close are taken to meet
 MAX_PATHS = 4000  # drawings with more objects than this are not tables worth finding
 MAX_DEPTH = 3  # form XObjects can nest (or refer to themselves); look only this deep
-_BREAK = re.compile("\ufffe\r?\n|\ufffe")
+# a line-end hyphen pdfium removed: U+FFFE in the page's text, U+0002 in a bounded part of it
+_BREAK = re.compile("[\ufffe\x02]\r?\n|[\ufffe\x02]")
 _NEWLINE = re.compile(r"\s*\r?\n\s*")
 # a word too wide for a narrow cell is broken between letters ("N" / "o."): a line that is one
 # or two characters followed by a lower-case line is such a break
@@ -100,8 +101,10 @@ def find_tables(page: pdfium.PdfPage) -> list[Table]:
 
 
 def cell_text(textpage: pdfium.PdfTextPage, box: Box) -> str:
-    """The text inside one cell, its wrapped lines joined (line-end hyphens closed up)."""
+    """The text inside one cell, its wrapped lines joined; a line-end hyphen pdfium removed is
+    marked U+FFFE, as in body text, for normalisation to restore or close up
+    (`restore_compound_hyphens`: "step-" / "down" is step-down, "prema-" / "ture" premature)."""
     left, bottom, right, top = box
     text = textpage.get_text_bounded(left + 0.5, bottom + 0.5, right - 0.5, top - 0.5)
-    text = _CHAR_WRAP.sub(r"\1\2", _BREAK.sub("", text).strip())
+    text = _CHAR_WRAP.sub(r"\1\2", _BREAK.sub("\ufffe", text).strip())
     return _NEWLINE.sub(" ", text)
