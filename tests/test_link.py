@@ -391,14 +391,24 @@ def test_deadlines_are_normalised_with_their_relation() -> None:
         "2021-04-01",
         "2022-03-31",
     )
+    # "by end of Q2" is due on the quarter's last day, not at any time in it
     quarter = find_deadline("by end of Q2", default_year=2021)
-    assert quarter is not None and (quarter.start, quarter.end) == ("2021-07-01", "2021-09-30")
+    assert quarter is not None and (quarter.start, quarter.end) == ("2021-09-30", "2021-09-30")
+    in_quarter = find_deadline("Systems must do this in Q2 2021.")
+    assert in_quarter is not None and (in_quarter.start, in_quarter.end) == (
+        "2021-07-01",
+        "2021-09-30",
+    )
+    year_end = find_deadline("ICBs must publish it by the end of 2027.")
+    assert year_end is not None and (year_end.start, year_end.end) == ("2027-12-31", "2027-12-31")
+    ranged = find_deadline("Funding runs from 1 April 2027 to 31 March 2028.")
+    assert ranged is not None and (ranged.start, ranged.end) == ("2027-04-01", "2028-03-31")
     month = find_deadline("ICBs must report by July.", default_year=2022)
     assert month is not None and (month.text, month.start) == ("by July", "2022-07-01")
     half = find_deadline("Providers must do this in H2.", default_year=2025)
     assert half is not None and (half.start, half.end) == ("2025-10-01", "2026-03-31")
     first = find_deadline("Systems must deliver by the end of H1 2026/27.")
-    assert first is not None and (first.start, first.end) == ("2026-04-01", "2026-09-30")
+    assert first is not None and (first.start, first.end) == ("2026-09-30", "2026-09-30")
     assert find_deadline("Staff should be vaccinated against H1N1 influenza.", 2025) is None
 
 

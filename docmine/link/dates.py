@@ -206,6 +206,16 @@ def _interval(match: re.Match[str], default_year: int | None) -> tuple[str, str]
     return f"{year:04d}-01-01", f"{year:04d}-12-31"
 
 
+# "by the end of 2027", "up to the end of March", "end of Q2": the period is named by its end
+_END_OF = re.compile(r"^(?:(?:by|up to|before)\s+)?(?:the\s+)?end of\b", re.IGNORECASE)
+
+
+def _at_end(written: str, start: str, end: str) -> str:
+    """The start of a deadline's period: its last day when the text says the end of it ("by
+    the end of 2027" is due on 2027-12-31, not at any time in 2027)."""
+    return end if end and _END_OF.search(written) else start
+
+
 def _relation(word: str | None) -> str:
     key = re.sub(r"\s+\d.*$", "", (word or "").lower())  # "by 11:59pm on" -> "by"
     key = re.sub(r"\s+(?:the\s+)?(?:end of)?$", "", key).strip()
@@ -282,12 +292,14 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
             start, end = _month_interval(default_year, month, match.group("day"))
         else:
             continue
+        start = _at_end(written, start, end)
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((match.start(), True, deadline))
     for begin, finish, match, start, end in ranges:
         if begin in joined:
             continue
         written = text[begin:finish].strip()
+        start = _at_end(written, start, end)
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((begin, bool(match.group("rel")), deadline))
     for match in _NAMED_PERIOD.finditer(text):
