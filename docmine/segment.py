@@ -191,6 +191,7 @@ def _names_another_actor(left: str, right: str) -> bool:
 
 
 _ELIDED_SUBJECT = re.compile(r"^(?:and|but)\s+(?:also\s+)?$", re.IGNORECASE)
+_CONTRAST = re.compile(r"^but\s+(?:also\s+)?$", re.IGNORECASE)
 
 
 def _changes_instruction(left: str, right: str) -> bool:
@@ -210,6 +211,11 @@ def _changes_instruction(left: str, right: str) -> bool:
     subject = right[: after[0].start]
     if before[0].label == after[0].label and _ELIDED_SUBJECT.match(subject):
         return True  # only the polarity turns: "... should ensure X, and should not rely on Y"
+    if _CONTRAST.match(subject) and len(left[before[0].end :].split()) >= 2:
+        # "but" turns the force on the same subject, after a complete predicate: "ICBs may
+        # publish a plan, but must consult Healthwatch" (not "shall issue, and may revise, a
+        # code", whose verbs share one object)
+        return True
     return bool(_OWN_SUBJECT.match(subject))
 
 
@@ -415,6 +421,10 @@ class _Segmenter:
         # the items that opened the sublists the walk is in, outermost first
         self.openers: list[_Opener] = []
         self.table_lead: Block | None = None  # an item whose colon opens the table after it
+        # the last sentence of the block that opened the list the walk is in, with the clause
+        # count and citation then: if no item or row of its list becomes a clause (a table of
+        # people, of figures), it is a clause of its own (DECISIONS.md A.6)
+        self.opened: tuple[Block, int, int, int, str] | None = None
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = _row_text(block.text[start:end])
@@ -451,6 +461,7 @@ class _Segmenter:
         for start, end in spans[:-1] if opens_list else spans:
             self.emit(block, start, end)
         if opens_list:
+            self.opened = (block, *spans[-1], len(self.clauses), self.ref)
             continuation = last_sentence[:1].islower() and self.lead_in
             self.lead_in = (
                 _compose_lead_in(self.lead_in, last_sentence) if continuation else (last_sentence)
@@ -492,6 +503,28 @@ class _Segmenter:
             # an item is written after its lead-in as it stands (ANNOTATION.md): "You must:
             # keep cleaning schedules, including:" opens "communal bathrooms"
             self.lead_in = f"{self.lead_in} {last}" if self.lead_in else last
+
+    def close_list(self) -> None:
+        """The list the walk was in has ended: a lead-in none of whose items became a clause
+        (a table of people or of figures) is a clause of its own."""
+        if self.opened is not None:
+            block, start, end, count, ref = self.opened
+            self.opened = None
+            if len(self.clauses) == count:
+                here, self.ref = self.ref, ref
+                self.emit(block, start, end)
+                self.ref = here
+
+    def close(self, block: Block) -> None:
+        """End the lists the block ends: a list item the sublists it is outside, any other
+        block every sublist (an item's table keeps it open: the items go on after), and any
+        block but an item, a row or a footnote the list a lead-in opened."""
+        if block.kind not in (*_LIST_KINDS, BlockKind.FOOTNOTE):
+            self.close_list()
+        if block.kind == BlockKind.LIST_ITEM:
+            self.close_sublists(block)
+        elif not (block.kind == BlockKind.TABLE_ROW and self.table_lead is not None):
+            self.openers.clear()
 
     def close_sublists(self, block: Block) -> None:
         """An item outside a sublist (`_inside`) ends it and every sublist within it, and the
@@ -555,10 +588,7 @@ class _Segmenter:
         for index, block in enumerate(blocks):
             following = blocks[index + 1] if index + 1 < len(blocks) else None
             previous = blocks[index - 1] if index else None
-            if block.kind == BlockKind.LIST_ITEM:
-                self.close_sublists(block)
-            elif not (block.kind == BlockKind.TABLE_ROW and self.table_lead is not None):
-                self.openers.clear()  # (an item's table keeps it open: the items go on after)
+            self.close(block)
             self.locate(block)
             people = people and block.kind == BlockKind.TABLE_ROW
             next_is_list = following is not None and following.kind in _LIST_KINDS
@@ -584,6 +614,7 @@ class _Segmenter:
                 self.lead_in = ""
             if block.kind != BlockKind.FOOTNOTE:
                 above = block
+        self.close_list()
         return self.clauses
 
 

@@ -616,3 +616,46 @@ def test_a_conjunct_with_a_named_subject_of_its_own_splits_after_a_comma() -> No
     # a part that instructs no one stays joined
     text = "Waits are long in many areas, and NHS England should act."
     assert parts(text) == [text]
+
+
+def test_but_turns_the_force_on_the_same_subject_after_a_complete_predicate() -> None:
+    # one clause, one force (ANNOTATION.md; DECISIONS.md 7): "but" starts another instruction
+    text = "ICBs may publish a plan, but must consult Healthwatch before they do."
+    assert parts(text) == [
+        "ICBs may publish a plan,",
+        "but must consult Healthwatch before they do.",
+    ]
+    text = "The board may establish sub-groups, but may not delegate its statutory functions."
+    assert parts(text) == [
+        "The board may establish sub-groups,",
+        "but may not delegate its statutory functions.",
+    ]
+    # two verbs that share one object are one predicate; "and" after a comma stays joined
+    shared = "The Secretary of State shall issue, but may from time to time revise, a code."
+    assert parts(shared) == [shared]
+    same_subject = "ICBs must publish a plan, and should consult Healthwatch about it."
+    assert parts(same_subject) == [same_subject]
+
+
+def test_a_lead_in_whose_table_gives_no_clause_is_a_clause_of_its_own() -> None:
+    # DECISIONS.md A.6: a lead-in whose items are lost stays; a table of people is no clauses
+    rows = ["Member\tNumber", "Leader of the Council\t1", "ICB representatives\t2"]
+    doc = document(
+        (BlockKind.PARAGRAPH, "The membership of the Board is as follows:"),
+        *((BlockKind.TABLE_ROW, row) for row in rows),
+        (BlockKind.PARAGRAPH, "The ICB must appoint a person to represent it on the Board."),
+    )
+    assert [c.text for c in segment(doc)] == [
+        "The membership of the Board is as follows:",
+        "The ICB must appoint a person to represent it on the Board.",
+    ]
+    # a lead-in whose rows are clauses is written before them, not again on its own
+    rows = ["Action\tOwner", "Publish the plan\tICB", "Agree the budget\tCouncil"]
+    doc = document(
+        (BlockKind.PARAGRAPH, "Partners should complete these actions:"),
+        *((BlockKind.TABLE_ROW, row) for row in rows),
+    )
+    assert [c.text for c in segment(doc)] == [
+        "Partners should complete these actions: Publish the plan | ICB",
+        "Partners should complete these actions: Agree the budget | Council",
+    ]
