@@ -84,6 +84,21 @@ def test_a_question_has_no_cue_span_in_the_rules() -> None:
 
 
 @pytest.mark.slow
+def test_a_question_standing_alone_is_none_and_one_listed_under_a_lead_in_takes_its_force() -> None:
+    """ANNOTATION.md rule 8: questions, even pointed ones, are none; DECISIONS.md 15: a question
+    a lead-in suggests asking takes the lead-in's force."""
+    texts = [
+        "What support will PCNs need to lead neighbourhood teams?",
+        "How should neighbourhood boundaries relate to local authority wards?",
+        "Councillors may wish to ask: Is the ICB meeting its targets?",
+    ]
+    alone, pointed, listed = classify_texts(texts)
+    assert (alone.force, alone.reason, alone.cue) == (Force.NONE, "question", None)
+    assert pointed.force == Force.NONE
+    assert listed.force == Force.SUGGESTION
+
+
+@pytest.mark.slow
 def test_a_negated_requirement_is_not_a_prohibition_but_must_not_is() -> None:
     texts = [
         "ICBs are not required to publish a separate plan.",
@@ -527,15 +542,18 @@ def test_may_not_forbids_in_guidance_when_a_body_or_role_is_its_subject() -> Non
     texts = [
         "Pharmacists may not prescribe antibiotics outside the seven pathways.",
         "Providers may not charge people for the first six weeks of reablement.",
+        # a conjunct split off after "but" (segment): its subject is the part before's
+        "but may not delegate any of its statutory functions to them.",
         "Carers may not know about the service.",
         "The ICB may not be able to fund the service.",
         "Figures may not sum due to rounding.",
+        "and may not know about the service.",
     ]
     decisions = classify_texts(texts, Authority.GUIDANCE)
-    assert [(d.force, d.polarity.value) for d in decisions[:2]] == [
+    assert [(d.force, d.polarity.value) for d in decisions[:3]] == [
         (Force.MANDATORY, "prohibition")
-    ] * 2
-    assert all(d.polarity.value == "positive" for d in decisions[2:])
+    ] * 3
+    assert all(d.polarity.value == "positive" for d in decisions[3:])
 
 
 @pytest.mark.slow
