@@ -531,6 +531,19 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
             "becoming aware of it",
         ),
         ("Respond within 28 calendar days of the request.", "P28D", "the request"),
+        # the anchor ends where a manner or a rule the act follows begins
+        (
+            "Notify us within 28 days of their departure using the online notification form.",
+            "P28D",
+            "their departure",
+        ),
+        # a notice period before an event
+        (
+            "You should send the notification at least 28 days before it starts.",
+            "P28D",
+            "it starts",
+        ),
+        ("Notice must be given not less than 14 days before the meeting.", "P14D", "the meeting"),
         # a deadline the text does not anchor has no parts
         ("Plans must be reviewed every 3 years.", "", ""),
     ],

@@ -101,24 +101,34 @@ _NUMBER = (
 )
 # days counted some other way than the calendar's ("10 working days", "5 Operational Days")
 _DAY_KINDS = r"(?:(?:working|calendar|clear|business|operational) )*"
+# where an anchor ends: at the next clause ("... of implementation and report back"), a
+# condition, or the manner or rule the act follows ("... of their departure using the form")
+_ANCHOR_END = (
+    r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b|using\b|via\b|in (?:line|accordance) with\b)"
+    r"|\s*[,.;:()—]|\s*$)"
+)
 _RELATIVE = re.compile(
     rf"\b(?P<rel>within|no later than|not later than|no longer than|for up to)\s+"
     rf"(?:the next |a (?:designated )?)?{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?[\s-]+"
     rf"{_DAY_KINDS}(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
     # what it runs from, up to the next clause ("... of implementation and report back ...")
     r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+?"
-    r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b)|\s*[,.;:()—]|\s*$))?"
+    rf"{_ANCHOR_END})?"
     # hours only from an event ("within 72 hours of becoming aware of it"): a bare "within two
     # hours" is a standard of service, not a deadline
     rf"|\b(?P<rel3>within|no later than|not later than)\s+{_NUMBER}\s+hours\s+"
     r"(?:of|after|from|following)\s+[^,.;:()—]+?"
-    r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b)|\s*[,.;:()—]|\s*$)"
+    rf"{_ANCHOR_END}"
     r"|\b(?P<rel2>before|by|after|no later than|not later than|from)\s+the\s+"
     r"(?:start|end|beginning|first day|last day|close)\s+of\s+[\w'’-]+(?:\s+[\w'’-]+){0,5}?"
     r"(?=\s*[,.;:()—]|\s+(?:the|a|an|it|they|we|you|each|every|all)\b|\s*$"
     # an infinitive of purpose after a period noun ("after the end of the financial year to
     # declare ..."), not "to" in a range ("the end of 2024 to 2025")
     r"|(?:(?<=year)|(?<=quarter)|(?<=month)|(?<=period)|(?<=week)|(?<=phase))\s+to\s+[a-z])"
+    # a notice period before an event ("at least 28 days before it starts")
+    rf"|\b(?P<rel4>(?:at least|no (?:less|fewer) than|not (?:less|fewer) than))\s+{_NUMBER}[\s-]+"
+    rf"{_DAY_KINDS}(?:days?|weeks?|months?)\s+before\s+[^,.;:()—]+?"
+    rf"{_ANCHOR_END}"
     # "as soon as reasonably practicable", and "as soon as practicable" from an event ("after
     # the patient's detention begins"): statutory time limits; the event is kept
     r"|\bas soon as (?:is )?(?:reasonably practicable|"
@@ -304,15 +314,23 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         found.append((begin, bool(match.group("rel")), deadline))
     for match in _NAMED_PERIOD.finditer(text):
         found.append((match.start(), True, Deadline(match.group(0), _relation(match.group(1)))))
+    found.extend(_relative(text))
+    return sorted(found, key=lambda c: c[0])
+
+
+def _relative(text: str) -> list[tuple[int, bool, Deadline]]:
+    """The deadlines the text anchors ("within 28 days of the request")."""
+    found = []
     for match in _RELATIVE.finditer(text):
-        relation = _relation(match.group("rel") or match.group("rel2") or match.group("rel3"))
-        relation = relation or "by"
+        if match.group("rel4"):  # "at least 28 days before it starts": due before the event
+            relation = "before"
+        else:
+            relation = _relation(match.group("rel") or match.group("rel2") or match.group("rel3"))
         written = match.group(0).strip()
         period, anchor = relative_parts(written)
-        found.append(
-            (match.start(), True, Deadline(written, relation, period=period, anchor=anchor))
-        )
-    return sorted(found, key=lambda c: c[0])
+        deadline = Deadline(written, relation or "by", period=period, anchor=anchor)
+        found.append((match.start(), True, deadline))
+    return found
 
 
 # the parts of a deadline the text anchors: its period ("28 days", "six weeks") and what it runs
@@ -339,7 +357,7 @@ _PERIOD = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(
-    r"\b(?:of|after|from|beginning with|starting with|following)\s+(?P<anchor>\S.*)$",
+    r"\b(?:of|after|from|beginning with|starting with|following|before)\s+(?P<anchor>\S.*)$",
     re.IGNORECASE,
 )
 _POINT = re.compile(r"\s+(?P<point>the\s+\S.*)$", re.IGNORECASE)
@@ -369,7 +387,7 @@ def relative_parts(written: str) -> tuple[str, str]:
     if deadline.group("rel2"):  # "before the end of the 12 month period": a point, no period
         point = _POINT.match(deadline.group(0), deadline.end("rel2"))
         return "", point.group("point").strip() if point else ""
-    relation = "rel" if deadline.group("rel") else "rel3" if deadline.group("rel3") else ""
+    relation = next((r for r in ("rel", "rel3", "rel4") if deadline.group(r)), "")
     if not relation:  # "as soon as reasonably practicable [after the event]"
         event = _FROM.search(deadline.group(0), len("as soon as"))
         return "", event.group("anchor").strip() if event else ""
