@@ -160,6 +160,18 @@ from docmine.measure.evaluate import token_f1
             "Trusts must register the service if it is provided by a: charity or partnership",
             "if it is provided by a: charity or partnership",
         ),
+        # "provided" as a conjunction, and the bracketed part of a regulation's name
+        (
+            "You may appoint an acting manager for 6 months, provided you tell us their name.",
+            "provided you tell us their name",
+        ),
+        (
+            "Authorities may charge carers, subject to the Care and Support (Charging and "
+            "Assessment of Resources) Regulations 2014.",
+            "subject to the Care and Support (Charging and Assessment of Resources) Regulations "
+            "2014",
+        ),
+        ("Councils must fund the support provided directly to the carer.", None),
         # but not one complete before the colon, nor into an item that is an instruction itself
         (
             "Commissioners should be aware of the following when buying services: the guidance",

@@ -24,8 +24,10 @@ _SUBORDINATORS = frozenset(
     }
 )  # fmt: skip
 # the words of an open-ended phrase, up to punctuation or a dash; a short bracketed reference
-# stays inside ("subject to paragraph (4)", "unless ... in regulation 4(2)")
-_WORDS = r"(?:[^,.;:()—]|\([\w.]{1,6}\))+"
+# stays inside ("subject to paragraph (4)", "unless ... in regulation 4(2)"), and so does the
+# bracketed part of a name ("subject to the Care and Support (Charging and Assessment of
+# Resources) Regulations 2014")
+_WORDS = r"(?:[^,.;:()—]|\([\w.]{1,6}\)|\((?-i:[A-Z])[\w'’-]*(?:\s+[\w'’-]+){0,8}\))+"
 _PHRASES = re.compile(
     rf"\b(?:subject to {_WORDS}"
     r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission)"
@@ -40,6 +42,10 @@ _PHRASES = re.compile(
     r"|if (?:passed|necessary|appropriate|required)"
     r"|if (?:so|not)(?=\s*[,;:—)]|\s*$)"
     r"|(?:provided|providing) that [^.;:()—]+"
+    # "provided" as a conjunction after a comma, its clause's subject next ("..., provided you
+    # tell us their name"), not a participle ("support provided directly to the carer")
+    r"|(?<=, )(?:provided|providing) (?=(?:you|they|we|it|he|she|the|a|an|their|its|this|there)"
+    r"\b)[^.;:()—]+"
     r"|in (?:these|those|such|some|certain|exceptional|all|most|any)"
     r" (?:situations?|circumstances|cases?))",
     re.IGNORECASE,
