@@ -480,6 +480,10 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Published 12 January 2026 Last updated 3 February 2026 + show all updates",
         "3 February 2026 — See all updates",
         "3 February 2026: Added advice on antiviral medicines.",
+        # a publication month, a meeting's day and a dated line standing alone
+        "Published May 2027.",
+        "Tuesday 2 March 2027",
+        "Date: 4 April 2027",
         "HC 612",
         "House of Commons",
         "Third Report of Session 2025–26",
@@ -500,6 +504,8 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Regulation 12 requires providers to act.",
         "31 March 2026: updated plans must be submitted to NHS England",
         "Section 2",
+        "By 2 March 2027",
+        "Published May 2027, the plan sets out what ICBs must do.",
     ]
     assert [t for t in furniture if not is_furniture(t)] == []
     assert [t for t in text if is_furniture(t)] == []
