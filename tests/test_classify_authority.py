@@ -26,6 +26,17 @@ from docmine.model import Authority
         ),
         ("An explainer of the new duties\n\nThis article explains what the Act means.", "summary"),
         ("A quiet report about nothing in particular.", "guidance"),
+        # a title that says so, and the section a document is issued under standing alone
+        (
+            "Care and support for carers: statutory guidance\n\nIssued under section 78 of the "
+            "Care Act 2014.\n\nKey points at a glance",
+            "statutory_guidance",
+        ),
+        (
+            "Chapter 12: Breaks for carers\n\nThis chapter is issued under section 78 of the "
+            "Care Act 2014.",
+            "statutory_guidance",
+        ),
         # a parliamentary committee recommends; a code issued under a section is statutory
         (
             "House of Commons\n\nHealth and Social Care Committee\n\nAdult autism services\n\n"
