@@ -387,6 +387,19 @@ def _is_table_header(block: Block, previous: Block | None) -> bool:
 
 
 @dataclass(frozen=True)
+class _Opened:
+    """The last sentence of a block that opened a list (its span in the block), with the clause
+    count, citation and lead-in when it did, and the kinds of block its list goes on with."""
+
+    block: Block
+    span: tuple[int, int]
+    count: int
+    ref: str
+    lead_in: str
+    goes_on: tuple[BlockKind, ...]
+
+
+@dataclass(frozen=True)
 class _Opener:
     """An item that opened a sublist: the lead-in outside it, how it is marked, its enumerator
     (the sublist's items cite it: "2.3" for bullets under "2.3 ICBs should:") and its depth."""
@@ -422,9 +435,10 @@ class _Segmenter:
         self.openers: list[_Opener] = []
         self.table_lead: Block | None = None  # an item whose colon opens the table after it
         # the last sentence of the block that opened the list the walk is in, with the clause
-        # count and citation then: if no item or row of its list becomes a clause (a table of
-        # people, of figures), it is a clause of its own (DECISIONS.md A.6)
-        self.opened: tuple[Block, int, int, int, str] | None = None
+        # count, citation and lead-in then and the kinds of block its list goes on with: if no
+        # item or row of its list becomes a clause (a table of people, of figures), it is a
+        # clause of its own (DECISIONS.md A.6)
+        self.opened: _Opened | None = None
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = _row_text(block.text[start:end])
@@ -461,7 +475,7 @@ class _Segmenter:
         for start, end in spans[:-1] if opens_list else spans:
             self.emit(block, start, end)
         if opens_list:
-            self.opened = (block, *spans[-1], len(self.clauses), self.ref)
+            self.opened = _Opened(block, spans[-1], len(self.clauses), self.ref, "", _LIST_KINDS)
             continuation = last_sentence[:1].islower() and self.lead_in
             self.lead_in = (
                 _compose_lead_in(self.lead_in, last_sentence) if continuation else (last_sentence)
@@ -497,6 +511,10 @@ class _Segmenter:
         self.table_lead = block if opens_table else None
         for index, (start, end) in enumerate(spans[:-1] if opens_list else spans):
             self.emit(block, start, end, self.lead_in if index == 0 else "")
+        if opens_table:  # its rows go on the table; the next item ends it
+            lead = self.lead_in if len(spans) == 1 else ""
+            rows = (BlockKind.TABLE_ROW,)
+            self.opened = _Opened(block, spans[-1], len(self.clauses), self.ref, lead, rows)
         if opens_list:
             kind = _marker_kind(block.marker)
             self.openers.append(_Opener(self.lead_in, kind, enumerator(block.marker), block.level))
@@ -508,18 +526,17 @@ class _Segmenter:
         """The list the walk was in has ended: a lead-in none of whose items became a clause
         (a table of people or of figures) is a clause of its own."""
         if self.opened is not None:
-            block, start, end, count, ref = self.opened
-            self.opened = None
-            if len(self.clauses) == count:
-                here, self.ref = self.ref, ref
-                self.emit(block, start, end)
+            opened, self.opened = self.opened, None
+            if len(self.clauses) == opened.count:
+                here, self.ref = self.ref, opened.ref
+                self.emit(opened.block, *opened.span, opened.lead_in)
                 self.ref = here
 
     def close(self, block: Block) -> None:
         """End the lists the block ends: a list item the sublists it is outside, any other
         block every sublist (an item's table keeps it open: the items go on after), and any
         block but an item, a row or a footnote the list a lead-in opened."""
-        if block.kind not in (*_LIST_KINDS, BlockKind.FOOTNOTE):
+        if self.opened is not None and block.kind not in (*self.opened.goes_on, BlockKind.FOOTNOTE):
             self.close_list()
         if block.kind == BlockKind.LIST_ITEM:
             self.close_sublists(block)

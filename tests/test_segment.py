@@ -659,3 +659,19 @@ def test_a_lead_in_whose_table_gives_no_clause_is_a_clause_of_its_own() -> None:
         "Partners should complete these actions: Publish the plan | ICB",
         "Partners should complete these actions: Agree the budget | Council",
     ]
+
+
+def test_a_numbered_item_whose_table_gives_no_clause_is_a_clause_of_its_own(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "terms.md"
+    source.write_text(
+        "# Terms of reference\n\n## Membership\n\n3.1 The membership of the Board is as follows:"
+        "\n\n| Member | Number |\n|---|---|\n| Leader of the Council | 1 |\n"
+        "| ICB representatives | 2 |\n\n3.2 The ICB must appoint a person to the Board.\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(source))] == [
+        "The membership of the Board is as follows:",
+        "The ICB must appoint a person to the Board.",
+    ]
