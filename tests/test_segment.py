@@ -675,3 +675,18 @@ def test_a_numbered_item_whose_table_gives_no_clause_is_a_clause_of_its_own(
         "The membership of the Board is as follows:",
         "The ICB must appoint a person to the Board.",
     ]
+
+
+def test_a_members_title_does_not_end_a_sentence_and_a_debates_time_is_no_clause(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "debate.txt"
+    source.write_text(
+        "Hospital Discharge\n\n2.41 pm\n\nI agree with the hon. Lady that carers should be at "
+        "the heart of discharge planning. Every right hon. and hon. Member knows the pressure.\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(source))] == [
+        "I agree with the hon. Lady that carers should be at the heart of discharge planning.",
+        "Every right hon. and hon. Member knows the pressure.",
+    ]
