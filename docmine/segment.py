@@ -174,6 +174,10 @@ _OWN_SUBJECT = re.compile(
 _NAMED_SUBJECT = re.compile(
     r"^(?:and|but)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,4}"
     r"(?:must|should|shall|will|may|can|could|might|needs? to|is|are)\b"
+    # or a plural noun phrase of its own ("..., and local authorities must complete ...")
+    r"|^(?:and|but)\s+(?!(?:the|a|an|this|these|those|its|their|our|your|such)\b)"
+    r"(?:(?:all|each|every)\s+)?(?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*s\s+"
+    r"(?:must|should|shall|need to|are (?:required|expected) to)\b"
 )
 
 

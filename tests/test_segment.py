@@ -329,16 +329,18 @@ def test_no_split_inside_a_name_nor_after_a_comma_and_a_lost_space_ends_a_senten
     )
     assert parts(name) == [name]
     # a new subject with another force after "and" is split off, after ", and" too when the
-    # first part is an instruction of another force or the new subject is a name or an
-    # acronym (another holder); a common noun of the same force after ", and" is not (the
-    # gold seldom splits there); "NHS England and ICBs should": no name goes on
+    # first part is an instruction of another force or the new subject is a name, an acronym
+    # or a bare plural noun phrase (another holder: DECISIONS.md 7); a subject with a
+    # determiner ("and the principles should") is not (the gold seldom splits there); "NHS
+    # England and ICBs should": no name goes on
     assert parts("Trusts must publish the data and ICBs should review it.") == [
         "Trusts must publish the data",
         "and ICBs should review it.",
     ]
     assert len(parts("Trusts must publish the data, and ICBs should review it.")) == 2
     assert len(parts("Trusts must publish the data, and ICBs must review it.")) == 2
-    assert len(parts("Trusts must publish the data, and councils must review it.")) == 1
+    assert len(parts("Trusts must publish the data, and councils must review it.")) == 2
+    assert len(parts("Trusts must publish the data, and the figures must be checked.")) == 1
     assert len(parts("The plan was agreed by NHS England and ICBs should now publish it.")) == 2
     assert (
         len(parts("Local authorities must consult the ICB and NHS England must approve it.")) == 2
@@ -690,3 +692,18 @@ def test_a_members_title_does_not_end_a_sentence_and_a_debates_time_is_no_clause
         "I agree with the hon. Lady that carers should be at the heart of discharge planning.",
         "Every right hon. and hon. Member knows the pressure.",
     ]
+
+
+def test_a_conjunct_with_a_plural_subject_of_its_own_splits_after_a_comma() -> None:
+    # another holder (DECISIONS.md 7), named by a plural noun phrase rather than a name
+    text = (
+        "Integrated care boards must ensure a plan within 48 hours, and local authorities must "
+        "complete an assessment within five working days."
+    )
+    assert parts(text) == [
+        "Integrated care boards must ensure a plan within 48 hours,",
+        "and local authorities must complete an assessment within five working days.",
+    ]
+    # a thing, not an actor, as the next subject stays joined
+    joined = "It should be adopted in NHS settings, and the principles should be applied."
+    assert parts(joined) == [joined]
