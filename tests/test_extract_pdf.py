@@ -295,16 +295,36 @@ def test_lettered_items_after_a_dash_lead_in_are_list_items_of_their_own() -> No
     raw = assemble([PageLines(1, 842.0, lines)])
     blocks = normalise(assemble_document("x.pdf", "pdf", raw, "hash")).blocks
     assert [(b.kind, b.marker) for b in blocks] == [
-        (BlockKind.PARAGRAPH, ""),
+        (BlockKind.PARAGRAPH, "(1)"),  # a subsection's number, as the text reader reads it
         (BlockKind.LIST_ITEM, "(a)"),
         (BlockKind.LIST_ITEM, "(b)"),
         (BlockKind.PARAGRAPH, "2"),
     ]
     clauses = segment(normalise(assemble_document("x.pdf", "pdf", raw, "hash")))
     assert len(clauses) == 3 and clauses[0].text == (
-        "(1) A local authority must have regard to the need— to act in the best interests of "
-        "children;"
+        "A local authority must have regard to the need— to act in the best interests of children;"
     )
+
+
+def test_subsections_set_without_a_gap_are_paragraphs_of_their_own() -> None:
+    # an Act's subsections in close-set text: "(2)" after a full stop opens a paragraph, a
+    # reference wrapped onto a line ("... under section 12" / "(2) of the Act") does not
+    lines = [
+        _line("(1) Where a local authority is consulted, it must assess the patient.", 700),
+        _line(
+            "(2) A local authority may not make a charge for an assessment under section 12", 688
+        ),
+        _line("(3) of the Act.", 676),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert [(b.marker, b.text) for b in blocks] == [
+        ("(1)", "Where a local authority is consulted, it must assess the patient."),
+        (
+            "(2)",
+            "A local authority may not make a charge for an assessment under section 12 (3) of "
+            "the Act.",
+        ),
+    ]
 
 
 @pytest.mark.skipif(not SHORT_PDFS, reason=f"short PDF corpus not found at {SHORT}")

@@ -36,9 +36,12 @@ PARAGRAPH_SPACE = 0.2
 MIN_WRAPS = 5  # wrapped sentences needed to measure a document's own line gap
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
+# a subsection's number, as Acts print them: "(2) A local authority may not ..."
+_SUBSECTION = r"\(\d{1,3}[A-Z]{0,2}\)"
+_OPENS_SUBSECTION = re.compile(rf"^{_SUBSECTION}\s+(?=[A-Z])")
 _NUMBER = re.compile(
     rf"^(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
-    rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER})\s+(?=\S)"
+    rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER}|{_SUBSECTION})\s+(?=\S)"
 )
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
@@ -318,6 +321,19 @@ def _drafts(lines: list[Line], size: float, gap: float) -> list[_Draft]:
             and wraps_onto_count(f"{draft.marker} {draft.text}", line.text)
         ):
             opened = None  # "... resulted in the" / "2 systems coming together": a count
+        if (
+            opened is not None
+            and re.match(_SUBSECTION, line.text)
+            and (
+                not _OPENS_SUBSECTION.match(line.text)
+                or (
+                    draft is not None
+                    and not _TERMINAL.search(draft.last.text.rstrip())
+                    and not draft.last.text.rstrip().endswith(("—", "–"))
+                )
+            )
+        ):
+            opened = None  # "... under section 12" / "(2) of the Act": a reference wrapped
         if draft is not None and _bold_heading_ends(draft, line):
             draft.kind = BlockKind.HEADING
             drafts.append(_new_draft(line, size))
