@@ -557,6 +557,28 @@ def test_may_not_forbids_in_guidance_when_a_body_or_role_is_its_subject() -> Non
 
 
 @pytest.mark.slow
+def test_a_law_that_bars_an_act_forbids_it() -> None:
+    """Rule 3: a prohibition keeps its force and flips the polarity, whether a negated "may"
+    ("may not make a charge") or a verb that bars ("prevents ... from charging")."""
+    texts = [
+        "Subsection (2) prevents local authorities from charging for these assessments.",
+        "Subsection (4) prohibits NHS providers from discharging a patient before it ends.",
+        "Providers are prohibited from charging for reablement.",
+        "A local authority may not make a charge for an assessment under this section.",
+        "Nothing in this regulation prevents the authority from seeking advice.",
+        "Care homes should take steps to prevent residents from falling.",
+        "It may not make sense to hold a meeting.",
+    ]
+    decisions = classify_texts(texts, Authority.GUIDANCE)
+    assert [(d.force, d.polarity.value) for d in decisions[:4]] == [
+        (Force.MANDATORY, "prohibition")
+    ] * 4
+    assert [d.cue_text for d in decisions[:3]] == ["prevents", "prohibits", "prohibited"]
+    assert all(d.polarity.value == "positive" for d in decisions[4:])
+    assert decisions[5].force == Force.EXPECTATION
+
+
+@pytest.mark.slow
 def test_you_do_not_need_to_is_an_exemption() -> None:
     (decision,) = classify_texts(
         ["You do not need to provide a written notification where the person declines contact."]

@@ -206,11 +206,28 @@ FORBIDDEN_CONFIDENCE = 0.8
 # always meet", "some ICBs may not ..."
 _POSSIBILITY = re.compile(
     r"\bmay not (?:have|always|yet|necessarily|even|be able)\b|"
+    r"\bmay not make (?:sense|(?:a|any|much) difference)\b|"
     r"\b(?:some|many|most|few|other|smaller|larger|these|those|people|they|it|this)\b[^.;:]{0,40}"
     r"\bmay not\b",
     re.IGNORECASE,
 )
 _RULE_MAKERS = (Authority.LEGISLATION, Authority.STATUTORY_GUIDANCE)
+# A law, or a part of one, that bars an act ("Subsection (2) prevents local authorities from
+# charging", "it prohibits providers from ..."), or a body barred from one ("providers are
+# prohibited from ..."): a prohibition (rule 3), not a prediction ("will be prevented from").
+_BARS = re.compile(
+    r"\b(?:(?:sub)?sections?|regulations?|paragraphs?|clauses?|schedules?|articles?|act|bill|"
+    r"order|conditions?|it|this|law)\b(?:\s+\(?[\w.]{1,6}\)?)*"
+    r"\s+(?:also\s+)?(?P<verb>prohibits|prevents|forbids|bars|precludes)\s+"
+    r"(?:[\w'’()-]+\s+){1,8}?from\s+\w+ing\b"
+    r"|\b(?<!will be )(?<!would be )(?:is|are)\s+(?P<passive>prohibited|barred|precluded|forbidden)"
+    r"\s+from\s+\w+ing\b",
+    re.IGNORECASE,
+)
+_NOT_BARRED = re.compile(r"\b(?:nothing|not|no|never)\b", re.IGNORECASE)
+# 1 of 1 gold clause where it fires is a prohibition ("it prevents the issuing authority from
+# incurring any new expenditure"), add-one smoothed (1 + 1) / (1 + 2)
+BARS_CONFIDENCE = 0.667
 
 
 def forbidden(
@@ -253,6 +270,18 @@ def forbidden(
             None,
         )
         if marker is None:
+            barred = _BARS.search(context.text)
+            word = "verb" if barred and barred.group("verb") else "passive"
+            if barred and not _NOT_BARRED.search(context.text[: barred.start(word)]):
+                cue = Span.of(context.text, barred.start(word), barred.end(word))
+                out[index] = ForceDecision(
+                    Force.MANDATORY,
+                    Polarity.PROHIBITION,
+                    BARS_CONFIDENCE,
+                    cue,
+                    decision.condition,
+                    "prohibition: a law that bars an act ('prevents ... from')",
+                )
             continue
         why = "prohibition: a negated 'may' on a verb of action"
         out[index] = _ruled(
