@@ -183,19 +183,31 @@ _NAMED_SUBJECT = re.compile(
 
 def _names_another_actor(left: str, right: str) -> bool:
     """ "ICBs should publish their waiting times, | and NHS England should bring them together":
-    after a comma, a conjunct whose subject is a name, when the part before it instructs, has a
-    holder of its own (DECISIONS.md 7)."""
+    after a comma, a conjunct whose subject is a name or a bare plural noun phrase, when the
+    part before it instructs, has a holder of its own (DECISIONS.md 7), unless it is the part
+    before's subject again ("Local authorities must assess carers, and local authorities must
+    publish ...": one holder) or an adverbial ("..., and in most cases must ...")."""
     before = force_cues(left)
-    return bool(
-        left.rstrip().endswith(",")
-        and _NAMED_SUBJECT.match(right)
-        and before
-        and governs(left, before[0])
-    )
+    named = _NAMED_SUBJECT.match(right)
+    if not (left.rstrip().endswith(",") and named and before and governs(left, before[0])):
+        return False
+    subject = _subject_before_cue(right)
+    words = subject.lower().split()[1:]  # without "and" / "but"
+    if words and words[0] in _NOT_A_SUBJECT:
+        return False
+    return " ".join(words) != _subject_before_cue(left).lower()
 
 
+# words that open an adverbial, not a subject, after "and" ("and in most cases must")
+_NOT_A_SUBJECT = frozenset(
+    "in at on for by with from to thus therefore also then so hence where when while as if "
+    "where possible sometimes often usually generally".split()
+)
 _ELIDED_SUBJECT = re.compile(r"^(?:and|but)\s+(?:also\s+)?$", re.IGNORECASE)
 _CONTRAST = re.compile(r"^but\s+(?:also\s+)?$", re.IGNORECASE)
+# a conjunct's verb phrase closed by a comma before the object both verbs share: "but may from
+# time to time revise, | a code"
+_SHARED_OBJECT = re.compile(r"^(?:\s+[\w'’-]+){1,6},")
 
 
 def _changes_instruction(left: str, right: str) -> bool:
@@ -215,10 +227,14 @@ def _changes_instruction(left: str, right: str) -> bool:
     subject = right[: after[0].start]
     if before[0].label == after[0].label and _ELIDED_SUBJECT.match(subject):
         return True  # only the polarity turns: "... should ensure X, and should not rely on Y"
-    if _CONTRAST.match(subject) and len(left[before[0].end :].split()) >= 2:
+    if (
+        _CONTRAST.match(subject)
+        and len(left[before[0].end :].split()) >= 2
+        and not _SHARED_OBJECT.match(right[after[0].end :])
+    ):
         # "but" turns the force on the same subject, after a complete predicate: "ICBs may
-        # publish a plan, but must consult Healthwatch" (not "shall issue, and may revise, a
-        # code", whose verbs share one object)
+        # publish a plan, but must consult Healthwatch" (not "shall prepare and publish, but
+        # may revise, a code", whose verbs share the object after the comma)
         return True
     return bool(_OWN_SUBJECT.match(subject))
 

@@ -37,6 +37,8 @@ from docmine.model import Authority
             "Care Act 2014.",
             "statutory_guidance",
         ),
+        ("Hospital discharge and community support: non-statutory guidance", "guidance"),
+        ("Consultation on revised statutory guidance\n\nWe want your views.", "guidance"),
         # a parliamentary committee recommends; a code issued under a section is statutory
         (
             "House of Commons\n\nHealth and Social Care Committee\n\nAdult autism services\n\n"

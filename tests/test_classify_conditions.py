@@ -172,6 +172,7 @@ from docmine.measure.evaluate import token_f1
             "2014",
         ),
         ("Councils must fund the support provided directly to the carer.", None),
+        ("The ICB must lead the work, providing a single point of contact for providers.", None),
         # but not one complete before the colon, nor into an item that is an instruction itself
         (
             "Commissioners should be aware of the following when buying services: the guidance",

@@ -91,11 +91,14 @@ def test_a_question_standing_alone_is_none_and_one_listed_under_a_lead_in_takes_
         "What support will PCNs need to lead neighbourhood teams?",
         "How should neighbourhood boundaries relate to local authority wards?",
         "Councillors may wish to ask: Is the ICB meeting its targets?",
+        # an instruction with a stray "?" is no question
+        "Partners should ask themselves how they will involve local people?",
     ]
-    alone, pointed, listed = classify_texts(texts)
+    alone, pointed, listed, stray = classify_texts(texts)
     assert (alone.force, alone.reason, alone.cue) == (Force.NONE, "question", None)
     assert pointed.force == Force.NONE
     assert listed.force == Force.SUGGESTION
+    assert stray.force == Force.EXPECTATION
 
 
 @pytest.mark.slow
@@ -565,8 +568,13 @@ def test_a_law_that_bars_an_act_forbids_it() -> None:
         "Subsection (4) prohibits NHS providers from discharging a patient before it ends.",
         "Providers are prohibited from charging for reablement.",
         "A local authority may not make a charge for an assessment under this section.",
+        # a permission, an effect, a view reported, a condition: none forbids
         "Nothing in this regulation prevents the authority from seeking advice.",
-        "Care homes should take steps to prevent residents from falling.",
+        "The regulation prevents no one from applying.",
+        "This prevents people from having to repeat their story.",
+        "Early help is important because it prevents carers from reaching crisis point.",
+        "Respondents told us that providers are prohibited from charging for reablement.",
+        "If providers are prohibited from charging, they must tell the person in writing.",
         "It may not make sense to hold a meeting.",
     ]
     decisions = classify_texts(texts, Authority.GUIDANCE)
@@ -575,7 +583,8 @@ def test_a_law_that_bars_an_act_forbids_it() -> None:
     ] * 4
     assert [d.cue_text for d in decisions[:3]] == ["prevents", "prohibits", "prohibited"]
     assert all(d.polarity.value == "positive" for d in decisions[4:])
-    assert decisions[5].force == Force.EXPECTATION
+    assert [d.force for d in decisions[4:9]] != [Force.MANDATORY] * 5
+    assert decisions[9].force == Force.MANDATORY  # "they must tell": positive
 
 
 @pytest.mark.slow

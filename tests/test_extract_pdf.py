@@ -306,6 +306,18 @@ def test_lettered_items_after_a_dash_lead_in_are_list_items_of_their_own() -> No
     )
 
 
+def test_a_reference_wrapped_over_a_page_keeps_its_number_in_the_text() -> None:
+    lines = [
+        _line("The authority must have regard to the matters in section 12", 100, page=1),
+        _line("(3) of the Act when it assesses a carer.", 760, page=2),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines[:1]), PageLines(2, 842.0, lines[1:])])
+    assert [b.text for b in blocks] == [
+        "The authority must have regard to the matters in section 12 (3) of the Act when it "
+        "assesses a carer."
+    ]
+
+
 def test_subsections_set_without_a_gap_are_paragraphs_of_their_own() -> None:
     # an Act's subsections in close-set text: "(2)" after a full stop opens a paragraph, a
     # reference wrapped onto a line ("... under section 12" / "(2) of the Act") does not

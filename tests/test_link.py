@@ -403,6 +403,15 @@ def test_deadlines_are_normalised_with_their_relation() -> None:
     assert year_end is not None and (year_end.start, year_end.end) == ("2027-12-31", "2027-12-31")
     ranged = find_deadline("Funding runs from 1 April 2027 to 31 March 2028.")
     assert ranged is not None and (ranged.start, ranged.end) == ("2027-04-01", "2028-03-31")
+    # a length of time before an event is no notice period; a date keeps its normalisation
+    assert (
+        find_deadline(
+            "Applicants must have lived in England for at least 6 months before applying."
+        )
+        is None
+    )
+    dated = find_deadline("You must notify us at least 28 days before 31 March 2027.")
+    assert dated is not None and (dated.start, dated.end) == ("2027-03-31", "2027-03-31")
     month = find_deadline("ICBs must report by July.", default_year=2022)
     assert month is not None and (month.text, month.start) == ("by July", "2022-07-01")
     half = find_deadline("Providers must do this in H2.", default_year=2025)
@@ -531,11 +540,16 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
             "becoming aware of it",
         ),
         ("Respond within 28 calendar days of the request.", "P28D", "the request"),
-        # the anchor ends where a manner or a rule the act follows begins
+        # the anchor ends where the channel or a rule the act follows begins, not at a gerund
         (
-            "Notify us within 28 days of their departure using the online notification form.",
+            "Notify us within 28 days of their departure via the online notification form.",
             "P28D",
             "their departure",
+        ),
+        (
+            "Review it within 28 days of a person first using the service.",
+            "P28D",
+            "a person first using the service",
         ),
         # a notice period before an event
         (

@@ -633,8 +633,13 @@ def test_but_turns_the_force_on_the_same_subject_after_a_complete_predicate() ->
         "but may not delegate its statutory functions.",
     ]
     # two verbs that share one object are one predicate; "and" after a comma stays joined
-    shared = "The Secretary of State shall issue, but may from time to time revise, a code."
-    assert parts(shared) == [shared]
+    for shared in (
+        "The Secretary of State shall issue, but may from time to time revise, a code.",
+        "The Secretary of State shall prepare and publish, but may from time to time revise, a "
+        "code of practice.",
+        "ICBs must consult on, but may choose not to adopt, the draft plan.",
+    ):
+        assert parts(shared) == [shared]
     same_subject = "ICBs must publish a plan, and should consult Healthwatch about it."
     assert parts(same_subject) == [same_subject]
 
@@ -704,6 +709,12 @@ def test_a_conjunct_with_a_plural_subject_of_its_own_splits_after_a_comma() -> N
         "Integrated care boards must ensure a plan within 48 hours,",
         "and local authorities must complete an assessment within five working days.",
     ]
-    # a thing, not an actor, as the next subject stays joined
-    joined = "It should be adopted in NHS settings, and the principles should be applied."
-    assert parts(joined) == [joined]
+    # a thing, not an actor, as the next subject stays joined; so do an adverbial and the
+    # same holder named again
+    for joined in (
+        "It should be adopted in NHS settings, and the principles should be applied.",
+        "ICBs must publish a plan, and in most cases must consult Healthwatch about it.",
+        "ICBs must publish a plan, and at times should consult others.",
+        "Local authorities must assess carers, and local authorities must publish the result.",
+    ):
+        assert parts(joined) == [joined]

@@ -43,9 +43,9 @@ _PHRASES = re.compile(
     r"|if (?:so|not)(?=\s*[,;:—)]|\s*$)"
     r"|(?:provided|providing) that [^.;:()—]+"
     # "provided" as a conjunction after a comma, its clause's subject next ("..., provided you
-    # tell us their name"), not a participle ("support provided directly to the carer")
-    r"|(?<=, )(?:provided|providing) (?=(?:you|they|we|it|he|she|the|a|an|their|its|this|there)"
-    r"\b)[^.;:()—]+"
+    # tell us their name", "..., provided the board agrees"), not a participle ("support
+    # provided directly to the carer"; "..., providing a single point of contact")
+    r"|(?<=, )provided (?=(?:you|they|we|it|he|she|the|their|its|this|there)\b)[^.;:()—]+"
     r"|in (?:these|those|such|some|certain|exceptional|all|most|any)"
     r" (?:situations?|circumstances|cases?))",
     re.IGNORECASE,

@@ -37,8 +37,8 @@ MIN_WRAPS = 5  # wrapped sentences needed to measure a document's own line gap
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 # a subsection's number, as Acts print them: "(2) A local authority may not ..."
-_SUBSECTION = r"\(\d{1,3}[A-Z]{0,2}\)"
-_OPENS_SUBSECTION = re.compile(rf"^{_SUBSECTION}\s+(?=[A-Z])")
+_SUBSECTION = r"\(\d{1,3}[A-Z]{0,2}\)(?=\s+[A-Z])"  # not "(3) of the Act" wrapped
+_OPENS_SUBSECTION = re.compile(rf"^{_SUBSECTION}")
 _NUMBER = re.compile(
     rf"^(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
     rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER}|{_SUBSECTION})\s+(?=\S)"
@@ -323,15 +323,10 @@ def _drafts(lines: list[Line], size: float, gap: float) -> list[_Draft]:
             opened = None  # "... resulted in the" / "2 systems coming together": a count
         if (
             opened is not None
-            and re.match(_SUBSECTION, line.text)
-            and (
-                not _OPENS_SUBSECTION.match(line.text)
-                or (
-                    draft is not None
-                    and not _TERMINAL.search(draft.last.text.rstrip())
-                    and not draft.last.text.rstrip().endswith(("—", "–"))
-                )
-            )
+            and draft is not None
+            and _OPENS_SUBSECTION.match(line.text)
+            and not _TERMINAL.search(draft.last.text.rstrip())
+            and not draft.last.text.rstrip().endswith(("—", "–"))
         ):
             opened = None  # "... under section 12" / "(2) of the Act": a reference wrapped
         if draft is not None and _bold_heading_ends(draft, line):

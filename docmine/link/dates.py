@@ -102,9 +102,9 @@ _NUMBER = (
 # days counted some other way than the calendar's ("10 working days", "5 Operational Days")
 _DAY_KINDS = r"(?:(?:working|calendar|clear|business|operational) )*"
 # where an anchor ends: at the next clause ("... of implementation and report back"), a
-# condition, or the manner or rule the act follows ("... of their departure using the form")
+# condition, or the channel or rule the act follows ("... of their departure via the form")
 _ANCHOR_END = (
-    r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b|using\b|via\b|in (?:line|accordance) with\b)"
+    r"(?=\s+(?:and\s+(?=(?-i:[a-z]))|if\b|unless\b|via\b|in (?:line|accordance) with\b)"
     r"|\s*[,.;:()—]|\s*$)"
 )
 _RELATIVE = re.compile(
@@ -125,9 +125,11 @@ _RELATIVE = re.compile(
     # an infinitive of purpose after a period noun ("after the end of the financial year to
     # declare ..."), not "to" in a range ("the end of 2024 to 2025")
     r"|(?:(?<=year)|(?<=quarter)|(?<=month)|(?<=period)|(?<=week)|(?<=phase))\s+to\s+[a-z])"
-    # a notice period before an event ("at least 28 days before it starts")
-    rf"|\b(?P<rel4>(?:at least|no (?:less|fewer) than|not (?:less|fewer) than))\s+{_NUMBER}[\s-]+"
-    rf"{_DAY_KINDS}(?:days?|weeks?|months?)\s+before\s+[^,.;:()—]+?"
+    # a notice period before an event ("at least 28 days before it starts"), not a length of
+    # time before one ("lived here for at least 6 months before applying"), nor a date
+    rf"|(?<!\bfor )\b(?P<rel4>(?:at least|no (?:less|fewer) than|not (?:less|fewer) than))\s+"
+    rf"{_NUMBER}[\s-]+{_DAY_KINDS}(?:days?|weeks?|months?)\s+before\s+"
+    rf"(?!\d|{_MONTH}\b)[^,.;:()—]+?"
     rf"{_ANCHOR_END}"
     # "as soon as reasonably practicable", and "as soon as practicable" from an event ("after
     # the patient's detention begins"): statutory time limits; the event is kept
@@ -309,7 +311,8 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
         if begin in joined:
             continue
         written = text[begin:finish].strip()
-        start = _at_end(written, start, end)
+        if finish == match.end():  # one date, not a range ("by the end of 2027 and 2028")
+            start = _at_end(written, start, end)
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((begin, bool(match.group("rel")), deadline))
     for match in _NAMED_PERIOD.finditer(text):
