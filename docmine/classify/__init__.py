@@ -239,7 +239,7 @@ _BARS = re.compile(
     r"(?:(?:sub)?sections?|regulations?|paragraphs?|clauses?|schedules?|articles?|act|bill|"
     r"order|conditions?)\b(?:\s+\(?[\w.]{1,6}\)?)*"
     r"\s+(?:also\s+)?(?P<verb>prohibits|prevents|forbids|bars|precludes)\s+"
-    r"(?P<who>(?:[\w'’()-]+\s+){1,8}?)from\s+\w+ing\b"
+    r"(?:[\w'’()-]+\s+){1,8}?from\s+\w+ing\b"
     r"|^(?:[^,;:]{0,60},\s+)?(?!(?:if|where|when|whether|unless|once|because)\b)"
     r"(?:(?!(?:that|told|said|says|say|heard|reported|think|thinks|believe|believes)\b)"
     r"[\w'’-]+\s+){1,4}(?:is|are)\s+(?P<passive>prohibited|barred|precluded|forbidden)"
