@@ -583,7 +583,7 @@ def test_a_law_that_bars_an_act_forbids_it() -> None:
     ] * 4
     assert [d.cue_text for d in decisions[:3]] == ["prevents", "prohibits", "prohibited"]
     assert all(d.polarity.value == "positive" for d in decisions[4:])
-    assert [d.force for d in decisions[4:9]] != [Force.MANDATORY] * 5
+    assert all(d.force != Force.MANDATORY for d in decisions[4:9])
     assert decisions[9].force == Force.MANDATORY  # "they must tell": positive
 
 
