@@ -588,6 +588,36 @@ def test_a_law_that_bars_an_act_forbids_it() -> None:
 
 
 @pytest.mark.slow
+def test_a_provision_that_confers_a_duty_or_a_power_has_its_force() -> None:
+    """An explanatory note's "Regulation 8 obliges the local authority to ..." is the duty it
+    describes (mandatory); "Subsection (2) enables the Secretary of State to make regulations
+    requiring ..." is a power (a suggestion), not the duty the regulations may impose."""
+    texts = [
+        "Regulation 8 obliges the local authority to provide certain information to the person.",
+        "Subsection (3) places a duty on health and wellbeing boards to include carers' needs.",
+        "If the person has eligible needs, subsections (3) and (4) require the local authority "
+        "to establish where the adult lives.",
+        "Subsection (2) enables the Secretary of State to make regulations specifying the steps "
+        "that local authorities must take.",
+        "New paragraph 7A of Schedule 1 enables the Secretary of State to make arrangements for "
+        "the weighing and measuring of children.",
+        "Subsection 2(4) provides the Secretary of State with an order-making power to extend "
+        "the duty.",
+        # a right given to people, a description of duties with no act, a negated requirement
+        "Section 28 allows individuals to take an independent personal budget.",
+        "Regulations 8 to 11 place various obligations on local authorities in relation to Part "
+        "2A applications.",
+        "Subsection (1) does not require an authority to take a step it has no power to take.",
+    ]
+    decisions = classify_texts(texts, Authority.SUMMARY)
+    assert [d.force for d in decisions[:6]] == [Force.MANDATORY] * 3 + [Force.SUGGESTION] * 3
+    # the cue is the conferring word (the model's own where it already agreed)
+    phrases = ["obliges", "places a duty on", "require", "enables", "enables", "power"]
+    assert all(d.cue_text in p for d, p in zip(decisions, phrases, strict=False))
+    assert not any(d.reason.startswith("a provision of law") for d in decisions[6:])
+
+
+@pytest.mark.slow
 def test_you_do_not_need_to_is_an_exemption() -> None:
     (decision,) = classify_texts(
         ["You do not need to provide a written notification where the person declines contact."]
@@ -710,3 +740,53 @@ def test_avoid_with_a_gerund_is_a_prohibition_unless_it_is_only_a_purpose() -> N
     )
     assert [d.polarity.value for d in decisions] == ["prohibition", "prohibition", "positive"]
     assert all(d.force == Force.EXPECTATION for d in decisions)
+
+
+@pytest.mark.slow
+def test_an_action_the_parse_misses_at_the_opening_is_still_an_action() -> None:
+    """The reader told to act after a fronted condition ("If ..., tell us within 5 days"), a
+    line labelled as an action (a minute's "ACTION: PR to circulate ..."), and a headline's
+    verb in an action table ("Submit final board-approved operating plan | ICB | date") are
+    instructions; signposting after a condition ("If you have a query, please email ...") and
+    a condition before a clause with its own subject are not read as imperatives."""
+    from docmine.classify import classify_contexts
+    from docmine.classify.features import ClauseContext
+
+    texts = [
+        "If the absence is unplanned, tell us within 5 working days of the absence starting.",
+        "Where a resident has a fall, record it in the care plan within 24 hours.",
+        "If you share a care record with your ICB, agree which organisation will act as data "
+        "controller.",
+        "ACTION: PR to circulate the revised action plan to members by 14 March 2028.",
+        # signposting, and a fronted condition with a subject of its own
+        "If you would like to be added to our mailing list, please email the team.",
+        "Where a resident has a fall, staff are usually the first to know.",
+    ]
+    decisions = classify_texts(texts)
+    assert [d.force for d in decisions[:4]] == [Force.EXPECTATION] * 4
+    assert [d.cue_text for d in decisions[:4]] == ["tell", "record", "agree", "ACTION"]
+    assert decisions[0].condition_text == "If the absence is unplanned"
+    assert [d.force for d in decisions[4:]] == [Force.NONE] * 2
+    rows = [
+        "Submit final board-approved operating plan | ICB chief executive | 30 April 2028",
+        "Publish refreshed joint forward plan | ICB and partner NHS trusts | 30 June 2028",
+    ]
+    owned = [ClauseContext(row, "", Authority.GUIDANCE, ("Next steps",), "", True) for row in rows]
+    assert [(d.force, d.cue_text) for d in classify_contexts(owned)] == [
+        (Force.EXPECTATION, "Submit"),
+        (Force.EXPECTATION, "Publish"),
+    ]
+
+
+@pytest.mark.slow
+def test_a_requirement_the_author_declines_to_impose_binds_no_one() -> None:
+    texts = [
+        "We do not intend to require district councils to contribute to JSNAs.",
+        "We have decided not to require local authorities to appoint a data lead.",
+        "The government does not propose to require NHS trusts to share staff records.",
+        # the declining is not the clause's duty: the "must" keeps its force
+        "We do not intend to require a new board, but ICBs must publish their plans.",
+    ]
+    decisions = classify_texts(texts, Authority.POSITION_PAPER)
+    assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
+    assert decisions[3].force == Force.MANDATORY

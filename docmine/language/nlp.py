@@ -30,6 +30,26 @@ def load_nlp(name: str) -> Any:
         ) from exc
 
 
+@cache
+def _lemma_index(name: str, part: str) -> frozenset[str]:
+    try:
+        table = load_nlp(name).get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    except (KeyError, AttributeError):
+        return frozenset()
+    return frozenset(table.get(part, ()))
+
+
+def verb_lemmas(name: str) -> frozenset[str]:
+    """The base forms the pipeline's English lemmatizer knows as verbs (its `lemma_index`
+    lookup, from WordNet): "submit", "publish", "review". Empty for a pipeline without one."""
+    return _lemma_index(name, "verb")
+
+
+def noun_lemmas(name: str) -> frozenset[str]:
+    """The base forms the lemmatizer knows as nouns ("test", "review", "plan")."""
+    return _lemma_index(name, "noun")
+
+
 class Parser:
     """A spaCy pipeline (loaded on first use, once per process) with its own memo of recent
     parses, so classification and linking of a document parse each clause once. A `Pipeline`
