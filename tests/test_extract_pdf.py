@@ -339,6 +339,20 @@ def test_subsections_set_without_a_gap_are_paragraphs_of_their_own() -> None:
     ]
 
 
+def test_a_regulation_number_with_its_first_paragraph_is_the_marker() -> None:
+    # statutory instruments print "5.—(1)": the regulation's number and its paragraph's, as
+    # the text reader reads them (the clause is cited 5(1), and the text starts at "A")
+    lines = [
+        _line("5.—(1) A responsible body must acknowledge a complaint.", 700),
+        _line("(2) The response must be in writing.", 688),
+    ]
+    blocks = assemble([PageLines(1, 842.0, lines)])
+    assert [(b.marker, b.text) for b in blocks] == [
+        ("5.—(1)", "A responsible body must acknowledge a complaint."),
+        ("(2)", "The response must be in writing."),
+    ]
+
+
 @pytest.mark.skipif(not SHORT_PDFS, reason=f"short PDF corpus not found at {SHORT}")
 def test_a_two_column_act_keeps_each_item_with_its_lead_in() -> None:
     name = "t149_cswa_2017_s1_corporate_parenting_principles.twocol.pdf"

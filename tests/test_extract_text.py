@@ -540,8 +540,14 @@ def test_a_statutory_instruments_furniture_and_a_regulation_number_set_apart() -
         "2026 No. 412",
         "Social Care, England",
         "(This note is not part of the Regulations)",
+        # the dates of making, laying before Parliament and coming into force
+        "Made - - - - 12th February 2028",
+        "Laid before Parliament 14th February 2028",
+        "Coming into force - - 1st April 2028",
+        "Coming into force in accordance with regulation 1",
     ]:
         assert is_furniture(line)
+    assert not is_furniture("The Regulations were laid before Parliament on 14 February 2028.")
     raw = [RawBlock(BlockKind.PARAGRAPH, "—(1) A relevant authority must act.", marker="3.")]
     (block,) = assemble_document("si.html", "html", raw, "h").blocks
     assert (block.marker, block.text) == ("3.—(1)", "A relevant authority must act.")

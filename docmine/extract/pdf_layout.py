@@ -40,7 +40,10 @@ _BULLET = re.compile(r"^([•●▪◦‣■□➢►\u2013-])\s*(?=\S)")
 _SUBSECTION = r"\(\d{1,3}[A-Z]{0,2}\)(?=\s+[A-Z])"  # not "(3) of the Act" wrapped
 _OPENS_SUBSECTION = re.compile(rf"^{_SUBSECTION}")
 _NUMBER = re.compile(
-    rf"^(\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
+    # a regulation's number with its first paragraph, as statutory instruments print them:
+    # "5.—(1) A responsible body must ...", as the text reader reads them
+    rf"^(\d{{1,3}}[A-Z]{{0,2}}\.[—–]\s?(?:\(\d{{1,3}}[A-Z]{{0,2}}\))?"
+    rf"|\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
     rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER}|{_SUBSECTION})\s+(?=\S)"
 )
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
