@@ -16,6 +16,7 @@ from docmine.extract.pdf import read_pdf
 from docmine.extract.pdf_layout import (
     PageLines,
     assemble,
+    body_size,
     join_lines,
     remove_furniture,
 )
@@ -175,6 +176,25 @@ def test_margin_lines_shaped_like_furniture_go_on_a_one_page_document() -> None:
     ]
     remove_furniture(pages)
     assert [line.text for line in pages[0].lines] == ["Body text that stays."]
+
+
+def test_a_one_page_briefings_address_footer_goes_and_its_body_size_is_its_texts() -> None:
+    """Nothing repeats on one page: a footer in small type giving an address, a telephone
+    number or a web address is furniture all the same, and, longer than the body's one line,
+    it does not set the body's size (which made the body a heading, and lost it)."""
+    body = _line("From April, councils will be required to submit the extract.", 700, size=10.5)
+    footer = [
+        _line("Local Government Association, 18 Smith Square, London SW1P 3HZ", 47, size=7.5),
+        _line("Telephone 020 7664 3000 Email info@local.gov.uk www.local.gov.uk", 38, size=7.5),
+    ]
+    pages = [PageLines(1, 842.0, [body, *footer])]
+    assert body_size(pages) == 10.5
+    remove_furniture(pages)
+    assert [line.text for line in pages[0].lines] == [body.text]
+    # in the body's own size, a line with an address is the text's
+    pages = [PageLines(1, 842.0, [_line("Write to us at 18 Smith Square, SW1P 3HZ.", 47)])]
+    remove_furniture(pages)
+    assert len(pages[0].lines) == 1
 
 
 def test_the_title_repeated_as_a_running_header_is_furniture_after_the_title_page() -> None:

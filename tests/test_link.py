@@ -721,6 +721,13 @@ def test_names_of_local_authorities_and_the_voluntary_sector(
     assert found == [(canonical, name) for canonical in expected]
 
 
+def test_voluntary_after_a_copula_is_a_predicate_not_the_sector() -> None:
+    for text in ["Until now the collection has been voluntary.", "Participation is voluntary."]:
+        assert find_bodies(text, GAZETTEER) == []
+    found = find_bodies("Bring together voluntary and statutory partners.", GAZETTEER)
+    assert [m.canonical for m in found] == ["VCSE sector"]
+
+
 def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
     document = "The Care Quality Commission inspects providers. The Commission publishes ratings."
     context = make_context(document, SETTINGS)

@@ -114,6 +114,7 @@ def remove_furniture(pages: list[PageLines]) -> None:
                 counts[key] >= threshold
                 or looks_like_furniture(line.text, titles if index else set())
                 or (index > 0 and _running_header(line, page, size))
+                or (line.size < size and _CONTACT.search(line.text) is not None)
             )
         ]
         beside = [
@@ -127,6 +128,15 @@ def remove_furniture(pages: list[PageLines]) -> None:
         kept = [line for line in page.lines if id(line) not in dropped]
         if kept or not page.lines:
             page.lines = kept
+
+
+# What a publisher's footer or letterhead gives and body text rarely does, set in a page margin
+# in small type: a postcode, a telephone number, an email or web address
+_CONTACT = re.compile(
+    r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b|\b(?:tel(?:ephone)?|phone|t)\b\.?:?\s*\+?\d[\d ()]{8,}"
+    r"|[\w.+-]+@[\w-]+\.[\w.]+|\bwww\.[\w-]+\.\w|https?://",
+    re.IGNORECASE,
+)
 
 
 def _running_header(line: Line, page: PageLines, size: float) -> bool:
@@ -149,12 +159,17 @@ def _short_line(text: str) -> bool:
 
 
 def body_size(pages: list[PageLines]) -> float:
-    """The font size most characters are set in."""
+    """The font size most characters are set in, outside the page margins (a one-page
+    briefing's address footer can outweigh its few lines of text), or over the whole page
+    where nothing stands outside them."""
     sizes: Counter[float] = Counter()
+    margins: Counter[float] = Counter()
     for page in pages:
         for line in page.lines:
             if not line.is_table_row:
-                sizes[round(line.size * 2) / 2] += len(line.text)
+                into = margins if _furniture_key(line, page.height) else sizes
+                into[round(line.size * 2) / 2] += len(line.text)
+    sizes = sizes or margins
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
