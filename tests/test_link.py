@@ -401,6 +401,16 @@ def test_deadlines_are_normalised_with_their_relation() -> None:
     )
     year_end = find_deadline("ICBs must publish it by the end of 2027.")
     assert year_end is not None and (year_end.start, year_end.end) == ("2027-12-31", "2027-12-31")
+    # the start of a financial year is its first day, and the deadline says all of it
+    year_start = find_deadline(
+        "ICPs must refresh it before the start of the 2029/30 financial year."
+    )
+    assert year_start is not None and (year_start.text, year_start.relation, year_start.start) == (
+        "before the start of the 2029/30 financial year",
+        "before",
+        "2029-04-01",
+    )
+    assert year_start.end == "2029-04-01"
     ranged = find_deadline("Funding runs from 1 April 2027 to 31 March 2028.")
     assert ranged is not None and (ranged.start, ranged.end) == ("2027-04-01", "2028-03-31")
     # a length of time before an event is no notice period; a date keeps its normalisation

@@ -19,7 +19,8 @@ _MONTH = (
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
 _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
-    r"(?:(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
+    r"(?:(?:by|before|from|until) the (?:start|beginning) of(?: the)?|"
+    r"(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
     r"up to(?: the end of)?|"
     r"during|throughout|until|no later than|not later than|on or before|between|in|on|ahead of|"
     r"as of|starting|"
@@ -31,7 +32,7 @@ _PATTERN = re.compile(
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
     rf"|(?:(?:the )?end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?:(?:the )?end of )?H(?P<h>[12])(?!\w)(?:\s+(?P<hyear>{_YEAR}(?:/\d\d)?))?"
-    rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)"
+    rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)(?:\s+financial year\b)?"
     rf"|(?P<part>early|mid|late)[- ](?:in )?(?P<pyear>{_YEAR})"
     rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})"
     rf"|(?P<lone>{_YEAR})(?![/\d])"
@@ -228,8 +229,21 @@ def _at_end(written: str, start: str, end: str) -> str:
     return end if end and _END_OF.search(written) else start
 
 
+def _point(written: str, start: str, end: str) -> tuple[str, str]:
+    """A single date's (start, end): the last day of its period when the text says the end of
+    it, the first day, alone, when it says the start ("before the start of 2029/30" is due
+    before 2029-04-01, not at any time that year)."""
+    start = _at_end(written, start, end)
+    return (start, start) if _START_OF.search(written) else (start, end)
+
+
+# "before the start of the 2029/30 financial year": the period is named by its first day
+_START_OF = re.compile(r"^(?:by|before|from|until)\s+the\s+(?:start|beginning) of\b", re.IGNORECASE)
+
+
 def _relation(word: str | None) -> str:
     key = re.sub(r"\s+\d.*$", "", (word or "").lower())  # "by 11:59pm on" -> "by"
+    key = re.sub(r"\s+the\s+(?:start|beginning) of(?:\s+the)?$", "", key)
     key = re.sub(r"\s+(?:the\s+)?(?:end of)?$", "", key).strip()
     return _RELATION_NAMES.get(re.sub(r"\s+", " ", key), "")
 
@@ -312,7 +326,7 @@ def _candidates(text: str, default_year: int | None) -> list[tuple[int, bool, De
             continue
         written = text[begin:finish].strip()
         if finish == match.end():  # one date, not a range ("by the end of 2027 and 2028")
-            start = _at_end(written, start, end)
+            start, end = _point(written, start, end)
         deadline = Deadline(written, _relation(match.group("rel")), start, end)
         found.append((begin, bool(match.group("rel")), deadline))
     for match in _NAMED_PERIOD.finditer(text):
