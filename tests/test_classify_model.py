@@ -790,3 +790,14 @@ def test_a_requirement_the_author_declines_to_impose_binds_no_one() -> None:
     decisions = classify_texts(texts, Authority.POSITION_PAPER)
     assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
     assert decisions[3].force == Force.MANDATORY
+
+
+@pytest.mark.slow
+def test_a_view_reported_with_who_holds_it_described_instructs_no_one() -> None:
+    (view,) = classify_texts(
+        [
+            "Respondents representing local Healthwatch organisations asked that JSNAs should "
+            "include the views of people who use services."
+        ]
+    )
+    assert view.force == Force.NONE

@@ -469,6 +469,12 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "From:",
         "Consultation outcome pending",
         "Issue 14 | Thursday 5 March 2026 | For GP practices",
+        # GOV.UK's copyright and licence boilerplate, whose modals instruct no one
+        "© Crown copyright 2028. This publication is licensed under the terms of the Open "
+        "Government Licence v3.0 except where otherwise stated.",
+        "Where we have identified any third party copyright information you will need to obtain "
+        "permission from the copyright holders concerned.",
+        "Any enquiries regarding this publication should be sent to us at info@example.gov.uk.",
         "In this issue: Spring vaccination · Online consultation data",
         "To unsubscribe, reply with UNSUBSCRIBE in the subject line.",
         # minutes' attendance and sign-off lines
