@@ -359,6 +359,25 @@ def test_subsections_set_without_a_gap_are_paragraphs_of_their_own() -> None:
     ]
 
 
+def test_footnotes_written_before_the_text_are_footnotes_by_their_place() -> None:
+    # a producer may write the page's notes first in its content stream: the small numbered
+    # lines set below the body are its notes all the same, not its first paragraph
+    notes = [
+        _line("1 Section 116ZB was inserted by section 26 of the 2022 Act.", 60, size=8.0),
+        _line("2 See the statutory guidance of 2022.", 50, size=8.0),
+    ]
+    body = [
+        _line("About this guidance", 760, size=14.0),
+        _line("This guidance is issued under section 116ZB(4).", 700),
+    ]
+    blocks = assemble([PageLines(1, 842.0, [*notes, *body])])
+    assert [(b.kind, b.text) for b in blocks if b.kind != BlockKind.FOOTNOTE] == [
+        (BlockKind.HEADING, "About this guidance"),
+        (BlockKind.PARAGRAPH, "This guidance is issued under section 116ZB(4)."),
+    ]
+    assert [b.marker for b in blocks if b.kind == BlockKind.FOOTNOTE] == ["1", "2"]
+
+
 def test_a_regulation_number_with_its_first_paragraph_is_the_marker() -> None:
     # statutory instruments print "5.—(1)": the regulation's number and its paragraph's, as
     # the text reader reads them (the clause is cited 5(1), and the text starts at "A")

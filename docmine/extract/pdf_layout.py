@@ -181,8 +181,27 @@ def split_footnotes(lines: list[Line], size: float) -> tuple[list[Line], list[Li
     tail = lines[start:]
     first = next((i for i, ln in enumerate(tail) if _FOOTNOTE_START.match(ln.text)), None)
     if first is None:
-        return lines, []
+        return _footnotes_by_place(lines, size)
     return lines[: start + first], tail[first:]
+
+
+def _footnotes_by_place(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
+    """Footnotes a producer wrote before the text in the page's content stream: the small lines
+    set below every line of the body, from the highest numbered one (read top down). Without
+    them the first note was read as the document's first paragraph, and its title."""
+    body = [line for line in lines if not _is_small(line, size)]
+    if not body:
+        return lines, []
+    floor = min(line.bottom for line in body)
+    foot = sorted(
+        (ln for ln in lines if _is_small(ln, size) and ln.top <= floor), key=lambda ln: -ln.top
+    )
+    first = next((i for i, ln in enumerate(foot) if _FOOTNOTE_START.match(ln.text)), None)
+    if first is None:
+        return lines, []
+    notes = foot[first:]
+    taken = {id(line) for line in notes}
+    return [line for line in lines if id(line) not in taken], notes
 
 
 def _is_small(line: Line, size: float) -> bool:
