@@ -820,3 +820,18 @@ def test_a_short_line_centred_alone_in_the_text_is_a_heading() -> None:
         BlockKind.PARAGRAPH,
         BlockKind.PARAGRAPH,
     ]
+
+
+def test_a_ruled_box_of_one_column_is_a_text_box_not_a_table() -> None:
+    from docmine.extract.pdf_tables import _grid
+
+    def h(y: float, x0: float = 50, x1: float = 550) -> tuple[float, float, float, float]:
+        return (x0, y - 0.5, x1, y + 0.5)
+
+    def v(x: float, y0: float = 400, y1: float = 600) -> tuple[float, float, float, float]:
+        return (x - 0.5, y0, x + 0.5, y1)
+
+    # a "Key actions" panel: a title row and a body row between two sides
+    assert _grid([h(600), h(570), h(400), v(50), v(550)]) is None
+    table = _grid([h(600), h(570), h(400), v(50), v(300), v(550)])
+    assert table is not None and [len(row) for row in table.rows] == [2, 2]

@@ -79,10 +79,12 @@ def _positions(values: list[float]) -> list[float]:
 
 
 def _grid(group: list[Box]) -> Table | None:
-    """The table a group of strokes rules, if it has at least two rows' and columns' edges."""
+    """The table a group of strokes rules, if it has at least two columns and one row. A ruled
+    box of one column is a text box (a "Key actions" panel, a callout): its text is read as the
+    page's own lines, so its heading stays a heading and its bullets list items."""
     xs = _positions([(b[0] + b[2]) / 2 for b in group if b[2] - b[0] <= THIN])
     ys = _positions([(b[1] + b[3]) / 2 for b in group if b[3] - b[1] <= THIN])
-    if len(xs) < 2 or len(ys) < 2:
+    if len(xs) < 3 or len(ys) < 2:
         return None
     rows = [
         [(x0, y0, x1, y1) for x0, x1 in itertools.pairwise(xs)]
