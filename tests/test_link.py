@@ -358,6 +358,30 @@ def test_duty_is_linked_for_instructions_and_for_duties_named_in_law() -> None:
     assert link.law.startswith("Local Government and Public Involvement in Health Act 2007")
 
 
+@pytest.mark.parametrize(
+    ("text", "duty"),
+    [
+        # the law's own verbs beside "prepare": keep under review, contribute to, make available
+        (
+            "ICPs must keep their integrated care strategy under review.",
+            "prepare-integrated-care-strategy",
+        ),
+        (
+            "Trusts are to contribute to the joint strategic needs assessment.",
+            "joint-strategic-needs-assessment",
+        ),
+        ("Councils should make the JSNA available to the ICP.", "joint-strategic-needs-assessment"),
+        (
+            "HWBs should review the joint local health and wellbeing strategy.",
+            "joint-local-health-and-wellbeing-strategy",
+        ),
+    ],
+)
+def test_a_duty_is_stated_by_the_verbs_the_law_gives_it(text: str, duty: str) -> None:
+    link = find_duty(text, DUTIES)
+    assert link is not None and link.id == duty
+
+
 def test_the_strategy_refers_back_to_the_last_strategy_duty() -> None:
     link = find_duty("The strategy must detail how needs will be met.", DUTIES, True, [])
     assert link is not None and link.id == "prepare-integrated-care-strategy"
