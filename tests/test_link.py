@@ -1257,6 +1257,14 @@ def test_a_term_a_definition_gives_a_body_names_it() -> None:
     # its plural names the same kind of body
     found = find_bodies("Commissioners must review it.", GAZETTEER, learn_acronyms(text, GAZETTEER))
     assert [m.canonical for m in found] == ["integrated care board"]
+    # a term in lower case, when the definition names one body (a body in a relative clause
+    # after it is not a second), not when it names two kinds
+    text = (
+        "In this specification, “the commissioner” means the integrated care board that holds "
+        "the contracts of the PCN’s member practices. “responsible body” means an integrated "
+        "care board or a local authority."
+    )
+    assert defined_short_names(text, GAZETTEER) == {"commissioner": "integrated care board"}
 
 
 def test_a_point_to_act_by_wins_over_a_period_and_a_past_event_s_month_is_none() -> None:

@@ -298,7 +298,7 @@ _SHORT_NAME = re.compile(
 # a term a document's definitions give a body: '“the Provider” means the NHS trust named in the
 # Particulars', '"Commissioner" means the integrated care board'
 _MEANS = re.compile(
-    r"[\"“‘']\s*(?:the\s+)?(?P<short>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*[\"”’']"
+    r"[\"“‘']\s*(?:the\s+)?(?P<short>[A-Za-z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*[\"”’']"
     r"\s+(?:means|refers to)\s+(?P<what>[^.;:—“\"‘]{1,160})"
 )
 # the body a definition names opens it: "means the NHS trust named in ...", "means any ICB"
@@ -321,8 +321,18 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         # the body heads the definition ("means the NHS trust named in ..."), not a modifier
         # ("refers to the local authority led support")
         heads = mentions and _DEFINED_AS.fullmatch(what[: mentions[0].start])
+        # a term in lower case ('“the commissioner” means the integrated care board ...') is
+        # one body's only if the definition names no other ('“responsible body” means an ICB
+        # or a local authority' names two kinds)
+        short = match.group("short")
+        several = len(mentions) > 1 and re.fullmatch(
+            r"\s*(?:,|or|and|and/or)\s*(?:(?:the|a|an|any)\s+)?",
+            what[mentions[0].end : mentions[1].start],
+        )
+        if short[0].islower() and (several or len(short) < 4):
+            continue
         if heads and not _MODIFIES.match(what[mentions[0].end :]):
-            found.setdefault(match.group("short"), mentions[0].canonical)
+            found.setdefault(short, mentions[0].canonical)
     for match in _SHORT_NAME.finditer(text):
         before = text[max(0, match.start() - 120) : match.start()]
         mentions = find_bodies(before, gazetteer)
