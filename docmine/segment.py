@@ -208,6 +208,15 @@ _CONTRAST = re.compile(r"^but\s+(?:also\s+)?$", re.IGNORECASE)
 # a conjunct's verb phrase closed by a comma before the object both verbs share: "but may from
 # time to time revise, | a code"
 _SHARED_OBJECT = re.compile(r"^(?:\s+[\w'’-]+){1,6},")
+# a permission's modal on a verb ("can ask", "may choose"), not a possibility ("can be")
+_PERMITS = re.compile(
+    r"\b(?:can|may)\s+(?!be\b|have\b|not\b|also be\b)(?:also\s+)?[a-z]+", re.IGNORECASE
+)
+# "but" and a subject of its own before the duty's modal: "but the board", "but the JSNA"
+_CONTRAST_SUBJECT = re.compile(
+    r"^but\s+(?:(?:the|its|their|each|every|any)\s+)?(?:[\w'’-]+\s+){0,2}[\w'’-]+\s+$",
+    re.IGNORECASE,
+)
 
 
 def _changes_instruction(left: str, right: str) -> bool:
@@ -218,6 +227,12 @@ def _changes_instruction(left: str, right: str) -> bool:
     that instructs no one ("... is core to success, and they should ..."), stays joined, as
     the gold keeps it."""
     before, after = force_cues(left), force_cues(right)
+    if not before and after and _PERMITS.search(left) and after[0].label != "suggestion":
+        # "The board can ask a sub-group to lead the work, | but the board must approve it": a
+        # permission ("can" is no cue of its own: it also says what is possible) turned by "but"
+        # into a duty with a subject of its own
+        subject = right[: after[0].start]
+        return bool(_CONTRAST_SUBJECT.match(subject))
     if not before or not after:
         return False
     if (before[0].label, _forbids(before[0].text)) == (after[0].label, _forbids(after[0].text)):

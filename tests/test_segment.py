@@ -142,6 +142,21 @@ def test_a_conjunct_with_its_own_subject_and_another_force_splits_after_a_comma(
     assert parts(text) == [text]
 
 
+def test_a_permission_turned_by_but_into_a_duty_of_its_own_subject_splits() -> None:
+    # "can" is no cue of its own (it also says what is possible), but after it "but" and a
+    # subject of its own before "must" give another instruction
+    text = "The board can ask a sub-group to lead the work, but the JSNA must be approved by it."
+    assert parts(text) == [
+        "The board can ask a sub-group to lead the work,",
+        "but the JSNA must be approved by it.",
+    ]
+    # a possibility, or "but" before a suggestion, stays one clause
+    text = "Boards can be large, but the chair must keep order in every meeting."
+    assert parts(text) == [text]
+    text = "The board can ask a sub-group to lead the work, but it may prefer to do it itself."
+    assert parts(text) == [text]
+
+
 def test_a_modal_inside_a_wh_clause_does_not_split() -> None:
     text = "Members are not clear on the two separate entities and how they may work."
     assert parts(text) == [text]
