@@ -113,6 +113,21 @@ def test_text_written_straight_inside_a_container_is_a_paragraph(tmp_path: Path)
     ]
 
 
+def test_a_callout_inside_the_article_is_text_and_a_sidebar_is_not(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><aside><p>Related content: winter planning</p></aside><main><article>"
+        "<p>Systems should consider it.</p><aside class='important'><p>ICBs must publish "
+        "their plan by 30 June 2028.</p></aside><aside class='related'><p>See also</p></aside>"
+        "</article></main></body></html>",
+        encoding="utf-8",
+    )
+    assert [b.text for b in extract(page).blocks] == [
+        "Systems should consider it.",
+        "ICBs must publish their plan by 30 June 2028.",
+    ]
+
+
 def test_a_marking_that_heads_a_section_once_stays_a_heading(tmp_path: Path) -> None:
     # a policy on handling classified information: its sections are named by the markings
     sections = "".join(

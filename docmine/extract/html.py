@@ -180,12 +180,24 @@ def _page_title(title: str, heading: LexborNode | None) -> str:
     return title
 
 
+def _in_content(node: LexborNode) -> bool:
+    """Whether a node sits inside the page's main content (<main>, <article>, role=main)."""
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in ("main", "article") or parent.attributes.get("role") == "main":
+            return True
+        parent = parent.parent
+    return False
+
+
 def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     """Blocks of an HTML page and its <title>; the page's own address, when it gives one, leads
     as a source line ("Source: https://..."), the document's origin, as a saved page has it."""
     tree = LexborHTMLParser(decode(data, path))
     address = _canonical_address(tree)
     for node in tree.css(_DROP):
+        if node.tag == "aside" and _in_content(node):
+            continue  # a callout inside the article ("Important: ICBs must ..."), not a sidebar
         node.decompose()
     title_node = tree.css_first("title")
     title = _page_title(_node_text(title_node) if title_node else "", tree.css_first("h1"))
