@@ -100,7 +100,8 @@ def test_text_written_straight_inside_a_container_is_a_paragraph(tmp_path: Path)
     page = tmp_path / "page.html"
     page.write_text(
         "<html><body><main><div>Each ICB <strong>must</strong> publish a plan."
-        "<p>It should involve Healthwatch.</p>Councils may comment.<ul><li>By June</li></ul>"
+        "<p>It should involve <a href='/h'>Healthwatch</a>.</p>Councils may comment."
+        "<ul><li>By June</li></ul>"
         "<!-- a comment --></div></main></body></html>",
         encoding="utf-8",
     )

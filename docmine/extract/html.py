@@ -32,10 +32,16 @@ _INLINE = frozenset(
 )
 
 
+# the space a tag boundary put before a closing punctuation mark ("<a>forms page</a>.")
+_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[.,;:!?)](?:\s|$))")
+
+
 def _node_text(node: LexborNode) -> str:
     """Text of a node with a space at every tag boundary, so "the<abbr>ICP</abbr>should" reads
-    "the ICP should"; whitespace is collapsed later by the builder."""
-    return _INLINE_SPACE.sub(" ", node.text(deep=True, separator=" ")).strip()
+    "the ICP should", but none before the full stop after a link; whitespace is collapsed
+    later by the builder."""
+    text = _INLINE_SPACE.sub(" ", node.text(deep=True, separator=" ")).strip()
+    return _SPACE_BEFORE_MARK.sub("", text)
 
 
 def _is_boilerplate(node: LexborNode) -> bool:
@@ -138,7 +144,7 @@ def _set_in_bold(node: LexborNode) -> bool:
 
 def _flush(run: list[str], out: list[RawBlock]) -> None:
     """The text gathered straight inside a container, as one paragraph (if it says anything)."""
-    text = _INLINE_SPACE.sub(" ", " ".join(run)).strip()
+    text = _SPACE_BEFORE_MARK.sub("", _INLINE_SPACE.sub(" ", " ".join(run)).strip())
     run.clear()
     if text:
         out.append(provision_block(text))
