@@ -762,6 +762,27 @@ def test_voluntary_after_a_copula_is_a_predicate_not_the_sector() -> None:
     assert [m.canonical for m in found] == ["VCSE sector"]
 
 
+def test_a_bare_plural_subject_names_the_one_body_whose_name_ends_with_it() -> None:
+    document = "Health and wellbeing boards must prepare a strategy. Boards should review it."
+    context = make_context(document, SETTINGS)
+    found = find_bodies(
+        "Boards should review it.", context.gazetteer, context.acronyms, None,
+        context.back_references,
+    )  # fmt: skip
+    assert [m.canonical for m in found] == ["health and wellbeing board"]
+    # two bodies' names end with "boards": the bare plural names neither
+    document = (
+        "Integrated care boards and health and wellbeing boards must agree it. "
+        "Boards should review it."
+    )
+    context = make_context(document, SETTINGS)
+    found = find_bodies(
+        "Boards should review it.", context.gazetteer, context.acronyms, None,
+        context.back_references,
+    )  # fmt: skip
+    assert found == []
+
+
 def test_the_commission_refers_back_to_the_body_the_document_named() -> None:
     document = "The Care Quality Commission inspects providers. The Commission publishes ratings."
     context = make_context(document, SETTINGS)

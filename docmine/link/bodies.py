@@ -371,11 +371,16 @@ def learn_back_references(text: str, gazetteer: Gazetteer, title: str = "") -> d
             found.setdefault(organ, mention.canonical)
     for head in _unlisted_title_heads(title, heads, gazetteer):
         found.setdefault(head, "")
+    ending: dict[str, set[str]] = {}
     for mention in mentions:
         last = _key(mention.text).split(" ")[-1].removesuffix("'s").removesuffix("’s")
         last = _singular(last)
         if last in heads and " " in _key(mention.text):
             found.setdefault(last, mention.canonical)
+            ending.setdefault(last, set()).add(mention.canonical)
+    for head, bodies in ending.items():
+        if len(bodies) == 1:  # a bare plural ("Boards should ...") only where one body has it
+            found[f"{_PLURAL_KEY}{head}"] = next(iter(bodies))
     named = {m.canonical for m in mentions}
     rivalled = {head for head, body in gazetteer.rules.back_default_rivals if body in named}
     for head, canonical in gazetteer.rules.back_defaults:
@@ -595,7 +600,27 @@ def _back_reference_mentions(
         if back_references.get(head) and not overlaps and not following.isalnum():
             span = match.start(1), match.end(1)
             found.append(Mention(back_references[head], match.group(0), span[0], span[1]))
+    bare = _BARE_PLURAL_SUBJECT.match(text)
+    if bare is not None:
+        # "Boards should review the strategy ...": the plural of a head the document gives a
+        # body, as the subject of an instruction, names the body as "these boards" would (not
+        # a default the document leaves open: "the Board" of health law is one board)
+        head = _singular(bare.group("head").lower())
+        canonical = back_references.get(f"{_PLURAL_KEY}{head}")
+        overlaps = any(m.start < bare.end("head") and bare.start("head") < m.end for m in mentions)
+        if canonical and not overlaps:
+            span = bare.start("head"), bare.end("head")
+            found.append(Mention(canonical, bare.group("head"), span[0], span[1]))
     return found
+
+
+_PLURAL_KEY = "+"  # back_references key of a head only one body's name ends with
+# a bare plural head opening a clause as the subject of its instruction ("Boards should ...")
+_BARE_PLURAL_SUBJECT = re.compile(
+    r"^\W{0,3}(?P<head>Boards|Partnerships|Networks|Assemblies|Authorities|Commissions)\s+"
+    r"(?:also\s+)?(?:must|should|shall|may|will|can|need to|are (?:required|expected|asked|"
+    r"encouraged) to)\b"
+)
 
 
 @dataclass(frozen=True)
