@@ -801,3 +801,21 @@ def test_a_view_reported_with_who_holds_it_described_instructs_no_one() -> None:
         ]
     )
     assert view.force == Force.NONE
+
+
+@pytest.mark.slow
+def test_an_act_the_law_makes_an_offence_is_forbidden() -> None:
+    texts = [
+        "Although failing to inform CQC is not an offence, it is an offence to continue to "
+        "operate as an unregistered provider.",
+        "A person who obstructs an inspector commits an offence.",
+        # not an offence, or an offence only named
+        "Failing to inform CQC under this regulation is not an offence.",
+        "See the offences section of this guidance for more detail.",
+    ]
+    decisions = classify_texts(texts, Authority.GUIDANCE)
+    assert [(d.force, d.polarity.value) for d in decisions[:2]] == [
+        (Force.MANDATORY, "prohibition")
+    ] * 2
+    assert decisions[0].cue_text == "is an offence"
+    assert not any(d.reason.startswith("an offence") for d in decisions[2:])

@@ -60,6 +60,7 @@ def after_the_model(
     decisions = forbidden(contexts, decisions, evidence)
     decisions = conferred(contexts, decisions)
     decisions = declined(contexts, decisions)
+    decisions = offences(contexts, decisions)
     decisions = exempted(contexts, decisions, evidence)
     decisions = proposals(contexts, decisions, evidence)
     decisions = listed_questions(contexts, decisions)
@@ -563,6 +564,49 @@ def declined(
             Span.of(context.text, found.start(), found.end()),
             None,
             "declined: the author will not impose the requirement",
+        )
+    return out
+
+
+# An act the law makes an offence is forbidden (ANNOTATION.md rule 3: a prohibition is mandatory):
+# "it is an offence to continue to operate as an unregistered provider", "Failing to notify us is
+# an offence", "A person who ... commits an offence". Not "is not an offence", nor an offence
+# only named ("the offences section", "sets out the offences of ...").
+_OFFENCE = re.compile(
+    r"(?<!\bnot )\b(?:is|are|would be|will be|shall be|becomes?)\s+(?:also\s+)?(?:a criminal|an)\s+"
+    r"offence\b|\bcommits?\s+an\s+offence\b|\bis guilty of an offence\b",
+    re.IGNORECASE,
+)
+# How often it is right where it fires on the gold (train + dev): 2 of 2 clauses are mandatory
+# prohibitions (the model had called them none and a suggestion), add-one smoothed (2 + 1) / (2 + 2)
+OFFENCE_CONFIDENCE = 0.75
+
+
+def offences(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """A clause that makes an act an offence forbids it: mandatory, a prohibition, the offence
+    words its cue. A clause the rules made none (a reported view, a legal formula) stays."""
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        found = _OFFENCE.search(context.text)
+        if found is None:
+            continue
+        if decision.force == Force.MANDATORY and (
+            decision.polarity == Polarity.PROHIBITION or decision.cue is not None
+        ):
+            continue  # a duty of its own ("must register; it is an offence not to")
+        if decision.force == Force.NONE and decision.reason.startswith(
+            tuple(reason for reason, _ in _BLOCKED)
+        ):
+            continue
+        out[index] = ForceDecision(
+            Force.MANDATORY,
+            Polarity.PROHIBITION,
+            OFFENCE_CONFIDENCE,
+            Span.of(context.text, found.start(), found.end()),
+            decision.condition,
+            "an offence: the law forbids the act",
         )
     return out
 
