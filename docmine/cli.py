@@ -151,7 +151,7 @@ def ingest(
     authority: Annotated[
         str | None,
         typer.Option(
-            help="legislation, statutory_guidance, guidance, summary or position_paper; "
+            help="legislation, statutory_guidance, guidance, summary, position_paper or debate; "
             "detected from the text when omitted."
         ),
     ] = None,

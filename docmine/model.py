@@ -72,6 +72,7 @@ class Authority(StrEnum):
     GUIDANCE = "guidance"  # non-statutory guidance from a national body
     SUMMARY = "summary"  # third-party summary or commentary
     POSITION_PAPER = "position_paper"
+    DEBATE = "debate"  # a record of Parliament's proceedings: its speeches and statements
 
 
 @dataclass(frozen=True)

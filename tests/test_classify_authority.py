@@ -38,6 +38,27 @@ from docmine.model import Authority
             "statutory_guidance",
         ),
         ("Hospital discharge and community support: non-statutory guidance", "guidance"),
+        # Parliament's record: a debate, a minister's statement, a Lords committee
+        (
+            "Social Care\nVolume 630: debated on Wednesday 25 October 2017\nI beg to move,",
+            "debate",
+        ),
+        (
+            "Maternity Safety Strategy\n\nWith permission, I will make a statement about the "
+            "Government's new strategy.",
+            "debate",
+        ),
+        (
+            "Mental Health Bill (House of Lords Hansard)\n\nMy Lords, the noble Baroness said "
+            "that this amendment matters.",
+            "debate",
+        ),
+        # a committee report that cites a debate is still the committee's report
+        (
+            "Health and Social Care Committee\n\nAdult social care\n\nFirst Report of "
+            "Session 2025–26\n\nThe Minister told the House (HC Deb, Hansard, 4 May) that ...",
+            "position_paper",
+        ),
         ("Consultation on revised statutory guidance\n\nWe want your views.", "guidance"),
         # a parliamentary committee recommends; a code issued under a section is statutory
         (

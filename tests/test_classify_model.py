@@ -819,3 +819,18 @@ def test_an_act_the_law_makes_an_offence_is_forbidden() -> None:
     ] * 2
     assert decisions[0].cue_text == "is an offence"
     assert not any(d.reason.startswith("an offence") for d in decisions[2:])
+
+
+@pytest.mark.slow
+def test_what_is_said_in_parliament_instructs_no_one_but_law_moved_keeps_its_force() -> None:
+    texts = [
+        "The Government should fund local authorities properly.",
+        "We must keep working to make integrated care a reality across England.",
+        "and local authorities must assess carers within five days.",
+        # the text of a new clause moved in the debate
+        "a person or body to whom this section applies shall have regard to any guidance.",
+    ]
+    decisions = classify_texts(texts, Authority.DEBATE)
+    assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
+    assert decisions[0].reason.startswith("spoken in Parliament")
+    assert decisions[3].force == Force.MANDATORY
