@@ -100,15 +100,15 @@ def test_text_written_straight_inside_a_container_is_a_paragraph(tmp_path: Path)
     page = tmp_path / "page.html"
     page.write_text(
         "<html><body><main><div>Each ICB <strong>must</strong> publish a plan."
-        "<p>It should involve <a href='/h'>Healthwatch</a>.</p>Councils may comment."
-        "<ul><li>By June</li></ul>"
+        "<p>It should involve <a href='/h'>Healthwatch</a> (<b>Annex A</b>).</p>"
+        "Councils may comment.<ul><li>By June</li></ul>"
         "<!-- a comment --></div></main></body></html>",
         encoding="utf-8",
     )
     blocks = [(b.kind, b.text) for b in extract(page).blocks]
     assert blocks == [
         (BlockKind.PARAGRAPH, "Each ICB must publish a plan."),
-        (BlockKind.PARAGRAPH, "It should involve Healthwatch."),
+        (BlockKind.PARAGRAPH, "It should involve Healthwatch (Annex A)."),
         (BlockKind.PARAGRAPH, "Councils may comment."),
         (BlockKind.LIST_ITEM, "By June"),
     ]
@@ -120,7 +120,8 @@ def test_a_callout_inside_the_article_is_text_and_a_sidebar_is_not(tmp_path: Pat
         "<html><body><aside><p>Related content: winter planning</p></aside><main><article>"
         "<p>Systems should consider it.</p><aside class='important'><p>ICBs must publish "
         "their plan by 30 June 2028.</p></aside><aside class='related'><p>See also</p></aside>"
-        "</article></main></body></html>",
+        "</article><aside class='sidebar'><p>Latest news: ICBs must submit plans</p></aside>"
+        "</main></body></html>",
         encoding="utf-8",
     )
     assert [b.text for b in extract(page).blocks] == [

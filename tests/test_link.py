@@ -435,6 +435,9 @@ def test_deadlines_are_normalised_with_their_relation() -> None:
         "2029-04-01",
     )
     assert year_start.end == "2029-04-01"
+    # the start of a period in the year is not the year's start
+    winter = find_deadline("Plans are due before the start of the 2029/30 winter.")
+    assert winter is not None and winter.start != winter.end
     ranged = find_deadline("Funding runs from 1 April 2027 to 31 March 2028.")
     assert ranged is not None and (ranged.start, ranged.end) == ("2027-04-01", "2028-03-31")
     # a length of time before an event is no notice period; a date keeps its normalisation
@@ -1286,6 +1289,12 @@ def test_a_term_a_definition_gives_a_body_names_it() -> None:
         "care board or a local authority."
     )
     assert defined_short_names(text, GAZETTEER) == {"commissioner": "integrated care board"}
+    # common nouns in lower case are no names; an agent of two words is
+    text = (
+        "‘the board’ refers to the integrated care board. “trust” means the NHS foundation "
+        "trust. “the lead commissioner” means the integrated care board."
+    )
+    assert defined_short_names(text, GAZETTEER) == {"lead commissioner": "integrated care board"}
 
 
 def test_a_point_to_act_by_wins_over_a_period_and_a_past_event_s_month_is_none() -> None:

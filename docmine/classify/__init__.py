@@ -525,33 +525,46 @@ def exempted(
 
 
 # A provision of law named as the subject: "Subsection (1)", "New paragraph 7A of Schedule 1",
-# "Regulations 8 to 11", "This section", "The Act"; its numbers hold a digit or stand in brackets
+# "Regulations 8 to 11", "This section", "The Act"; a paragraph, part, chapter, schedule or
+# article only with its number ("This part" and "Chapter 2" may be the guidance's own)
+_NUMBER = r"(?:\(\w{1,6}\)|\w*\d[\w.()]{0,8})"
+_NUMBERS = rf"(?:\s+{_NUMBER}(?:\s+(?:and|to|or)\s+{_NUMBER})?)"
 _PROVISION = (
-    r"(?:the\s+|this\s+|that\s+|new\s+)?(?:(?:sub)?sections?|regulations?|(?:sub-?)?paragraphs?|"
-    r"clauses?|schedules?|articles?|parts?|chapters?|act|bill|order|provisions?)\b"
-    r"(?:\s+(?:\(\w{1,6}\)|\w*\d[\w.()]{0,8})(?:\s+(?:and|to|or)\s+(?:\(\w{1,6}\)|\w*\d[\w.()]{0,8}))?)*"
+    r"(?:the\s+|this\s+|that\s+|new\s+)?"
+    rf"(?:(?:(?:sub)?sections?|regulations?|act|bill|order)\b{_NUMBERS}*"
+    rf"|(?:(?:sub-?)?paragraphs?|clauses?|schedules?|articles?|parts?|chapters?)\b{_NUMBERS}+)"
     r"(?:\s+of\s+(?:the\s+|that\s+)?(?:new\s+)?(?:(?:sub)?section|schedule|part|act|regulations?)\b"
-    r"(?:\s+(?:\(\w{1,6}\)|\w*\d[\w.()]{0,8}))*)?"
+    rf"{_NUMBERS}*)?"
 )
 # ... that confers a duty on a body ("Regulation 8 obliges the local authority to ...", "Section
 # 2 places a duty on ICBs to ...") or a power ("Subsection (5) enables the Secretary of State to
 # make regulations", "Section 2 provides the Secretary of State with a power to ..."), opening
 # the clause after a fronted phrase at most. An explanatory note describes the law in this
 # form, and the scheme gives the law's force to it (a duty is mandatory, a power a suggestion).
-# A right given to a person ("allows individuals to ...") confers no power on a body.
+# A right given to a person ("allows individuals to ...") confers no power on a body, nor does
+# a text that lets its reader find something out ("This section allows you to find ...").
 _PERSONS = (
     r"(?!(?:an?\s+|the\s+|any\s+)?(?:persons?|people|individuals?|adults?|child(?:ren)?|"
-    r"patients?|carers?|residents?|users?|applicants?|someone|anyone|them|him|her|"
-    r"regulations?)\b)"
+    r"patients?|carers?|residents?|users?|applicants?|someone|anyone|them|him|her|you|us|"
+    r"readers?|regulations?)\b)"
 )
+# what a duty requires: a body to act ("requires the local authority to establish ..."), or
+# that something be done; not a noun phrase ("requires further clarification", "requires a
+# different approach to commissioning")
+_TO_ACT = r"(?=\s+that\b|\s+(?:[\w'’()-]+\s+){0,8}?to\s+(?!the\b|an?\b)(?-i:[a-z]+)(?<!ing)\b)"
 _CONFERS = re.compile(
     r"^(?:[^,;:]{0,60},\s+)?" + _PROVISION + r"\s+(?:also\s+|further\s+|therefore\s+)?"
-    r"(?:(?P<duty>requires?|obliges?|compels?|(?:places?|imposes?|puts?|confers?)\s+"
+    r"(?:(?P<duty>(?:requires?|obliges?|compels?)" + _TO_ACT + r"|"
+    r"(?:places?|imposes?|puts?|confers?)\s+"
     r"(?:an?\s+|the\s+|various\s+|certain\s+|several\s+|further\s+)?"
     r"(?:new\s+)?(?:statutory\s+|legal\s+|general\s+|specific\s+)?"
     r"(?:duty|duties|requirements?|obligations?)\s+on(?=\s[^.;:]{1,80}?\bto\s+(?!the\b)(?-i:[a-z]+)))"
-    r"|(?P<power>(?:enables?|allows?|permits?|empowers?|authori[sz]es?)(?=\s+" + _PERSONS + r")"
-    r"|(?:gives?|provides?|confers?)\s+(?:on\s+)?" + _PERSONS + r"[\w'’ ]{2,40}?\s+(?:with\s+)?"
+    r"|(?P<power>(?:enables?|allows?|permits?|empowers?|authori[sz]es?)"
+    r"(?=\s+" + _PERSONS + r"(?:[\w'’()-]+\s+){1,8}?to\s+(?-i:[a-z]+))"
+    r"|(?:gives?|provides?|confers?)\s+(?:on\s+)?"
+    + _PERSONS
+    + r"(?:(?!(?:an?\s+)?(?:overview|summary|outline|introduction|explanation|description|"
+    r"details?|information)\b)[\w'’-]+\s+){1,6}?(?:with\s+)?"
     r"(?:an?\s+|the\s+)?(?:[\w-]+\s+)?powers?\b))",
     re.IGNORECASE,
 )
@@ -568,8 +581,9 @@ CONFERRED_POWER_CONFIDENCE = 0.909
 # the confidence is the add-one prior (0 + 1) / (0 + 2)
 _AUTHOR = r"(?:we|the government|government|the department|ministers|the secretary of state)"
 _DECLINED = re.compile(
-    r"\b" + _AUTHOR + r"\s+(?:(?:do|does|did|has|have|had|will|would)\s+)?(?:not|no longer)\s+"
-    r"(?:intend|propose|plan|want|wish|expect|seek)\w*\s+to\s+"
+    r"\b" + _AUTHOR + r"\s+(?:(?:(?:do|does|did|has|have|had|will|would)\s+(?:not|no longer)|"
+    r"don[’']t|doesn[’']t|won[’']t)\s+(?:intend|propose|plan|want|wish|expect|seek|consider it "
+    r"(?:necessary|appropriate|proportionate))\w*|(?:has|have)\s+no\s+(?:plans?|intention))\s+to\s+"
     r"(?:require|mandate|oblige|compel|impose|introduce|place|prescribe|legislate)\b"
     r"|\b" + _AUTHOR + r"\s+(?:(?:has|have)\s+)?decided\s+(?:not\s+to|against)\s+"
     r"(?:requir|mandat|oblig|compel|impos|introduc|plac|prescrib|legislat)\w*",
@@ -587,11 +601,11 @@ def declined(
     clause keeps the model's force."""
     out = list(decisions)
     for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
-        if decision.force == Force.NONE or decision.cue is None:
+        if decision.force == Force.NONE:
             continue
         found = _DECLINED.search(context.text)
-        if found is None or not found.start() <= decision.cue.start < found.end():
-            continue
+        if found is None or (decision.cue is not None and decision.cue.start >= found.end()):
+            continue  # a duty after the declined one ("..., but ICBs must ...") stands
         out[index] = ForceDecision(
             Force.NONE,
             Polarity.POSITIVE,
@@ -706,7 +720,14 @@ def _opens(before: str) -> bool:
 # A clause labelled as an action ("Actions: set clear standards ...", a minute's "ACTION: PR to
 # circulate the plan by 14 March"): the document assigns it. 5 of 5 such gold clauses are
 # expectations, add-one smoothed (5 + 1) / (5 + 2)
-_ACTION_LABEL = re.compile(r"^\W{0,3}(?P<label>actions?)\s*[:–—-]\s*\S", re.IGNORECASE)
+_ACTION_LABEL = re.compile(
+    r"^\W{0,3}(?P<label>actions?)(?::|\s+[:–—-])\s*"
+    # a cover sheet's purpose or a status ("Action: For information", "Actions – completed"),
+    # the author's own plan ("Actions: we will publish ..."): no action assigned
+    r"(?!(?:for|to note|noted|none|n/a|complete|completed|closed|ongoing|required:?$|we|i|our)\b)"
+    r"\S",
+    re.IGNORECASE,
+)
 ACTION_LABEL_CONFIDENCE = 0.857
 # A subordinate clause of condition or time fronted before an imperative ("If the absence is
 # unplanned, tell us within 5 working days", "Where a resident falls, record it ..."): the
@@ -727,6 +748,10 @@ _TIME_LIMIT = re.compile(
 )
 
 
+# words that open a clause as a verb would and assign no action
+_NOT_ACTIONS = frozenset({"thank", "please", "welcome", "congratulate", "let", "further"})
+
+
 def _fronted_action(
     text: str, evidence: Any, vocab: dict[str, frozenset[str]]
 ) -> tuple[Force, Span, bool] | None:
@@ -734,18 +759,23 @@ def _fronted_action(
     if the clause's main verb is one (`imperative_fronted`, from the parse) and it acts rather
     than signposts (a verb of signposting counts only with a time limit: "tell us within 5
     days")."""
-    from docmine.language.nlp import noun_lemmas, verb_lemmas
+    from docmine.language.nlp import modifier_lemmas, noun_lemmas, verb_lemmas
 
     found = _FRONTED_CONDITION.match(text)
     if found is None:
         return None
     verb = found.group("verb")
-    if not evidence.features.get("imperative_fronted"):
-        # the parser took the verb for a present tense ("agree" VBP with no subject): a word
-        # English knows only as a verb, standing where the main clause begins, is its verb
-        model = load_settings().spacy_model
-        if verb not in verb_lemmas(model) or verb in noun_lemmas(model):
-            return None
+    model = load_settings().spacy_model
+    if verb in _NOT_ACTIONS:
+        return None  # "..., thank you for ..."
+    # where the parser took the verb for a present tense ("agree" VBP with no subject), a word
+    # English knows only as a verb ("further" is also an adjective, "test" a noun), standing
+    # where the main clause begins, is its verb
+    only_a_verb = verb in verb_lemmas(model) and verb not in noun_lemmas(model) | modifier_lemmas(
+        model
+    )
+    if not evidence.features.get("imperative_fronted") and not only_a_verb:
+        return None
     if verb in vocab["modal"] or verb in {"you", "we", "they", "it", "the", "a", "an", "this"}:
         return None
     if verb in vocab["signposting"] and not _TIME_LIMIT.search(text, found.end()):
@@ -757,13 +787,15 @@ def _fronted_action(
 def _headline_verb(text: str, low: int, high: int) -> Span | None:
     """The first word of an action written as a headline ("Submit final board-approved
     operating plan"), which the parser tags as a name: an imperative if English knows it as a
-    verb (the lemmatizer's verb index). Read only where the structure assigns actions."""
+    verb (the lemmatizer's verb index), not a courtesy ("Thank", "Further"). Read only in an
+    action table's row whose owner column names a body."""
     from docmine.language.nlp import verb_lemmas
 
     found = re.match(r"\W*(?:\d+[.)]?\s+|[a-z][.)]\s+)?([A-Z][a-z]+)\b", text[low:high])
     if found is None:
         return None
-    if found.group(1).lower() not in verb_lemmas(load_settings().spacy_model):
+    word = found.group(1).lower()
+    if word not in verb_lemmas(load_settings().spacy_model) or word in _NOT_ACTIONS:
         return None
     return Span.of(text, low + found.start(1), low + found.end(1))
 
@@ -877,6 +909,8 @@ def _other_action(
     a fronted condition ("If ..., tell us within 5 days"), or a headline's verb where the
     structure assigns actions ("Submit final operating plan | ICB | 30 April")."""
     text = context.text
+    if decision.reason.startswith(tuple(reason for reason, _ in _BLOCKED)):
+        return decision  # a view reported, a legal formula: the rules made it none
     lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
     own = text[lead:]
     labelled = _ACTION_LABEL.match(text)  # the label may be the lead-in ("Actions:" / item)
@@ -907,8 +941,7 @@ def _other_action(
             condition,
             "an imperative after a fronted condition: the reader is told to act",
         )
-    announced = any(_ACTION_HEADING.search(heading) for heading in context.section)
-    if (context.owned and not context.lead_in) or announced:
+    if context.owned and not context.lead_in:  # a row whose owner column names a body
         headline = _headline_verb(text, low, high)
         if headline is not None:
             return ForceDecision(
@@ -917,7 +950,7 @@ def _other_action(
                 ACTION_CONFIDENCE,
                 headline,
                 decision.condition,
-                "an action written as a headline where the structure assigns actions",
+                "an action table's row written as a headline: its owner column assigns it",
             )
     return decision
 

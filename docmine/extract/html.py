@@ -32,8 +32,9 @@ _INLINE = frozenset(
 )
 
 
-# the space a tag boundary put before a closing punctuation mark ("<a>forms page</a>.")
-_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[.,;:!?)](?:\s|$))")
+# the space a tag boundary put before a closing mark ("<a>forms page</a>.", "NHS England ’s",
+# "( Annex A)", "“ Winter letter ”")
+_SPACE_BEFORE_MARK = re.compile(r"\s+(?=[.,;:!?)”](?:[\s.,;:!?)”]|$)|’s\b)|(?<=[(“])\s+")
 
 
 def _node_text(node: LexborNode) -> str:
@@ -186,11 +187,19 @@ def _page_title(title: str, heading: LexborNode | None) -> str:
     return title
 
 
+_CALLOUT = re.compile(r"callout|important|warning|note|notice|example|case-?study|inset", re.I)
+
+
 def _in_content(node: LexborNode) -> bool:
-    """Whether a node sits inside the page's main content (<main>, <article>, role=main)."""
+    """Whether an <aside> is part of the text: inside the <article>, or a callout by its class
+    inside <main> (a sidebar of news or links beside the article is not)."""
+    marks = " ".join(filter(None, (node.attributes.get("id"), node.attributes.get("class"))))
     parent = node.parent
     while parent is not None:
-        if parent.tag in ("main", "article") or parent.attributes.get("role") == "main":
+        if parent.tag == "article":
+            return True
+        main = parent.tag == "main" or parent.attributes.get("role") == "main"
+        if main and _CALLOUT.search(marks):
             return True
         parent = parent.parent
     return False

@@ -45,6 +45,11 @@ def verb_lemmas(name: str) -> frozenset[str]:
     return _lemma_index(name, "verb")
 
 
+def modifier_lemmas(name: str) -> frozenset[str]:
+    """The base forms the lemmatizer knows as adjectives or adverbs ("further", "more")."""
+    return _lemma_index(name, "adj") | _lemma_index(name, "adv")
+
+
 def noun_lemmas(name: str) -> frozenset[str]:
     """The base forms the lemmatizer knows as nouns ("test", "review", "plan")."""
     return _lemma_index(name, "noun")

@@ -298,7 +298,8 @@ _SHORT_NAME = re.compile(
 # a term a document's definitions give a body: '“the Provider” means the NHS trust named in the
 # Particulars', '"Commissioner" means the integrated care board'
 _MEANS = re.compile(
-    r"[\"“‘']\s*(?:the\s+)?(?P<short>[A-Za-z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*[\"”’']"
+    r"[\"“‘']\s*(?:the\s+)?(?P<short>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}"
+    r"|[a-z][\w'’-]+(?:\s+[a-z][\w'’-]+){0,2})\s*[\"”’']"
     r"\s+(?:means|refers to)\s+(?P<what>[^.;:—“\"‘]{1,160})"
 )
 # the body a definition names opens it: "means the NHS trust named in ...", "means any ICB"
@@ -308,6 +309,12 @@ _DEFINED_AS = re.compile(
     r"\s*(?:(?:the|a|an|any|each|every|that|relevant)\s+)*(?:[A-Z][\w'’&-]*\s+){0,4}"
 )
 _MODIFIES = re.compile(r"[\s-]*(?:led|run|based|funded|commissioned)\b")
+
+
+# a term in lower case names a body only if it names an agent ("the commissioner", "the lead
+# provider"): "trust", "body" or "board" are common nouns the text also uses as such ("build
+# trust", "the provider's board")
+_AGENT_NOUN = re.compile(r"(?:er|or)$")
 
 
 def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
@@ -329,7 +336,7 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             r"\s*(?:,|or|and|and/or)\s*(?:(?:the|a|an|any)\s+)?",
             what[mentions[0].end : mentions[1].start],
         )
-        if short[0].islower() and (several or len(short) < 4):
+        if short[0].islower() and (several or not _AGENT_NOUN.search(short)):
             continue
         if heads and not _MODIFIES.match(what[mentions[0].end :]):
             found.setdefault(short, mentions[0].canonical)

@@ -19,7 +19,11 @@ _MONTH = (
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
 _PARTS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 _RELATION = (
-    r"(?:(?:by|before|from|until) the (?:start|beginning) of(?: the)?|"
+    # the start of a year named as such ("before the start of the 2029/30 financial year"), not
+    # of a period in it ("the start of the 2029/30 winter")
+    r"(?:(?:by|before|from|until) the (?:start|beginning) of(?: the)?(?=\s*20\d\d(?:\s*(?:/|to|-|–)"
+    r"\s*(?:20)?\d\d(?!\d)|(?![\d/–-]))(?:\s+(?:financial|calendar) year\b)?"
+    r"(?!\s+(?!(?:until|to|and|or|at|in|for|when|where|if|as|by|on|with|so)\b)(?-i:[a-z])))|"
     r"(?:by|before) \d{1,2}(?:[:.]\d\d)?\s*(?:am|pm) on|by(?: the)?(?: end of)?|before|from|"
     r"up to(?: the end of)?|"
     r"during|throughout|until|no later than|not later than|on or before|between|in|on|ahead of|"
