@@ -30,7 +30,10 @@ _WORD = re.compile(r"[A-Za-z]+")
 # a token needs repair only if case flips inside it: lower->UPPER, or an UPPER run then lower
 _GLUED = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z&]{1,7}\b")
-_DEFINED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{0,2}[A-Z]{1,6})s?\)")
+# an acronym defined in brackets, in mixed case too ("(DoLS)", "(eRS)", "(LeDeR)")
+_DEFINED_ACRONYM = re.compile(
+    r"\(([a-z]?[A-Z][A-Za-z]{0,2}[A-Z]{1,6}|[A-Z][a-z]?[A-Z][a-z]?[A-Z])s?\)"
+)
 _FUNCTION_WORDS = frozenset(
     "a an and are as at be but by can could do does for from has have how in into is it its may "
     "might must of on or our should so than that the their them these this those to was we were "
@@ -86,8 +89,8 @@ def repair_glued_acronyms(texts: Sequence[str]) -> list[str]:
 
     def fix(match: re.Match[str]) -> str:
         token = match.group(0)
-        if not _GLUED.search(token):
-            return token
+        if not _GLUED.search(token) or token in acronyms or token[:-1] in acronyms:
+            return token  # a name the document defines in mixed case: "(DoLS)", "(eRS)"
         return " ".join(splitter.split(token)) or token
 
     return [_WORD.sub(fix, text) for text in texts]

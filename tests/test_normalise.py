@@ -83,3 +83,18 @@ def test_a_year_glued_to_an_acronym_is_parted_and_postcodes_and_sections_are_not
     assert repair_punctuation_spacing("2023DHSC refreshes") == "2023 DHSC refreshes"
     for text in ("The B1 2RA office", "section 223GB of the Act", "section 9FE applies"):
         assert repair_punctuation_spacing(text) == text
+
+
+def test_a_mixed_case_name_the_document_defines_stays_whole() -> None:
+    from docmine.normalise import repair_glued_acronyms
+
+    texts = [
+        "Applications under the Deprivation of Liberty Safeguards (DoLS) and to the learning "
+        "from deaths programme (LeDeR) go through the e-Referral Service (eRS).",
+        "Providers should submit DoLS applications early, report to LeDeR and use eRS.",
+        "theICBshould publish it.",
+    ]
+    assert repair_glued_acronyms(texts)[1:] == [
+        "Providers should submit DoLS applications early, report to LeDeR and use eRS.",
+        "the ICB should publish it.",
+    ]
