@@ -843,3 +843,19 @@ def test_what_is_said_in_parliament_instructs_no_one_but_law_moved_keeps_its_for
     assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
     assert decisions[0].reason.startswith("spoken in Parliament")
     assert decisions[3].force == Force.MANDATORY
+
+
+@pytest.mark.slow
+def test_a_recommendation_to_a_deciding_body_asks_it_to_decide() -> None:
+    texts = [
+        "That Cabinet: (a) approves the recommissioning of the community equipment service;",
+        "It is recommended that Cabinet approves the recommissioning of the service.",
+        "RESOLVED that the Committee notes the update on winter planning.",
+        # a debate's motion, and a description of what a body did
+        "That this House notes the manifesto commitment to a funding proposal.",
+        "Cabinet approved the recommissioning of the service in March.",
+    ]
+    decisions = classify_texts(texts, Authority.GUIDANCE)
+    assert [d.force for d in decisions[:3]] == [Force.EXPECTATION] * 3
+    assert [d.cue_text for d in decisions[:3]] == ["approves", "approves", "notes"]
+    assert not any(d.reason.startswith("a recommendation") for d in decisions[3:])

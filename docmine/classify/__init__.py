@@ -729,6 +729,19 @@ _ACTION_LABEL = re.compile(
     re.IGNORECASE,
 )
 ACTION_LABEL_CONFIDENCE = 0.857
+# A paper's recommendation or a minute's resolution to a deciding body, in the third person
+# ("That Cabinet: (a) approves the recommissioning ...", "It is recommended that Cabinet
+# approves ...", "RESOLVED that the Committee notes ..."): the body is asked to decide, as "The
+# Board is asked to: approve ..." asks (an expectation), even where it agrees that someone
+# should act. The gold has no such clause (its one "It is recommended that organisations
+# continue ..." is an expectation the model finds), so the confidence is the add-one prior
+_RESOLVED = re.compile(
+    r"^\W{0,3}(?i:(?P<label>that|resolved(?:,? that)?|it is (?:therefore )?recommended that)\s+)"
+    r"(?:the\s+)?(?:[A-Z][\w'’-]*(?:\s+|(?=:))){1,4}:?\s*"
+    r"(?:\(?[a-z0-9]{1,3}\)\s*)?(?P<verb>approves?|agrees?|notes?|delegates?|endorses?|supports?|"
+    r"authorises?|confirms?|receives?|adopts?|ratifies?|requests?|instructs?|commissions?)\b"
+)
+RESOLVED_CONFIDENCE = 0.5
 # A subordinate clause of condition or time fronted before an imperative ("If the absence is
 # unplanned, tell us within 5 working days", "Where a resident falls, record it ..."): the
 # imperative is the main clause, and tells the reader to act as one that opens its sentence
@@ -905,10 +918,21 @@ def _other_action(
     high: int,
 ) -> ForceDecision:
     """The action of a clause the model called none and whose imperative the parse did not find
-    at its opening: labelled as an action ("ACTION: PR to circulate ..."), an imperative after
+    at its opening: a recommendation to a deciding body ("That Cabinet: (a) approves ..."),
+    labelled as an action ("ACTION: PR to circulate ..."), an imperative after
     a fronted condition ("If ..., tell us within 5 days"), or a headline's verb where the
     structure assigns actions ("Submit final operating plan | ICB | 30 April")."""
     text = context.text
+    resolved = _RESOLVED.match(text)
+    if resolved is not None:
+        return ForceDecision(
+            Force.EXPECTATION,
+            Polarity.POSITIVE,
+            RESOLVED_CONFIDENCE,
+            Span.of(text, resolved.start("verb"), resolved.end("verb")),
+            decision.condition,
+            "a recommendation to a deciding body: it is asked to decide",
+        )
     if decision.reason.startswith(tuple(reason for reason, _ in _BLOCKED)):
         return decision  # a view reported, a legal formula: the rules made it none
     lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
