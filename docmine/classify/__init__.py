@@ -65,6 +65,7 @@ def after_the_model(
     decisions = proposals(contexts, decisions, evidence)
     decisions = listed_questions(contexts, decisions)
     decisions = assigned_actions(contexts, decisions, probabilities, evidence)
+    decisions = resolutions(contexts, decisions)
     return spoken_in_debate(contexts, decisions)
 
 
@@ -765,6 +766,28 @@ _TIME_LIMIT = re.compile(
 _NOT_ACTIONS = frozenset({"thank", "please", "welcome", "congratulate", "let", "further"})
 
 
+def resolutions(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """A recommendation to a deciding body ("That Cabinet: (a) approves ...", "It is
+    recommended that Cabinet approves ...") asks it to decide: an expectation, whatever the
+    model read in it ("recommended", "agrees that the Council should ...")."""
+    out = list(decisions)
+    for index, context in enumerate(contexts):
+        resolved = _RESOLVED.match(context.text)
+        if resolved is None or decisions[index].force == Force.EXPECTATION:
+            continue
+        out[index] = ForceDecision(
+            Force.EXPECTATION,
+            Polarity.POSITIVE,
+            RESOLVED_CONFIDENCE,
+            Span.of(context.text, resolved.start("verb"), resolved.end("verb")),
+            decisions[index].condition,
+            "a recommendation to a deciding body: it is asked to decide",
+        )
+    return out
+
+
 def _fronted_action(
     text: str, evidence: Any, vocab: dict[str, frozenset[str]]
 ) -> tuple[Force, Span, bool] | None:
@@ -918,21 +941,10 @@ def _other_action(
     high: int,
 ) -> ForceDecision:
     """The action of a clause the model called none and whose imperative the parse did not find
-    at its opening: a recommendation to a deciding body ("That Cabinet: (a) approves ..."),
-    labelled as an action ("ACTION: PR to circulate ..."), an imperative after
+    at its opening: labelled as an action ("ACTION: PR to circulate ..."), an imperative after
     a fronted condition ("If ..., tell us within 5 days"), or a headline's verb where the
     structure assigns actions ("Submit final operating plan | ICB | 30 April")."""
     text = context.text
-    resolved = _RESOLVED.match(text)
-    if resolved is not None:
-        return ForceDecision(
-            Force.EXPECTATION,
-            Polarity.POSITIVE,
-            RESOLVED_CONFIDENCE,
-            Span.of(text, resolved.start("verb"), resolved.end("verb")),
-            decision.condition,
-            "a recommendation to a deciding body: it is asked to decide",
-        )
     if decision.reason.startswith(tuple(reason for reason, _ in _BLOCKED)):
         return decision  # a view reported, a legal formula: the rules made it none
     lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
