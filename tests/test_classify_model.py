@@ -859,3 +859,11 @@ def test_a_recommendation_to_a_deciding_body_asks_it_to_decide() -> None:
     assert [d.force for d in decisions[:3]] == [Force.EXPECTATION] * 3
     assert [d.cue_text for d in decisions[:3]] == ["approves", "approves", "notes"]
     assert not any(d.reason.startswith("a recommendation") for d in decisions[3:])
+
+
+@pytest.mark.slow
+def test_a_link_back_is_signposting_and_returning_a_form_an_action() -> None:
+    back, form = classify_texts(
+        ["Return to the recommendations.", "Return the completed form to the ICB by 5 May."]
+    )
+    assert (back.force, form.force) == (Force.NONE, Force.EXPECTATION)

@@ -903,6 +903,13 @@ def assigned_actions(
         verb = cue.text.lower()
         if verb == "take" and text[cue.end : cue.end + 7].lower() == " a look":
             verb = "look"  # "Take a look at the guidance": signposting
+        if verb == "return" and re.match(
+            r"\s+to\s+(?:the\s+)?(?:top|contents|recommendations?|"
+            r"section|page|menu|list|previous|home)\b",
+            text[cue.end :],
+            re.IGNORECASE,
+        ):
+            verb = "go"  # "Return to the recommendations": a link back
         if owned or announced:
             reason = (
                 "action table: its owner column assigns the action"
