@@ -867,3 +867,11 @@ def test_a_link_back_is_signposting_and_returning_a_form_an_action() -> None:
         ["Return to the recommendations.", "Return the completed form to the ICB by 5 May."]
     )
     assert (back.force, form.force) == (Force.NONE, Force.EXPECTATION)
+
+
+@pytest.mark.slow
+def test_an_item_that_forbids_under_a_lead_in_that_asks_is_a_prohibition() -> None:
+    lead = "We are asking trusts and ICBs to take the following actions:"
+    texts = [f"{lead} Do not remove a patient from a waiting list without a second contact."]
+    (decision,) = classify_texts(texts, lead_ins=[lead])
+    assert (decision.force, decision.polarity.value) == (Force.EXPECTATION, "prohibition")

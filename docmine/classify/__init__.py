@@ -762,6 +762,10 @@ _TIME_LIMIT = re.compile(
 )
 
 
+# an item that opens by forbidding ("Do not remove ...", "Never share ...")
+_ITEM_FORBIDS = re.compile(
+    r"\W{0,3}(?:\d+[.)]\s+|\(?[a-z]\)\s+)?((?:do not|don[’']t|never))\s+(?-i:[a-z])", re.I
+)
 # words that open a clause as a verb would and assign no action
 _NOT_ACTIONS = frozenset({"thank", "please", "welcome", "congratulate", "let", "further"})
 
@@ -889,9 +893,15 @@ def assigned_actions(
             None,
         )
         if imperative is None:
-            if decision.force != Force.NONE:
-                continue
-            out[index] = _other_action(context, decision, evidence[index], vocab, low, high)
+            if decision.force == Force.NONE:
+                out[index] = _other_action(context, decision, evidence[index], vocab, low, high)
+            elif lead and decision.polarity == Polarity.POSITIVE and decision.force in _DUTIES:
+                # an item under a lead-in that asks ("... take the following actions: | Do not
+                # remove a patient ..."): the lead-in's duty, forbidden by the item's "do not"
+                negated = _ITEM_FORBIDS.match(text, lead)
+                if negated is not None:
+                    cue = Span.of(text, negated.start(1), negated.end(1))
+                    out[index] = replace(decision, polarity=Polarity.PROHIBITION, cue=cue)
             continue
         cue = Span.of(text, imperative.start, imperative.end)
         if decision.force != Force.NONE:
