@@ -202,6 +202,14 @@ def spoken_in_debate(
     return out
 
 
+def _blocked(decision: ForceDecision) -> bool:
+    """Whether the rules made the clause none before the model could read it: a view reported,
+    a legal formula (the rules after the model leave such a clause alone)."""
+    return decision.force == Force.NONE and decision.reason.startswith(
+        tuple(reason for reason, _ in _BLOCKED)
+    )
+
+
 def _ruled(
     context: ClauseContext,
     decision: ForceDecision,
@@ -339,10 +347,7 @@ def forbidden(
         if marker is None:
             barred = _BARS.search(context.text)
             word = "verb" if barred and barred.group("verb") else "passive"
-            blocked = decision.force == Force.NONE and decision.reason.startswith(
-                tuple(reason for reason, _ in _BLOCKED)
-            )
-            if barred and not blocked and not _NOT_BARRED.search(barred.group(0)):
+            if barred and not _blocked(decision) and not _NOT_BARRED.search(barred.group(0)):
                 cue = Span.of(context.text, barred.start(word), barred.end(word))
                 out[index] = ForceDecision(
                     Force.MANDATORY,
@@ -646,9 +651,7 @@ def offences(
             decision.polarity == Polarity.PROHIBITION or decision.cue is not None
         ):
             continue  # a duty of its own ("must register; it is an offence not to")
-        if decision.force == Force.NONE and decision.reason.startswith(
-            tuple(reason for reason, _ in _BLOCKED)
-        ):
+        if _blocked(decision):
             continue
         out[index] = ForceDecision(
             Force.MANDATORY,
@@ -674,9 +677,7 @@ def conferred(
     for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
         if decision.polarity == Polarity.PROHIBITION:
             continue
-        if decision.force == Force.NONE and decision.reason.startswith(
-            tuple(reason for reason, _ in _BLOCKED)
-        ):
+        if _blocked(decision):
             continue
         found = _CONFERS.search(context.text)
         if found is None:
@@ -962,7 +963,7 @@ def _other_action(
     a fronted condition ("If ..., tell us within 5 days"), or a headline's verb where the
     structure assigns actions ("Submit final operating plan | ICB | 30 April")."""
     text = context.text
-    if decision.reason.startswith(tuple(reason for reason, _ in _BLOCKED)):
+    if _blocked(decision):
         return decision  # a view reported, a legal formula: the rules made it none
     lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
     own = text[lead:]
