@@ -617,3 +617,13 @@ def test_the_value_under_a_publication_page_label_is_furniture(tmp_path: Path) -
         encoding="utf-8",
     )
     assert [c.text for c in segment(extract(path))] == ["Care homes should have an outbreak plan."]
+
+
+def test_a_title_that_names_actions_reads_as_a_heading_and_an_instruction_does_not() -> None:
+    from docmine.extract.text import reads_as_heading
+
+    # an inspection report's "Action the provider MUST take to improve" heads the actions
+    assert reads_as_heading("Action the provider MUST take to improve")
+    assert reads_as_heading("Steps systems should take")
+    assert not reads_as_heading("The provider must take action to improve")
+    assert not reads_as_heading("All ICBs must publish their capacity plans by 30 June")

@@ -73,6 +73,14 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _TERMINAL = re.compile(r"[.!;:,]$")
 _DEONTIC = re.compile(r"\b(?:must|shall|should|ought to)\b", re.IGNORECASE)
 _WH_WORD = re.compile(r"\s*(?:what|how|who|when|where|why|which)\b", re.IGNORECASE)
+# a title that names actions ("Action the provider MUST take to improve", "Steps systems should
+# take"): its modal has no object after "take" or "do"; the actions follow it
+_ACTIONS_TITLE = re.compile(
+    r"(?:(?:the\s+)?(?:actions?|steps|things|areas?)\b)[^.;:]{0,50}\b"
+    r"(?:must|should|shall|needs? to)\s+(?:take|do|consider|address)"
+    r"(?:\s+to\s+(?:improve|comply))?\s*$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"[.!?][)\]’”\"']*\s*$")
 MAX_HEADING_WORDS = 14
 SHORT_LINE = 40
@@ -171,7 +179,7 @@ def reads_as_heading(text: str) -> bool:
     text = text.strip()
     if not looks_like_heading(text) or text.endswith(("—", "–", "-")):
         return False
-    if _WH_WORD.match(text):  # "Who we are", "What this guidance applies to"
+    if _WH_WORD.match(text) or _ACTIONS_TITLE.match(text):  # "Who we are", "Actions ... take"
         return True
     words = len(text.split())
     return not OPEN_END.search(text) and not (_DEONTIC.search(text) and words > 5)
