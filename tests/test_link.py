@@ -1297,6 +1297,29 @@ def test_a_term_a_definition_gives_a_body_names_it() -> None:
     assert defined_short_names(text, GAZETTEER) == {"lead commissioner": "integrated care board"}
 
 
+def test_a_particulars_line_gives_a_role_a_body() -> None:
+    from docmine.link.bodies import defined_short_names
+
+    text = (
+        "Provider: Eastmere Community Health NHS Trust.\n"
+        "Co-ordinating Commissioner: NHS Wexcombe Integrated Care Board\n"
+        "Audience: integrated care boards\n"
+        "Lead Commissioner: the integrated care board and the local authority\n"
+        "Author: NHS England\n"
+        "The Provider must respond within 2 hours."
+    )
+    assert defined_short_names(text, GAZETTEER) == {
+        "Provider": "NHS provider",
+        "Co-ordinating Commissioner": "integrated care board",
+    }
+    found = find_bodies(
+        "The Co-ordinating Commissioner may vary the volumes.",
+        GAZETTEER,
+        learn_acronyms(text, GAZETTEER),
+    )
+    assert [m.canonical for m in found] == ["integrated care board"]
+
+
 def test_a_point_to_act_by_wins_over_a_period_and_a_past_event_s_month_is_none() -> None:
     found = find_deadline("For 2026/27, systems are asked to publish their plan by 30 June 2026.")
     assert found is not None and found.text == "by 30 June 2026"

@@ -311,6 +311,17 @@ _DEFINED_AS = re.compile(
 _MODIFIES = re.compile(r"[\s-]*(?:led|run|based|funded|commissioned)\b")
 
 
+# a term a particulars block gives a body, a line of its own: "Provider: Eastmere Community
+# Health NHS Trust", "Co-ordinating Commissioner: NHS Wexcombe Integrated Care Board" (the form
+# of contracts, agreements and service specifications); only a role's name, an agent noun or a
+# party ("Host Partner", "Lead Authority"), so that "Audience: ICBs" or "Owner: ICB" name none,
+# nor a document's own metadata ("Author: NHS England", "Approver: the Board")
+_PARTICULAR = re.compile(
+    r"^[ \t]*(?!(?:Author|Editor|Publisher|Reviewer|Approver|Contributor)\b)(?P<short>(?:[A-Z][\w'’-]*[ ]){0,2}[A-Z][\w'’-]*(?:er|or|Partner|Authority|Body))"
+    r"[ \t]*:[ \t]*(?P<what>[^\n:]{3,120}?)[ \t.]*$",
+    re.MULTILINE,
+)
+
 # a term in lower case names a body only if it names an agent ("the commissioner", "the lead
 # provider"): "trust", "body" or "board" are common nouns the text also uses as such ("build
 # trust", "the provider's board")
@@ -340,6 +351,17 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             continue
         if heads and not _MODIFIES.match(what[mentions[0].end :]):
             found.setdefault(short, mentions[0].canonical)
+    for match in _PARTICULAR.finditer(text):
+        what = match.group("what")
+        mentions = find_bodies(what, gazetteer)
+        # the whole value is one body's name: "NHS Wexcombe Integrated Care Board", not "the
+        # integrated care board and the local authority" or "any ICB in the region"
+        if (
+            len(mentions) == 1
+            and _DEFINED_AS.fullmatch(what[: mentions[0].start])
+            and not what[mentions[0].end :].strip()
+        ):
+            found.setdefault(match.group("short"), mentions[0].canonical)
     for match in _SHORT_NAME.finditer(text):
         before = text[max(0, match.start() - 120) : match.start()]
         mentions = find_bodies(before, gazetteer)
