@@ -205,6 +205,8 @@ _NOT_A_SUBJECT = frozenset(
 )
 _ELIDED_SUBJECT = re.compile(r"^(?:and|but)\s+(?:also\s+)?$", re.IGNORECASE)
 _CONTRAST = re.compile(r"^but\s+(?:also\s+)?$", re.IGNORECASE)
+# a modal verb as the cue ("should", "must not"), not a predicate ("are expected to")
+_BARE_MODAL = re.compile(r"^(?:must|should|shall|may|will|ought)\b", re.IGNORECASE)
 # a conjunct's verb phrase closed by a comma before the object both verbs share: "but may from
 # time to time revise, | a code"
 _SHARED_OBJECT = re.compile(r"^(?:\s+[\w'’-]+){1,6},")
@@ -242,6 +244,17 @@ def _changes_instruction(left: str, right: str) -> bool:
     subject = right[: after[0].start]
     if before[0].label == after[0].label and _ELIDED_SUBJECT.match(subject):
         return True  # only the polarity turns: "... should ensure X, and should not rely on Y"
+    if (
+        _ELIDED_SUBJECT.match(subject)
+        and _BARE_MODAL.match(after[0].text)
+        and left.rstrip().endswith(",")
+        and len(left[before[0].end :].split()) >= 2
+        and not _SHARED_OBJECT.match(right[after[0].end :])
+    ):
+        # the same subject, another force, after a complete predicate and a comma: "Providers
+        # must develop a plan, | and should offer a review" (not "shall issue, and may revise,
+        # a code", whose verbs share the object)
+        return True
     if (
         _CONTRAST.match(subject)
         and len(left[before[0].end :].split()) >= 2

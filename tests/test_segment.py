@@ -623,6 +623,25 @@ def test_a_verb_phrase_of_opposite_polarity_after_a_comma_splits() -> None:
     assert parts(same) == [same]
 
 
+def test_a_verb_phrase_of_another_force_after_a_comma_splits() -> None:
+    # the subject is shared; the force turns (DECISIONS.md 7)
+    text = (
+        "The Provider must develop a care plan with each service user, and should offer a copy "
+        "to the carer where the service user consents."
+    )
+    assert parts(text) == [
+        "The Provider must develop a care plan with each service user,",
+        "and should offer a copy to the carer where the service user consents.",
+    ]
+    # verbs that share the object after the comma, a predicate that is not a modal, or no comma
+    for joined in (
+        "The Secretary of State shall issue, and may from time to time revise, a code of practice.",
+        "We must rethink how we value those who provide care today, and are expected to do more.",
+        "The council should decide within 5 days whether to act and must tell the referrer.",
+    ):
+        assert parts(joined) == [joined]
+
+
 def test_a_conjunct_with_a_named_subject_of_its_own_splits_after_a_comma() -> None:
     # another holder, same force (DECISIONS.md 7)
     text = "ICBs should publish their waiting times, and NHS England should bring them together."
@@ -647,7 +666,7 @@ def test_but_turns_the_force_on_the_same_subject_after_a_complete_predicate() ->
         "The board may establish sub-groups,",
         "but may not delegate its statutory functions.",
     ]
-    # two verbs that share one object are one predicate; "and" after a comma stays joined
+    # two verbs that share one object are one predicate
     for shared in (
         "The Secretary of State shall issue, but may from time to time revise, a code.",
         "The Secretary of State shall prepare and publish, but may from time to time revise, a "
@@ -655,8 +674,12 @@ def test_but_turns_the_force_on_the_same_subject_after_a_complete_predicate() ->
         "ICBs must consult on, but may choose not to adopt, the draft plan.",
     ):
         assert parts(shared) == [shared]
+    # "and" after a comma turns the force too (DECISIONS.md 7; no gold clause joins such parts)
     same_subject = "ICBs must publish a plan, and should consult Healthwatch about it."
-    assert parts(same_subject) == [same_subject]
+    assert parts(same_subject) == [
+        "ICBs must publish a plan,",
+        "and should consult Healthwatch about it.",
+    ]
 
 
 def test_a_lead_in_whose_table_gives_no_clause_is_a_clause_of_its_own() -> None:
