@@ -317,7 +317,8 @@ _MODIFIES = re.compile(r"[\s-]*(?:led|run|based|funded|commissioned)\b")
 # party ("Host Partner", "Lead Authority"), so that "Audience: ICBs" or "Owner: ICB" name none,
 # nor a document's own metadata ("Author: NHS England", "Approver: the Board")
 _PARTICULAR = re.compile(
-    r"^[ \t]*(?!(?:Author|Editor|Publisher|Reviewer|Approver|Contributor)\b)(?P<short>(?:[A-Z][\w'’-]*[ ]){0,2}[A-Z][\w'’-]*(?:er|or|Partner|Authority|Body))"
+    r"^[ \t]*(?!(?:Author|Editor|Publisher|Reviewer|Approver|Contributor)\b)"
+    r"(?P<short>(?:[A-Z][\w'’-]*[ ]){0,2}[A-Z][\w'’-]*(?:er|or|Partner|Authority|Body))"
     r"[ \t]*:[ \t]*(?P<what>[^\n:]{3,120}?)[ \t.]*$",
     re.MULTILINE,
 )
