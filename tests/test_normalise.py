@@ -77,6 +77,25 @@ def test_a_letter_is_titled_by_its_subject_line_not_its_letterhead(tmp_path) -> 
     assert normalise(extract(path)).title == "WINTER ACTIONS 2025/26"
 
 
+def test_a_logo_s_words_above_a_letterhead_are_no_headings(tmp_path) -> None:
+    from docmine.extract import extract
+    from docmine.segment import segment
+
+    path = tmp_path / "letter.md"
+    path.write_text(
+        "# NHS\n\n# England\n\nTo:\n\n- ICB chief executives\n\n12 June 2028\n\n"
+        "Dear colleague,\n\n## Validating waiting lists\n\nTrusts must submit the data.\n",
+        encoding="utf-8",
+    )
+    clauses = segment(extract(path))
+    last = clauses[-1]
+    assert last.text == "Trusts must submit the data."
+    assert last.provenance.section == ("Validating waiting lists",)
+    assert normalise(extract(path)).title == "Validating waiting lists"
+    # the "To:" lines stay clauses, as the gold keeps them
+    assert clauses[0].text == "To: ICB chief executives"
+
+
 def test_a_year_glued_to_an_acronym_is_parted_and_postcodes_and_sections_are_not() -> None:
     from docmine.normalise import repair_punctuation_spacing
 

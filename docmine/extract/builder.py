@@ -226,7 +226,7 @@ def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
     )
     if greeting is None:
         return blocks
-    return [
+    marked = [
         replace(block, kind=BlockKind.FURNITURE)
         if index < greeting
         and block.kind == BlockKind.PARAGRAPH
@@ -235,6 +235,16 @@ def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
         else block
         for index, block in enumerate(blocks)
     ]
+    # a logo's words set as headings ("NHS" / "England") at the top, above the letterhead's
+    # text; headings with only furniture between them and the greeting (a subject line) stay.
+    # (The "To:" lines stay clauses of no force, as the gold keeps them.)
+    top = 0
+    while top < greeting and marked[top].kind in (BlockKind.HEADING, BlockKind.FURNITURE):
+        top += 1
+    for index in range(top if top < greeting else 0):
+        if marked[index].kind == BlockKind.HEADING and len(marked[index].text.split()) <= 2:
+            marked[index] = replace(marked[index], kind=BlockKind.FURNITURE)
+    return marked
 
 
 _SIGN_OFF = re.compile(
