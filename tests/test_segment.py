@@ -492,6 +492,21 @@ def test_a_letters_greeting_sign_off_signature_date_and_letterhead_are_no_clause
     ]
 
 
+def test_an_instrument_s_explanatory_note_ends_its_signature(tmp_path: Path) -> None:
+    path = tmp_path / "regs.txt"
+    path.write_text(
+        "1. A responsible body must acknowledge a complaint within 3 working days.\n\n"
+        "Signed by authority of the Secretary of State for Health and Social Care\n\n"
+        "A. Minister\n\nParliamentary Under-Secretary of State\n\n12th February 2028\n\n"
+        "EXPLANATORY NOTE\n\nRegulation 1 requires complaints to be acknowledged.\n",
+        encoding="utf-8",
+    )
+    clauses = segment(extract(path))
+    assert [c.text for c in clauses][-1] == "Regulation 1 requires complaints to be acknowledged."
+    assert clauses[-1].provenance.section[-1:] == ("EXPLANATORY NOTE",)
+    assert not [c for c in clauses if "Minister" in c.text or "2028" in c.text]
+
+
 def test_bullets_nested_under_bullets_cite_the_numbered_item_above_them(tmp_path: Path) -> None:
     path = tmp_path / "guidance.md"
     path.write_text(

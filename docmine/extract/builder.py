@@ -260,7 +260,10 @@ _SIGNED_BY = re.compile(r"^signed (?:by )?(?:the )?authority of\b", re.IGNORECAS
 _SIGNATURE_LINE = re.compile(r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,13})$")
 SIGNATURE_BLOCKS = 6  # a name, a role or two, a body, an address line
 # a heading that opens a part of the document after the letter ("Annex A", "Appendix 1: ...")
-_PART_HEADING = re.compile(r"^\s*(?:annex|appendix|schedule|part|section|chapter|\d)", re.I)
+# or the instrument ("EXPLANATORY NOTE", "Explanatory Memorandum")
+_PART_HEADING = re.compile(
+    r"^\s*(?:annex|appendix|schedule|part|section|chapter|explanatory|\d)", re.I
+)
 
 
 def _mark_after(
@@ -296,7 +299,10 @@ def _mark_signature(blocks: list[RawBlock]) -> list[RawBlock]:
     def signs(line: RawBlock) -> bool:
         return (
             line.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING)  # a name set in bold
-            and not (line.kind == BlockKind.HEADING and _PART_HEADING.match(line.text))
+            and not (
+                (line.kind == BlockKind.HEADING or line.text.isupper())
+                and _PART_HEADING.match(line.text)
+            )
             and bool(_SIGNATURE_LINE.match(line.text.strip()))
             and not _TERMINAL.search(line.text.rstrip())
         )
