@@ -77,6 +77,10 @@ def test_alias_traps_from_the_decisions_are_data() -> None:
     ]
     assert bodies("councillors and the local CVS") == ["local authority", "VCSE sector"]
     assert bodies("home care providers") == ["social care provider"]
+    # a trust's board is the trust's (the gold: "a checklist for trust boards" names NHS
+    # providers); "trust" alone is a common noun
+    assert bodies("a checklist for trust boards and the trust board") == ["NHS provider"] * 2
+    assert bodies("we need to build trust. Boards should act.") == []
     # an NHS care sector's providers are not social care's; "community care providers" are
     assert bodies("Primary care providers and secondary care providers") == []
     assert bodies("community care providers") == ["social care provider"]
