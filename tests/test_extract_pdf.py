@@ -835,3 +835,43 @@ def test_a_ruled_box_of_one_column_is_a_text_box_not_a_table() -> None:
     assert _grid([h(600), h(570), h(400), v(50), v(550)]) is None
     table = _grid([h(600), h(570), h(400), v(50), v(300), v(550)])
     assert table is not None and [len(row) for row in table.rows] == [2, 2]
+
+
+def test_a_pdf_s_own_title_counts_where_its_text_prints_it() -> None:
+    from docmine.extract import _confirmed_title
+    from docmine.extract.pdf import metadata_title
+
+    blocks = [
+        RawBlock(BlockKind.HEADING, "NHS"),
+        RawBlock(BlockKind.PARAGRAPH, "To: ICB chief executives cc: ICB chairs Wellington House"),
+        RawBlock(BlockKind.HEADING, "Winter discharge: actions for systems"),
+        RawBlock(BlockKind.FURNITURE, "intelligent watch review"),
+    ]
+    title = "Winter discharge - actions for systems"
+    assert _confirmed_title(title, blocks) == title
+    # a title the text does not print, or prints only as furniture, is the file's, not the text's
+    assert _confirmed_title("Microsoft Word - draft3.docx", blocks) == ""
+    assert _confirmed_title("intelligent watch review", blocks) == ""
+    pdf = CORPUS / "ccal-next-steps-summary.base.pdf"
+    assert metadata_title(pdf.read_bytes()).startswith("A Summary of Integrating Care")
+    assert metadata_title(b"%PDF-1.4 not a pdf") == ""
+
+
+def test_the_nhs_logo_above_a_document_is_no_heading() -> None:
+    document = assemble_document(
+        "letter.pdf",
+        "pdf",
+        [
+            RawBlock(BlockKind.HEADING, "NHS", page=1),
+            RawBlock(BlockKind.HEADING, "England", page=1),
+            RawBlock(BlockKind.PARAGRAPH, "To: Chief executives, integrated care boards", page=1),
+            RawBlock(BlockKind.PARAGRAPH, "14 July 2025 Dear colleague,", page=1),
+            RawBlock(BlockKind.HEADING, "Winter actions", page=1),
+            RawBlock(BlockKind.PARAGRAPH, "Each ICB must submit its plan.", page=1),
+        ],
+        "hash",
+    )
+    clauses = segment(normalise(document))
+    assert [c.text for c in clauses] == ["Each ICB must submit its plan."]
+    assert clauses[0].provenance.section == ("Winter actions",)
+    assert normalise(document).title == "Winter actions"

@@ -5,6 +5,7 @@ suffix."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -13,9 +14,9 @@ from docmine.errors import EmptyDocument, NotFound, TooLarge, UnsupportedFormat
 from docmine.extract.builder import RawBlock, assemble_document, file_hash
 from docmine.extract.docx import read_docx
 from docmine.extract.html import read_html
-from docmine.extract.pdf import MAX_PAGES, MAX_SECONDS, read_pdf
+from docmine.extract.pdf import MAX_PAGES, MAX_SECONDS, metadata_title, read_pdf
 from docmine.extract.text import read_text
-from docmine.model import Document
+from docmine.model import BlockKind, Document
 from docmine.normalise import normalise
 
 Reader = Callable[[Path, bytes], tuple[list[RawBlock], str]]
@@ -60,6 +61,24 @@ def sniff_format(path: Path, head: bytes) -> str:
     return suffix_format
 
 
+TITLE_BLOCKS = 20  # a title the file's properties give is printed among its first blocks
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _confirmed_title(title: str, blocks: list[RawBlock]) -> str:
+    """A PDF's own title ("Winter discharge: actions for systems") where its first blocks print
+    it, so a letterhead's lines above it are not taken for it; a title the text does not print
+    ("Microsoft Word - draft3.docx", "intelligentwatchreview") is no title."""
+    folded = _folded(title)
+    printed = " " in folded and any(
+        b.kind != BlockKind.FURNITURE and _folded(b.text) == folded for b in blocks[:TITLE_BLOCKS]
+    )
+    return title if printed else ""
+
+
 def read_document(
     path: Path,
     max_bytes: int | None = None,
@@ -96,6 +115,8 @@ def read_document(
             )
         )
     raw_blocks, title = reader(path, data)
+    if fmt == "pdf":
+        title = _confirmed_title(metadata_title(data), raw_blocks)
     document = assemble_document(str(path), fmt, raw_blocks, file_hash(path), title)
     if not document.text.strip():
         raise EmptyDocument("empty: no text after extraction", str(path))

@@ -204,11 +204,39 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
     return out
 
 
-# a letter's greeting ("Dear colleagues,"), within its first blocks
-_GREETING = re.compile(r"^(?:Dear\b[^.;:]{1,60},?|To whom it may concern,?)$", re.IGNORECASE)
+# a letter's greeting, within its first blocks
+# ("Dear colleagues,"), after the letter's date where a PDF set them on one line ("14 July 2025
+# Dear colleague,")
+LETTER_DATE = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s+)?"
+_GREETING = re.compile(
+    rf"^{LETTER_DATE}(?:Dear\b[^.;:]{{1,60}},?|To whom it may concern,?)$", re.IGNORECASE
+)
 # a letterhead line: a label and its value ("To: ...", "Publication reference: ..."), or a few
 # words (an address line, "CEOs of integrated care boards"); a longer line may be a standfirst
 _LETTERHEAD_LINE = re.compile(r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,5})$")
+
+
+LOGO_NAME_WORDS = 6  # "England", "Leeds Teaching Hospitals NHS Trust" under the NHS lozenge
+
+
+def _mark_logo(blocks: list[RawBlock]) -> list[RawBlock]:
+    """The NHS identity at the top of a document: "NHS" set alone (the lozenge's text) and the
+    organisation's name set under it ("England", "Northfield Integrated Care Board") are a logo,
+    not headings every section path would start with."""
+    marked = list(blocks)
+    for index, block in enumerate(blocks[:3]):
+        if block.kind == BlockKind.HEADING and block.text.strip() == "NHS":
+            marked[index] = replace(block, kind=BlockKind.FURNITURE)
+            name = blocks[index + 1] if index + 1 < len(blocks) else None
+            if (
+                name is not None
+                and name.kind == BlockKind.HEADING
+                and len(name.text.split()) <= LOGO_NAME_WORDS
+                and not _TERMINAL.search(name.text.rstrip())
+            ):
+                marked[index + 1] = replace(name, kind=BlockKind.FURNITURE)
+            break
+    return marked
 
 
 def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
@@ -401,8 +429,10 @@ def assemble_document(
     judged = _mark_contents(
         _mark_signature(
             _mark_letterhead(
-                _mark_furniture(
-                    [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+                _mark_logo(
+                    _mark_furniture(
+                        [replace(b, text=t) for b, t in zip(raw_blocks, repaired, strict=True) if t]
+                    )
                 )
             )
         )

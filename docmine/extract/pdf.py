@@ -353,6 +353,18 @@ def _pdfplumber_paragraphs(pdf: Any, budget: _Budget) -> tuple[list[RawBlock], i
             pdf.close()
 
 
+def metadata_title(data: bytes) -> str:
+    """The title in a PDF's document information ("" if none or unreadable)."""
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return ""
+    try:
+        return str(document.get_metadata_dict().get("Title") or "").strip()
+    finally:
+        document.close()
+
+
 def read_pdf(
     path: Path,
     data: bytes,
