@@ -24,6 +24,7 @@ from docmine.model import Block, BlockKind, Document, lay_out
 _SPACES = re.compile(r"[ \u00a0\u2009\u202f]+")  # tabs survive: they separate table cells
 _FOOTNOTE_MARKERS = re.compile(
     r"\s*\[footnote \d+\]|[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+"
+    r"|\s*\u21a9\ufe0e?"  # a web page's link back from its footnote ("↩")
 )
 _SOFT_HYPHEN = "\u00ad"
 _WORD = re.compile(r"[A-Za-z]+")

@@ -627,3 +627,39 @@ def test_a_title_that_names_actions_reads_as_a_heading_and_an_instruction_does_n
     assert reads_as_heading("Steps systems should take")
     assert not reads_as_heading("The provider must take action to improve")
     assert not reads_as_heading("All ICBs must publish their capacity plans by 30 June")
+
+
+def test_a_sentence_ending_in_a_quote_or_a_footnote_mark_is_no_heading(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "review.md",
+        '# Review\n\n4.2 One carer said: "The hospital should have rung me."\n\n'
+        "4.3 The report must cover the previous year.[2]\n\n"
+        "4.4 The ICB should publish its reasons.\n",
+    )
+    clauses = segment(extract(path))
+    assert [c.text for c in clauses] == [
+        'One carer said: "The hospital should have rung me."',
+        "The report must cover the previous year.[2]",  # plain "[n]" marks stay, as the gold has
+        "The ICB should publish its reasons.",
+    ]
+    assert {c.provenance.section for c in clauses} == {("Review",)}
+
+
+def test_markdown_footnotes_and_back_links_leave_the_sentence(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "review.md",
+        "# Review\n\nToo many people wait in hospital.[^1] Integrated care boards should "
+        "publish the reasons for each delay.[^note]\n\n"
+        "[^1]: Northshire Healthwatch, Going home, February 2025.\n"
+        "[^note]: See the discharge guidance.\n",
+    )
+    document = extract(path)
+    assert [c.text for c in segment(document)] == [
+        "Too many people wait in hospital.",
+        "Integrated care boards should publish the reasons for each delay.",
+    ]
+    assert [b.kind for b in document.blocks][-2:] == [BlockKind.FOOTNOTE, BlockKind.FOOTNOTE]
+    page = write(tmp_path, "page.md", "Local authorities must publish the JSNA.\u21a9\n")
+    assert [c.text for c in segment(extract(page))] == ["Local authorities must publish the JSNA."]

@@ -63,14 +63,20 @@ _INSERTED_SECTION = re.compile(r"^(\d{1,3}[A-Z]{1,3}\d{0,3})\s+([A-Z].*)$")
 # (a), (iv), and (aa) or (fb) as Acts number the items they insert: items, not paragraphs
 LETTERED = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,5})\)|\([a-z]{2}\))$")
 _FOOTNOTE = re.compile(
-    r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?)\s+"
+    r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?"
+    r"|\[\^[\w-]+\]:)\s+"  # and a Markdown footnote's "[^1]: ..."
 )
 _TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_FOOTNOTE_REF = re.compile(r"\[\^[\w-]+\](?!:)")  # "... a care package.[^1] Boards ..."
 _AUTOLINK = re.compile(r"<((?:https?://|mailto:)[^>]+)>")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_TERMINAL = re.compile(r"[.!;:,]$")
+# sentence punctuation at a line's end, before any closing quotes or brackets and a footnote
+# mark ('... sending Dad home."', "... financial year.[2]", "... year.[^1]", "... year.¹")
+_TERMINAL = re.compile(
+    r"[.!;:,][\"”’')\]]*(?:\[\^?\d{1,3}\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)?\u21a9?$"
+)
 _DEONTIC = re.compile(r"\b(?:must|shall|should|ought to)\b", re.IGNORECASE)
 _WH_WORD = re.compile(r"\s*(?:what|how|who|when|where|why|which)\b", re.IGNORECASE)
 # a title that names actions ("Action the provider MUST take to improve", "Steps systems should
@@ -159,6 +165,7 @@ codecs.register_error("docmine-cp1252", _stray_as_cp1252)
 def strip_markdown(text: str) -> str:
     """Links keep their text, autolinks their URL, emphasis its words."""
     text = _MD_LINK.sub(r"\1", text)
+    text = _MD_FOOTNOTE_REF.sub("", text)
     text = _AUTOLINK.sub(r"\1", text)
     return _EMPHASIS.sub(r"\2", text)
 
