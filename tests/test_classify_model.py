@@ -802,6 +802,22 @@ def test_a_requirement_the_author_declines_to_impose_binds_no_one() -> None:
 
 
 @pytest.mark.slow
+def test_where_to_send_questions_is_signposting() -> None:
+    texts = [
+        "Questions about these standards should be sent to the programme team at "
+        "england.virtualwards@nhs.net.",
+        "Any queries should be directed to www.example.org.uk/contact.",
+        # a form to send is an instruction; a question with no address is the model's
+        "Providers should email the completed form to notifications@cqc.org.uk.",
+        "ICBs should answer questions from the public within 20 working days.",
+    ]
+    decisions = classify_texts(texts, Authority.GUIDANCE)
+    assert [d.force for d in decisions[:2]] == [Force.NONE] * 2
+    assert decisions[0].cue_text == "england.virtualwards@nhs.net"
+    assert [d.force for d in decisions[2:]] == [Force.EXPECTATION] * 2
+
+
+@pytest.mark.slow
 def test_a_view_reported_with_who_holds_it_described_instructs_no_one() -> None:
     (view,) = classify_texts(
         [

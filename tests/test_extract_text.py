@@ -599,12 +599,17 @@ def test_a_contract_s_lettered_clause_number_is_its_marker(tmp_path: Path) -> No
         tmp_path,
         "contract.txt",
         "Service conditions\n\nSC3.1 The Provider must provide the Services.\n\n"
-        "SC3.2 The Provider must not refuse a Referral.\n\nThe H2 2026 targets stand.\n",
+        "SC3.2 The Provider must not refuse a Referral.\n\nThe H2 2026 targets stand.\n\n"
+        "B.10 ICBs should reduce inequalities.\n\nA.3.2 Trusts are encouraged to publish data."
+        "\n\nA. Minister signed it.\n",
     )
     blocks = extract(path).blocks
+    # and an annex's paragraphs ("B.10"), not a name's initial
     assert [(b.marker, b.text) for b in blocks if b.marker] == [
         ("SC3.1", "The Provider must provide the Services."),
         ("SC3.2", "The Provider must not refuse a Referral."),
+        ("B.10", "ICBs should reduce inequalities."),
+        ("A.3.2", "Trusts are encouraged to publish data."),
     ]
     assert any(b.text == "The H2 2026 targets stand." for b in blocks)
 

@@ -955,6 +955,21 @@ def test_verbs_of_creation_make_the_strategies_and_assessments_as_they_make_boar
         assert found is not None and found.id == duty, text
 
 
+def test_a_document_is_under_other_law_only_where_it_cites_other_acts_more_than_once() -> None:
+    from docmine.link.duties import document_under_other_law
+
+    # NHS guidance with one footnote to the Care Act is still NHS guidance
+    footnote = (
+        "ICBs should consider the triple aim. See the Care Act 2014 statutory guidance, chapter 14."
+    )
+    assert not document_under_other_law(footnote, DUTIES)
+    prevent = (
+        "Section 38 CTSA 2015 sets out the duty of cooperation. Partners must have regard to "
+        "guidance issued under the Counter-Terrorism and Security Act 2015."
+    )
+    assert document_under_other_law(prevent, DUTIES)
+
+
 def test_a_duty_under_an_act_that_holds_none_of_the_duties_is_another_duty() -> None:
     # the Counter-Terrorism and Security Act's cooperation duty and its guidance are not the NHS
     # Act's: a clause citing only other Acts links none of duties.yaml, even by name

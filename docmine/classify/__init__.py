@@ -60,6 +60,7 @@ def after_the_model(
     decisions = forbidden(contexts, decisions, evidence)
     decisions = conferred(contexts, decisions)
     decisions = declined(contexts, decisions)
+    decisions = enquiries(contexts, decisions)
     decisions = offences(contexts, decisions)
     decisions = exempted(contexts, decisions, evidence)
     decisions = proposals(contexts, decisions, evidence)
@@ -620,6 +621,41 @@ def declined(
             Span.of(context.text, found.start(), found.end()),
             None,
             "declined: the author will not impose the requirement",
+        )
+    return out
+
+
+# Where to send questions is signposting (DECISIONS.md 17), whatever its modal: "Questions about
+# these standards should be sent to ...@nhs.net", "For further enquiries please email ...". On
+# the gold it fires on 3 clauses, all none, add-one smoothed (3 + 1) / (3 + 2); "Email the
+# completed form to ..." (an expectation) names no question and stays the model's
+_ENQUIRIES = re.compile(
+    r"\b(?:questions?|quer(?:y|ies)|enquir(?:y|ies)|inquir(?:y|ies)|feedback|comments?)\b",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|\bwww\.\S+")
+ENQUIRIES_CONFIDENCE = 0.8
+
+
+def enquiries(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """A clause that says where the reader's questions, queries or feedback go, with the address
+    to send them to, is none: it tells the reader whom to ask, not what to do."""
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        address = _ADDRESS.search(context.text)
+        if decision.force == Force.NONE or address is None:
+            continue
+        if not _ENQUIRIES.search(context.text):
+            continue
+        out[index] = ForceDecision(
+            Force.NONE,
+            Polarity.POSITIVE,
+            ENQUIRIES_CONFIDENCE,
+            Span.of(context.text, address.start(), address.end()),
+            None,
+            "enquiries: where to send questions is signposting",
         )
     return out
 

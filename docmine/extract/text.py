@@ -26,7 +26,8 @@ NOT_A_COUNT = (
     r"(?!\s+(?:January|February|March|April|June|July|August|September|October|November|"
     r"December)\b)"
 )
-LETTERED_NUMBER = r"[A-Z]{1,3}\d{1,3}(?:\.\d{1,3})+\.?"
+# a number under letters: a contract's "SC3.1", "GC8.3"; an annex's "B.10", "A.3.2"
+LETTERED_NUMBER = r"[A-Z]{1,3}(?:\d{1,3}(?:\.\d{1,3})+|\.\d{1,3}(?:\.\d{1,3})*)\.?"
 _NUMBER = re.compile(
     # a regulation's number with its first paragraph, as statutory instruments print them:
     # "2.—(1) These Regulations ...", "5.—" (REGULATION_MARK)

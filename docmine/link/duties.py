@@ -247,11 +247,17 @@ def statute_book(duties: tuple[Duty, ...]) -> frozenset[tuple[str, str]]:
     return frozenset(readings[0] for duty in duties for readings in cited_acts(duty.law))
 
 
+OTHER_LAW_CITATIONS = 2  # one footnote citing the Care Act does not make guidance the Act's
+
+
 def document_under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
     """Whether a whole document places its duties under other Acts (`under_other_law` over its
-    text), leaving out the Acts every public body works under (duty_rules.yaml
-    `cross_cutting_acts`: NHS guidance citing the Equality Act 2010 is still NHS guidance)."""
-    return under_other_law(text, duties, load_duty_rules().cross_cutting)
+    text, citing them more than once), leaving out the Acts every public body works under
+    (duty_rules.yaml `cross_cutting_acts`: NHS guidance citing the Equality Act 2010 is still
+    NHS guidance)."""
+    ignored = load_duty_rules().cross_cutting
+    cited = [readings for readings in cited_acts(text) if not set(readings) & ignored]
+    return len(cited) >= OTHER_LAW_CITATIONS and under_other_law(text, duties, ignored)
 
 
 def under_other_law(
