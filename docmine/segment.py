@@ -17,7 +17,8 @@ from docmine.model import Block, BlockKind, Clause, Document, Provenance
 
 _ABBREVIATIONS = frozenset(
     "e.g i.e etc.al al cf vs approx no nos para paras s ss sec fig figs dr mr mrs ms prof st inc "
-    "ltd co jan feb mar apr jun jul aug sep sept oct nov dec hon rt".split()
+    "ltd co jan feb mar apr jun jul aug sep sept oct nov dec hon rt cllr insp supt sgt det rev "
+    "capt col lt gen".split()
 )
 _BOUNDARY = re.compile(
     r"[.!?][\"'”’)\]]*\s+(?=[A-Z0-9\"'“‘(\[•])"

@@ -771,3 +771,19 @@ def test_a_conjunct_with_a_plural_subject_of_its_own_splits_after_a_comma() -> N
         "Local authorities must assess carers, and local authorities must publish the result.",
     ):
         assert parts(joined) == [joined]
+
+
+def test_ranks_and_titles_end_no_sentence_and_a_form_s_blanks_are_furniture(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "minutes.md"
+    path.write_text(
+        "# Minutes\n\nPresent: Cllr Anne Riley (Chair), Insp. Mark Dunn (Northfield Police)\n\n"
+        "Supt. Jones and Prof. Green gave apologies.\n\n"
+        "Chair: ........................  Date: ..................\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(path))] == [
+        "Present: Cllr Anne Riley (Chair), Insp. Mark Dunn (Northfield Police)",
+        "Supt. Jones and Prof. Green gave apologies.",
+    ]
