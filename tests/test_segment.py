@@ -778,12 +778,14 @@ def test_ranks_and_titles_end_no_sentence_and_a_form_s_blanks_are_furniture(
 ) -> None:
     path = tmp_path / "minutes.md"
     path.write_text(
-        "# Minutes\n\n**Present:** Cllr Anne Riley (Chair), Insp. Mark Dunn (Northfield Police)\n\n"
+        "# Minutes\n\n**Present:** Cllr Anne Riley (Chair), Dr Marcus Lee (NHS Northfield ICB), "
+        "Insp. Mark Dunn (Northfield Police)\n\n"
         "Supt. Jones and Prof. Green gave apologies.\n\n"
         "Chair: ........................  Date: ..................\n",
         encoding="utf-8",
     )
     assert [c.text for c in segment(extract(path))] == [
-        "Present: Cllr Anne Riley (Chair), Insp. Mark Dunn (Northfield Police)",
+        "Present: Cllr Anne Riley (Chair), Dr Marcus Lee (NHS Northfield ICB), Insp. Mark Dunn "
+        "(Northfield Police)",
         "Supt. Jones and Prof. Green gave apologies.",
     ]
