@@ -1316,6 +1316,25 @@ def test_a_term_a_definition_gives_a_body_names_it() -> None:
     assert defined_short_names(text, GAZETTEER) == {"lead commissioner": "integrated care board"}
 
 
+def test_a_time_in_a_condition_before_the_instruction_is_no_deadline() -> None:
+    for text in (
+        "Where a local authority cannot arrange a care package within seven days, it should tell "
+        "the patient in writing.",
+        "Subject to confirmation of the 2025/26 allocations, systems will be required to maintain "
+        "the reduction.",
+        "If a complaint is not resolved within 20 working days, the ICB should refer it.",
+    ):
+        assert find_deadline(text) is None, text
+    found = find_deadline("When ICBs publish plans in 2026, they must share them by 30 June 2026.")
+    assert found is not None and found.text == "by 30 June 2026"
+    # a season of a financial year
+    found = find_deadline("The Council should increase reablement hours before winter 2025/26.")
+    assert found is not None and (found.text, found.start) == (
+        "before winter 2025/26",
+        "2025-12-01",
+    )
+
+
 def test_a_particulars_line_gives_a_role_a_body() -> None:
     from docmine.link.bodies import defined_short_names
 

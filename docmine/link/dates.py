@@ -38,7 +38,9 @@ _PATTERN = re.compile(
     rf"|(?:(?:the )?end of )?H(?P<h>[12])(?!\w)(?:\s+(?P<hyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)(?:\s+financial year\b)?"
     rf"|(?P<part>early|mid|late)[- ](?:in )?(?P<pyear>{_YEAR})"
-    rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})"
+    # a season of a year or of a financial year ("before winter 2025/26": the winter that starts
+    # in 2025)
+    rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})(?:/\d\d(?!\d))?"
     rf"|(?P<lone>{_YEAR})(?![/\d])"
     r")",
     re.IGNORECASE,
@@ -490,6 +492,14 @@ def _past_event(parse: Any, offset: int) -> bool:
 
 
 _BY = frozenset({"by", "before"})
+# a condition put before the instruction: a time in it is the condition's ("Where a council cannot
+# arrange a package within seven days, it should tell the patient"; "Subject to confirmation of
+# the 2025/26 allocations, ..."), not a time to act by (the gold's 2 such clauses have none)
+_FRONTED_CONDITION = re.compile(
+    r"^\s*(?:if|where|wherever|when|whenever|unless|once|subject to|provided(?: that)?|"
+    r"in the event (?:that|of))\b[^,;:]{3,200}?,",
+    re.IGNORECASE,
+)
 
 
 def find_deadline(text: str, default_year: int | None = None, parse: Any = None) -> Deadline | None:
@@ -501,8 +511,11 @@ def find_deadline(text: str, default_year: int | None = None, parse: Any = None)
     candidates = _candidates(text, default_year)
     if parse is not None:
         candidates = [c for c in candidates if not _past_event(parse, c[0])]
+    fronted = _FRONTED_CONDITION.match(text)
+    if fronted is not None:
+        candidates = [c for c in candidates if c[0] >= fronted.end()]
     if not candidates:
-        return temporal_phrase(text)
+        return temporal_phrase(text[fronted.end() :] if fronted else text)
     # a point to act by wins over a period the clause is set in ("For 2026/27, systems are asked
     # to publish their plan by 30 June 2026")
     by = next((c[2] for c in candidates if c[1] and c[2].relation in _BY), None)
