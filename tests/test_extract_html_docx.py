@@ -280,3 +280,24 @@ def test_a_pages_title_drops_its_sites_name_for_its_heading(tmp_path: Path) -> N
         path.write_text(page.format(title, heading), encoding="utf-8")
         titles.append(extract(path).title)
     assert titles == ["Market sustainability", "Infection control: what we expect", "Annual report"]
+
+
+def test_an_accordion_s_titles_and_a_guidance_section_head_their_text(tmp_path: Path) -> None:
+    from docmine.segment import segment
+
+    page = tmp_path / "reg17.html"
+    page.write_text(
+        "<html><body><main><h1>Regulation 17: Good governance</h1>"
+        "<h2>The regulation in full</h2><p>17.—(1) Systems must be established.</p>"
+        "<h2>Guidance</h2><p>Providers must have effective governance.</p>"
+        '<div class="govuk-accordion"><h2><button type="button"><span>Deaths of people using '
+        "your service</span></button></h2><p>You must tell CQC about a death without delay.</p>"
+        "<button>Show all sections</button></div></main></body></html>",
+        encoding="utf-8",
+    )
+    sections = [c.provenance.section[-1] for c in segment(extract(page))]
+    assert sections == ["The regulation in full", "Guidance", "Deaths of people using your service"]
+    # GOV.UK's format label above the title stays furniture
+    label = tmp_path / "label.md"
+    label.write_text("Guidance\n\n# Winter plans\n\nICBs should plan.\n", encoding="utf-8")
+    assert [c.provenance.section for c in segment(extract(label))] == [("Winter plans",)]

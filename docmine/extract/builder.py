@@ -182,15 +182,21 @@ def count_lists(blocks: list[RawBlock]) -> list[RawBlock]:
 
 # a publication page's label standing alone, whose value is the next line ("From:" | "UK
 # Health Security Agency")
+_SECTION_LABEL = re.compile(r"^guidance$", re.IGNORECASE)
 _LONE_LABEL = re.compile(r"^(?:from|published by|part of):?$", re.IGNORECASE)
 
 
 def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
+    headed = [any(b.kind == BlockKind.HEADING for b in blocks[:i]) for i in range(len(blocks))]
     out = [
         replace(b, kind=BlockKind.FURNITURE)
-        if b.kind not in (BlockKind.FOOTNOTE, BlockKind.TABLE_ROW) and is_furniture(b.text)
+        if b.kind not in (BlockKind.FOOTNOTE, BlockKind.TABLE_ROW)
+        and is_furniture(b.text)
+        # "Guidance" under a heading is a section ("The regulation in full" / "Guidance"), not
+        # GOV.UK's format label above a page's title
+        and not (after and b.kind == BlockKind.HEADING and _SECTION_LABEL.match(b.text.strip()))
         else b
-        for b in blocks
+        for b, after in zip(blocks, headed, strict=True)
     ]
     for index in range(1, len(out)):
         value = out[index].text.strip()

@@ -210,6 +210,10 @@ def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     as a source line ("Source: https://..."), the document's origin, as a saved page has it."""
     tree = LexborHTMLParser(decode(data, path))
     address = _canonical_address(tree)
+    # an accordion's section title is a button inside its heading (GOV.UK, NHS pages): the
+    # heading's words, not a control to drop
+    for node in tree.css(", ".join(f"h{level} button" for level in range(1, 7))):
+        node.unwrap()
     for node in tree.css(_DROP):
         if node.tag == "aside" and _in_content(node):
             continue  # a callout inside the article ("Important: ICBs must ..."), not a sidebar
