@@ -301,3 +301,27 @@ def test_an_accordion_s_titles_and_a_guidance_section_head_their_text(tmp_path: 
     label = tmp_path / "label.md"
     label.write_text("Guidance\n\n# Winter plans\n\nICBs should plan.\n", encoding="utf-8")
     assert [c.provenance.section for c in segment(extract(label))] == [("Winter plans",)]
+
+
+def test_a_page_s_footnote_marks_leave_the_text_and_its_notes_are_footnotes(
+    tmp_path: Path,
+) -> None:
+    from docmine.segment import segment
+
+    page = tmp_path / "act.html"
+    page.write_text(
+        '<html><body><div class="LegContent"><h1>Care (Discharge) Act 2025</h1>'
+        '<p class="LegChapterNo">2025 CHAPTER 14</p><h3>1 Duty to prepare discharge plans</h3>'
+        '<p>(1) Each integrated care board must prepare a plan for its area<sup><a href="#F1">'
+        "F1</a></sup>.</p><p>(2) The board must publish the plan.</p>"
+        '<div class="LegAnnotations"><p class="LegAnnotationsGroupHeading">Textual Amendments'
+        '</p><p class="LegAnnotation"><a id="F1">F1</a> Words in s. 1(1) substituted (1.4.2026) '
+        "by S.I. 2026/210, regs. 1(2), 3</p></div></div></body></html>",
+        encoding="utf-8",
+    )
+    document = extract(page)
+    assert [c.text for c in segment(document)] == [
+        "Each integrated care board must prepare a plan for its area.",
+        "The board must publish the plan.",
+    ]
+    assert [b.kind for b in document.blocks][-1] == BlockKind.FOOTNOTE

@@ -205,6 +205,27 @@ def _in_content(node: LexborNode) -> bool:
     return False
 
 
+_NOTE_MARKS = (
+    "sup:has(a[href^='#']), a.LegCommentaryLink, a.footnote-ref, a[role='doc-noteref'], "
+    "sup.footnote-ref"
+)
+_NOTE_MARK = re.compile(r"\[?(?:[FCMEIX]?\d{1,3}|[*†‡§])\]?")
+_NOTES = (
+    ".LegAnnotations, .footnotes, section[role='doc-endnotes'], aside[role='doc-footnote'], "
+    "div.govuk-footnotes"
+)
+
+
+def _note_lines(container: LexborNode) -> list[str]:
+    """The notes of a notes container, one a paragraph or list item (its heading left out)."""
+    lines = [
+        _node_text(node).strip()
+        for node in container.css("p, li")
+        if "Heading" not in (node.attributes.get("class") or "")
+    ]
+    return [line for line in lines if line] or [_node_text(container).strip()]
+
+
 def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     """Blocks of an HTML page and its <title>; the page's own address, when it gives one, leads
     as a source line ("Source: https://..."), the document's origin, as a saved page has it."""
@@ -214,6 +235,19 @@ def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     # heading's words, not a control to drop
     for node in tree.css(", ".join(f"h{level} button" for level in range(1, 7))):
         node.unwrap()
+    # a footnote's mark in the text ("discharge plan<sup><a href="#F1">F1</a></sup>") is no word
+    # of the sentence; the notes themselves (legislation.gov.uk's "Textual Amendments", a page's
+    # footnotes) are footnotes, after the text
+    for node in tree.css(_NOTE_MARKS):
+        if _NOTE_MARK.fullmatch(_node_text(node).strip()):
+            node.decompose()
+    notes = [
+        RawBlock(BlockKind.FOOTNOTE, text)
+        for container in tree.css(_NOTES)
+        for text in _note_lines(container)
+    ]
+    for node in tree.css(_NOTES):
+        node.decompose()
     for node in tree.css(_DROP):
         if node.tag == "aside" and _in_content(node):
             continue  # a callout inside the article ("Important: ICBs must ..."), not a sidebar
@@ -227,6 +261,7 @@ def read_html(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
     if main is not None:
         _blocks_of(main, blocks)
         nest_bold_headings(blocks)
+    blocks.extend(notes)
     if not any(b.text for b in blocks[bool(address) :]):
         raise EmptyDocument("empty: the page has no text in its main content", str(path))
     return blocks, title
