@@ -319,7 +319,8 @@ _LIST_KINDS = (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)
 # a modal or a verb of asking: an item its sub-items complete as instructions
 _ASKS = re.compile(
     r"\b(?:must|shall|should|ought to|may|can|could|will|need to|(?:is|are) (?:expected|required|"
-    r"asked|encouraged) to)\b",
+    r"asked|encouraged) to|recommends?|"
+    r"(?:we|committee|board|panel|review) (?:ask|urge|call on)s?)\b",  # a recommendation's lead-in
     re.IGNORECASE,
 )
 
@@ -488,6 +489,7 @@ class _Segmenter:
         # item or row of its list becomes a clause (a table of people, of figures), it is a
         # clause of its own (DECISIONS.md A.6)
         self.opened: _Opened | None = None
+        self.item_kind = ""  # how the items since the last paragraph are marked
 
     def emit(self, block: Block, start: int, end: int, lead_in: str = "") -> None:
         own = _row_text(block.text[start:end])
@@ -518,6 +520,7 @@ class _Segmenter:
         )
 
     def paragraph(self, block: Block, next_is_list: bool) -> None:
+        self.item_kind = ""
         spans = list(_clause_spans(block.text))
         last_sentence = block.text[spans[-1][0] : spans[-1][1]].strip() if spans else ""
         opens_list = next_is_list and bool(_COLON_END.search(last_sentence))
@@ -538,6 +541,18 @@ class _Segmenter:
         learning ...") when they are nested under it (`_inside`) or it asks for something. An
         item that asks for nothing before items of its own level ("To: Integrated care
         boards:") stays a clause of its own, as the scheme's gold has it."""
+        if (
+            self.opened is not None
+            and not self.openers
+            and self.item_kind not in ("", _marker_kind(block.marker))
+            and _marker_kind(block.marker) in ("dotted", "number")
+        ):
+            # a numbered paragraph after the items a paragraph's lead-in opened ("The Committee
+            # recommends that the Council:" / "- increases ..." / "2.5 Each council is asked
+            # to:") is the document's next paragraph, not one more item of that lead-in
+            self.close_list()
+            self.lead_in = ""
+        self.item_kind = _marker_kind(block.marker)
         spans = list(_clause_spans(block.text))
         last = block.text[spans[-1][0] : spans[-1][1]].strip() if spans else ""
         item_follows = following is not None and following.kind == BlockKind.LIST_ITEM

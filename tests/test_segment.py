@@ -789,3 +789,22 @@ def test_ranks_and_titles_end_no_sentence_and_a_form_s_blanks_are_furniture(
         "(Northfield Police)",
         "Supt. Jones and Prof. Green gave apologies.",
     ]
+
+
+def test_a_recommendation_leads_its_items_and_a_numbered_paragraph_ends_a_lead_in_s_list(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "scrutiny.md"
+    path.write_text(
+        "# Recommendations\n\n2.1 The Committee recommends that the Council:\n\n"
+        "- increases reablement hours;\n- publishes its waiting times.\n\n"
+        "The Committee recommends that the ICB:\n\n- reports delays.\n\n"
+        "2.5 Each council is asked to:\n\n- consider paying for travel time.\n",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(path))] == [
+        "The Committee recommends that the Council: increases reablement hours;",
+        "The Committee recommends that the Council: publishes its waiting times.",
+        "The Committee recommends that the ICB: reports delays.",
+        "Each council is asked to: consider paying for travel time.",
+    ]
