@@ -878,6 +878,22 @@ def test_a_recommendation_to_a_deciding_body_asks_it_to_decide() -> None:
 
 
 @pytest.mark.slow
+def test_a_resolution_that_gives_a_named_role_a_task_assigns_it() -> None:
+    texts = [
+        "RESOLVED that: the Director of Public Health present the findings to the Board by the "
+        "March 2026 meeting.",
+        "AGREED that the ICB report on discharge pathways to the next meeting.",
+        # a decision taken, and a resolution in the indicative, assign no task
+        "RESOLVED that: the refreshed strategy be approved for public consultation.",
+        "Resolved that the Board noted the update.",
+    ]
+    decisions = classify_texts(texts, Authority.GUIDANCE)
+    assert [d.force for d in decisions[:2]] == [Force.EXPECTATION] * 2
+    assert [d.cue_text for d in decisions[:2]] == ["present", "report"]
+    assert not any(d.reason.startswith("a recommendation") for d in decisions[2:])
+
+
+@pytest.mark.slow
 def test_a_link_back_is_signposting_and_returning_a_form_an_action() -> None:
     back, form = classify_texts(
         ["Return to the recommendations.", "Return the completed form to the ICB by 5 May."]

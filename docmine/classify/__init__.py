@@ -781,6 +781,15 @@ _RESOLVED = re.compile(
     r"authorises?|confirms?|receives?|adopts?|ratifies?|requests?|instructs?|commissions?)\b"
 )
 RESOLVED_CONFIDENCE = 0.5
+# A minute's resolution that gives a named person or body a task, in the subjunctive ("RESOLVED
+# that: (b) the Director of Public Health present the findings by the March meeting", "AGREED
+# that the ICB report on discharge to the next meeting"): an action assigned, an expectation. A
+# decision taken ("RESOLVED that the strategy be approved") assigns none. The gold has no such
+# clause (its "it was agreed that the draft should be released" is none), so the add-one prior
+_RESOLVED_TASK = re.compile(
+    r"^\W{0,3}(?i:resolved|agreed)(?:,?\s+that)?:?\s+(?:\(?[a-z0-9]{1,3}\)\s*)?(?:the\s+)?"
+    r"(?:[A-Z][\w'’-]*\s+(?:(?:of|for|and)\s+)?){1,6}(?P<verb>(?-i:[a-z]+))\b"
+)
 # A subordinate clause of condition or time fronted before an imperative ("If the absence is
 # unplanned, tell us within 5 working days", "Where a resident falls, record it ..."): the
 # imperative is the main clause, and tells the reader to act as one that opens its sentence
@@ -804,6 +813,9 @@ _TIME_LIMIT = re.compile(
 _ITEM_FORBIDS = re.compile(
     r"\W{0,3}(?:\d+[.)]\s+|\(?[a-z]\)\s+)?((?:do not|don[’']t|never))\s+(?-i:[a-z])", re.I
 )
+# words after a resolution's subject that assign no task: a decision taken ("be approved"), a
+# modal or "to" the model reads itself
+_NOT_TASKS = frozenset({"be", "should", "must", "shall", "will", "may", "can", "to", "not"})
 # words that open a clause as a verb would and assign no action
 _NOT_ACTIONS = frozenset({"thank", "please", "welcome", "congratulate", "let", "further"})
 
@@ -814,9 +826,17 @@ def resolutions(
     """A recommendation to a deciding body ("That Cabinet: (a) approves ...", "It is
     recommended that Cabinet approves ...") asks it to decide: an expectation, whatever the
     model read in it ("recommended", "agrees that the Council should ...")."""
+    from docmine.language.nlp import verb_lemmas
+
     out = list(decisions)
     for index, context in enumerate(contexts):
         resolved = _RESOLVED.match(context.text)
+        if resolved is None:
+            task = _RESOLVED_TASK.match(context.text)
+            verb = task.group("verb") if task is not None else ""
+            # a base form, not "be" (a decision taken) nor a modal the model has read
+            if verb in verb_lemmas(load_settings().spacy_model) and verb not in _NOT_TASKS:
+                resolved = task
         if resolved is None or decisions[index].force == Force.EXPECTATION:
             continue
         out[index] = ForceDecision(
