@@ -231,7 +231,8 @@ _PUBLICATION_LINE = re.compile(
 
 
 _SALUTATION = re.compile(
-    r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s+)?(?:Dear|To whom it may concern)\b",
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s+(?=Dear\b[^.;:,]{1,40},$))?"
+    r"(?:Dear|To whom it may concern)\b",
     re.IGNORECASE,
 )  # after the letter's date where a PDF set them on one line
 LETTERHEAD_BLOCKS = 15  # a letter's salutation comes within its first blocks

@@ -222,6 +222,20 @@ _CONTRAST_SUBJECT = re.compile(
 )
 
 
+def _only_verbs(words: str) -> bool:
+    """Whether a predicate is verbs alone ("issue", "prepare and publish"), its object shared
+    with the conjunct after it."""
+    from docmine.config import load_settings
+    from docmine.language.nlp import verb_lemmas
+
+    known = verb_lemmas(load_settings().spacy_model)
+    found = [w.lower() for w in re.findall(r"[A-Za-z][\w'’-]*", words) if w.lower() not in _JOIN]
+    return all(w in known for w in found)
+
+
+_JOIN = frozenset({"and", "or", "then", "also"})
+
+
 def _changes_instruction(left: str, right: str) -> bool:
     """ "Councils must keep a register, and they may share it": a conjunct with its own subject
     (a pronoun or a short noun phrase right before its modal) that gives an instruction of
@@ -247,14 +261,14 @@ def _changes_instruction(left: str, right: str) -> bool:
         return True  # only the polarity turns: "... should ensure X, and should not rely on Y"
     if (
         _ELIDED_SUBJECT.match(subject)
+        and subject.lower().startswith("and")
         and _BARE_MODAL.match(after[0].text)
         and left.rstrip().endswith(",")
-        and len(left[before[0].end :].split()) >= 2
-        and not _SHARED_OBJECT.match(right[after[0].end :])
+        and not _only_verbs(left[before[0].end :])
     ):
         # the same subject, another force, after a complete predicate and a comma: "Providers
-        # must develop a plan, | and should offer a review" (not "shall issue, and may revise,
-        # a code", whose verbs share the object)
+        # must develop a plan, | and should offer a review" (not "shall prepare and publish, and
+        # may revise, a code", whose first verbs have no object of their own)
         return True
     if (
         _CONTRAST.match(subject)

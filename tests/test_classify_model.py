@@ -807,14 +807,25 @@ def test_where_to_send_questions_is_signposting() -> None:
         "Questions about these standards should be sent to the programme team at "
         "england.virtualwards@nhs.net.",
         "Any queries should be directed to www.example.org.uk/contact.",
-        # a form to send is an instruction; a question with no address is the model's
+        "If you have any queries, please contact england.contractshelp@nhs.net.",
+        # a form to send is an instruction; a question with no address is the model's; an
+        # obligation that mentions queries or comments, or whose address holds such a word,
+        # stays one
         "Providers should email the completed form to notifications@cqc.org.uk.",
         "ICBs should answer questions from the public within 20 working days.",
+        "ICBs must respond to all written queries from MPs within 20 working days, copying "
+        "england.parliamentary@nhs.net.",
+        "Providers should notify CQC of any complaint at enquiries@cqc.org.uk.",
     ]
     decisions = classify_texts(texts, Authority.GUIDANCE)
-    assert [d.force for d in decisions[:2]] == [Force.NONE] * 2
+    assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
     assert decisions[0].cue_text == "england.virtualwards@nhs.net"
-    assert [d.force for d in decisions[2:]] == [Force.EXPECTATION] * 2
+    assert [d.force for d in decisions[3:]] == [
+        Force.EXPECTATION,
+        Force.EXPECTATION,
+        Force.MANDATORY,
+        Force.EXPECTATION,
+    ]
 
 
 @pytest.mark.slow

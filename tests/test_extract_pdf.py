@@ -437,6 +437,11 @@ def test_a_number_a_cross_reference_wrapped_stays_in_its_sentence() -> None:
         RawBlock(BlockKind.PARAGRAPH, "In this section—", page=1),
         RawBlock(BlockKind.PARAGRAPH, "the ICB must publish it.", marker="(2)", page=1),
     ) == ["In this section—", "the ICB must publish it."]
+    # an annex's table or paragraph named at a line's end ("Table" / "B.2 and must ...")
+    assert clauses(
+        RawBlock(BlockKind.PARAGRAPH, "Providers must use the template in Table", page=1),
+        RawBlock(BlockKind.LIST_ITEM, "and must keep a copy.", marker="B.2", page=1),
+    ) == ["Providers must use the template in Table B.2 and must keep a copy."]
 
 
 def test_a_count_wrapped_onto_a_line_stays_in_its_sentence_and_numbered_lines_stay_items() -> None:
@@ -852,6 +857,11 @@ def test_a_pdf_s_own_title_counts_where_its_text_prints_it() -> None:
     # a title the text does not print, or prints only as furniture, is the file's, not the text's
     assert _confirmed_title("Microsoft Word - draft3.docx", blocks) == ""
     assert _confirmed_title("intelligent watch review", blocks) == ""
+    # a name, a section's heading or a letterhead line Word took for the title
+    printed = [*blocks, RawBlock(BlockKind.PARAGRAPH, "Classification: Official three")]
+    printed += [RawBlock(BlockKind.HEADING, "Executive summary")]
+    for name in ("NHS", "Executive summary", "Classification: Official three"):
+        assert _confirmed_title(name, printed) == ""
     pdf = CORPUS / "ccal-next-steps-summary.base.pdf"
     assert metadata_title(pdf.read_bytes()).startswith("A Summary of Integrating Care")
     assert metadata_title(b"%PDF-1.4 not a pdf") == ""
@@ -875,3 +885,23 @@ def test_the_nhs_logo_above_a_document_is_no_heading() -> None:
     assert [c.text for c in clauses] == ["Each ICB must submit its plan."]
     assert clauses[0].provenance.section == ("Winter actions",)
     assert normalise(document).title == "Winter actions"
+
+
+def test_a_title_under_the_nhs_logo_stays_and_a_timeline_s_dear_colleague_row_is_text() -> None:
+    document = assemble_document(
+        "plan.pdf",
+        "pdf",
+        [
+            RawBlock(BlockKind.HEADING, "NHS", page=1),
+            RawBlock(BlockKind.HEADING, "Winter plan 2025/26", page=1),
+            RawBlock(BlockKind.PARAGRAPH, "14 July 2025 Dear colleague letter issued", page=1),
+            RawBlock(BlockKind.PARAGRAPH, "Each ICB must submit its plan.", page=1),
+        ],
+        "hash",
+    )
+    clauses = segment(normalise(document))
+    assert [c.text for c in clauses] == [
+        "14 July 2025 Dear colleague letter issued",
+        "Each ICB must submit its plan.",
+    ]
+    assert clauses[-1].provenance.section == ("Winter plan 2025/26",)

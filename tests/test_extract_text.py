@@ -428,7 +428,7 @@ def test_an_act_s_part_and_cross_headings_in_capitals_are_headings(tmp_path: Pat
     )
     kinds = [(b.kind, b.text) for b in extract(path).blocks]
     assert kinds[1:4] == [
-        (BlockKind.HEADING, "2026 CHAPTER 11"),
+        (BlockKind.FURNITURE, "2026 CHAPTER 11"),  # the Act's chapter number, no section
         (BlockKind.HEADING, "PART 1"),
         (BlockKind.HEADING, "DISCHARGE FROM HOSPITAL"),
     ]
@@ -666,5 +666,11 @@ def test_markdown_footnotes_and_back_links_leave_the_sentence(tmp_path: Path) ->
         "Integrated care boards should publish the reasons for each delay.",
     ]
     assert [b.kind for b in document.blocks][-2:] == [BlockKind.FOOTNOTE, BlockKind.FOOTNOTE]
-    page = write(tmp_path, "page.md", "Local authorities must publish the JSNA.\u21a9\n")
-    assert [c.text for c in segment(extract(page))] == ["Local authorities must publish the JSNA."]
+    for back in ("\u21a9", " \u21a9", "\u21a9\ufe0e"):
+        page = write(tmp_path, "page.md", f"Local authorities must publish the JSNA.{back}\n")
+        assert [c.text for c in segment(extract(page))] == [
+            "Local authorities must publish the JSNA."
+        ]
+    # a heading's "(cont.)" stays a heading
+    page = write(tmp_path, "cont.md", "Staffing (cont.)\n\nTrusts must staff wards safely.\n")
+    assert [c.provenance.section for c in segment(extract(page))] == [("Staffing (cont.)",)]

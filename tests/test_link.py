@@ -840,10 +840,17 @@ def test_the_commission_unexpanded_is_the_care_quality_commission(
         # "Board" that is part of another name is not that body's board
         ("Each Health and Wellbeing Board plans. The Board must publish it.", ["HWB"]),
         # health law's unexpanded "the Board" is the NHS Commissioning Board (NHS England)
-        ("The consent of the Board may not be withheld.", ["NHS England"]),
+        (
+            "Section 14Z2 of the NHS Act 2006 applies. The consent of the Board may not be "
+            "withheld.",
+            ["NHS England"],
+        ),
+        ("NHS England's board met. The consent of the Board may not be withheld.", ["NHS England"]),
+        # standing orders that name no body and cite no law: their own board, not ours
+        ("# Standing orders\n5.1 The Board shall meet in public six times a year.", []),
         # unless the document names another board, even in the plural, a trust (its papers'
         # "the Board" is its own), or it is a lower-case common noun
-        ("The Trust Board met. The Board must approve the plan.", []),
+        ("The Trust Board met. The Board must approve the plan.", ["NHS provider"]),
         ("The Programme Board met. The Board must approve the plan.", []),
         ("Safeguarding Adults Boards are set up by councils. The Board must publish it.", []),
         ("Leeds NHS Foundation Trust annual report. The Board must approve the plan.", []),
@@ -958,16 +965,14 @@ def test_verbs_of_creation_make_the_strategies_and_assessments_as_they_make_boar
 def test_a_document_is_under_other_law_only_where_it_cites_other_acts_more_than_once() -> None:
     from docmine.link.duties import document_under_other_law
 
-    # NHS guidance with one footnote to the Care Act is still NHS guidance
-    footnote = (
-        "ICBs should consider the triple aim. See the Care Act 2014 statutory guidance, chapter 14."
-    )
+    # NHS guidance with one footnote to the Care Act at its end is still NHS guidance
+    body = "ICBs should consider the triple aim when they plan services. " * 40
+    footnote = body + "See the Care Act 2014 statutory guidance, chapter 14."
     assert not document_under_other_law(footnote, DUTIES)
-    prevent = (
-        "Section 38 CTSA 2015 sets out the duty of cooperation. Partners must have regard to "
-        "guidance issued under the Counter-Terrorism and Security Act 2015."
-    )
+    # an Act cited in the opening, or cited again as "the 2015 Act", is the document's
+    prevent = body + "This guidance is issued under the CTSA 2015. The 2015 Act applies to trusts."
     assert document_under_other_law(prevent, DUTIES)
+    assert document_under_other_law("Section 10 of the Children Act 2004 applies. " + body, DUTIES)
 
 
 def test_a_duty_under_an_act_that_holds_none_of_the_duties_is_another_duty() -> None:
@@ -1327,12 +1332,25 @@ def test_a_time_in_a_condition_before_the_instruction_is_no_deadline() -> None:
         assert find_deadline(text) is None, text
     found = find_deadline("When ICBs publish plans in 2026, they must share them by 30 June 2026.")
     assert found is not None and found.text == "by 30 June 2026"
+    # a fronted time ("When ...") may be the time to act; a condition no comma closes before the
+    # instruction's modal is not read as one
+    for text, expected in (
+        ("When submitting your plan by 28 February 2026, include a trajectory.", "by 28 February"),
+        (
+            "Where a trust is in segment 4 it must submit a recovery plan by 31 March 2026, with "
+            "milestones.",
+            "by 31 March 2026",
+        ),
+    ):
+        found = find_deadline(text)
+        assert found is not None and found.text.startswith(expected), text
     # a season of a financial year
-    found = find_deadline("The Council should increase reablement hours before winter 2025/26.")
-    assert found is not None and (found.text, found.start) == (
-        "before winter 2025/26",
-        "2025-12-01",
-    )
+    for season in ("winter 2025/26", "winter 2025/2026", "winter 2025-26"):
+        found = find_deadline(f"The Council should increase reablement hours before {season}.")
+        assert found is not None and (found.text, found.start) == (f"before {season}", "2025-12-01")
+    # another season of a financial year is left as its calendar year's
+    found = find_deadline("ICBs should publish it by spring 2025/26.")
+    assert found is not None and found.text == "by spring 2025"
 
 
 def test_a_particulars_line_gives_a_role_a_body() -> None:
@@ -1356,6 +1374,18 @@ def test_a_particulars_line_gives_a_role_a_body() -> None:
         learn_acronyms(text, GAZETTEER),
     )
     assert [m.canonical for m in found] == ["integrated care board"]
+    # a role inside a longer name is another's ("Each Alliance Provider", "The Care Provider")
+    for other in ("Each Alliance Provider must share data.", "The Care Provider must act."):
+        assert find_bodies(other, GAZETTEER, learn_acronyms(text, GAZETTEER)) == [], other
+    # a proper name with its joiners
+    names = (
+        "Provider: Tees, Esk and Wear Valleys NHS Foundation Trust\n"
+        "Commissioner: NHS Cheshire and Merseyside ICB\n"
+    )
+    assert defined_short_names(names, GAZETTEER) == {
+        "Provider": "NHS provider",
+        "Commissioner": "integrated care board",
+    }
 
 
 def test_a_point_to_act_by_wins_over_a_period_and_a_past_event_s_month_is_none() -> None:

@@ -648,8 +648,17 @@ def test_a_verb_phrase_of_another_force_after_a_comma_splits() -> None:
         "The Provider must develop a care plan with each service user,",
         "and should offer a copy to the carer where the service user consents.",
     ]
+    text = (
+        "Trusts must report incidents to the ICB, and should share learning with staff, patients "
+        "and families."
+    )
+    assert parts(text) == [
+        "Trusts must report incidents to the ICB,",
+        "and should share learning with staff, patients and families.",
+    ]
     # verbs that share the object after the comma, a predicate that is not a modal, or no comma
     for joined in (
+        "The Secretary of State shall prepare and publish, and may revise, a code of practice.",
         "The Secretary of State shall issue, and may from time to time revise, a code of practice.",
         "We must rethink how we value those who provide care today, and are expected to do more.",
         "The council should decide within 5 days whether to act and must tell the referrer.",

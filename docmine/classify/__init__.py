@@ -629,8 +629,14 @@ def declined(
 # these standards should be sent to ...@nhs.net", "For further enquiries please email ...". On
 # the gold it fires on 3 clauses, all none, add-one smoothed (3 + 1) / (3 + 2); "Email the
 # completed form to ..." (an expectation) names no question and stays the model's
+_ASKED = r"(?:questions?|quer(?:y|ies)|enquir(?:y|ies)|inquir(?:y|ies)|feedback|comments?)"
+# the reader's questions are what is sent: "If you have any queries, ...", "For further
+# enquiries ...", "Questions about these standards should be sent to ..."
 _ENQUIRIES = re.compile(
-    r"\b(?:questions?|quer(?:y|ies)|enquir(?:y|ies)|inquir(?:y|ies)|feedback|comments?)\b",
+    rf"^\W{{0,3}}(?:if you have (?:a |any )?(?:further |other |more )?{_ASKED}\b"
+    rf"|for (?:any |further |more |all )?{_ASKED}\b"
+    rf"|(?:any |all |further )?{_ASKED}\b[^.;:]{{0,80}}?\b(?:should|can|may|must) be (?:sent|"
+    r"directed|addressed|emailed|submitted|raised|made)\b)",
     re.IGNORECASE,
 )
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|\bwww\.\S+")
@@ -647,7 +653,7 @@ def enquiries(
         address = _ADDRESS.search(context.text)
         if decision.force == Force.NONE or address is None:
             continue
-        if not _ENQUIRIES.search(context.text):
+        if not _ENQUIRIES.match(context.text):
             continue
         out[index] = ForceDecision(
             Force.NONE,

@@ -13,6 +13,7 @@ from pathlib import Path
 from docmine.errors import EmptyDocument, NotFound, TooLarge, UnsupportedFormat
 from docmine.extract.builder import RawBlock, assemble_document, file_hash
 from docmine.extract.docx import read_docx
+from docmine.extract.furniture import is_furniture
 from docmine.extract.html import read_html
 from docmine.extract.pdf import MAX_PAGES, MAX_SECONDS, metadata_title, read_pdf
 from docmine.extract.text import read_text
@@ -62,6 +63,7 @@ def sniff_format(path: Path, head: bytes) -> str:
 
 
 TITLE_BLOCKS = 20  # a title the file's properties give is printed among its first blocks
+TITLE_WORDS = 3  # shorter, it is a name or a section's heading Word took for the title
 
 
 def _folded(text: str) -> str:
@@ -73,7 +75,9 @@ def _confirmed_title(title: str, blocks: list[RawBlock]) -> str:
     it, so a letterhead's lines above it are not taken for it; a title the text does not print
     ("Microsoft Word - draft3.docx", "intelligentwatchreview") is no title."""
     folded = _folded(title)
-    printed = " " in folded and any(
+    if len(folded.split()) < TITLE_WORDS or is_furniture(title):
+        return ""  # "NHS England", "Executive summary", "Classification: Official"
+    printed = any(
         b.kind != BlockKind.FURNITURE and _folded(b.text) == folded for b in blocks[:TITLE_BLOCKS]
     )
     return title if printed else ""

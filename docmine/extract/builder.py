@@ -21,7 +21,8 @@ _TERMINAL = re.compile(r"[.!?:;)\]”’\"']$")
 # a line that ends naming a provision whose number the next line begins ("subject to paragraph" /
 # "(b) above"): the number is the reference's, not an item's
 _CROSS_REFERENCE_END = re.compile(
-    r"\b(?:sub-?)?(?:paragraph|section|regulation|article|schedule|part|chapter|point|item)s?$",
+    r"\b(?:sub-?)?(?:paragraph|section|regulation|article|schedule|part|chapter|point|item|"
+    r"annex|appendix|table|figure|box|chart|standard|condition|recommendation)s?$",
     re.IGNORECASE,
 )
 
@@ -213,16 +214,23 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
 # a letter's greeting, within its first blocks
 # ("Dear colleagues,"), after the letter's date where a PDF set them on one line ("14 July 2025
 # Dear colleague,")
-LETTER_DATE = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s+)?"
+LETTER_DATE = r"\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s+"
 _GREETING = re.compile(
-    rf"^{LETTER_DATE}(?:Dear\b[^.;:]{{1,60}},?|To whom it may concern,?)$", re.IGNORECASE
-)
+    rf"^(?:{LETTER_DATE}Dear\b[^.;:,]{{1,40}},|Dear\b[^.;:]{{1,60}},?|To whom it may concern,?)$",
+    re.IGNORECASE,
+)  # after a date only as a greeting ends, with its comma ("14 July 2025 Dear colleague,")
 # a letterhead line: a label and its value ("To: ...", "Publication reference: ..."), or a few
 # words (an address line, "CEOs of integrated care boards"); a longer line may be a standfirst
 _LETTERHEAD_LINE = re.compile(r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,5})$")
 
 
 LOGO_NAME_WORDS = 6  # "England", "Leeds Teaching Hospitals NHS Trust" under the NHS lozenge
+# an NHS organisation's name as its logo sets it under the lozenge, not a title ("Winter plan")
+_ORGANISATION = re.compile(
+    r"^(?:England|Improvement|England and NHS Improvement)$|\b(?:Trust|Board|ICB|Partnership|"
+    r"Service|Services|Unit|Alliance|Network|Group|Practice|Surgery|Authority|Council|"
+    r"Commissioning|Foundation)$"
+)
 
 
 def _mark_logo(blocks: list[RawBlock]) -> list[RawBlock]:
@@ -238,7 +246,7 @@ def _mark_logo(blocks: list[RawBlock]) -> list[RawBlock]:
                 name is not None
                 and name.kind == BlockKind.HEADING
                 and len(name.text.split()) <= LOGO_NAME_WORDS
-                and not _TERMINAL.search(name.text.rstrip())
+                and _ORGANISATION.search(name.text.strip())
             ):
                 marked[index + 1] = replace(name, kind=BlockKind.FURNITURE)
             break
@@ -260,7 +268,7 @@ def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
     )
     if greeting is None:
         return blocks
-    marked = [
+    return [
         replace(block, kind=BlockKind.FURNITURE)
         if index < greeting
         and block.kind == BlockKind.PARAGRAPH
@@ -269,16 +277,6 @@ def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
         else block
         for index, block in enumerate(blocks)
     ]
-    # a logo's words set as headings ("NHS" / "England") at the top, above the letterhead's
-    # text; headings with only furniture between them and the greeting (a subject line) stay.
-    # (The "To:" lines stay clauses of no force, as the gold keeps them.)
-    top = 0
-    while top < greeting and marked[top].kind in (BlockKind.HEADING, BlockKind.FURNITURE):
-        top += 1
-    for index in range(top if top < greeting else 0):
-        if marked[index].kind == BlockKind.HEADING and len(marked[index].text.split()) <= 2:
-            marked[index] = replace(marked[index], kind=BlockKind.FURNITURE)
-    return marked
 
 
 _SIGN_OFF = re.compile(

@@ -76,7 +76,8 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 # sentence punctuation at a line's end, before any closing quotes or brackets and a footnote
 # mark ('... sending Dad home."', "... financial year.[2]", "... year.[^1]", "... year.¹")
 _TERMINAL = re.compile(
-    r"[.!;:,][\"”’')\]]*(?:\[\^?\d{1,3}\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)?\u21a9?$"
+    r"[.!;:,][\"”’'\]]*(?:\[\^?\d{1,3}\]|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)?"
+    r"(?:\s*\u21a9\ufe0e?)?$"  # and a back-link ("... delays. ↩"); not "(cont.)", a heading's
 )
 _DEONTIC = re.compile(r"\b(?:must|shall|should|ought to)\b", re.IGNORECASE)
 _WH_WORD = re.compile(r"\s*(?:what|how|who|when|where|why|which)\b", re.IGNORECASE)

@@ -99,7 +99,8 @@ _ADDRESSED = re.compile(
 
 # a letter's greeting line ("Dear Colleague,", "Dear all"), not a sentence that starts "Dear"
 _SALUTATION = re.compile(
-    r"^[ \t]*(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s+)?Dear\b[^\n.]{0,60}(?:,[ \t]*)?$",
+    r"^[ \t]*(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4}\s+(?=Dear\b[^\n.,]{0,40},))?"
+    r"Dear\b[^\n.]{0,60}(?:,[ \t]*)?$",
     re.MULTILINE,
 )  # after the letter's date where a PDF set them on one line ("14 July 2025 Dear colleague,")
 # lines of a letter's header that are not its addressees (who sent it, when, its references)

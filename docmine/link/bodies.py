@@ -323,6 +323,12 @@ _PARTICULAR = re.compile(
     re.MULTILINE,
 )
 
+# the words of a proper name before the body's ("Tees, Esk and Wear Valleys", "Guy's and St
+# Thomas'", "NHS Cheshire and Merseyside"): capitalised words and their joiners
+_NAME_BEFORE = re.compile(
+    r"\s*(?:the\s+)?(?:[A-Z][\w'’&.-]*,?\s+(?:(?:and|of|upon|on|in|the|&)\s+)?){0,8}"
+)
+
 # a term in lower case names a body only if it names an agent ("the commissioner", "the lead
 # provider"): "trust", "body" or "board" are common nouns the text also uses as such ("build
 # trust", "the provider's board")
@@ -359,7 +365,7 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         # integrated care board and the local authority" or "any ICB in the region"
         if (
             len(mentions) == 1
-            and _DEFINED_AS.fullmatch(what[: mentions[0].start])
+            and _NAME_BEFORE.fullmatch(what[: mentions[0].start])
             and not what[mentions[0].end :].strip()
         ):
             found.setdefault(match.group("short"), mentions[0].canonical)
@@ -375,6 +381,13 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         if not joined:  # 'X and Y (together "the Partners")' names no one body
             found.setdefault(match.group("short"), mentions[-1].canonical)
     return found
+
+
+# the law whose short names the defaults read ("the Board" of the NHS Act 2006, "the
+# Commission" of the Health and Social Care Act 2008), cited or quoted
+_HEALTH_LAW = re.compile(
+    r"\b(?:Act|Regulations|Order) (?:19|20)\d\d\b|\bNHS Commissioning Board\b|\bsection \d"
+)
 
 
 def _singular(word: str) -> str:
@@ -411,14 +424,25 @@ def learn_back_references(text: str, gazetteer: Gazetteer, title: str = "") -> d
     for head, bodies in ending.items():
         if len(bodies) == 1:  # a bare plural ("Boards should ...") only where one body has it
             found[f"{_PLURAL_KEY}{head}"] = next(iter(bodies))
-    named = {m.canonical for m in mentions}
+    found.update(_defaults(text, gazetteer, found, {m.canonical for m in mentions}))
+    return found
+
+
+def _defaults(
+    text: str, gazetteer: Gazetteer, found: dict[str, str], named: set[str]
+) -> dict[str, str]:
+    """The head words the document leaves to the defaults of health law ("the Commission" the
+    CQC, "the Board" NHS England)."""
     rivalled = {head for head, body in gazetteer.rules.back_default_rivals if body in named}
+    defaults: dict[str, str] = {}
     for head, canonical in gazetteer.rules.back_defaults:
         if head in found or head in rivalled:
             continue  # a trust's papers: its "Board" is its own
+        if head == "board" and canonical not in named and not _HEALTH_LAW.search(text):
+            continue  # standing orders that name no body: "the Board" is their own body's
         if _uses_only_default(text, head, canonical, gazetteer):
-            found[head] = canonical
-    return found
+            defaults[head] = canonical
+    return defaults
 
 
 def _unlisted_title_heads(title: str, heads: set[str], gazetteer: Gazetteer) -> set[str]:
@@ -552,6 +576,8 @@ def _gazetteer_matches(
         bare = _without_possessive(surface)
         key = bare[:-1] if bare.endswith("s") and bare[:-1].isupper() else bare
         if key in acronyms:
+            if not key.replace("/", "").isupper() and _inside_longer_name(text, match.start()):
+                continue  # "Each Alliance Provider": not the "Provider" the document defines
             canonical = acronyms[key]
         else:
             canonical = gazetteer.canonical_for(bare) or gazetteer.canonical_for(surface) or ""
@@ -570,6 +596,14 @@ def _gazetteer_matches(
         )
         found.append((Mention(canonical, surface, match.start(), match.end()), kind))
     return found
+
+
+def _inside_longer_name(text: str, start: int) -> bool:
+    """A capitalised word (not a determiner) right before a short name the document defines
+    makes it part of another name ("the Care Provider", "Each Alliance Provider")."""
+    before = text[:start].rstrip().rsplit(None, 1)
+    word = before[-1] if before and text[:start].endswith((" ", "\t")) else ""
+    return word[:1].isupper() and word.lower() not in _DETERMINERS
 
 
 def only_named(

@@ -40,7 +40,8 @@ _PATTERN = re.compile(
     rf"|(?P<part>early|mid|late)[- ](?:in )?(?P<pyear>{_YEAR})"
     # a season of a year or of a financial year ("before winter 2025/26": the winter that starts
     # in 2025)
-    rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})(?:/\d\d(?!\d))?"
+    rf"|(?P<season>spring|summer|autumn|winter)(?: of)? (?P<syear>{_YEAR})"
+    rf"(?:(?<=winter \d{{4}})\s*(?:/|-|–)\s*(?:20)?\d\d(?!\d))?"
     rf"|(?P<lone>{_YEAR})(?![/\d])"
     r")",
     re.IGNORECASE,
@@ -496,8 +497,11 @@ _BY = frozenset({"by", "before"})
 # arrange a package within seven days, it should tell the patient"; "Subject to confirmation of
 # the 2025/26 allocations, ..."), not a time to act by (the gold's 2 such clauses have none)
 _FRONTED_CONDITION = re.compile(
-    r"^\s*(?:if|where|wherever|when|whenever|unless|once|subject to|provided(?: that)?|"
-    r"in the event (?:that|of))\b[^,;:]{3,200}?,",
+    r"^\s*(?:if|where|wherever|unless|subject to|provided(?: that)?|in the event (?:that|of))\b"
+    # up to its comma, before the instruction's own modal ("Where a trust is in segment 4 it
+    # must submit a plan by 31 March, ...": no comma closes the condition, so none is read)
+    r"(?:(?!\b(?:must|should|shall|will|may|need to|needs to|is required|are required)\b)"
+    r"[^,;:]){3,200}?,",
     re.IGNORECASE,
 )
 

@@ -248,16 +248,23 @@ def statute_book(duties: tuple[Duty, ...]) -> frozenset[tuple[str, str]]:
 
 
 OTHER_LAW_CITATIONS = 2  # one footnote citing the Care Act does not make guidance the Act's
+OPENING_CHARS = 1500  # an Act cited in a document's title or opening is the document's own
 
 
 def document_under_other_law(text: str, duties: tuple[Duty, ...]) -> bool:
     """Whether a whole document places its duties under other Acts (`under_other_law` over its
-    text, citing them more than once), leaving out the Acts every public body works under
-    (duty_rules.yaml `cross_cutting_acts`: NHS guidance citing the Equality Act 2010 is still
-    NHS guidance)."""
+    text), leaving out the Acts every public body works under (duty_rules.yaml
+    `cross_cutting_acts`: NHS guidance citing the Equality Act 2010 is still NHS guidance). The
+    other Act must be the document's: cited in its opening, or more than once ("the 2015 Act"
+    counts), not only in a footnote at its end."""
     ignored = load_duty_rules().cross_cutting
+    if not under_other_law(text, duties, ignored):
+        return False
     cited = [readings for readings in cited_acts(text) if not set(readings) & ignored]
-    return len(cited) >= OTHER_LAW_CITATIONS and under_other_law(text, duties, ignored)
+    years = {year for readings in cited for _, year in readings}
+    again = [m for m in re.finditer(r"\b[Tt]he (\d{4}) Act\b", text) if m.group(1) in years]
+    opening = any(not set(readings) & ignored for readings in cited_acts(text[:OPENING_CHARS]))
+    return opening or len(cited) + len(again) >= OTHER_LAW_CITATIONS
 
 
 def under_other_law(
