@@ -905,3 +905,22 @@ def test_a_title_under_the_nhs_logo_stays_and_a_timeline_s_dear_colleague_row_is
         "Each ICB must submit its plan.",
     ]
     assert clauses[-1].provenance.section == ("Winter plan 2025/26",)
+
+
+def test_a_bold_heading_at_the_top_of_a_page_does_not_continue_the_last_page_s_line() -> None:
+    pages = [
+        PageLines(1, 842.0, [_line("Director General, Public Health and Prevention", 300)]),
+        PageLines(
+            2,
+            842.0,
+            [
+                Line("Annex A: grant conditions", 72.0, 300.0, 780, 767, 10.0, True, 2),
+                _line("The authority must submit the statement by 31 October.", 750, page=2),
+            ],
+        ),
+    ]
+    blocks = assemble(pages)
+    assert [(b.kind, b.text) for b in blocks][-2:] == [
+        (BlockKind.HEADING, "Annex A: grant conditions"),
+        (BlockKind.PARAGRAPH, "The authority must submit the statement by 31 October."),
+    ]

@@ -421,6 +421,9 @@ def _resumes(draft: _Draft, line: Line, size: float) -> bool:
         and _starts_block(line, size) is None
         and not _TERMINAL.search(draft.text.rstrip())
         and abs(line.size - draft.last.size) < 1.1
+        # a line all in bold after regular type opens a heading ("Director General, Public
+        # Health" / page 2: "Annex A: grant conditions"), not the sentence's next words
+        and not (line.bold and not draft.last.bold)
     )
 
 
