@@ -1348,6 +1348,14 @@ def test_a_time_in_a_condition_before_the_instruction_is_no_deadline() -> None:
     for season in ("winter 2025/26", "winter 2025/2026", "winter 2025-26"):
         found = find_deadline(f"The Council should increase reablement hours before {season}.")
         assert found is not None and (found.text, found.start) == (f"before {season}", "2025-12-01")
+    # a year that modifies a noun names a thing of that year
+    for text in (
+        "Staff told us in the 2025 survey that they should be trained.",
+        "ICBs should use their 2025/26 allocations for discharge.",
+    ):
+        assert find_deadline(text) is None, text
+    found = find_deadline("ICBs must publish their 2025/26 plans by 30 June 2025.")
+    assert found is not None and found.text == "by 30 June 2025"
     # another season of a financial year is left as its calendar year's
     found = find_deadline("ICBs should publish it by spring 2025/26.")
     assert found is not None and found.text == "by spring 2025"

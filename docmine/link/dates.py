@@ -77,6 +77,15 @@ _DOCUMENT_NOUNS = (
 )
 _DOCUMENT_BEFORE = re.compile(rf"\b{_DOCUMENT_NOUNS},?\s*$", re.IGNORECASE)
 _DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
+# A year that modifies a noun after a determiner names a thing of that year, not a time to act
+# by ("the 2025 survey", "their 2025/26 allocations"); a time noun after it keeps it a time
+# ("by the 2029/30 year end", "the 2025/26 winter")
+_MODIFIER_BEFORE = re.compile(r"\b(?:the|its|their|our|this|that|your)\s*$", re.IGNORECASE)
+_MODIFIED = re.compile(
+    r"^(?!(?:financial\s+|calendar\s+)?(?:year|winter|summer|spring|autumn|quarter|period|"
+    r"season|round|half)\b)(?-i:[a-z])",
+    re.IGNORECASE,
+)
 # A date in the past is not a deadline ("since 2019-2020", "updated 2015").
 _PAST = re.compile(
     r"\b(?:since|(?<!\bbe )(?:updated|published|revised|issued|dated|announced|laid)"
@@ -270,6 +279,8 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     named = _DOCUMENT_AFTER.match(after) and (not match.group("rel") or before.endswith("the"))
     if _DOCUMENT_BEFORE.search(before) or named:
         return False  # "planning guidance 2024/25", "the 2023/24 Network DES": a document's name
+    if _MODIFIER_BEFORE.search(before) and _MODIFIED.match(after):
+        return False  # "the 2025 survey", "the 2025/26 allocations": a thing of that year
     return not (before.endswith("(") and after.startswith(")"))
 
 
