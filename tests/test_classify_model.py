@@ -676,6 +676,15 @@ def test_a_reported_view_instructs_no_one_whatever_body_and_modal_it_holds() -> 
         "Some respondents told us",
     )
     assert not restated.reason.startswith("reported")
+    # the listener named, with words between: still what someone said
+    texts = [
+        "Patients told NHS England during engagement that appointments should be in the evening.",
+        "Staff told us in the 2025 survey that the night round should be shorter.",
+        "We told providers that they must register by 1 April.",
+    ]
+    decisions = classify_texts(texts)
+    assert [d.force for d in decisions[:2]] == [Force.NONE] * 2
+    assert not decisions[2].reason.startswith("reported")
 
 
 @pytest.mark.slow
