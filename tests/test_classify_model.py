@@ -898,6 +898,23 @@ def test_a_recommendation_to_a_deciding_body_asks_it_to_decide() -> None:
 
 
 @pytest.mark.slow
+def test_a_clause_that_opens_by_forbidding_an_act_is_a_prohibition() -> None:
+    texts = [
+        "Do not give a medicine that has been crushed unless a pharmacist has confirmed it.",
+        "4.2 Do not give medicines covertly.",
+        "Never leave the trolley unlocked.",
+        # courtesy, and a "never" that opens no act
+        "Do not hesitate to contact us if you have questions.",
+        "Never has the need for integrated care been greater.",
+    ]
+    decisions = classify_texts(texts, Authority.GUIDANCE)
+    assert [(d.force, d.polarity.value) for d in decisions[:3]] == [
+        (Force.EXPECTATION, "prohibition")
+    ] * 3
+    assert not any(d.reason.startswith("an act forbidden") for d in decisions[3:])
+
+
+@pytest.mark.slow
 def test_a_resolution_that_gives_a_named_role_a_task_assigns_it() -> None:
     texts = [
         "RESOLVED that: the Director of Public Health present the findings to the Board by the "

@@ -66,6 +66,7 @@ def after_the_model(
     decisions = proposals(contexts, decisions, evidence)
     decisions = listed_questions(contexts, decisions)
     decisions = assigned_actions(contexts, decisions, probabilities, evidence)
+    decisions = forbidding_imperatives(contexts, decisions)
     decisions = resolutions(contexts, decisions)
     return spoken_in_debate(contexts, decisions)
 
@@ -824,6 +825,46 @@ _ITEM_FORBIDS = re.compile(
 _NOT_TASKS = frozenset({"be", "should", "must", "shall", "will", "may", "can", "to", "not"})
 # words that open a clause as a verb would and assign no action
 _NOT_ACTIONS = frozenset({"thank", "please", "welcome", "congratulate", "let", "further"})
+
+
+# A clause that opens by forbidding an act ("Do not give medicines covertly", "Never leave the
+# trolley unlocked") tells its reader not to act: an expectation, a prohibition (DECISIONS.md 14),
+# where the model read none or a permission in it (the parse takes "Do" for the verb and misses
+# the imperative). "Do not hesitate to contact us" is courtesy. The gold has no clause that opens
+# so, so the confidence is the add-one prior
+_FORBIDS = re.compile(
+    r"\W{0,3}(?:\d+(?:\.\d+)*[.)]?\s+|\(?[a-z]\)\s+)?(?P<cue>do not|don[’']t|never)\s+"
+    r"(?P<verb>(?-i:[a-z]+))\b",
+    re.IGNORECASE,
+)
+FORBIDS_CONFIDENCE = 0.5
+
+
+def forbidding_imperatives(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """A clause or item that opens with "Do not" or "Never" and a verb forbids it."""
+    from docmine.language.nlp import verb_lemmas
+
+    verbs = verb_lemmas(load_settings().spacy_model)
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        if decision.force not in (Force.NONE, Force.SUGGESTION) or _blocked(decision):
+            continue
+        text = context.text
+        lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
+        found = _FORBIDS.match(text, lead)
+        if found is None or found.group("verb") not in verbs or found.group("verb") == "hesitate":
+            continue
+        out[index] = ForceDecision(
+            Force.EXPECTATION,
+            Polarity.PROHIBITION,
+            FORBIDS_CONFIDENCE,
+            Span.of(text, found.start("cue"), found.end("cue")),
+            decision.condition,
+            "an act forbidden to the reader: 'do not' and a verb open the clause",
+        )
+    return out
 
 
 def resolutions(
