@@ -274,12 +274,22 @@ def test_a_pages_title_drops_its_sites_name_for_its_heading(tmp_path: Path) -> N
         ("Market sustainability | Local Government Association", "Market sustainability"),
         ("Infection control - Care Quality Commission", "Infection control: what we expect"),
         ("Annual report", "Chair's foreword"),  # no site name: the <title> stays
+        # the heading in another case
+        (
+            "Quality Framework: Influence and impact | Healthwatch England",
+            "Quality Framework: influence and impact",
+        ),
     ]
     titles = []
     for title, heading in cases:
         path.write_text(page.format(title, heading), encoding="utf-8")
         titles.append(extract(path).title)
-    assert titles == ["Market sustainability", "Infection control: what we expect", "Annual report"]
+    assert titles == [
+        "Market sustainability",
+        "Infection control: what we expect",
+        "Annual report",
+        "Quality Framework: influence and impact",
+    ]
 
 
 def test_an_accordion_s_titles_and_a_guidance_section_head_their_text(tmp_path: Path) -> None:

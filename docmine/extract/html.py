@@ -182,7 +182,8 @@ def _page_title(title: str, heading: LexborNode | None) -> str:
     it does) followed by " | Local Government Association", " - GOV.UK"; else the <title>."""
     h1 = _node_text(heading) if heading is not None else ""
     first = _SITE_SEPARATOR.split(title, maxsplit=1)[0].strip()
-    if h1 and first and len(first) >= 8 and h1.startswith(first) and first != title.strip():
+    same = h1.casefold().startswith(first.casefold())  # "Influence" / "influence"
+    if h1 and first and len(first) >= 8 and same and first != title.strip():
         return h1
     return title
 
