@@ -335,3 +335,24 @@ def test_a_page_s_footnote_marks_leave_the_text_and_its_notes_are_footnotes(
         "The board must publish the plan.",
     ]
     assert [b.kind for b in document.blocks][-1] == BlockKind.FOOTNOTE
+
+
+def test_a_page_s_publisher_and_dates_and_a_signature_on_one_line_are_furniture(
+    tmp_path: Path,
+) -> None:
+    from docmine.segment import segment
+
+    page = tmp_path / "regs.html"
+    page.write_text(
+        "<html><body><main><h1>Example guidance</h1><p>From: Department of Health and Social "
+        "Care<br>Published 2 June 2025</p><p>Last updated: 14 May 2025 · Guidance</p>"
+        "<p>(1) A local authority may not delegate the statement.</p>"
+        "<p>Signed by authority of the Secretary of State for Health and Social Care</p>"
+        "<p>A. N. Minister<br>Parliamentary Under Secretary of State<br>Department of Health and "
+        "Social Care<br>4th September 2025</p></main></body></html>",
+        encoding="utf-8",
+    )
+    assert [c.text for c in segment(extract(page))] == [
+        "A local authority may not delegate the statement.",
+        "Signed by authority of the Secretary of State for Health and Social Care",
+    ]
