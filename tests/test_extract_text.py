@@ -674,3 +674,17 @@ def test_markdown_footnotes_and_back_links_leave_the_sentence(tmp_path: Path) ->
     # a heading's "(cont.)" stays a heading
     page = write(tmp_path, "cont.md", "Staffing (cont.)\n\nTrusts must staff wards safely.\n")
     assert [c.provenance.section for c in segment(extract(page))] == [("Staffing (cont.)",)]
+
+
+def test_a_policy_s_document_control_lines_are_furniture(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "policy.txt",
+        "Medicines Management Policy\n\nPolicy number: MM01        Version: 4.0\n"
+        "Approved by: Registered Manager, 2 March 2026\nReview date: 1 March 2027\n"
+        "Uncontrolled when printed\n\n1.1 Staff must record every dose.\n\n"
+        "Version 3.2 | Last reviewed: November 2025 | Next review: November 2027\n\n"
+        "Rosewood House Care Home Ltd | Registered with the Care Quality Commission | "
+        "Page 1 of 1\n",
+    )
+    assert [c.text for c in segment(extract(path))] == ["Staff must record every dose."]

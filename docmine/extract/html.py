@@ -178,13 +178,12 @@ _SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 
 
 def _page_title(title: str, heading: LexborNode | None) -> str:
-    """The page's title without its site's name: the <h1> when the <title> is it (or begins as
-    it does) followed by " | Local Government Association", " - GOV.UK"; else the <title>."""
+    """The page's title without its site's name: the <h1> when the <title> has one after it
+    (" | Local Government Association", " - GOV.UK"); else the <title>."""
     h1 = _node_text(heading) if heading is not None else ""
     first = _SITE_SEPARATOR.split(title, maxsplit=1)[0].strip()
-    same = h1.casefold().startswith(first.casefold())  # "Influence" / "influence"
-    if h1 and first and len(first) >= 8 and same and first != title.strip():
-        return h1
+    if h1.strip() and first and first != title.strip():
+        return h1  # the page's own heading, not its <title> with the site's name after it
     return title
 
 
