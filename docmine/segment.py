@@ -144,8 +144,8 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
     if len(left.split()) < MIN_PART_WORDS or len(right.split()) < MIN_PART_WORDS:
         return False
     cues = force_cues(right)
-    if not cues or "," in right[: cues[0].start]:
-        return False
+    if not cues or "," in right[: cues[0].start] or "\t" in right[: cues[0].start]:
+        return False  # (a table's next cell is no conjunct: "... and the ICB | The HWB must")
     before = force_cues(left)
     if right.startswith("so ") and before and before[0].label != cues[0].label:
         # a consequence drawn with another force: "The ICP must have regard to the JSNA, | so

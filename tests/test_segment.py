@@ -838,3 +838,11 @@ def test_a_consequence_of_another_force_and_an_exemption_before_but_split() -> N
         "Demand is rising, so ICBs should plan early.",
     ):
         assert parts(joined) == [joined]
+
+
+def test_a_table_s_next_cell_is_no_conjunct() -> None:
+    row = (
+        "A jointly agreed plan between the local authority and the ICB\t"
+        "The HWB must confirm sign-off on the cover sheet\t27 March 2026"
+    )
+    assert parts(row) == [row]
