@@ -688,3 +688,17 @@ def test_a_policy_s_document_control_lines_are_furniture(tmp_path: Path) -> None
         "Page 1 of 1\n",
     )
     assert [c.text for c in segment(extract(path))] == ["Staff must record every dose."]
+
+
+def test_items_lettered_with_a_full_stop_are_the_items_of_their_lead_in(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "spec.md",
+        "8.2.2 The plan should set out how the PCN will:\n\n"
+        "a. improve patient experience;\n\nb. improve recording.\n\nA. Minister signed it.\n",
+    )
+    assert [c.text for c in segment(extract(path))] == [
+        "The plan should set out how the PCN will: improve patient experience;",
+        "The plan should set out how the PCN will: improve recording.",
+        "A. Minister signed it.",
+    ]

@@ -44,7 +44,8 @@ _NUMBER = re.compile(
     # "5.—(1) A responsible body must ...", as the text reader reads them
     rf"^(\d{{1,3}}[A-Z]{{0,2}}\.[—–]\s?(?:\(\d{{1,3}}[A-Z]{{0,2}}\))?"
     rf"|\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
-    rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER}|{_SUBSECTION})\s+(?=\S)"
+    rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER}|{_SUBSECTION}"
+    r"|[a-z]\.(?=\s+[a-z]))\s+(?=\S)"  # and "a. improve ...", as the text reader reads it
 )
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
