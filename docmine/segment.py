@@ -28,9 +28,6 @@ _BOUNDARY = re.compile(
 _LAST_WORD = re.compile(r"([A-Za-z.]+)[.!?][\"'”’)\]]*\s+$")
 _SPLIT_POINT = re.compile(
     r"(?:,\s+|\s+)(?=(?:and|but|while|whereas)\s)|,\s+(?=(?:to which|in which|and which|which)\s)"
-    # a consequence drawn with its own subject ("..., so the health and wellbeing board should
-    # share the JSNA"), not "so that" or "so as to"
-    r"|,\s+(?=so\s+(?!(?:that|as|far|long|much|many|too|to)\b))"
     r"|;\s+"
 )
 _PRONOUN_SUBJECT = re.compile(
@@ -146,16 +143,6 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
     cues = force_cues(right)
     if not cues or "," in right[: cues[0].start] or "\t" in right[: cues[0].start]:
         return False  # (a table's next cell is no conjunct: "... and the ICB | The HWB must")
-    before = force_cues(left)
-    if right.startswith("so ") and before and before[0].label != cues[0].label:
-        # a consequence drawn with another force: "The ICP must have regard to the JSNA, | so
-        # the health and wellbeing board should share it"
-        return governs(
-            sentence,
-            Cue(
-                cues[0].label, cues[0].text, right_start + cues[0].start, right_start + cues[0].end
-            ),
-        )
     if (
         _subject_fragment(left)
         and not _changes_instruction(left, right)
@@ -177,7 +164,7 @@ def _should_split(sentence: str, left: str, right: str, right_start: int) -> boo
 
 
 _OWN_SUBJECT = re.compile(
-    r"^(?:and|but|so)?\s*(?:also\s+)?(?:it|they|he|she|we|you|(?:the|its|their)\s+\w+|\w+s)\s+"
+    r"^(?:and|but)?\s*(?:also\s+)?(?:it|they|he|she|we|you|(?:the|its|their)\s+\w+|\w+s)\s+"
     r"(?:also\s+)?$",
     re.IGNORECASE,
 )
@@ -186,10 +173,10 @@ _OWN_SUBJECT = re.compile(
 # a conjunct whose subject is a proper name or an acronym, right before its modal ("..., and NHS
 # England should bring these figures together")
 _NAMED_SUBJECT = re.compile(
-    r"^(?:and|but|so)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,4}"
+    r"^(?:and|but)\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s+){1,4}"
     r"(?:must|should|shall|will|may|can|could|might|needs? to|is|are)\b"
     # or a plural noun phrase of its own ("..., and local authorities must complete ...")
-    r"|^(?:and|but|so)\s+(?!(?:the|a|an|this|these|those|its|their|our|your|such)\b)"
+    r"|^(?:and|but)\s+(?!(?:the|a|an|this|these|those|its|their|our|your|such)\b)"
     r"(?:(?:all|each|every)\s+)?(?:[a-z][\w'’-]*\s+){0,2}[a-z][\w'’-]*s\s+"
     r"(?:must|should|shall|need to|are (?:required|expected) to)\b"
 )

@@ -903,15 +903,21 @@ def test_a_clause_that_opens_by_forbidding_an_act_is_a_prohibition() -> None:
         "Do not give a medicine that has been crushed unless a pharmacist has confirmed it.",
         "4.2 Do not give medicines covertly.",
         "Never leave the trolley unlocked.",
-        # courtesy, and a "never" that opens no act
+        "Do not routinely offer antibiotics for a sore throat.",
+        # courtesy, idiom, a record's name, an exemption, a view reported, no act
         "Do not hesitate to contact us if you have questions.",
         "Never has the need for integrated care been greater.",
+        "Do not resuscitate orders were placed on some residents' records.",
+        "Do not take our word for it: read what residents say.",
+        "Providers registered before 2024: do not need to submit a new application.",
+        "Families said the home should: never move residents without telling us.",
     ]
-    decisions = classify_texts(texts, Authority.GUIDANCE)
-    assert [(d.force, d.polarity.value) for d in decisions[:3]] == [
+    leads = [""] * 8 + ["Providers registered before 2024:", "Families said the home should:"]
+    decisions = classify_texts(texts, Authority.GUIDANCE, lead_ins=leads)
+    assert [(d.force, d.polarity.value) for d in decisions[:4]] == [
         (Force.EXPECTATION, "prohibition")
-    ] * 3
-    assert not any(d.reason.startswith("an act forbidden") for d in decisions[3:])
+    ] * 4
+    assert not any(d.reason.startswith("an act forbidden") for d in decisions[4:])
 
 
 @pytest.mark.slow

@@ -290,6 +290,13 @@ def test_a_pages_title_drops_its_sites_name_for_its_heading(tmp_path: Path) -> N
         "Annual report",
         "Quality Framework: influence and impact",
     ]
+    # a heading that says something else (a banner's, the site's name) leaves the <title>'s part
+    for title, heading in (
+        ("Safeguarding adults procedure | Northshire SAB", "Cookies on our website"),
+        ("Medicines management policy - Rosewood House", "Rosewood House Care Home"),
+    ):
+        path.write_text(page.format(title, heading), encoding="utf-8")
+        assert extract(path).title == title.split(" | ")[0].split(" - ")[0]
 
 
 def test_an_accordion_s_titles_and_a_guidance_section_head_their_text(tmp_path: Path) -> None:

@@ -924,3 +924,26 @@ def test_a_bold_heading_at_the_top_of_a_page_does_not_continue_the_last_page_s_l
         (BlockKind.HEADING, "Annex A: grant conditions"),
         (BlockKind.PARAGRAPH, "The authority must submit the statement by 31 October."),
     ]
+    # a sentence that goes on in bold after a word that goes on is one sentence
+    pages = [
+        PageLines(1, 842.0, [_line("Any unspent grant must be repaid to the", 300)]),
+        PageLines(
+            2,
+            842.0,
+            [
+                Line(
+                    "Department of Health and Social Care by 30 June.",
+                    72.0,
+                    300.0,
+                    780,
+                    767,
+                    10.0,
+                    True,
+                    2,
+                )
+            ],
+        ),
+    ]
+    assert [b.text for b in assemble(pages)] == [
+        "Any unspent grant must be repaid to the Department of Health and Social Care by 30 June."
+    ]

@@ -695,10 +695,16 @@ def test_items_lettered_with_a_full_stop_are_the_items_of_their_lead_in(tmp_path
         tmp_path,
         "spec.md",
         "8.2.2 The plan should set out how the PCN will:\n\n"
-        "a. improve patient experience;\n\nb. improve recording.\n\nA. Minister signed it.\n",
+        "a. improve patient experience;\n\nb. improve recording.\n\nA. Minister signed it.\n\n"
+        "The commissioner should:\n\ni. review each plan;\n\nii. confirm the budget.\n\n"
+        "Version 2 | The registered manager must review this policy every two years.\n",
     )
     assert [c.text for c in segment(extract(path))] == [
         "The plan should set out how the PCN will: improve patient experience;",
         "The plan should set out how the PCN will: improve recording.",
         "A. Minister signed it.",
+        "The commissioner should: review each plan;",
+        "The commissioner should: confirm the budget.",
+        # an instruction after a document's version is no document control
+        "Version 2 | The registered manager must review this policy every two years.",
     ]

@@ -1356,6 +1356,12 @@ def test_a_time_in_a_condition_before_the_instruction_is_no_deadline() -> None:
         assert find_deadline(text) is None, text
     found = find_deadline("ICBs must publish their 2025/26 plans by 30 June 2025.")
     assert found is not None and found.text == "by 30 June 2025"
+    # after a word of time, or before a noun of time, it is the time to act by
+    for text in (
+        "ICBs must submit their plans by the 2025 deadline set out in annex B.",
+        "ICBs must spend it during the 2025/26 funding period.",
+    ):
+        assert find_deadline(text) is not None, text
     # another season of a financial year is left as its calendar year's
     found = find_deadline("ICBs should publish it by spring 2025/26.")
     assert found is not None and found.text == "by spring 2025"

@@ -66,7 +66,7 @@ def after_the_model(
     decisions = proposals(contexts, decisions, evidence)
     decisions = listed_questions(contexts, decisions)
     decisions = assigned_actions(contexts, decisions, probabilities, evidence)
-    decisions = forbidding_imperatives(contexts, decisions)
+    decisions = forbidding_imperatives(contexts, decisions, evidence)
     decisions = resolutions(contexts, decisions)
     return spoken_in_debate(contexts, decisions)
 
@@ -834,16 +834,25 @@ _NOT_ACTIONS = frozenset({"thank", "please", "welcome", "congratulate", "let", "
 # so, so the confidence is the add-one prior
 _FORBIDS = re.compile(
     r"\W{0,3}(?:\d+(?:\.\d+)*[.)]?\s+|\(?[a-z]\)\s+)?(?P<cue>do not|don[’']t|never)\s+"
-    r"(?P<verb>(?-i:[a-z]+))\b",
+    r"(?:(?-i:[a-z]+ly)\s+)?(?P<verb>(?-i:[a-z]+))\b",  # "Do not routinely offer ..."
     re.IGNORECASE,
 )
+# verbs after "do not" that forbid nothing: an exemption ("do not need to", "never have to"),
+# courtesy and idiom ("Do not hesitate to contact us", "Never mind ...", "Do not take our word
+# for it"), a record's name ("Do not resuscitate orders were ...")
+_NOT_FORBIDDEN = frozenset(
+    "need have hesitate mind worry miss resuscitate attempt forget panic".split()
+)
+_IDIOM = re.compile(r"\btake (?:our|my|their) word\b", re.IGNORECASE)
 FORBIDS_CONFIDENCE = 0.5
 
 
 def forbidding_imperatives(
-    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision], evidence: Sequence[Any]
 ) -> list[ForceDecision]:
-    """A clause or item that opens with "Do not" or "Never" and a verb forbids it."""
+    """A clause or item that opens with "Do not" or "Never" and a verb forbids it, unless the
+    rules read it as a view reported or a legal formula (its lead-in "Residents told us what
+    good care feels like:", a case study)."""
     from docmine.language.nlp import verb_lemmas
 
     verbs = verb_lemmas(load_settings().spacy_model)
@@ -851,10 +860,17 @@ def forbidding_imperatives(
     for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
         if decision.force not in (Force.NONE, Force.SUGGESTION) or _blocked(decision):
             continue
+        seen = evidence[index]
+        if seen.rules.reason.startswith(tuple(why for why, _ in _BLOCKED)):
+            continue
+        if reported_by_people(seen.markers) is not None:
+            continue  # "Families said the home should: | never move residents ..."
         text = context.text
         lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
         found = _FORBIDS.match(text, lead)
-        if found is None or found.group("verb") not in verbs or found.group("verb") == "hesitate":
+        if found is None or _IDIOM.search(text, found.end("cue")):
+            continue
+        if found.group("verb") not in verbs or found.group("verb") in _NOT_FORBIDDEN:
             continue
         out[index] = ForceDecision(
             Force.EXPECTATION,

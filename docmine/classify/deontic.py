@@ -150,10 +150,7 @@ def _kind(token: Any) -> tuple[str, str] | None:
         return "noun", lemma
     if token.pos_ == "VERB" and lemma in vocab["verb"] and lemma != "have":
         return None if _asks_a_question(token) or _predicts(token) else ("verb", lemma)
-    if lower in vocab["adjective"] and token.pos_ in {"ADJ", "VERB"} and token.dep_ != "amod":
-        # said of its subject ("The ICB is responsible for ...", "it is essential that ..."),
-        # not a noun's modifier ("a senior responsible officer", "the ICB responsible for the
-        # area", "an essential service"), which describes
+    if lower in vocab["adjective"] and token.pos_ in {"ADJ", "VERB"}:
         return "adjective", lower
     return None
 

@@ -291,8 +291,10 @@ _SIGNED_BY = re.compile(r"^signed (?:by )?(?:the )?authority of\b", re.IGNORECAS
 # Director for Primary Care NHS North Marsh Integrated Care Board"), no sentence
 _SIGNATURE_LINE = re.compile(
     r"^(?:[\w ’'-]{1,30}:\s.{0,300}|\S+(?:\s+\S+){0,13}"
-    # or the whole signature on one line, as a page's <br>s join it, ending on its date
-    r"|[^;:!?]{0,200}\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})$"
+    # or the whole signature on one line, as a page's <br>s join it, ending on its date (no
+    # instruction: "ICBs must also publish ... before 31st July 2025" is not one)
+    r"|(?!.*\b(?:must|should|shall|will|may|need to|required|expected)\b)"
+    r"[^;:!?]{0,200}\b\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\s+\d{4})$"
 )
 SIGNATURE_BLOCKS = 6  # a name, a role or two, a body, an address line
 # a heading that opens a part of the document after the letter ("Annex A", "Appendix 1: ...")

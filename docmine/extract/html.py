@@ -178,13 +178,17 @@ _SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 
 
 def _page_title(title: str, heading: LexborNode | None) -> str:
-    """The page's title without its site's name: the <h1> when the <title> has one after it
-    (" | Local Government Association", " - GOV.UK"); else the <title>."""
+    """The page's title without its site's name (" | Local Government Association", " - GOV.UK"):
+    the <h1> when it says what the <title> says, else the <title>'s own part."""
     h1 = _node_text(heading) if heading is not None else ""
     first = _SITE_SEPARATOR.split(title, maxsplit=1)[0].strip()
-    if h1.strip() and first and first != title.strip():
-        return h1  # the page's own heading, not its <title> with the site's name after it
-    return title
+    if not first or first == title.strip():
+        return title
+    # the page's own heading where it says what the <title> says ("Safeguarding procedure" /
+    # "Multi-agency safeguarding adults procedure"), not a banner's or the site's name
+    words = set(re.findall(r"\w+", first.casefold()))
+    shared = words & set(re.findall(r"\w+", h1.casefold()))
+    return h1 if words and len(shared) * 2 >= len(words) else first
 
 
 _CALLOUT = re.compile(r"callout|important|warning|note|notice|example|case-?study|inset", re.I)

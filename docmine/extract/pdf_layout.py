@@ -45,7 +45,8 @@ _NUMBER = re.compile(
     rf"^(\d{{1,3}}[A-Z]{{0,2}}\.[—–]\s?(?:\(\d{{1,3}}[A-Z]{{0,2}}\))?"
     rf"|\d{{1,3}}(?:\.\d{{1,3}})+\.?|\d{{1,3}}\.|\d{{1,3}}{NOT_A_COUNT}|\(?[a-z]\)"
     rf"|\(?[ivx]{{1,5}}\)|\([a-z]{{2}}\)|{LETTERED_NUMBER}|{_SUBSECTION}"
-    r"|[a-z]\.(?=\s+[a-z]))\s+(?=\S)"  # and "a. improve ...", as the text reader reads it
+    # and "a. improve ...", "ii. confirm ...", as the text reader reads them
+    r"|(?:[ivx]{1,5}|[a-z])\.(?=\s+[a-z]))\s+(?=\S)"
 )
 _HEADING_NUMBER = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?\s")
 _FOOTNOTE_START = re.compile(r"^(\d{1,3})\s+(?=\S)")
@@ -422,9 +423,15 @@ def _resumes(draft: _Draft, line: Line, size: float) -> bool:
         and _starts_block(line, size) is None
         and not _TERMINAL.search(draft.text.rstrip())
         and abs(line.size - draft.last.size) < 1.1
-        # a line all in bold after regular type opens a heading ("Director General, Public
-        # Health" / page 2: "Annex A: grant conditions"), not the sentence's next words
-        and not (line.bold and not draft.last.bold)
+        # a line all in bold after regular type that reads as a heading opens one ("Director
+        # General, Public Health" / page 2: "Annex A: grant conditions"), unless the line before
+        # stops on a word that goes on ("... must be repaid to the" / "Department of ...")
+        and not (
+            line.bold
+            and not draft.last.bold
+            and reads_as_heading(line.text)
+            and not OPEN_END.search(draft.text.rstrip())
+        )
     )
 
 

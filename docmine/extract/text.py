@@ -36,7 +36,7 @@ _NUMBER = re.compile(
     # a contract's lettered clause number ("SC3.1", "GC5.2"), a dot after its first number
     rf"|{LETTERED_NUMBER}"
     # an item lettered with a full stop before lower-case words ("a. improve patient experience")
-    r"|[a-z]\.(?=\s+[a-z])"
+    r"|(?:[ivx]{1,5}|[a-z])\.(?=\s+[a-z])"
     r"|\([a-z]{2}\)|\(\d{1,3}[A-Z]{0,2}\))"
     r"(?:\s+|(?<=\))(?=[A-Za-z‘“\"']))(.*)$"
 )
@@ -64,7 +64,7 @@ _FIRST_SUBSECTION = re.compile(r"^\s*\(1\)\s")
 # a section an amending Act inserted, numbered with letters ("14Z99", "116ZB", "2B")
 _INSERTED_SECTION = re.compile(r"^(\d{1,3}[A-Z]{1,3}\d{0,3})\s+([A-Z].*)$")
 # (a), (iv), and (aa) or (fb) as Acts number the items they insert: items, not paragraphs
-LETTERED = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,5})\)|\([a-z]{2}\)|[a-z]\.)$")
+LETTERED = re.compile(r"^(?:\(?(?:[a-z]|[ivx]{1,5})\)|\([a-z]{2}\)|(?:[a-z]|[ivx]{1,5})\.)$")
 _FOOTNOTE = re.compile(
     r"^\s*(?:[\u2070\u00b9\u00b2\u00b3\u2071\u2074-\u2079]+|\[\d+\]|\[footnote \d+\]:?"
     r"|\[\^[\w-]+\]:)\s+"  # and a Markdown footnote's "[^1]: ..."

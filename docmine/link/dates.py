@@ -80,10 +80,18 @@ _DOCUMENT_AFTER = re.compile(rf"^(?:[A-Z][\w-]*\s+){{0,3}}{_DOCUMENT_NOUNS}\b")
 # A year that modifies a noun after a determiner names a thing of that year, not a time to act
 # by ("the 2025 survey", "their 2025/26 allocations"); a time noun after it keeps it a time
 # ("by the 2029/30 year end", "the 2025/26 winter")
-_MODIFIER_BEFORE = re.compile(r"\b(?:the|its|their|our|this|that|your)\s*$", re.IGNORECASE)
+_MODIFIER_BEFORE = re.compile(
+    # not after a word that makes it a time to act by ("by the 2025 deadline", "during the
+    # 2025/26 funding period")
+    r"(?<!\bby )(?<!\bbefore )(?<!\buntil )(?<!\bduring )(?<!\bwithin )(?<!\bfrom )"
+    r"(?<!\bafter )(?<!\bover )(?<!\bthroughout )(?<!\bof )(?<!\bto )"
+    r"\b(?:the|its|their|our|this|that|your)\s*$",
+    re.IGNORECASE,
+)
 _MODIFIED = re.compile(
-    r"^(?!(?:financial\s+|calendar\s+)?(?:year|winter|summer|spring|autumn|quarter|period|"
-    r"season|round|half)\b)(?-i:[a-z])",
+    r"^(?!(?:financial\s+|calendar\s+|fiscal\s+|funding\s+|planning\s+|reporting\s+)?"
+    r"(?:year|winter|summer|spring|autumn|quarter|period|season|round|half|deadline|target|"
+    r"date|cut-off|milestone)\b)(?-i:[a-z])",
     re.IGNORECASE,
 )
 # A date in the past is not a deadline ("since 2019-2020", "updated 2015").
