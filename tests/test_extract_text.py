@@ -708,3 +708,25 @@ def test_items_lettered_with_a_full_stop_are_the_items_of_their_lead_in(tmp_path
         # an instruction after a document's version is no document control
         "Version 2 | The registered manager must review this policy every two years.",
     ]
+
+
+def test_a_numbered_paragraph_s_run_in_title_is_a_heading_where_its_section_titles_them_all(
+    tmp_path: Path,
+) -> None:
+    titled = (
+        "# Terms of reference\n\n## 5 Meetings\n\n"
+        "5.1 Quorum. The Committee is quorate when four members are present.\n\n"
+        "5.2 Conflicts of interest. Members must declare any interest.\n\n"
+        "## 6 Reporting\n\n6.1 The Committee must report to the Board.\n"
+    )
+    clauses = segment(extract(write(tmp_path, "tor.md", titled)))
+    assert [(c.text, c.provenance.section[-1]) for c in clauses] == [
+        ("The Committee is quorate when four members are present.", "5.1 Quorum"),
+        ("Members must declare any interest.", "5.2 Conflicts of interest"),
+        ("The Committee must report to the Board.", "6 Reporting"),
+    ]
+    # an untitled "5.3" would sit under "5.2 Conflicts of interest": no titles taken in that
+    # section; a short sentence of its own ("No.", "This is new.") is no title
+    mixed = titled.replace("## 6 Reporting", "5.3 This is new. The Chair may call a meeting.")
+    sections = {c.provenance.section[-1] for c in segment(extract(write(tmp_path, "m.md", mixed)))}
+    assert sections == {"5 Meetings"}

@@ -148,6 +148,11 @@ def test_the_shipped_models_read_head_nouns_you_and_recipients() -> None:
     sent = link("The report must be sent to NHS England.", "must", Force.MANDATORY)
     assert sent.holder == "" and [b.canonical for b in sent.bodies] == ["NHS England"]
     assert link("The report was published in May.", "", Force.NONE).holder == ""
+    # a split-off part without a subject of its own acts on the part before's subject: the
+    # grammar says so (no probability), and the clause names no words for it
+    link("NHS trusts must notify the local authority of each discharge", "must", Force.MANDATORY)
+    share = link("and should share the care plan with the care provider.", "should")
+    assert (share.holder, share.holder_text, share.holder_confidence) == ("NHS provider", "", -1.0)
 
 
 def test_deadlines_without_a_date_are_kept_as_written() -> None:

@@ -137,6 +137,73 @@ _NUMBER_ONLY = re.compile(r"^\d{1,3}[A-Z]{0,2}\.$")
 _SUBSECTION_OPENS = re.compile(r"^([—–])\s?(\(\d{1,3}[A-Z]{0,2}\))\s+")
 
 
+# a numbered paragraph that opens with its own title, set in its first sentence ("5.3 Quorum.
+# The Committee is quorate ...", "14.2 Notices. Any notice ..."), as standing orders, terms of
+# reference and contracts print them: a short phrase that names and does not say, then a sentence
+_RUN_IN = re.compile(
+    r"^(?P<title>[A-Z][\w’'&-]*(?:,? [\w’'&-]+){0,5})\.[ \t]+(?P<rest>[A-Z(“\"‘'].*)$", re.DOTALL
+)
+# words that make the phrase a sentence of its own ("No.", "This is new.", "Action required.")
+_RUN_IN_NOT = frozenset(
+    "a an am is are was were be been being has have had will would shall should must may might can "
+    "could do does did not no yes it this that these those there here we they you he she i our "
+    "your their its his her see required please note".split()
+)
+_PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
+
+
+def _run_in(block: RawBlock) -> re.Match[str] | None:
+    if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
+        return None
+    run_in = _RUN_IN.match(block.text) if _PARAGRAPH_NUMBER.match(block.marker) else None
+    words = run_in.group("title").lower().replace(",", "").split() if run_in else []
+    if any(w in _RUN_IN_NOT for w in words) or words[-1:] in (["para"], ["etc"]):
+        return None
+    return run_in
+
+
+def _depth(marker: str) -> int:
+    return marker.rstrip(".").count(".")
+
+
+def split_run_in_headings(blocks: list[RawBlock]) -> list[RawBlock]:
+    """A numbered paragraph's run-in title becomes a heading of its own, one level under the
+    last heading before it, so the clause is the sentence and its section path names the title
+    ("Terms of reference > 5.3 Quorum"). Only where the next paragraph numbered alike (before
+    the next heading) has a title too: a heading would hold an untitled "5.4" as well."""
+    found = [_run_in(b) for b in blocks]
+    for i in reversed(range(len(found))):  # from the end: a sibling's own title is settled
+        if found[i] is None:
+            continue
+        for after, block in zip(found[i + 1 :], blocks[i + 1 :], strict=True):
+            if block.kind == BlockKind.HEADING:
+                break
+            if _PARAGRAPH_NUMBER.match(block.marker) and (
+                _depth(block.marker) <= _depth(blocks[i].marker)
+            ):
+                if after is None:
+                    found[i] = None
+                break
+    out: list[RawBlock] = []
+    level = 0  # the last heading's level that was no run-in title
+    for block, run_in in zip(blocks, found, strict=True):
+        if block.kind == BlockKind.HEADING:
+            level = block.level
+        if run_in is None:
+            out.append(block)
+            continue
+        cut = run_in.start("rest")
+        title = f"{block.marker} {run_in.group('title')}"
+        out.append(
+            RawBlock(
+                BlockKind.HEADING, title, level + 1, page=block.page, confidence=block.confidence
+            )
+        )
+        breaks = tuple((at - cut, page) for at, page in block.page_breaks if at >= cut)
+        out.append(replace(block, text=block.text[cut:], page_breaks=breaks))
+    return out
+
+
 def _regulation_mark(block: RawBlock) -> RawBlock:
     """ "3." as the number and "—(1) A relevant authority must ..." as the text (a regulation's
     number set apart on a web page): the dash and the paragraph number belong to the marker
@@ -430,7 +497,9 @@ def assemble_document(
         for b in raw_blocks
         if b.text.strip()
     ]
-    raw_blocks = count_lists(join_broken_paragraphs([_regulation_mark(b) for b in raw_blocks]))
+    raw_blocks = count_lists(
+        split_run_in_headings(join_broken_paragraphs([_regulation_mark(b) for b in raw_blocks]))
+    )
     origin, at = _origin(raw_blocks)
     if at is not None:
         raw_blocks[at] = replace(raw_blocks[at], kind=BlockKind.FURNITURE)

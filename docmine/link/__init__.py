@@ -34,6 +34,7 @@ from docmine.link.holder import (
     continues,
     find_holder,
     holder_candidates,
+    inherits_subject,
     owner_cell,
 )
 from docmine.link.parse import ParseCache
@@ -290,8 +291,11 @@ def choose_holder(
     if cue_start < 0 and cue_text:  # a cue given as words only (gold, callers)
         cue_start = text.find(cue_text)
     previous = context.discourse.last_holder
+    inherited = None
     if continues(text):  # "and must ...": the subject of the part split off before
         previous = continued_subject(context.discourse)
+        if previous is not None and inherits_subject(parse, text, cue_start, cue_text):
+            inherited = Mention(previous.canonical, "", -1, -1)
     rule = find_holder(parse, text, mentions, cue_start, cue_text, context.discourse)
     candidates = holder_candidates(
         parse,
@@ -308,6 +312,8 @@ def choose_holder(
     if owner is not None:  # an action table's owner column says it: a rule, not a probability
         context.discourse.last_holder = context.discourse.previous_subject = owner
         return owner, -1.0, candidates
+    if inherited is not None:  # no subject of its own: the grammar says it, not a probability
+        return inherited, -1.0, candidates
     if context.models.holder is None:
         return rule, -1.0, candidates
     holder, confidence = pick_holder(context.models.holder, candidates)

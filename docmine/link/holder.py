@@ -336,6 +336,15 @@ def continues(text: str) -> bool:
     return bool(lowered[:1].islower()) and lowered.startswith(rules.continuations)
 
 
+def inherits_subject(parse: Any, text: str, cue_start: int, cue_text: str) -> bool:
+    """A split-off continuation whose governing verb has no subject of its own ("and should
+    share the plan with ..."): it acts on the subject of the part split off before."""
+    if not continues(text):
+        return False
+    anchor = find_anchor(parse, cue_start, cue_text)
+    return anchor is not None and holder_token(anchor, load_holder_rules()) is None
+
+
 def find_holder(
     parse: Any,
     text: str,
