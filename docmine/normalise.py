@@ -254,11 +254,26 @@ def title_of(blocks: Sequence[Block]) -> str:
     return next((b.text for b in blocks if could_be_title(b)), "")
 
 
+# the one-word headings a document's parts have, not its own name
+_PART_NAMES = frozenset(
+    "introduction contents summary background overview foreword preface purpose scope context "
+    "glossary definitions annex appendix references contact contacts index".split()
+)
+
+
 def could_be_title(block: Block) -> bool:
-    """A title is a body line of two words or more that is not a publication detail."""
+    """A title is a body line of two words or more that is not a publication detail, or a
+    top-level heading of one word that names no part of a document ("# Notifications")."""
+    words = block.text.split()
+    one_word_title = (
+        block.kind == BlockKind.HEADING
+        and block.level <= 1
+        and len(words) == 1
+        and words[0].strip(":.").lower() not in _PART_NAMES
+    )
     return (
         block.kind not in (BlockKind.FURNITURE, BlockKind.FOOTNOTE)
-        and len(block.text.split()) >= 2
+        and (len(words) >= 2 or one_word_title)
         and not _PUBLICATION_LINE.match(block.text.strip())
     )
 

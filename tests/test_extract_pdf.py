@@ -480,6 +480,27 @@ def test_a_small_line_alone_at_the_top_of_a_later_page_is_its_running_header() -
     assert [b.text for b in blocks] == ["The ICB should respond within 14 days."]
 
 
+def test_a_small_line_alone_at_the_top_of_a_one_page_pdf_is_its_running_header() -> None:
+    """A one-page letter or briefing prints its publisher small in the top margin: nothing
+    repeats, but its place and size say it is the page's, not the text's."""
+    pages = [
+        PageLines(
+            1,
+            842.0,
+            [
+                _line("Care Quality Commission", 808, size=8),
+                _line("Notifications", 760, size=16),
+                _line("You must notify us without delay.", 720, size=10),
+            ],
+        )
+    ]
+    remove_furniture(pages)
+    assert [line.text for line in pages[0].lines] == [
+        "Notifications",
+        "You must notify us without delay.",
+    ]
+
+
 def test_a_date_or_a_wrapped_line_is_no_numbered_heading() -> None:
     lines = [
         _line("• ICBs must publish their plan by", 720),

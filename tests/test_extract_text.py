@@ -730,3 +730,10 @@ def test_a_numbered_paragraph_s_run_in_title_is_a_heading_where_its_section_titl
     mixed = titled.replace("## 6 Reporting", "5.3 This is new. The Chair may call a meeting.")
     sections = {c.provenance.section[-1] for c in segment(extract(write(tmp_path, "m.md", mixed)))}
     assert sections == {"5 Meetings"}
+
+
+def test_a_top_heading_of_one_word_is_the_title_unless_it_names_a_part(tmp_path: Path) -> None:
+    text = "# Notifications\n\nProviders must notify the Care Quality Commission without delay.\n"
+    assert extract(write(tmp_path, "n.md", text)).title == "Notifications"
+    part = text.replace("Notifications", "Introduction")
+    assert extract(write(tmp_path, "i.md", part)).title.startswith("Providers must notify")

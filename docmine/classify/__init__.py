@@ -637,10 +637,14 @@ _ENQUIRIES = re.compile(
     rf"^\W{{0,3}}(?:if you have (?:a |any )?(?:further |other |more )?{_ASKED}\b"
     rf"|for (?:any |further |more |all )?{_ASKED}\b"
     rf"|(?:any |all |further )?{_ASKED}\b[^.;:]{{0,80}}?\b(?:should|can|may|must) be (?:sent|"
-    r"directed|addressed|emailed|submitted|raised|made)\b)",
+    r"directed|addressed|emailed|submitted|raised|made)\b"
+    # a contact line: "Contact us: enquiries@... | 03000 616161", "Contact details - ..."
+    r"|contact(?: us| details| information)?\s*[:–—-])",
     re.IGNORECASE,
 )
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|\bwww\.\S+")
+_ADDRESS = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|\bwww\.\S+|(?<![\d.])\+?\d[\d ]{9,}\d\b"
+)
 ENQUIRIES_CONFIDENCE = 0.8
 
 

@@ -115,7 +115,7 @@ def remove_furniture(pages: list[PageLines]) -> None:
             and (
                 counts[key] >= threshold
                 or looks_like_furniture(line.text, titles if index else set())
-                or (index > 0 and _running_header(line, page, size))
+                or _running_header(line, page, size)
                 or (line.size < size and _CONTACT.search(line.text) is not None)
             )
         ]
