@@ -201,6 +201,17 @@ def test_the_audience_comes_from_the_letter_address_the_for_line_or_the_title() 
         "local authority"
     )
     assert find_audience("This guidance is for inspectors.", gazetteer, {}) == ""
+    # a page that speaks to a resident ("your GP", "your local Healthwatch", a council site's
+    # "Your council"): the body after "your" is one they use, not the reader
+    for resident in (
+        "You may also want to contact your local Healthwatch for advice.",
+        "[Your council](/council) > Constitution\nYour local authority will reply.",
+        "Your local authority should consult your GP or pharmacist.",
+    ):
+        assert find_audience(resident, gazetteer, {}) == "", resident
+    assert find_audience("Your Healthwatch should work with your ICS.", gazetteer, {}) == (
+        "local Healthwatch"
+    )
     page = "This page is for registered managers and providers of adult social care services."
     assert find_audience(page, gazetteer, {}) == "social care provider"
     # no body named, but what "your X" says the reader runs ("your care service")

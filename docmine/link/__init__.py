@@ -63,6 +63,8 @@ SUBTITLE_WORDS = 10
 _SUMMARY_OPENS = re.compile(r"(?:guidance|guide|advice|information)\s+for\s", re.IGNORECASE)
 SUMMARY_WORDS = 30
 _TERMINAL_STOP = re.compile(r"[.!?;:]$")
+# where the thing after "your" ends: "your GP or pharmacist", "your council's website"
+_RESIDENT_CUT = re.compile(r"\s+(?:or|and|for|to|about|if|when|with|in|at|on|as)\b|['’]s?\b|[,.;:]")
 _YOUR = re.compile(r"\byour\s+((?:[A-Za-z][\w’'-]*\s+){0,3}[A-Za-z][\w’'-]*)", re.IGNORECASE)
 
 
@@ -166,6 +168,11 @@ def find_audience(
         for service, canonical in gazetteer.rules.reader_services:
             if runs == service or runs.startswith(service + " "):
                 return canonical
+    # a body after "your" is the reader's own ("your ICS", "your local authority") unless the
+    # page speaks to a resident ("your GP", "contact your local Healthwatch", "Your council")
+    resident = gazetteer.rules.resident_services
+    if any(" ".join(_RESIDENT_CUT.split(p)[0].lower().split()) in resident for p in yours):
+        return ""
     for phrase in yours:
         mentions = find_bodies(phrase, gazetteer, acronyms)
         if mentions and mentions[0].start == 0:

@@ -32,6 +32,7 @@ class BodyRules:
     back_reference: re.Pattern[str] | None
     ambiguous: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
     reader_services: tuple[tuple[str, str], ...] = ()  # "care service" -> social care provider
+    resident_services: frozenset[str] = frozenset()  # "your GP": the reader is a resident
     back_defaults: tuple[tuple[str, str], ...] = ()  # "commission" -> Care Quality Commission
     back_heads: frozenset[str] = frozenset()  # the head words of `back_reference`
     back_organs: frozenset[str] = frozenset()  # "board": "NHS England Board" is NHS England's
@@ -117,6 +118,7 @@ def load_rules(path: Path = RULES_FILE) -> BodyRules:
         reader_services=tuple(
             (_key(str(k)), str(v)) for k, v in (data.get("reader_services") or {}).items()
         ),
+        resident_services=frozenset(_key(str(w)) for w in data.get("resident_services", [])),
         back_defaults=tuple(
             (_key(str(k)), str(v)) for k, v in (data.get("back_reference_defaults") or {}).items()
         ),
