@@ -1447,3 +1447,84 @@ def test_a_table_rows_date_column_counts_for_every_instruction_in_the_row() -> N
     deadlines = [o.links.deadline.text if o.links.deadline else "" for o in shared]
     # an instruction's own deadline stays; a none clause gets none
     assert deadlines == ["From 1 July 2026", "From 1 July 2026", "within 4 weeks", ""]
+
+
+@pytest.mark.slow
+def test_the_board_is_the_board_named_last_and_a_colon_ends_a_title_s_name() -> None:
+    """ "The board" takes the board the text named last (a definite description refers to the
+    most salient antecedent), not the document's first; an organ ("NHS England Board") or a
+    board the title does not list keeps its hold."""
+    text = (
+        "Integrated care boards must have regard to the assessment.\n"
+        "Health and wellbeing boards should publish their JSNA.\n"
+        "The board may publish it as themed products."
+    )
+    ctx = make_context(text, SETTINGS)
+    clauses = text.splitlines()
+    decisions = [
+        ForceDecision(Force.MANDATORY, cue=Span("must")),
+        ForceDecision(Force.EXPECTATION, cue=Span("should")),
+        ForceDecision(Force.SUGGESTION, cue=Span("may")),
+    ]
+    links = link_clauses(clauses, decisions, ctx)
+    assert [link.holder for link in links] == [
+        "integrated care board",
+        "health and wellbeing board",
+        "health and wellbeing board",
+    ]
+    organ = "The NHS England Board met. Health and wellbeing boards publish. The Board must agree."
+    ctx = make_context(organ, SETTINGS)
+    found = [find_bodies(c, GAZETTEER, {}, None, ctx.back_references) for c in organ.split(". ")]
+    assert [m.canonical for m in found[2]] == ["NHS England"]
+    from docmine.link.bodies import learn_back_references
+
+    sab = "Each local authority must set up a board. Health and wellbeing boards may advise."
+    refs = learn_back_references(sab, GAZETTEER, "Safeguarding adults boards: guidance")
+    assert not refs["board"] and "+board" not in refs  # nor "Boards should ..."
+
+
+@pytest.mark.slow
+def test_a_body_named_in_a_fronted_condition_is_not_the_holder_of_the_main_verb() -> None:
+    text = (
+        "Where a local authority has not submitted its return, NHS England must write to the "
+        "integrated care board."
+    )
+    ctx = make_context(text, SETTINGS)
+    links = link_clauses([text], [ForceDecision(Force.MANDATORY, cue=Span("must"))], ctx)
+    assert links[0].holder == "NHS England"
+    assert "local authority" in [b.canonical for b in links[0].bodies]
+
+
+@pytest.mark.slow
+def test_we_on_a_council_s_own_page_is_the_council() -> None:
+    from docmine.link import find_council_author
+
+    page = (
+        "This page is for residents. Northbridge City Council is responsible for care.\n"
+        "If you appear to need care and support, we must carry out a needs assessment."
+    )
+    assert find_council_author(page, GAZETTEER, "Paying for care") == "local authority"
+    ctx = make_context(page, SETTINGS, title="Paying for care")
+    clause = page.splitlines()[1]
+    links = link_clauses([clause], [ForceDecision(Force.MANDATORY, cue=Span("must"))], ctx)
+    assert (links[0].holder, links[0].holder_text) == ("local authority", "we")
+    # a page that names another body first, or a council only further down, is not its own
+    other = "NHS England and Northbridge City Council agree. We must act."
+    assert find_council_author(other, GAZETTEER) == ""
+    assert (
+        find_council_author("We must act. " + "x " * 400 + "Northbridge Council", GAZETTEER) == ""
+    )
+
+
+@pytest.mark.slow
+def test_a_defined_party_is_the_body_it_is_appointed_to_deliver() -> None:
+    from docmine.link.bodies import defined_short_names
+
+    spec = (
+        '2.1 In this Specification, "the Provider" means the organisation appointed under this '
+        "Contract to deliver Healthwatch Westvale.\n4.1 The Provider shall publish a report."
+    )
+    assert defined_short_names(spec, GAZETTEER)["Provider"] == "local Healthwatch"
+    # appointed by a body is not being it
+    by = '"the Provider" means the organisation appointed by the Council.'
+    assert "Provider" not in defined_short_names(by, GAZETTEER)

@@ -18,6 +18,7 @@ from docmine.language.nlp import Parser
 from docmine.link.bodies import (
     Gazetteer,
     find_bodies,
+    follow_back_references,
     learn_acronyms,
     learn_back_references,
     load_gazetteer,
@@ -30,6 +31,7 @@ from docmine.link.duties import Duty, document_under_other_law, find_duty, load_
 from docmine.link.holder import (
     Discourse,
     DocumentBodies,
+    author_holder,
     continued_subject,
     continues,
     find_holder,
@@ -180,6 +182,30 @@ def find_audience(
     return ""
 
 
+# a council by its proper name: "Northbridge City Council", "Eastmere Borough Council"
+_COUNCIL_NAME = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:[ -](?:upon|on|and|&|[A-Z][a-z]+))*\s+)"
+    r"(?:(?:City|County|Borough|District|Metropolitan Borough|Town|Unitary)\s+)?Council\b"
+)
+AUTHOR_OPENING = 600  # characters: a page's title, banner and first lines
+
+
+def find_council_author(text: str, gazetteer: Gazetteer, title: str = "") -> str:
+    """The council whose own page or letter this is, which writes of itself as "we": a council
+    named by its proper name in the title or the opening lines, and before any other body
+    ("Northbridge City Council is responsible for adult social care"); "" otherwise."""
+    opening = f"{title}\n{text[:AUTHOR_OPENING]}"
+    council = _COUNCIL_NAME.search(opening)
+    if council is None or not re.search(r"\b(?:we|our|us)\b", text, re.IGNORECASE):
+        return ""
+    named = find_bodies(opening, gazetteer)
+    before = [m for m in named if m.start < council.start()]
+    inside = [m for m in named if council.start() <= m.start < council.end()]
+    if before or not inside:
+        return ""
+    return inside[0].canonical
+
+
 def _subtitle_reader(opening: str, gazetteer: Gazetteer, acronyms: dict[str, str]) -> str:
     """Whom a subtitle among the opening lines says the page is for ("Guidance for adult social
     care providers"): a short line, or a page's summary that opens with what it is ("Guidance
@@ -236,7 +262,10 @@ def make_context(
         default_year=document_year(published, document_text),
         back_references=learn_back_references(document_text, gazetteer, title),
         parses=parses,
-        discourse=Discourse(audience=find_audience(document_text, gazetteer, acronyms, title)),
+        discourse=Discourse(
+            audience=find_audience(document_text, gazetteer, acronyms, title),
+            author=find_council_author(document_text, gazetteer, title),
+        ),
         document=document_bodies(document_text, title, gazetteer, acronyms),
         models=models or LinkModels(),
         named=named_outright(document_text, gazetteer, acronyms),
@@ -321,6 +350,10 @@ def choose_holder(
         return owner, -1.0, candidates
     if inherited is not None:  # no subject of its own: the grammar says it, not a probability
         return inherited, -1.0, candidates
+    author = author_holder(parse, text, cue_start, cue_text, context.discourse)
+    if author is not None:  # "we" on a council's own page
+        context.discourse.last_holder = context.discourse.previous_subject = author
+        return author, -1.0, candidates
     if context.models.holder is None:
         return rule, -1.0, candidates
     holder, confidence = pick_holder(context.models.holder, candidates)
@@ -335,6 +368,7 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     # a holder "systems" is an ICS in any document (DECISIONS.md C.23); among the other bodies
     # a generic word that needs it names only bodies the document names outright
     every = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
+    follow_back_references(every, context.back_references, context.gazetteer)
     named = only_named(every, context.gazetteer, context.named)
     holder, confidence = None, -1.0
     if parse is not None:

@@ -311,6 +311,13 @@ _DEFINED_AS = re.compile(
     r"\s*(?:(?:the|a|an|any|each|every|that|relevant)\s+)*(?:[A-Z][\w'’&-]*\s+){0,4}"
 )
 _MODIFIES = re.compile(r"[\s-]*(?:led|run|based|funded|commissioned)\b")
+# or the body a definition says the party is appointed to be, by what it delivers: '"the
+# Provider" means the organisation appointed under this Contract to deliver Healthwatch Westvale'
+_DELIVERS = re.compile(
+    r"\s*(?:the|a|an|any)\s+(?:organisation|organization|body|company|charity|provider|person|"
+    r"entity)\b[^.;]{0,100}?\b(?:deliver|provide|run|operate|host)s?\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’&-]*\s+){0,3}"
+)
 
 
 # a term a particulars block gives a body, a line of its own: "Provider: Eastmere Community
@@ -360,6 +367,10 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             continue
         if heads and not _MODIFIES.match(what[mentions[0].end :]):
             found.setdefault(short, mentions[0].canonical)
+            continue
+        delivered = [m for m in mentions if _DELIVERS.fullmatch(what[: m.start])]
+        if short[:1].isupper() and len(delivered) == 1:
+            found.setdefault(short, delivered[0].canonical)
     for match in _PARTICULAR.finditer(text):
         what = match.group("what")
         mentions = find_bodies(what, gazetteer)
@@ -414,17 +425,21 @@ def learn_back_references(text: str, gazetteer: Gazetteer, title: str = "") -> d
         organ = _organ_named(text, mention, mentions, gazetteer)
         if organ:
             found.setdefault(organ, mention.canonical)
-    for head in _unlisted_title_heads(title, heads, gazetteer):
+    unlisted = _unlisted_title_heads(title, heads, gazetteer)
+    for head in unlisted:
         found.setdefault(head, "")
     ending: dict[str, set[str]] = {}
     for mention in mentions:
-        last = _key(mention.text).split(" ")[-1].removesuffix("'s").removesuffix("’s")
-        last = _singular(last)
-        if last in heads and " " in _key(mention.text):
-            found.setdefault(last, mention.canonical)
+        last = _named_head(mention, heads)
+        if last:
+            if last not in found:  # the first name ending with it, until another is named
+                found[last] = mention.canonical
+                found[f"{_RECENT_KEY}{last}"] = mention.canonical
             ending.setdefault(last, set()).add(mention.canonical)
     for head, bodies in ending.items():
-        if len(bodies) == 1:  # a bare plural ("Boards should ...") only where one body has it
+        if len(bodies) == 1 and head not in unlisted:
+            # a bare plural ("Boards should ...") only where one body has it, and not where
+            # the title gives the head to a body not listed ("safeguarding adults boards")
             found[f"{_PLURAL_KEY}{head}"] = next(iter(bodies))
     found.update(_defaults(text, gazetteer, found, {m.canonical for m in mentions}))
     return found
@@ -461,7 +476,9 @@ def _unlisted_title_heads(title: str, heads: set[str], gazetteer: Gazetteer) -> 
             gazetteer.canonical_for(" ".join(w.group(0) for w in words[k : index + 1]))
             for k in range(max(0, index - 5), index)
         )  # a listed name inside a law's title ("Health and Wellbeing Boards ... Regulations")
-        ends_name = not after or after.lower() in _AFTER_A_NAME  # not "board members"
+        gap = title[word.end() : words[index + 1].start()] if after else ""
+        # not "board members"; a name ends at a stop ("Safeguarding adults boards: guidance")
+        ends_name = not after or after.lower() in _AFTER_A_NAME or bool(gap.strip())
         if (
             head in _OWN_NAMES
             and not inside
@@ -681,6 +698,31 @@ def _back_reference_mentions(
 
 
 _PLURAL_KEY = "+"  # back_references key of a head only one body's name ends with
+_RECENT_KEY = "~"  # a head that follows the last body named with it (not an organ or default)
+
+
+def _named_head(mention: Mention, heads: set[str]) -> str:
+    """The head word a body's full name ends with ("health and wellbeing boards" -> board), if
+    it is a back-reference head; "" for a short name ("the Board") or another word."""
+    words = _key(mention.text).split(" ")
+    last = _singular(words[-1].removesuffix("'s").removesuffix("’s"))
+    return last if last in heads and len(words) > 1 else ""
+
+
+def follow_back_references(
+    mentions: list[Mention], back_references: dict[str, str], gazetteer: Gazetteer
+) -> None:
+    """After a clause names a body in full ("Health and wellbeing boards should publish ..."),
+    "the board" of the clauses after it is that body: the last one named (Centering: a definite
+    description takes the most salient antecedent), not the document's first. Heads that name a
+    body's own organ ("NHS England Board") or a body not listed keep what the document gave."""
+    heads = {_singular(h) for h in gazetteer.rules.back_heads}
+    for mention in mentions:
+        head = _named_head(mention, heads)
+        if head and f"{_RECENT_KEY}{head}" in back_references:
+            back_references[head] = mention.canonical
+
+
 # a bare plural head opening a clause as the subject of its instruction ("Boards should ...")
 _BARE_PLURAL_SUBJECT = re.compile(
     r"^\W{0,3}(?P<head>Boards|Partnerships|Networks|Assemblies|Authorities|Commissions)\s+"

@@ -21,7 +21,7 @@ from docmine.link import (
     make_context,
     pick_holder,
 )
-from docmine.link.bodies import find_bodies, only_named
+from docmine.link.bodies import find_bodies, follow_back_references, only_named
 from docmine.link.choice import Candidate, LinkModels, fit_choice_model, select_penalty
 from docmine.measure.textfile import find_document
 from docmine.model import ForceDecision, Mention
@@ -75,6 +75,7 @@ def link_examples(
             every = find_bodies(
                 clause, context.gazetteer, context.acronyms, parse, context.back_references
             )
+            follow_back_references(every, context.back_references, context.gazetteer)
             named = only_named(every, context.gazetteer, context.named)
             rule, _, holder = choose_holder(clause, parse, every, decisions[i], context)
             out[i] = RowExamples(holder, rule, named, context, for_gold)
