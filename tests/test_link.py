@@ -1528,3 +1528,16 @@ def test_a_defined_party_is_the_body_it_is_appointed_to_deliver() -> None:
     # appointed by a body is not being it
     by = '"the Provider" means the organisation appointed by the Council.'
     assert "Provider" not in defined_short_names(by, GAZETTEER)
+
+
+@pytest.mark.slow
+def test_a_verb_cue_s_subject_holds_not_a_modal_inside_its_complement() -> None:
+    text = (
+        "Local authorities will want to consider how adult social care providers can support "
+        "hospital discharge at weekends."
+    )
+    ctx = make_context(text, SETTINGS)
+    cue = Span.of(text, text.find("consider"), text.find("consider") + len("consider"))
+    links = link_clauses([text], [ForceDecision(Force.SUGGESTION, cue=cue)], ctx)
+    assert links[0].holder == "local authority"
+    assert "social care provider" in [b.canonical for b in links[0].bodies]

@@ -147,6 +147,9 @@ def test_the_shipped_models_read_head_nouns_you_and_recipients() -> None:
     assert (you.holder, you.holder_text) == ("NHS provider", "You")
     sent = link("The report must be sent to NHS England.", "must", Force.MANDATORY)
     assert sent.holder == "" and [b.canonical for b in sent.bodies] == ["NHS England"]
+    # nor a body inside the phrase that receives it
+    leader = link("The report must be sent to the leader of the local authority.", "must")
+    assert leader.holder == "" and [b.canonical for b in leader.bodies] == ["local authority"]
     assert link("The report was published in May.", "", Force.NONE).holder == ""
     # a split-off part without a subject of its own acts on the part before's subject: the
     # grammar says so (no probability), and the clause names no words for it

@@ -118,6 +118,12 @@ def find_anchor(parse: Any, cue_start: int, cue_text: str) -> Any | None:
         # a phrase cue ("it is important that"): the modal it introduces, not one in a fronted
         # "whilst ..." clause before it
         after_cue = [t for t in governing if t.idx >= cue_start]
+        # a verb cue whose own clause holds that modal ("will want to consider how providers
+        # can ...", "Consider whether providers can ..."): the cue's subject acts, not the
+        # modal's
+        verbs = [t for t in in_cue if t.pos_ == "VERB"]
+        if after_cue and verbs and any(after_cue[0] in v.subtree for v in verbs):
+            return verbs[0]
         if after_cue:
             return after_cue[0]
     colons = [t.i for t in parse if t.text == ":"]
@@ -506,6 +512,12 @@ def _roles(anchor: Any | None, rules: HolderRules) -> dict[str, tuple[int, int]]
     pobj = _child(agent, "pobj") if agent is not None else None
     if pobj is not None:
         roles["agent"] = _span(pobj)
+    passive = _child(verb, "nsubjpass", "auxpass") is not None
+    to = next((c for c in verb.children if c.dep_ == "dative" or c.lower_ == "to"), None)
+    if passive and verb.lemma_.lower() in rules.recipient_verbs and to is not None:
+        # "The report must be sent to the leader of the local authority": who receives it
+        words = list(to.subtree)
+        roles["sent_to"] = (words[0].idx, words[-1].idx + len(words[-1].text))
     return roles
 
 
@@ -712,10 +724,10 @@ def holder_candidates(
     by_head = head_noun_mentions(parse, mentions, document)
     top = sorted(document.counts, key=lambda c: (-document.counts[c], c))[:_TOP_DOCUMENT_BODIES]
     pool = [*by_canonical, *by_head, *top, *([previous.canonical] if previous else []), audience]
-    recipient = reading.roles.get("recipient")
+    receiving = [reading.roles[r] for r in ("recipient", "sent_to") if r in reading.roles]
     for canonical in dict.fromkeys(c for c in pool if c):
         found = by_canonical.get(canonical, [])
-        if recipient and found and all(recipient[0] <= m.start < recipient[1] for m in found):
+        if found and any(all(a <= m.start < b for m in found) for a, b in receiving):
             continue  # named only as who receives the act ("the board must be consulted")
         features: dict[str, float] = {"body": 1.0, f"canon={canonical}": 1.0}
         features.update(_named_features(found, mentions, parse, reading))
