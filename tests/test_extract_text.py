@@ -737,3 +737,22 @@ def test_a_top_heading_of_one_word_is_the_title_unless_it_names_a_part(tmp_path:
     assert extract(write(tmp_path, "n.md", text)).title == "Notifications"
     part = text.replace("Notifications", "Introduction")
     assert extract(write(tmp_path, "i.md", part)).title.startswith("Providers must notify")
+
+
+def test_a_publisher_banner_and_a_page_s_sharing_and_review_lines_are_furniture(
+    tmp_path: Path,
+) -> None:
+    page = (
+        "NHS England\n\nNHS provider licence: condition WS1 explained\n\n"
+        "NHS trusts must co-operate with integrated care boards when planning services.\n\n"
+        "Next review due: 3 March 2027\n\nShare this page: Email | LinkedIn | X\n\n"
+        "Cookie settings\n"
+    )
+    document = extract(write(tmp_path, "ws1.txt", page))
+    assert document.title == "NHS provider licence: condition WS1 explained"
+    assert [c.text for c in segment(document)] == [
+        "NHS trusts must co-operate with integrated care boards when planning services."
+    ]
+    # a heading that names a body and more is the page's own title
+    own = extract(write(tmp_path, "own.txt", "Care Quality Commission\n\nAbout us\n\nText.\n"))
+    assert own.title == "Care Quality Commission"

@@ -317,7 +317,31 @@ def _mark_logo(blocks: list[RawBlock]) -> list[RawBlock]:
             ):
                 marked[index + 1] = replace(name, kind=BlockKind.FURNITURE)
             break
+    first = next((i for i, b in enumerate(marked[:3]) if b.kind != BlockKind.FURNITURE), None)
+    if first is not None and first + 1 < len(marked) and _publisher_banner(marked, first):
+        marked[first] = replace(marked[first], kind=BlockKind.FURNITURE)
     return marked
+
+
+# a publisher's name alone over a page's title: "NHS England", "Care Quality Commission",
+# "Northshire County Council", "Eastmere NHS Foundation Trust"
+_PUBLISHER = re.compile(
+    r"^(?:NHS England(?: and NHS Improvement)?|Care Quality Commission|Department of Health "
+    r"(?:and|&) Social Care|UK Health Security Agency|Local Government Association|Healthwatch "
+    r"England|GOV\.UK|(?:[A-Z][\w'’&-]*\s+){1,5}(?:Trust|Board|ICB|Council|Commission|Agency))$"
+)
+
+
+def _publisher_banner(blocks: list[RawBlock], index: int) -> bool:
+    """The first block names only the publisher, as a banner or logo, and the page's title
+    follows as a heading of its own."""
+    block, title = blocks[index], blocks[index + 1]
+    return (
+        block.kind == BlockKind.HEADING
+        and title.kind == BlockKind.HEADING
+        and _PUBLISHER.match(block.text.strip()) is not None
+        and len(title.text.split()) > len(block.text.split())
+    )
 
 
 def _mark_letterhead(blocks: list[RawBlock]) -> list[RawBlock]:
