@@ -756,3 +756,21 @@ def test_a_publisher_banner_and_a_page_s_sharing_and_review_lines_are_furniture(
     # a heading that names a body and more is the page's own title
     own = extract(write(tmp_path, "own.txt", "Care Quality Commission\n\nAbout us\n\nText.\n"))
     assert own.title == "Care Quality Commission"
+
+
+def test_a_numbered_question_among_numbered_paragraphs_is_one_of_them(tmp_path: Path) -> None:
+    text = (
+        "# JSNA guidance\n\n## Using the JSNA\n\n"
+        "2.11 Integrated care boards must have regard to the assessment.\n\n"
+        "2.12 What difference has the JSNA made to decisions in your area?\n\n"
+        "2.13 Local authorities should publish the JSNA.\n"
+    )
+    clauses = segment(extract(write(tmp_path, "q.md", text)))
+    assert [(c.text.split()[0], c.provenance.section[-1]) for c in clauses] == [
+        ("Integrated", "Using the JSNA"),
+        ("What", "Using the JSNA"),
+        ("Local", "Using the JSNA"),
+    ]
+    # questions numbered alone are an FAQ's headings still
+    faq = "# FAQ\n\n1.1 What is a PCN?\n\nA network of practices.\n"
+    assert extract(write(tmp_path, "f.md", faq)).blocks[1].kind == BlockKind.HEADING

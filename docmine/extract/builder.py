@@ -152,6 +152,38 @@ _RUN_IN_NOT = frozenset(
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 
 
+_NUMBERED_QUESTION = re.compile(r"^(?P<marker>\d{1,3}(?:\.\d{1,3})+\.?)\s+(?P<text>[A-Z].*\?)$")
+
+
+def numbered_questions(blocks: list[RawBlock]) -> list[RawBlock]:
+    """A numbered question among numbered paragraphs ("2.11 ICBs must ..." / "2.12 What
+    difference has the JSNA made?" / "2.13 ...") is one of them, a paragraph that asks, not a
+    heading over the paragraphs after it."""
+    out = list(blocks)
+    for index, block in enumerate(blocks):
+        question = _NUMBERED_QUESTION.match(block.text) if block.kind == BlockKind.HEADING else None
+        if question is None:
+            continue
+        depth = _depth(question.group("marker"))
+        near = [
+            b for b in (blocks[index - 1] if index else None, *blocks[index + 1 : index + 2]) if b
+        ]
+        if any(
+            b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+            and _PARAGRAPH_NUMBER.match(b.marker)
+            and _depth(b.marker) == depth
+            for b in near
+        ):
+            out[index] = replace(
+                block,
+                kind=BlockKind.PARAGRAPH,
+                text=question.group("text"),
+                marker=question.group("marker"),
+                level=depth + 1,
+            )
+    return out
+
+
 def _run_in(block: RawBlock) -> re.Match[str] | None:
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
         return None
@@ -522,7 +554,9 @@ def assemble_document(
         if b.text.strip()
     ]
     raw_blocks = count_lists(
-        split_run_in_headings(join_broken_paragraphs([_regulation_mark(b) for b in raw_blocks]))
+        split_run_in_headings(
+            numbered_questions(join_broken_paragraphs([_regulation_mark(b) for b in raw_blocks]))
+        )
     )
     origin, at = _origin(raw_blocks)
     if at is not None:
