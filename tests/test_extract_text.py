@@ -774,3 +774,19 @@ def test_a_numbered_question_among_numbered_paragraphs_is_one_of_them(tmp_path: 
     # questions numbered alone are an FAQ's headings still
     faq = "# FAQ\n\n1.1 What is a PCN?\n\nA network of practices.\n"
     assert extract(write(tmp_path, "f.md", faq)).blocks[1].kind == BlockKind.HEADING
+
+
+def test_a_shortened_title_at_a_page_s_top_in_a_text_file_is_its_running_header(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "OFFICIAL\nSafeguarding Adults Boards: annual reports\nGuidance for SAB chairs\n"
+        "Version 1.2 - January 2025\n\n1. Purpose\n\n1.1 The SAB must publish an annual report.\n"
+        "\n                     Page 1 of 2\nOFFICIAL\nSAB annual reports - guidance\n\n"
+        "2. Content\n\n2.1 The annual report must include the findings of any review.\n\n"
+        "                     Page 2 of 2\n"
+    )
+    clauses = [c.text for c in segment(extract(write(tmp_path, "sab.txt", text)))]
+    assert "SAB annual reports - guidance" not in clauses
+    assert "Version 1.2 - January 2025" not in clauses
+    assert "The annual report must include the findings of any review." in clauses

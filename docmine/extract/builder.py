@@ -530,7 +530,7 @@ def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
     )
     if first is None:
         return blocks
-    return [
+    marked = [
         replace(b, kind=BlockKind.FURNITURE)
         if b is not first
         and (
@@ -540,6 +540,40 @@ def _mark_running_headers(blocks: list[RawBlock]) -> list[RawBlock]:
         else b
         for b, is_mark in zip(blocks, alone, strict=True)
     ]
+    return _shortened_titles(marked, alone)
+
+
+def _title_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z]{3,}", text.casefold())}
+
+
+def _shortened_titles(blocks: list[RawBlock], page_marks: list[bool]) -> list[RawBlock]:
+    """A short line at a page's top (right after the last page's number or marking, which are
+    furniture) whose words are the title's, shortened ("SAB annual reports - guidance" under
+    "Safeguarding Adults Boards: annual reports / Guidance for SAB chairs"): a running header
+    printed once."""
+    opening = [b for b in blocks[:4] if b.kind != BlockKind.FURNITURE][:2]
+    title = _title_words(" ".join(b.text for b in opening))
+    out = list(blocks)
+    for index in range(1, len(blocks)):
+        block, before = blocks[index], blocks[index - 1]
+        words = _title_words(block.text)
+        if (
+            before.kind == BlockKind.FURNITURE
+            and page_marks[index - 1]
+            and block.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)
+            and not block.marker
+            and block not in opening
+            and len(block.text.split()) <= SHORTENED_TITLE_WORDS
+            and not _TERMINAL.search(block.text.strip())
+            and len(words) >= 2
+            and len(words & title) >= 0.75 * len(words)
+        ):
+            out[index] = replace(block, kind=BlockKind.FURNITURE)
+    return out
+
+
+SHORTENED_TITLE_WORDS = 8
 
 
 def assemble_document(
