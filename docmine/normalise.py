@@ -251,9 +251,18 @@ def title_of(blocks: Sequence[Block]) -> str:
             if subject is not None:
                 return subject.text
             break
-    return next((b.text for b in blocks if could_be_title(b)), "")
+    candidates = [b for b in blocks if could_be_title(b)]
+    # a letter's "To:" and "cc:" lines over its title: the heading under them names it
+    for index, block in enumerate(candidates[:LETTERHEAD_LINES]):
+        if _ADDRESSED_LINE.match(block.text):
+            under = [b for b in candidates[index + 1 : index + 3] if b.kind == BlockKind.HEADING]
+            if under:
+                return under[0].text
+    return candidates[0].text if candidates else ""
 
 
+LETTERHEAD_LINES = 4
+_ADDRESSED_LINE = re.compile(r"\s*(?:to|cc|copy to|sent to)\s*:", re.IGNORECASE)
 # the one-word headings a document's parts have, not its own name
 _PART_NAMES = frozenset(
     "introduction contents summary background overview foreword preface purpose scope context "

@@ -968,3 +968,22 @@ def test_a_bold_heading_at_the_top_of_a_page_does_not_continue_the_last_page_s_l
     assert [b.text for b in assemble(pages)] == [
         "Any unspent grant must be repaid to the Department of Health and Social Care by 30 June."
     ]
+
+
+def test_a_line_that_ends_on_a_footnote_mark_is_still_on_its_baseline(tmp_path: Path) -> None:
+    """ "... under the Act¹ unless they have seen the": the mark raised above the line gave the
+    first half of the printed line a higher bottom, so its two halves were two lines and the
+    paragraph broke there (audit 14)."""
+    content = (
+        "BT /F1 10.5 Tf 72 700 Td (An AMHP must not apply under the Act) Tj ET "
+        "BT /F1 6 Tf 253 705 Td (1) Tj ET "
+        "BT /F1 10.5 Tf 260 700 Td (unless they have seen the) Tj ET "
+        "BT /F1 10.5 Tf 72 686 Td (patient within the previous 14 days.) Tj ET"
+    )
+    path = tmp_path / "mark.pdf"
+    path.write_bytes(_handmade_pdf(content))
+    texts = [b.text for b in read_pdf(path, path.read_bytes())]
+    assert texts == [
+        "An AMHP must not apply under the Act unless they have seen the patient within the "
+        "previous 14 days."
+    ]

@@ -790,3 +790,20 @@ def test_a_shortened_title_at_a_page_s_top_in_a_text_file_is_its_running_header(
     assert "SAB annual reports - guidance" not in clauses
     assert "Version 1.2 - January 2025" not in clauses
     assert "The annual report must include the findings of any review." in clauses
+
+
+def test_the_title_is_the_first_heading_under_a_letterhead_s_lines(tmp_path: Path) -> None:
+    text = (
+        "Department of Health and Social Care\n\n"
+        "To: Chief Executives of upper-tier local authorities in England cc: Directors of Public "
+        "Health; Section 151 Officers\n\n"
+        "# Public health grant 2026 to 2027: conditions of grant\n\n"
+        "The authority must not use the grant to fund general adult social care services.\n"
+    )
+    title = extract(write(tmp_path, "grant.md", text)).title
+    assert title == "Public health grant 2026 to 2027: conditions of grant"
+    # a sentence before the first heading is the document's own opening: it stays the title
+    opening = "Local authorities must publish a plan.\n\n# Annex A\n\nText.\n"
+    assert (
+        extract(write(tmp_path, "o.md", opening)).title == "Local authorities must publish a plan."
+    )

@@ -128,6 +128,9 @@ def _make_line(text: str, start: int, end: int, facts: _CharFacts, page: int) ->
     left, _, _, top = facts.loose_box(start)
     _, bottom, right, _ = facts.loose_box(end - 1)
     body = _drop_superscripts(text, start, end, facts, size, probe)
+    line_bottom = facts.loose_box(probe)[1]
+    if body != text[start:end] and bottom > line_bottom + RAISED * size:
+        bottom = line_bottom  # it ends on a footnote mark: the line's bottom is its words'
     # set in bold: its first and last words (a bold run-in label, "AGENCY: ...", is not)
     last = next((i for i in range(end - 1, start - 1, -1) if text[i].isalnum()), end - 1)
     bold = facts.bold(probe) and facts.bold(last)
