@@ -1237,6 +1237,17 @@ def test_review_fixes_for_dates_owners_and_short_names() -> None:
     # an action that names its own holder with a modal has no owner column
     row = "ICBs must publish their joint forward plan | Health and wellbeing boards | 31 March 2026"
     assert owner_cell(row, find_bodies(row, GAZETTEER)) is None
+    # a lead-in's modal joined before the row is not the action's; a proper name's words
+    # before the body's in the owner cell are its own, but not in the action's cell
+    lead = "Each party must deliver the functions named in the table below: "
+    for row, owner in (
+        (lead + "Publish a joint pathway | ICB | 30 June 2026", "integrated care board"),
+        (lead + "Establish a brokerage team | Northshire County Council | 2026", "local authority"),
+    ):
+        found = owner_cell(row, find_bodies(row, GAZETTEER))
+        assert found is not None and found.canonical == owner, row
+    row = "Support NHS trusts with discharge | 30 June 2026"
+    assert owner_cell(row, find_bodies(row, GAZETTEER)) is None
     # a short name for two bodies names neither
     text = 'Northfield County Council and NHS Northfield ICB (the "Partners") agree.'
     assert "Partners" not in learn_acronyms(text, GAZETTEER)

@@ -319,7 +319,9 @@ def owner_cell(text: str, mentions: list[Mention]) -> Mention | None:
     An action's own words never make such a cell, so the column's label is not needed."""
     if " | " not in text:
         return None
-    action = text.split(" | ", 1)[0]
+    # the row's own action, not a lead-in joined before it ("Each party must deliver ... in
+    # the table below: Publish the pathway | ICB | 30 June")
+    action = text.split(" | ", 1)[0].rsplit(": ", 1)[-1]
     if any(c.label != "none" for c in force_cues(action)):
         return None  # "ICBs must publish ... | Health and wellbeing boards": the action's own
     glue = load_holder_rules().owner_cell_words
@@ -331,7 +333,12 @@ def owner_cell(text: str, mentions: list[Mention]) -> Mention | None:
         for mention in inside:
             start, end = mention.start - cell.start(), mention.end - cell.start()
             rest[start:end] = " " * (end - start)
-        if all(word.lower() in glue for word in re.findall(r"[^\W\d_]+|&", "".join(rest))):
+        # a proper name's words before the body's ("Northshire County Council") are its own
+        named = "".join(rest[: inside[0].start - cell.start()]).split()
+        first_cell = not text[: cell.start()].strip()  # the action: "Support NHS trusts"
+        proper = not first_cell and len(named) <= 3 and all(w[:1].isupper() for w in named)
+        after = "".join(rest[inside[0].start - cell.start() :]) if proper else "".join(rest)
+        if all(word.lower() in glue for word in re.findall(r"[^\W\d_]+|&", after)):
             return inside[0]
     return None
 
