@@ -987,3 +987,25 @@ def test_a_line_that_ends_on_a_footnote_mark_is_still_on_its_baseline(tmp_path: 
         "An AMHP must not apply under the Act unless they have seen the patient within the "
         "previous 14 days."
     ]
+
+
+def test_a_letter_s_labels_in_a_column_of_their_own_open_their_values(tmp_path: Path) -> None:
+    """ "To:" and "cc:" set in a label column, their addressees in the next: each label opens
+    its value's line, so the letter's address block reads "To: ..." and "cc: ..." (they had
+    been read as two lines "To:" and "cc: <every addressee>")."""
+    content = (
+        "BT /F2 9 Tf 57 700 Td (To:) Tj ET BT /F2 9 Tf 57 676 Td (cc:) Tj ET "
+        "BT /F1 9 Tf 99 700 Td (ICB chief executives) Tj ET "
+        "BT /F1 9 Tf 99 688 Td (NHS trust chief executives) Tj ET "
+        "BT /F1 9 Tf 99 676 Td (NHS England regional directors) Tj ET"
+    )
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(_handmade_pdf(content))
+    from docmine.extract.pdf_lines import page_lines
+
+    lines = [ln.text for ln in page_lines(pdfium.PdfDocument(path)[0], 1)]
+    assert lines == [
+        "To: ICB chief executives",
+        "NHS trust chief executives",
+        "cc: NHS England regional directors",
+    ]

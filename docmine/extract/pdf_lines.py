@@ -212,7 +212,35 @@ def page_lines(
         elif table not in placed:
             placed.add(table)
             lines.extend(_table_rows(textpage, tables[table], page_number))
-    return _merge_split_lines(_without_margin_stamps(lines))
+    return _attach_labels(_merge_split_lines(_without_margin_stamps(lines)))
+
+
+# a label set in a column of its own beside its value: a letter's "To:", "cc:", "From:", "Date:"
+_LABEL = re.compile(r"^[A-Za-z][\w ]{0,20}:$")
+LABEL_REACH = 200.0  # points: how far right of its label a value may start on the same baseline
+
+
+def _attach_labels(lines: list[Line]) -> list[Line]:
+    """A short label alone on its line ("To:") whose value stands to its right on the same
+    baseline, read later from its own column ("ICB chief executives"), opens that line: the
+    label no longer stands apart from what it labels, nor joins the lines of the other label."""
+    out = list(lines)
+    for label in lines:
+        if not _LABEL.match(label.text.strip()) or label.is_table_row:
+            continue
+        values = [
+            other
+            for other in out
+            if other is not label
+            and abs(other.bottom - label.bottom) < 1.5
+            and 0 < other.x0 - label.x1 < LABEL_REACH
+        ]
+        if values:
+            value = min(values, key=lambda v: v.x0)
+            value.text = f"{label.text.strip()} {value.text}"
+            value.x0 = label.x0
+            out.remove(label)
+    return out
 
 
 def _without_margin_stamps(lines: list[Line]) -> list[Line]:
