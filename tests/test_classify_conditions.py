@@ -57,6 +57,11 @@ from docmine.measure.evaluate import token_f1
             "A council, in carrying out a review, must involve the public.",
             "in carrying out a review",
         ),
+        # the parse may hang the subject on the frame's object: the frame ends at its comma
+        (
+            "In preparing the plan, ICBs and local authorities should consult Healthwatch.",
+            "In preparing the plan",
+        ),
         (
             "Having completed the assessment, the council must write to the person.",
             "Having completed the assessment",

@@ -807,3 +807,24 @@ def test_the_title_is_the_first_heading_under_a_letterhead_s_lines(tmp_path: Pat
     assert (
         extract(write(tmp_path, "o.md", opening)).title == "Local authorities must publish a plan."
     )
+
+
+def test_a_committee_report_s_numbered_questions_and_its_paper_lines(tmp_path: Path) -> None:
+    text = (
+        "House of Commons Health and Social Care Committee\n\n"
+        "# Integrated care systems: one year on\n\n"
+        "HC 612 | Published on 25 November 2025 by authority of the House of Commons\n\n"
+        "## Conclusions and recommendations\n\n"
+        "2. ICBs should publish their plans. (Paragraph 34)\n\n"
+        "3. Should local authorities be required to publish their plans? (Paragraph 56)\n\n"
+        "4. ICPs should not duplicate the work of health and wellbeing boards. (Paragraph 38)\n\n"
+        "*Health and Social Care Committee — Integrated care systems — page 3*\n"
+    )
+    document = extract(write(tmp_path, "hc.md", text))
+    assert document.title == "Integrated care systems: one year on"
+    clauses = [c.text for c in segment(document)]
+    assert clauses == [
+        "ICBs should publish their plans. (Paragraph 34)",
+        "Should local authorities be required to publish their plans? (Paragraph 56)",
+        "ICPs should not duplicate the work of health and wellbeing boards. (Paragraph 38)",
+    ]

@@ -1552,3 +1552,15 @@ def test_a_verb_cue_s_subject_holds_not_a_modal_inside_its_complement() -> None:
     links = link_clauses([text], [ForceDecision(Force.SUGGESTION, cue=cue)], ctx)
     assert links[0].holder == "local authority"
     assert "social care provider" in [b.canonical for b in links[0].bodies]
+
+
+@pytest.mark.slow
+def test_a_lead_in_s_coordinated_subjects_give_the_first_and_a_fronted_frame_ends_at_its_comma() -> (
+    None
+):
+    text = "In preparing those plans, ICBs and local authorities should: identify the needs."
+    ctx = make_context(text, SETTINGS)
+    decision = ForceDecision(Force.EXPECTATION, cue=Span("should"))
+    links = link_clauses([text], [decision], ctx)
+    assert links[0].holder == "integrated care board"
+    assert "local authority" in [b.canonical for b in links[0].bodies]

@@ -14,7 +14,7 @@ from typing import Any
 
 from docmine.classify.deontic import Marker, vocabulary
 from docmine.classify.features import ClauseContext
-from docmine.classify.rules import classify_rules
+from docmine.classify.rules import asks, classify_rules
 from docmine.config import Settings, load_settings
 from docmine.errors import BadInput, ModelMissing
 from docmine.language import Language
@@ -107,14 +107,14 @@ def listed_questions(
     out = list(decisions)
     for index, context in enumerate(contexts):
         text = context.text.rstrip()
-        if not text.endswith("?"):
+        if not asks(text):
             continue
         lead = context.lead_in if context.lead_in and text.startswith(context.lead_in) else ""
         if not lead:
             colon = text.rfind(": ")
             lead = text[: colon + 1] if colon > 0 else ""
-        asks = _ASKS.search(text[len(lead) :]) is not None  # not an instruction's stray "?"
-        if not lead and asks and decisions[index].force != Force.NONE:
+        questions = _ASKS.search(text[len(lead) :]) is not None  # not an instruction's stray "?"
+        if not lead and questions and decisions[index].force != Force.NONE:
             out[index] = _question()
         if not lead or lead.rstrip(" :").endswith("?"):
             continue
@@ -404,7 +404,7 @@ def put_to_consultation(found: Sequence[Marker], text: str) -> Marker | None:
     if verb.lemma in _PROPOSING and verb.subject == "first":
         return verb
     asked = verb.lemma in _ASKING_VIEWS and verb.subject == "second"
-    return verb if asked and text.rstrip().endswith("?") else None
+    return verb if asked and asks(text) else None
 
 
 _URGING = frozenset({"recommend", "urge", "call", "ask", "propose", "suggest", "encourage"})
@@ -1056,7 +1056,7 @@ def assigned_actions(
             best = max(instructions, key=lambda i: row[i])
             confidence = float(row[best] / max(sum(row[i] for i in instructions), 1e-9))
             force = Force(LABELS[best])
-        elif verb in vocab["signposting"] or text.rstrip().endswith("?"):
+        elif verb in vocab["signposting"] or asks(text):
             continue
         else:
             reason = "an imperative of action: the reader is told to act"

@@ -151,7 +151,11 @@ def _adverbial(parsed: Any) -> list[tuple[int, int]]:
             and prep.i < prep.head.i
         )
         if (gerund or frame) and any(c.dep_ == "pcomp" and c.tag_ == "VBG" for c in prep.children):
-            spans.append(_span(list(prep.subtree)))
+            tokens = list(prep.subtree)
+            if prep.i < prep.head.i:  # fronted: it ends at its comma, whatever the parse hung
+                comma = next((k for k, t in enumerate(tokens) if t.text == ","), len(tokens))
+                tokens = tokens[:comma] or tokens  # on it ("In preparing X, ICBs and LAs")
+            spans.append(_span(tokens))
     spans += [_span(list(prep.subtree)) for prep in parsed if _is_scene(prep)]
     for verb in parsed:
         where = next((c for c in verb.lefts if c.lower_ in _WHERE and c.dep_ == "advmod"), None)

@@ -24,7 +24,7 @@ import numpy as np
 
 from docmine.classify.conditions import find_condition_span
 from docmine.classify.deontic import Marker, deontic_features, markers
-from docmine.classify.rules import classify_rules, section_kinds
+from docmine.classify.rules import asks, classify_rules, section_kinds
 from docmine.config import Settings
 from docmine.language import Language
 from docmine.language.cues import as_if, force_cues
@@ -73,7 +73,7 @@ def rule_features(context: ClauseContext, decision: ForceDecision) -> dict[str, 
         f"own_cue={own_cues[0].label if own_cues else 'none'}": 1.0,
         "n_cue_labels": float(len({c.label for c in cues})),
         "is_list_item": float(bool(context.lead_in)),
-        "question": float(own.rstrip().endswith("?")),
+        "question": float(asks(own)),
         "negated": float(decision.polarity.value == "prohibition"),
         "has_condition": float(bool(decision.condition_text)),
     }

@@ -31,6 +31,15 @@ NO_CUE = "no force cue"
 CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.65}
 
 
+# a reference a committee report sets after its recommendation or question ("(Paragraph 34)")
+_PARAGRAPH_REFERENCE = re.compile(r"\s*\((?:paragraphs?|paras?\.?)\s*[\d.,–\- and]+\)\s*$", re.I)
+
+
+def asks(text: str) -> bool:
+    """The clause ends with a question mark, before any paragraph reference after it."""
+    return _PARAGRAPH_REFERENCE.sub("", text).rstrip().endswith("?")
+
+
 def find_condition(text: str) -> str:
     """The proviso, trigger or scope limit the instruction is subject to, as written."""
     match = _CONDITION.search(text)
@@ -129,7 +138,7 @@ def classify_rules(
         return dataclasses.replace(decision, cue=span)
 
     governing = _governing(scope, cues)
-    if own.rstrip().endswith("?") and not lead_in:
+    if asks(own) and not lead_in:
         return ForceDecision(Force.NONE, confidence=0.9, reason="question")
     blocker = _blocking_cue(scope, governing)
     if blocker is None and offset:

@@ -152,7 +152,9 @@ _RUN_IN_NOT = frozenset(
 _PARAGRAPH_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 
 
-_NUMBERED_QUESTION = re.compile(r"^(?P<marker>\d{1,3}(?:\.\d{1,3})+\.?)\s+(?P<text>[A-Z].*\?)$")
+_NUMBERED_QUESTION = re.compile(
+    r"^(?P<marker>\d{1,3}(?:\.\d{1,3})*\.?)\s+(?P<text>[A-Z].*\?(?:\s*\([^()]{1,40}\))?)$"
+)
 
 
 def numbered_questions(blocks: list[RawBlock]) -> list[RawBlock]:
@@ -360,7 +362,8 @@ def _mark_logo(blocks: list[RawBlock]) -> list[RawBlock]:
 _PUBLISHER = re.compile(
     r"^(?:NHS England(?: and NHS Improvement)?|Care Quality Commission|Department of Health "
     r"(?:and|&) Social Care|UK Health Security Agency|Local Government Association|Healthwatch "
-    r"England|GOV\.UK|(?:[A-Z][\w'’&-]*\s+){1,5}(?:Trust|Board|ICB|Council|Commission|Agency))$"
+    r"England|GOV\.UK|(?:(?:[A-Z][\w'’&-]*|and|of|for)\s+){1,8}(?:Trust|Board|ICB|Council|"
+    r"Commission|Agency|Committee))$"
 )
 
 
@@ -372,7 +375,7 @@ def _publisher_banner(blocks: list[RawBlock], index: int) -> bool:
         block.kind == BlockKind.HEADING
         and title.kind == BlockKind.HEADING
         and _PUBLISHER.match(block.text.strip()) is not None
-        and len(title.text.split()) > len(block.text.split())
+        and len(title.text.split()) >= 3
     )
 
 

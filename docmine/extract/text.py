@@ -199,7 +199,12 @@ def reads_as_heading(text: str) -> bool:
 def looks_like_heading(text: str) -> bool:
     """A short line standing alone without sentence punctuation (questions are headings too)."""
     words = text.split()
+    # a sentence with a reference after its stop ("ICBs should publish. (Paragraph 34)")
+    text = _AFTER_THE_STOP.sub("", text)
     return 0 < len(words) <= MAX_HEADING_WORDS and not _TERMINAL.search(text) and text[:1].isupper()
+
+
+_AFTER_THE_STOP = re.compile(r"(?<=[.!;:])\s*\([^()]{1,60}\)\s*$")
 
 
 def _depth(line: str) -> int:

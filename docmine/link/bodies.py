@@ -680,9 +680,13 @@ def _back_reference_mentions(
         default = (head, back_references.get(head)) in gazetteer.rules.back_defaults
         if default and not match.group(1)[:1].isupper():
             continue  # "the commission of services": the short name is capitalised
-        if back_references.get(head) and not overlaps and not following.isalnum():
+        # "the board" in lower case refers back to the board named last; "the Board" is a
+        # name the document gives one board throughout (a board paper's own)
+        recent = back_references.get(f"{_RECENT_KEY}{head}")
+        canonical = recent if recent and match.group(1)[:1].islower() else back_references.get(head)
+        if canonical and not overlaps and not following.isalnum():
             span = match.start(1), match.end(1)
-            found.append(Mention(back_references[head], match.group(0), span[0], span[1]))
+            found.append(Mention(canonical, match.group(0), span[0], span[1]))
     bare = _BARE_PLURAL_SUBJECT.match(text)
     if bare is not None:
         # "Boards should review the strategy ...": the plural of a head the document gives a
@@ -713,14 +717,15 @@ def follow_back_references(
     mentions: list[Mention], back_references: dict[str, str], gazetteer: Gazetteer
 ) -> None:
     """After a clause names a body in full ("Health and wellbeing boards should publish ..."),
-    "the board" of the clauses after it is that body: the last one named (Centering: a definite
-    description takes the most salient antecedent), not the document's first. Heads that name a
-    body's own organ ("NHS England Board") or a body not listed keep what the document gave."""
+    "the board" in lower case in the clauses after it is that body: the last one named
+    (Centering: a definite description takes the most salient antecedent), not the document's
+    first. "The Board" capitalised, a body's own organ ("NHS England Board") and a body not
+    listed keep what the document gave."""
     heads = {_singular(h) for h in gazetteer.rules.back_heads}
     for mention in mentions:
         head = _named_head(mention, heads)
         if head and f"{_RECENT_KEY}{head}" in back_references:
-            back_references[head] = mention.canonical
+            back_references[f"{_RECENT_KEY}{head}"] = mention.canonical
 
 
 # a bare plural head opening a clause as the subject of its instruction ("Boards should ...")

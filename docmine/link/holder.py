@@ -105,6 +105,12 @@ def _has_to_complement(token: Any) -> bool:
     return any(c.dep_ in ("xcomp", "advcl", "acl", "relcl", "ccomp") for c in token.children)
 
 
+# verbs of weighing an option, whose own clause may hold another's modal ("will want to consider
+# how providers can ..."); not reporting verbs ("guidance says providers should ..."), whose
+# reported modal governs
+_WEIGHING = frozenset({"consider", "think", "explore", "reflect", "weigh", "decide", "choose"})
+
+
 def find_anchor(parse: Any, cue_start: int, cue_text: str) -> Any | None:
     """The token that carries the clause's force: in the cue if one is given, else the first
     governing word (of the list item, when the clause is lead-in + item and the item has one)."""
@@ -121,7 +127,7 @@ def find_anchor(parse: Any, cue_start: int, cue_text: str) -> Any | None:
         # a verb cue whose own clause holds that modal ("will want to consider how providers
         # can ...", "Consider whether providers can ..."): the cue's subject acts, not the
         # modal's
-        verbs = [t for t in in_cue if t.pos_ == "VERB"]
+        verbs = [t for t in in_cue if t.pos_ == "VERB" and t.lemma_.lower() in _WEIGHING]
         if after_cue and verbs and any(after_cue[0] in v.subtree for v in verbs):
             return verbs[0]
         if after_cue:
@@ -297,9 +303,14 @@ def _named_just_before(text: str, anchor: Any, mentions: list[Mention]) -> Menti
     """A body written right before the modal when the parse lost the subject ("by Q2 systems
     must")."""
     before = [m for m in mentions if m.end <= anchor.idx]
-    if before and not text[before[-1].end : anchor.idx].strip(" ,"):
-        return before[-1]
-    return None
+    if not before or text[before[-1].end : anchor.idx].strip(" ,"):
+        return None
+    index = len(before) - 1  # "ICBs and local authorities should": the first of a coordination
+    while index and re.fullmatch(
+        r"\s*(?:,|and|or|,\s*and)\s*", text[before[index - 1].end : before[index].start]
+    ):
+        index -= 1
+    return before[index]
 
 
 def _is_active_expectation(anchor: Any, rules: HolderRules) -> bool:
