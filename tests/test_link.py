@@ -1555,9 +1555,7 @@ def test_a_verb_cue_s_subject_holds_not_a_modal_inside_its_complement() -> None:
 
 
 @pytest.mark.slow
-def test_a_lead_in_s_coordinated_subjects_give_the_first_and_a_fronted_frame_ends_at_its_comma() -> (
-    None
-):
+def test_coordinated_subjects_give_the_first_and_a_fronted_frame_ends_at_its_comma() -> None:
     text = "In preparing those plans, ICBs and local authorities should: identify the needs."
     ctx = make_context(text, SETTINGS)
     decision = ForceDecision(Force.EXPECTATION, cue=Span("should"))
