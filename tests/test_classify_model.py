@@ -819,6 +819,8 @@ def test_where_to_send_questions_is_signposting() -> None:
         "If you have any queries, please contact england.contractshelp@nhs.net.",
         "Contact us: enquiries@cqc.example.org.uk | 03000 616161",
         "Contact details - 0300 123 4567",
+        "Please direct any queries to publichealth@northshire.gov.uk.",
+        "Please contact the grants team at grants@dhsc.gov.uk if you have questions.",
         # a form to send is an instruction; a question with no address is the model's; an
         # obligation that mentions queries or comments, or whose address holds such a word,
         # stays one
@@ -829,9 +831,9 @@ def test_where_to_send_questions_is_signposting() -> None:
         "Providers should notify CQC of any complaint at enquiries@cqc.org.uk.",
     ]
     decisions = classify_texts(texts, Authority.GUIDANCE)
-    assert [d.force for d in decisions[:5]] == [Force.NONE] * 5
+    assert [d.force for d in decisions[:7]] == [Force.NONE] * 7
     assert decisions[0].cue_text == "england.virtualwards@nhs.net"
-    assert [d.force for d in decisions[5:]] == [
+    assert [d.force for d in decisions[7:]] == [
         Force.EXPECTATION,
         Force.EXPECTATION,
         Force.MANDATORY,

@@ -828,3 +828,16 @@ def test_a_committee_report_s_numbered_questions_and_its_paper_lines(tmp_path: P
         "Should local authorities be required to publish their plans? (Paragraph 56)",
         "ICPs should not duplicate the work of health and wellbeing boards. (Paragraph 38)",
     ]
+
+
+def test_a_classification_marking_and_a_cover_table_s_label_rows_are_furniture(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "OFFICIAL\n\n# Market sustainability report\n\n"
+        "| Contact officer: | Sam Reed, Head of Commissioning, 01632 960 123 |\n"
+        "| Policy number | CP-017 |\n\n"
+        "The Council must promote the efficient operation of the market.\n"
+    )
+    clauses = [c.text for c in segment(extract(write(tmp_path, "cover.md", text)))]
+    assert clauses == ["The Council must promote the efficient operation of the market."]

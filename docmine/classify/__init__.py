@@ -636,6 +636,9 @@ _ASKED = r"(?:questions?|quer(?:y|ies)|enquir(?:y|ies)|inquir(?:y|ies)|feedback|
 _ENQUIRIES = re.compile(
     rf"^\W{{0,3}}(?:if you have (?:a |any )?(?:further |other |more )?{_ASKED}\b"
     rf"|for (?:any |further |more |all )?{_ASKED}\b"
+    # "Please direct any queries to ...", "Please contact the team at ...@..." (with the address)
+    rf"|please (?:direct|send|address|email|forward|submit) (?:any |all |your )?(?:further )?"
+    rf"{_ASKED}\b|please contact\b"
     rf"|(?:any |all |further )?{_ASKED}\b[^.;:]{{0,80}}?\b(?:should|can|may|must) be (?:sent|"
     r"directed|addressed|emailed|submitted|raised|made)\b"
     # a contact line: "Contact us: enquiries@... | 03000 616161", "Contact details - ..."
@@ -646,6 +649,11 @@ _ADDRESS = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|\bwww\.\S+|(?<![\d.])\+?\d[\d ]{9,}\d\b"
 )
 ENQUIRIES_CONFIDENCE = 0.8
+
+
+def sends_questions(text: str) -> bool:
+    """The clause says where the reader's questions go, and gives the address."""
+    return bool(_ENQUIRIES.match(text)) and _ADDRESS.search(text) is not None
 
 
 def enquiries(
@@ -1056,7 +1064,7 @@ def assigned_actions(
             best = max(instructions, key=lambda i: row[i])
             confidence = float(row[best] / max(sum(row[i] for i in instructions), 1e-9))
             force = Force(LABELS[best])
-        elif verb in vocab["signposting"] or asks(text):
+        elif verb in vocab["signposting"] or asks(text) or sends_questions(text):
             continue
         else:
             reason = "an imperative of action: the reader is told to act"

@@ -60,7 +60,7 @@ _CIRCUMSTANCES = frozenset({"circumstance", "case", "situation", "instance", "ev
 _PLACES_AND_TIMES = frozenset(
     {
         "area", "place", "setting", "home", "country", "region", "locality", "location", "site",
-        "premises", "room", "ward", "unit", "hospital", "community", "county", "borough",
+        "premises", "premise", "room", "ward", "unit", "hospital", "community", "county", "borough",
         "district", "city", "town", "neighbourhood", "nation", "world", "environment", "space",
         "address", "school", "prison", "service", "point", "stage", "time", "moment", "period",
         "level", "position", "system", "part", "footprint", "boundary", "border", "street",

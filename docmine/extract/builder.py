@@ -292,7 +292,7 @@ def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
     headed = [any(b.kind == BlockKind.HEADING for b in blocks[:i]) for i in range(len(blocks))]
     out = [
         replace(b, kind=BlockKind.FURNITURE)
-        if b.kind not in (BlockKind.FOOTNOTE, BlockKind.TABLE_ROW)
+        if b.kind != BlockKind.FOOTNOTE
         and is_furniture(b.text)
         # "Guidance" under a heading is a section ("The regulation in full" / "Guidance"), not
         # GOV.UK's format label above a page's title
