@@ -841,3 +841,23 @@ def test_a_classification_marking_and_a_cover_table_s_label_rows_are_furniture(
     )
     clauses = [c.text for c in segment(extract(write(tmp_path, "cover.md", text)))]
     assert clauses == ["The Council must promote the efficient operation of the market."]
+
+
+def test_a_contents_list_of_questions_and_a_copyright_and_printer_line_are_furniture(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "# Provider selection regime: frequently asked questions\n\nContents\n"
+        "1. Who does the regime apply to?\n2. Which process should we use?\n\n"
+        "1. Who does the regime apply to?\n\n"
+        "The regime applies to relevant authorities when they arrange health care services.\n\n"
+        "2. Which process should we use?\n\n"
+        "ICBs should document the reasons for choosing a process.\n\n"
+        "© Crown copyright 2025. Printed and published in the UK by The Stationery Office Limited "
+        "under the authority of the King's Printer of Acts of Parliament.\n"
+    )
+    document = extract(write(tmp_path, "faq.txt", text))
+    assert [c.text for c in segment(document)] == [
+        "The regime applies to relevant authorities when they arrange health care services.",
+        "ICBs should document the reasons for choosing a process.",
+    ]

@@ -174,6 +174,7 @@ def numbered_questions(blocks: list[RawBlock]) -> list[RawBlock]:
             b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
             and _PARAGRAPH_NUMBER.match(b.marker)
             and _depth(b.marker) == depth
+            and not b.text.rstrip().endswith("?")  # numbered statements, not a contents list
             for b in near
         ):
             out[index] = replace(
@@ -493,11 +494,17 @@ def _mark_contents(blocks: list[RawBlock]) -> list[RawBlock]:
     def opens(block: RawBlock) -> bool:
         return block.kind == BlockKind.HEADING and bool(_CONTENTS.match(block.text.strip(" :")))
 
+    def entry(text: str) -> str:  # "1. Who does the regime apply to?" as its heading reads
+        return folded(re.sub(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\.?|[A-Z]\.)\s+", "", text))
+
+    headings = {entry(b.text) for b in blocks if b.kind == BlockKind.HEADING}
+
     def listed(line: RawBlock) -> bool:
         return (
             line.kind in (BlockKind.LIST_ITEM, BlockKind.PARAGRAPH)
             and len(line.text.split()) <= CONTENTS_LINE_WORDS
-            and not _TERMINAL.search(line.text.rstrip())
+            # a section title: no sentence, or a question the document heads a section with
+            and (not _TERMINAL.search(line.text.rstrip()) or entry(line.text) in headings)
         )
 
     return _mark_after(blocks, opens, listed)
