@@ -333,7 +333,7 @@ _LIST_KINDS = (BlockKind.LIST_ITEM, BlockKind.TABLE_ROW)
 # a modal or a verb of asking: an item its sub-items complete as instructions
 _ASKS = re.compile(
     r"\b(?:must|shall|should|ought to|may|can|could|will|need to|(?:is|are) (?:expected|required|"
-    r"asked|encouraged) to|recommends?|"
+    r"asked|encouraged|recommended|invited|requested) to|recommends?|"
     r"(?:we|committee|board|panel|review) (?:ask|urge|call on)s?)\b",  # a recommendation's lead-in
     re.IGNORECASE,
 )

@@ -833,3 +833,19 @@ def test_a_table_s_next_cell_is_no_conjunct() -> None:
         "The HWB must confirm sign-off on the cover sheet\t27 March 2026"
     )
     assert parts(row) == [row]
+
+
+def test_a_numbered_lead_in_that_is_recommended_or_invited_opens_its_lettered_items(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cabinet.txt"
+    path.write_text(
+        "2. Recommendations\n\n2.1 Cabinet is recommended to:\n\n"
+        "(a) approve the Market Sustainability Plan set out in Appendix A;\n\n"
+        "(b) agree a 6.5% uplift to home care provider fees from 1 April 2026.\n"
+    )
+    assert [c.text for c in segment(extract(path))] == [
+        "Cabinet is recommended to: approve the Market Sustainability Plan set out in Appendix A;",
+        "Cabinet is recommended to: agree a 6.5% uplift to home care provider fees from 1 April "
+        "2026.",
+    ]
