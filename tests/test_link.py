@@ -1562,3 +1562,21 @@ def test_coordinated_subjects_give_the_first_and_a_fronted_frame_ends_at_its_com
     links = link_clauses([text], [decision], ctx)
     assert links[0].holder == "integrated care board"
     assert "local authority" in [b.canonical for b in links[0].bodies]
+
+
+@pytest.mark.slow
+def test_a_body_in_a_fronted_clause_is_not_the_reader_s_and_they_continue_the_subject() -> None:
+    text = (
+        "If a local Healthwatch asks for information about your service, you should respond "
+        "within 20 working days."
+    )
+    ctx = make_context(text, SETTINGS)
+    links = link_clauses([text], [ForceDecision(Force.EXPECTATION, cue=Span("should"))], ctx)
+    assert links[0].holder == ""
+    first, second = "ICBs must not share the data,", "and they must delete it within 30 days."
+    ctx = make_context(f"{first} {second}", SETTINGS)
+    decisions = [ForceDecision(Force.MANDATORY, cue=Span("must"))] * 2
+    assert [link.holder for link in link_clauses([first, second], decisions, ctx)] == [
+        "integrated care board",
+        "integrated care board",
+    ]

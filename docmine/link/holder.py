@@ -363,11 +363,17 @@ def continues(text: str) -> bool:
 
 def inherits_subject(parse: Any, text: str, cue_start: int, cue_text: str) -> bool:
     """A split-off continuation whose governing verb has no subject of its own ("and should
-    share the plan with ..."): it acts on the subject of the part split off before."""
+    share the plan with ..."), or only "they" or "it": it acts on the subject of the part split
+    off before."""
     if not continues(text):
         return False
     anchor = find_anchor(parse, cue_start, cue_text)
-    return anchor is not None and holder_token(anchor, load_holder_rules()) is None
+    if anchor is None:
+        return False
+    rules = load_holder_rules()
+    token = holder_token(anchor, rules)
+    # "..., and they must delete it": the pronoun of a split-off part is the part before's subject
+    return token is None or token.lower_ in rules.back_pronouns
 
 
 def author_holder(
@@ -764,15 +770,25 @@ def holder_candidates(
             start, end = reading.roles["holder"]  # "you", "they", "the provider": its words
             evidence = Mention(canonical, text[start:end], start, end)
         candidates.append(Candidate(canonical, evidence, features))
-    return _without_subordinate_subjects(candidates)
+    return _without_subordinate_subjects(candidates, reading)
 
 
-def _without_subordinate_subjects(candidates: list[Candidate]) -> list[Candidate]:
-    """Where the subject of the governing verb names a body ("Where a local authority has not
-    submitted its return, NHS England must write ..."), a body named inside an adverbial clause
-    and not as that subject acts in the condition, not in the instruction: no candidate. On the
-    gold (5 folds by document) it changes one holder of 1,165, to the gold's."""
-    if not any(c.canonical and c.features.get("role=holder") for c in candidates):
+def _without_subordinate_subjects(
+    candidates: list[Candidate], reading: _Reading
+) -> list[Candidate]:
+    """Where the subject of the governing verb names a body, or is the reader or the author
+    ("Where a local authority has not submitted its return, NHS England must write ...", "If a
+    local Healthwatch asks for information, you should respond ..."), a body named inside an
+    adverbial clause and not as that subject acts in the condition, not in the instruction: no
+    candidate. Not for "they" or "it", whose antecedent the fronted clause may hold ("Where a
+    provider is at risk, it should ...")."""
+    rules = load_holder_rules()
+    named = any(
+        c.canonical and (c.features.get("role=holder") or c.features.get("head:role=holder"))
+        for c in candidates
+    )
+    pronoun = reading.reader or reading.role_word in rules.author_pronouns
+    if not (named or pronoun):
         return candidates
     return [
         c
