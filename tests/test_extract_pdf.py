@@ -1009,3 +1009,26 @@ def test_a_letter_s_labels_in_a_column_of_their_own_open_their_values(tmp_path: 
         "NHS trust chief executives",
         "cc: NHS England regional directors",
     ]
+
+
+def test_a_numbered_heading_right_after_a_table_heads_a_section() -> None:
+    """A table's last row is no sentence that the next line goes on: "6. Oversight and
+    escalation" under it is a heading (from audit 17; it had been a clause, and the section
+    path stayed the table's)."""
+    row = Line("ICB\tPublish the plan\tBefore 31 March", 107.0, 488.0, 703.2, 685.2, 0.0, False, 1)
+    row.cells = ("ICB", "Publish the plan", "Before 31 March")
+    pages = [
+        PageLines(
+            1,
+            842.0,
+            [
+                _line("5. Who does what", 744.7, size=12),
+                row,
+                _line("6. Oversight and escalation", 672.7, size=11),
+                _line("6.1 NHS England assesses every ICB annually.", 648.6, size=11),
+            ],
+        )
+    ]
+    blocks = assemble(pages)
+    headings = [b.text for b in blocks if b.kind == BlockKind.HEADING]
+    assert "6. Oversight and escalation" in headings

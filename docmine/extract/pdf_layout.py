@@ -481,7 +481,12 @@ def _numbered_heading(draft: _Draft, previous: _Draft | None) -> bool:
         return False
     if _MONTH.match(draft.text) or _LEADERS.search(draft.text):
         return False
-    return previous is None or previous.kind == BlockKind.HEADING or ends_sentence(previous.text)
+    # after a heading, a sentence's end or a table's last row (a row is no sentence to go on)
+    return (
+        previous is None
+        or previous.kind in (BlockKind.HEADING, BlockKind.TABLE_ROW)
+        or ends_sentence(previous.text)
+    )
 
 
 def _layout_block(
