@@ -216,7 +216,11 @@ def page_lines(
 
 
 # a label set in a column of its own beside its value: a letter's "To:", "cc:", "From:", "Date:"
-_LABEL = re.compile(r"^[A-Za-z][\w ]{0,20}:$")
+_LABEL = re.compile(
+    r"^(?:to|cc|bcc|from|date|sent|sent to|copy to|copied to|subject|re|ref|our ref|your ref|"
+    r"reference|attention|attn|for the attention of|address|tel|email)\s*:$",
+    re.IGNORECASE,
+)  # not a sentence's last words ("Each system should define:") beside the next column
 LABEL_REACH = 200.0  # points: how far right of its label a value may start on the same baseline
 
 

@@ -776,24 +776,27 @@ def holder_candidates(
 def _without_subordinate_subjects(
     candidates: list[Candidate], reading: _Reading
 ) -> list[Candidate]:
-    """Where the subject of the governing verb names a body, or is the reader or the author
-    ("Where a local authority has not submitted its return, NHS England must write ...", "If a
-    local Healthwatch asks for information, you should respond ..."), a body named inside an
-    adverbial clause and not as that subject acts in the condition, not in the instruction: no
-    candidate. Not for "they" or "it", whose antecedent the fronted clause may hold ("Where a
-    provider is at risk, it should ...")."""
-    rules = load_holder_rules()
+    """Where the subject of the governing verb names a body, or is the reader ("Where a local
+    authority has not submitted its return, NHS England must write ...", "If a local Healthwatch
+    asks for information, you should respond ..."), a body named inside an adverbial clause and
+    not as that subject acts in the condition, not in the instruction: no candidate (the
+    reader's own body aside). Not for "we", "they" or "it", whose antecedent the fronted clause
+    may hold ("If CQC considers ..., we may ...", "Where a provider is at risk, it should ...")."""
     named = any(
         c.canonical and (c.features.get("role=holder") or c.features.get("head:role=holder"))
         for c in candidates
     )
-    pronoun = reading.reader or reading.role_word in rules.author_pronouns
-    if not (named or pronoun):
+    if not (named or reading.reader):
         return candidates
     return [
         c
         for c in candidates
         if not (
-            c.canonical and c.features.get("inside=advcl") and not c.features.get("role=holder")
+            c.canonical
+            and c.features.get("inside=advcl")
+            and not c.features.get("role=holder")
+            # the reader's own body may be named there ("When your ICS includes several
+            # Healthwatch, you will need to ...", to a local Healthwatch)
+            and not (reading.reader and c.features.get("audience"))
         )
     ]
