@@ -1248,6 +1248,12 @@ def test_review_fixes_for_dates_owners_and_short_names() -> None:
         assert found is not None and found.canonical == owner, row
     row = "Support NHS trusts with discharge | 30 June 2026"
     assert owner_cell(row, find_bodies(row, GAZETTEER)) is None
+    # a lead-in that names who acts keeps it: the column names an officer
+    row = (
+        "Each local authority must submit the following returns by the dates shown: Statement "
+        "of grant usage | 30 September 2027 | Director of public health"
+    )
+    assert owner_cell(row, find_bodies(row, GAZETTEER)) is None
     # a short name for two bodies names neither
     text = 'Northfield County Council and NHS Northfield ICB (the "Partners") agree.'
     assert "Partners" not in learn_acronyms(text, GAZETTEER)

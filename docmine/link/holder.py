@@ -332,7 +332,13 @@ def owner_cell(text: str, mentions: list[Mention]) -> Mention | None:
         return None
     # the row's own action, not a lead-in joined before it ("Each party must deliver ... in
     # the table below: Publish the pathway | ICB | 30 June")
-    action = text.split(" | ", 1)[0].rsplit(": ", 1)[-1]
+    first = text.split(" | ", 1)[0]
+    action = first.rsplit(": ", 1)[-1]
+    lead = first[: len(first) - len(action)]
+    cues = [c for c in force_cues(lead) if c.label != "none"]
+    if cues and any(m.end <= cues[0].start for m in mentions):
+        return None  # "Each authority must submit the following returns: ... | Director of ...":
+        # the lead-in names who acts; the column names an officer
     if any(c.label != "none" for c in force_cues(action)):
         return None  # "ICBs must publish ... | Health and wellbeing boards": the action's own
     glue = load_holder_rules().owner_cell_words
