@@ -716,13 +716,13 @@ def test_a_numbered_paragraph_s_run_in_title_is_a_heading_where_its_section_titl
     titled = (
         "# Terms of reference\n\n## 5 Meetings\n\n"
         "5.1 Quorum. The Committee is quorate when four members are present.\n\n"
-        "5.2 Conflicts of interest. Members must declare any interest.\n\n"
+        "5.2 Declarations of Interest. Members must declare any interest.\n\n"
         "## 6 Reporting\n\n6.1 The Committee must report to the Board.\n"
     )
     clauses = segment(extract(write(tmp_path, "tor.md", titled)))
     assert [(c.text, c.provenance.section[-1]) for c in clauses] == [
         ("The Committee is quorate when four members are present.", "5.1 Quorum"),
-        ("Members must declare any interest.", "5.2 Conflicts of interest"),
+        ("Members must declare any interest.", "5.2 Declarations of Interest"),
         ("The Committee must report to the Board.", "6 Reporting"),
     ]
     # an untitled "5.3" would sit under "5.2 Conflicts of interest": no titles taken in that

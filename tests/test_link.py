@@ -1586,3 +1586,41 @@ def test_a_body_in_a_fronted_clause_is_not_the_reader_s_and_they_continue_the_su
         "integrated care board",
         "integrated care board",
     ]
+
+
+@pytest.mark.slow
+def test_review_counter_examples_of_this_session_s_holder_rules() -> None:
+    """A review's counter-examples (each had regressed): "and they should ..." after a named
+    object is not the subject's; "the board"
+    follows a board named as a subject, not an object; a board's page on its council's site
+    speaks as the board; a sub-contractor engaged to deliver a service is not that service."""
+    from docmine.link import find_council_author
+    from docmine.link.bodies import defined_short_names
+
+    from docmine.link.choice import load_link_models
+
+    models = load_link_models(SETTINGS.link_models)
+    first = "ICBs must send the draft plan to each health and wellbeing board,"
+    second = "and they should give their opinion within 28 days."
+    ctx = make_context(f"{first} {second}", SETTINGS, models=models)
+    decisions = [
+        ForceDecision(Force.MANDATORY, cue=Span("must")),
+        ForceDecision(Force.EXPECTATION, cue=Span("should")),
+    ]
+    assert link_clauses([first, second], decisions, ctx)[1].holder != "integrated care board"
+    board = [
+        "Each integrated care board must meet in public.",
+        "ICBs must share their plan with each health and wellbeing board.",
+        "The board should publish its papers.",
+    ]
+    ctx = make_context(" ".join(board), SETTINGS, models=models)
+    decisions = [
+        ForceDecision(Force.MANDATORY, cue=Span("must")),
+        ForceDecision(Force.MANDATORY, cue=Span("must")),
+        ForceDecision(Force.EXPECTATION, cue=Span("should")),
+    ]
+    assert link_clauses(board, decisions, ctx)[2].holder == "integrated care board"
+    page = "Eastmere Borough Council hosts our strategy as a health and wellbeing board. We must."
+    assert find_council_author(page, GAZETTEER) == ""
+    sub = '"Sub-contractor" means any organisation engaged by the Provider to deliver Healthwatch.'
+    assert "Sub-contractor" not in defined_short_names(sub, GAZETTEER)

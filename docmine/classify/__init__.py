@@ -636,9 +636,10 @@ _ASKED = r"(?:questions?|quer(?:y|ies)|enquir(?:y|ies)|inquir(?:y|ies)|feedback|
 _ENQUIRIES = re.compile(
     rf"^\W{{0,3}}(?:if you have (?:a |any )?(?:further |other |more )?{_ASKED}\b"
     rf"|for (?:any |further |more |all )?{_ASKED}\b"
-    # "Please direct any queries to ...", "Please contact the team at ...@..." (with the address)
+    # "Please direct any queries to ..." (with the address); not "Please contact the team by
+    # 14 November to confirm ...", a request
     rf"|please (?:direct|send|address|email|forward|submit) (?:any |all |your )?(?:further )?"
-    rf"{_ASKED}\b|please contact\b"
+    rf"{_ASKED}\b"
     rf"|(?:any |all |further )?{_ASKED}\b[^.;:]{{0,80}}?\b(?:should|can|may|must) be (?:sent|"
     r"directed|addressed|emailed|submitted|raised|made)\b"
     # a contact line: "Contact us: enquiries@... | 03000 616161", "Contact details - ..."

@@ -157,6 +157,10 @@ _NUMBERED_QUESTION = re.compile(
 )
 
 
+def _last_number(marker: str) -> int:
+    return int(marker.rstrip(".").rsplit(".", 1)[-1])
+
+
 def numbered_questions(blocks: list[RawBlock]) -> list[RawBlock]:
     """A numbered question among numbered paragraphs ("2.11 ICBs must ..." / "2.12 What
     difference has the JSNA made?" / "2.13 ...") is one of them, a paragraph that asks, not a
@@ -167,15 +171,19 @@ def numbered_questions(blocks: list[RawBlock]) -> list[RawBlock]:
         if question is None:
             continue
         depth = _depth(question.group("marker"))
-        near = [
-            b for b in (blocks[index - 1] if index else None, *blocks[index + 1 : index + 2]) if b
-        ]
+        number = _last_number(question.group("marker"))
+        before = blocks[index - 1] if index else None
+        after = blocks[index + 1] if index + 1 < len(blocks) else None
         if any(
-            b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
+            b is not None
+            and b.kind in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM)
             and _PARAGRAPH_NUMBER.match(b.marker)
             and _depth(b.marker) == depth
+            # the run of numbers goes on through it ("2.11", "2.12 ...?", "2.13"), not a
+            # chapter's number among its paragraphs' ("14.", "2 Are ICBs ready ...?", "15.")
+            and _last_number(b.marker) == number + step
             and not b.text.rstrip().endswith("?")  # numbered statements, not a contents list
-            for b in near
+            for b, step in ((before, -1), (after, 1))
         ):
             out[index] = replace(
                 block,
@@ -191,10 +199,23 @@ def _run_in(block: RawBlock) -> re.Match[str] | None:
     if block.kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
         return None
     run_in = _RUN_IN.match(block.text) if _PARAGRAPH_NUMBER.match(block.marker) else None
-    words = run_in.group("title").lower().replace(",", "").split() if run_in else []
+    title = run_in.group("title").replace(",", "").split() if run_in else []
+    words = [w.lower() for w in title]
     if any(w in _RUN_IN_NOT for w in words) or words[-1:] in (["para"], ["etc"]):
         return None
+    # a title names, in a word or two or in capitals ("Quorum.", "Extraordinary meetings.",
+    # "Conflicts Of Interest."): not a short sentence ("Members need to declare interests.")
+    # nor an honorific's stop ("Dr. Patel", "St. Helens")
+    named = len(title) <= 2 or all(w[:1].isupper() or w.lower() in _TITLE_JOINERS for w in title)
+    if not named or (len(title) == 1 and words[0] in _HONORIFICS):
+        return None
     return run_in
+
+
+_TITLE_JOINERS = frozenset({"of", "and", "for", "the", "to", "in", "on", "with", "&", "a"})
+_HONORIFICS = frozenset(
+    {"dr", "mr", "mrs", "ms", "miss", "st", "prof", "cllr", "rev", "sir", "dame", "lord", "lady"}
+)
 
 
 def _depth(marker: str) -> int:
@@ -570,14 +591,17 @@ def _shortened_titles(blocks: list[RawBlock], page_marks: list[bool]) -> list[Ra
         words = _title_words(block.text)
         if (
             before.kind == BlockKind.FURNITURE
-            and page_marks[index - 1]
+            and (page_marks[index - 1] or runs_as_header(before.text, ""))
             and block.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH)
             and not block.marker
             and block not in opening
             and len(block.text.split()) <= SHORTENED_TITLE_WORDS
             and not _TERMINAL.search(block.text.strip())
             and len(words) >= 2
-            and len(words & title) >= 0.75 * len(words)
+            # all its words the title's, shortened with a dash or bar ("SAB annual reports -
+            # guidance"), not a section heading that shares most of them
+            and words <= title
+            and re.search(r"\s[-–—|]\s|:\s", block.text) is not None
         ):
             out[index] = replace(block, kind=BlockKind.FURNITURE)
     return out

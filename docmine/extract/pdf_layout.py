@@ -141,6 +141,9 @@ _CONTACT = re.compile(
 )
 
 
+_ADDRESSEE = re.compile(r"\s*(?:to|cc|copy to|sent to|from)\s*:", re.IGNORECASE)
+
+
 def _running_header(line: Line, page: PageLines, size: float) -> bool:
     """The top line of a page after the first, set smaller than the body and standing apart from
     the text under it: a running header (a shortened title, a section name) on a document too
@@ -149,6 +152,8 @@ def _running_header(line: Line, page: PageLines, size: float) -> bool:
     if line.top <= page.height * (1 - MARGIN_BAND) or line.size >= size * FOOTNOTE_RATIO:
         return False
     if not _short_line(line.text) or any(other.top > line.top for other in page.lines):
+        return False
+    if _ADDRESSEE.match(line.text):  # a letter's "To: ICB chief executives", set small
         return False
     below = [other for other in page.lines if other.top < line.bottom]
     return not below or line.bottom - max(other.top for other in below) > size

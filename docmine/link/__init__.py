@@ -170,14 +170,27 @@ def find_audience(
         for service, canonical in gazetteer.rules.reader_services:
             if runs == service or runs.startswith(service + " "):
                 return canonical
-    # a body after "your" is the reader's own ("your ICS", "your local authority") unless the
-    # page speaks to a resident ("your GP", "contact your local Healthwatch", "Your council")
+    return _own_body(yours, gazetteer, acronyms)
+
+
+# the bodies a resident deals with as "yours" ("your council", "your local Healthwatch"); a page
+# that speaks to a resident takes only other bodies after "your" for the reader's own
+_RESIDENTS_BODIES = frozenset({"local authority", "district council", "local Healthwatch"})
+
+
+def _own_body(yours: list[str], gazetteer: Gazetteer, acronyms: dict[str, str]) -> str:
+    """The first body written after "your" at the start of its phrase ("your ICS", "your local
+    authority"): the reader's own. Where the page speaks to a resident ("your GP", "contact
+    your local Healthwatch", "Your council"), a council or a local Healthwatch after "your" is
+    one the resident uses, not the reader."""
     resident = gazetteer.rules.resident_services
-    if any(" ".join(_RESIDENT_CUT.split(p)[0].lower().split()) in resident for p in yours):
-        return ""
+    to_resident = any(
+        " ".join(_RESIDENT_CUT.split(phrase)[0].lower().split()) in resident for phrase in yours
+    )
     for phrase in yours:
         mentions = find_bodies(phrase, gazetteer, acronyms)
-        if mentions and mentions[0].start == 0:
+        own = mentions and mentions[0].start == 0
+        if own and not (to_resident and mentions[0].canonical in _RESIDENTS_BODIES):
             return mentions[0].canonical
     return ""
 
@@ -188,6 +201,7 @@ _COUNCIL_NAME = re.compile(
     r"(?:(?:City|County|Borough|District|Metropolitan Borough|Town|Unitary)\s+)?Council\b"
 )
 AUTHOR_OPENING = 600  # characters: a page's title, banner and first lines
+_SPEAKS_AS_A_BOARD = re.compile(r"\b(?:boards?|partnerships?|committees?|forum)\b", re.IGNORECASE)
 
 
 def find_council_author(text: str, gazetteer: Gazetteer, title: str = "") -> str:
@@ -198,6 +212,8 @@ def find_council_author(text: str, gazetteer: Gazetteer, title: str = "") -> str
     council = _COUNCIL_NAME.search(opening)
     if council is None or not re.search(r"\b(?:we|our|us)\b", text, re.IGNORECASE):
         return ""
+    if _SPEAKS_AS_A_BOARD.search(opening):
+        return ""  # a board's or partnership's page on its council's site: "we" is the board
     named = find_bodies(opening, gazetteer)
     before = [m for m in named if m.start < council.start()]
     inside = [m for m in named if council.start() <= m.start < council.end()]
@@ -360,6 +376,12 @@ def choose_holder(
     return holder, confidence, candidates
 
 
+def _first_cue(text: str) -> int | None:
+    """Where the clause's first force cue starts (its subject comes before it), if it has one."""
+    cues = [c for c in force_cues(text) if c.label != "none"]
+    return cues[0].start if cues else None
+
+
 def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Links:
     """Bodies named, the holder of the governing cue, the duty, and (for instructions) the
     deadline. Holder and deadline stay empty for `none` clauses (ANNOTATION.md); the holder is
@@ -368,7 +390,7 @@ def link_clause(text: str, decision: ForceDecision, context: LinkContext) -> Lin
     # a holder "systems" is an ICS in any document (DECISIONS.md C.23); among the other bodies
     # a generic word that needs it names only bodies the document names outright
     every = find_bodies(text, context.gazetteer, context.acronyms, parse, context.back_references)
-    follow_back_references(every, context.back_references, context.gazetteer)
+    follow_back_references(every, context.back_references, context.gazetteer, _first_cue(text))
     named = only_named(every, context.gazetteer, context.named)
     holder, confidence = None, -1.0
     if parse is not None:

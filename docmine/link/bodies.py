@@ -315,7 +315,8 @@ _MODIFIES = re.compile(r"[\s-]*(?:led|run|based|funded|commissioned)\b")
 # Provider" means the organisation appointed under this Contract to deliver Healthwatch Westvale'
 _DELIVERS = re.compile(
     r"\s*(?:the|a|an|any)\s+(?:organisation|organization|body|company|charity|provider|person|"
-    r"entity)\b[^.;]{0,100}?\b(?:deliver|provide|run|operate|host)s?\s+(?:the\s+)?"
+    r"entity)\s+(?:appointed|contracted|commissioned)\b[^.;]{0,80}?\bto\s+"
+    r"(?:deliver|provide|run|operate|host)\s+(?:the\s+)?"
     r"(?:[A-Z][\w'’&-]*\s+){0,3}"
 )
 
@@ -714,15 +715,21 @@ def _named_head(mention: Mention, heads: set[str]) -> str:
 
 
 def follow_back_references(
-    mentions: list[Mention], back_references: dict[str, str], gazetteer: Gazetteer
+    mentions: list[Mention],
+    back_references: dict[str, str],
+    gazetteer: Gazetteer,
+    before: int | None = None,
 ) -> None:
     """After a clause names a body in full ("Health and wellbeing boards should publish ..."),
     "the board" in lower case in the clauses after it is that body: the last one named
-    (Centering: a definite description takes the most salient antecedent), not the document's
-    first. "The Board" capitalised, a body's own organ ("NHS England Board") and a body not
-    listed keep what the document gave."""
+    (Centering: a definite description takes the most salient antecedent: a subject, named
+    before the clause's first modal `before`), not the document's first. "The Board"
+    capitalised, a body's own organ ("NHS England Board") and a body not listed keep what the
+    document gave."""
     heads = {_singular(h) for h in gazetteer.rules.back_heads}
     for mention in mentions:
+        if before is not None and mention.start >= before:
+            continue  # named after the modal, an object ("share it with each board"): less salient
         head = _named_head(mention, heads)
         if head and f"{_RECENT_KEY}{head}" in back_references:
             back_references[f"{_RECENT_KEY}{head}"] = mention.canonical

@@ -350,12 +350,7 @@ def owner_cell(text: str, mentions: list[Mention]) -> Mention | None:
         for mention in inside:
             start, end = mention.start - cell.start(), mention.end - cell.start()
             rest[start:end] = " " * (end - start)
-        # a proper name's words before the body's ("Northshire County Council") are its own
-        named = "".join(rest[: inside[0].start - cell.start()]).split()
-        first_cell = not text[: cell.start()].strip()  # the action: "Support NHS trusts"
-        proper = not first_cell and len(named) <= 3 and all(w[:1].isupper() for w in named)
-        after = "".join(rest[inside[0].start - cell.start() :]) if proper else "".join(rest)
-        if all(word.lower() in glue for word in re.findall(r"[^\W\d_]+|&", after)):
+        if all(word.lower() in glue for word in re.findall(r"[^\W\d_]+|&", "".join(rest))):
             return inside[0]
     return None
 
@@ -369,17 +364,15 @@ def continues(text: str) -> bool:
 
 def inherits_subject(parse: Any, text: str, cue_start: int, cue_text: str) -> bool:
     """A split-off continuation whose governing verb has no subject of its own ("and should
-    share the plan with ..."), or only "they" or "it": it acts on the subject of the part split
-    off before."""
+    share the plan with ..."): it acts on the subject of the part split off before. Not "and
+    they should ...": "they" may be the part before's object ("ICBs must send the plan to each
+    board, and they should give their opinion")."""
     if not continues(text):
         return False
     anchor = find_anchor(parse, cue_start, cue_text)
     if anchor is None:
         return False
-    rules = load_holder_rules()
-    token = holder_token(anchor, rules)
-    # "..., and they must delete it": the pronoun of a split-off part is the part before's subject
-    return token is None or token.lower_ in rules.back_pronouns
+    return holder_token(anchor, load_holder_rules()) is None
 
 
 def author_holder(
@@ -802,7 +795,16 @@ def _without_subordinate_subjects(
             and c.features.get("inside=advcl")
             and not c.features.get("role=holder")
             # the reader's own body may be named there ("When your ICS includes several
-            # Healthwatch, you will need to ...", to a local Healthwatch)
-            and not (reading.reader and c.features.get("audience"))
+            # Healthwatch, you will need to ...", to a local Healthwatch), or said to be the
+            # reader ("If you are a local authority, you must ...")
+            and not (reading.reader and (c.features.get("audience") or _says_who(reading)))
         )
     ]
+
+
+_YOU_ARE = re.compile(r"\b(?:if|where|when|as)\s+you\s+are\s+(?:a|an|the)\b", re.IGNORECASE)
+
+
+def _says_who(reading: _Reading) -> bool:
+    """The clause's fronted condition says what the reader is ("If you are a local authority")."""
+    return reading.anchor is not None and bool(_YOU_ARE.search(reading.anchor.doc.text))

@@ -17,6 +17,7 @@ from typing import Any
 from docmine.config import Settings
 from docmine.link import (
     LinkContext,
+    _first_cue,
     choose_holder,
     make_context,
     pick_holder,
@@ -75,7 +76,9 @@ def link_examples(
             every = find_bodies(
                 clause, context.gazetteer, context.acronyms, parse, context.back_references
             )
-            follow_back_references(every, context.back_references, context.gazetteer)
+            follow_back_references(
+                every, context.back_references, context.gazetteer, _first_cue(clause)
+            )
             named = only_named(every, context.gazetteer, context.named)
             rule, _, holder = choose_holder(clause, parse, every, decisions[i], context)
             out[i] = RowExamples(holder, rule, named, context, for_gold)
