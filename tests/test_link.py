@@ -1596,7 +1596,6 @@ def test_review_counter_examples_of_this_session_s_holder_rules() -> None:
     speaks as the board; a sub-contractor engaged to deliver a service is not that service."""
     from docmine.link import find_council_author
     from docmine.link.bodies import defined_short_names
-
     from docmine.link.choice import load_link_models
 
     models = load_link_models(SETTINGS.link_models)
