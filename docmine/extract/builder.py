@@ -310,12 +310,22 @@ _SECTION_LABEL = re.compile(r"^guidance$", re.IGNORECASE)
 _LONE_LABEL = re.compile(r"^(?:from|published by|part of):?$", re.IGNORECASE)
 
 
+_MARKING = re.compile(
+    r"^(?:OFFICIAL|OFFICIAL[- ]SENSITIVE|UNCLASSIFIED|NOT PROTECTIVELY MARKED)$", re.IGNORECASE
+)
+
+
 def _mark_furniture(blocks: list[RawBlock]) -> list[RawBlock]:
     headed = [any(b.kind == BlockKind.HEADING for b in blocks[:i]) for i in range(len(blocks))]
     out = [
         replace(b, kind=BlockKind.FURNITURE)
         if b.kind != BlockKind.FOOTNOTE
-        and is_furniture(b.text)
+        and (
+            is_furniture(b.text)
+            # a marking printed once as a line of text ("OFFICIAL" on a cover), not a heading
+            # that names a section of a policy on markings
+            or (b.kind == BlockKind.PARAGRAPH and _MARKING.match(b.text.strip()) is not None)
+        )
         # "Guidance" under a heading is a section ("The regulation in full" / "Guidance"), not
         # GOV.UK's format label above a page's title
         and not (after and b.kind == BlockKind.HEADING and _SECTION_LABEL.match(b.text.strip()))
