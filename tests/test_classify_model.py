@@ -820,7 +820,6 @@ def test_where_to_send_questions_is_signposting() -> None:
         "Contact us: enquiries@cqc.example.org.uk | 03000 616161",
         "Contact details - 0300 123 4567",
         "Please direct any queries to publichealth@northshire.gov.uk.",
-        "Please contact the grants team at grants@dhsc.gov.uk if you have questions.",
         # a form to send is an instruction; a question with no address is the model's; an
         # obligation that mentions queries or comments, or whose address holds such a word,
         # stays one
@@ -829,14 +828,18 @@ def test_where_to_send_questions_is_signposting() -> None:
         "ICBs must respond to all written queries from MPs within 20 working days, copying "
         "england.parliamentary@nhs.net.",
         "Providers should notify CQC of any complaint at enquiries@cqc.org.uk.",
+        # a request with a date is no signposting (a review's counter-example)
+        "Please contact the regional team at england.nw@nhs.net by 14 November 2025 to confirm "
+        "your winter bed capacity.",
     ]
     decisions = classify_texts(texts, Authority.GUIDANCE)
-    assert [d.force for d in decisions[:7]] == [Force.NONE] * 7
+    assert [d.force for d in decisions[:6]] == [Force.NONE] * 6
     assert decisions[0].cue_text == "england.virtualwards@nhs.net"
-    assert [d.force for d in decisions[7:]] == [
+    assert [d.force for d in decisions[6:]] == [
         Force.EXPECTATION,
         Force.EXPECTATION,
         Force.MANDATORY,
+        Force.EXPECTATION,
         Force.EXPECTATION,
     ]
 
