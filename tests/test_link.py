@@ -1600,6 +1600,18 @@ def test_review_counter_examples_of_this_session_s_holder_rules() -> None:
     from docmine.link.choice import load_link_models
 
     models = load_link_models(SETTINGS.link_models)
+    # "If you are a local authority" says who "you" is: the body stays a candidate
+    clauses = [
+        "If you are a local authority, you must carry out a needs assessment within two days.",
+        "If you are an NHS trust, you must notify the patient's GP on the day of discharge.",
+    ]
+    text = "Hospital discharge: who does what\n" + "\n".join(clauses)
+    ctx = make_context(text, SETTINGS, title="Hospital discharge: who does what", models=models)
+    decisions = [ForceDecision(Force.MANDATORY, cue=Span("must"))] * 2
+    assert [link.holder for link in link_clauses(clauses, decisions, ctx)] == [
+        "local authority",
+        "NHS provider",
+    ]
     first = "ICBs must send the draft plan to each health and wellbeing board,"
     second = "and they should give their opinion within 28 days."
     ctx = make_context(f"{first} {second}", SETTINGS, models=models)
