@@ -93,10 +93,14 @@ def test_a_question_standing_alone_is_none_and_one_listed_under_a_lead_in_takes_
         "Councillors may wish to ask: Is the ICB meeting its targets?",
         # an instruction with a stray "?" is no question
         "Partners should ask themselves how they will involve local people?",
+        # a written parliamentary question, printed without its question mark
+        "To ask the Secretary of State for Health and Social Care, whether he will require "
+        "integrated care boards to publish waiting times for wheelchair services.",
     ]
-    alone, pointed, listed, stray = classify_texts(texts)
+    alone, pointed, listed, stray, written = classify_texts(texts)
     assert (alone.force, alone.reason, alone.cue) == (Force.NONE, "question", None)
     assert pointed.force == Force.NONE
+    assert (written.force, written.reason) == (Force.NONE, "question")
     assert listed.force == Force.SUGGESTION
     assert stray.force == Force.EXPECTATION
 
@@ -680,11 +684,13 @@ def test_a_reported_view_instructs_no_one_whatever_body_and_modal_it_holds() -> 
     texts = [
         "Patients told NHS England during engagement that appointments should be in the evening.",
         "Staff told us in the 2025 survey that the night round should be shorter.",
+        "Parents told inspectors that the council should explain its decisions more clearly.",
+        'Cllr Okafor added: "We expect every care provider in the county to sign up."',
         "We told providers that they must register by 1 April.",
     ]
     decisions = classify_texts(texts)
-    assert [d.force for d in decisions[:2]] == [Force.NONE] * 2
-    assert not decisions[2].reason.startswith("reported")
+    assert [d.force for d in decisions[:4]] == [Force.NONE] * 4
+    assert not decisions[4].reason.startswith("reported")
 
 
 @pytest.mark.slow
@@ -704,6 +710,24 @@ def test_expecting_a_change_in_an_amount_foresees_and_asking_a_question_asks() -
         Force.EXPECTATION,
         Force.EXPECTATION,
     ]
+
+
+@pytest.mark.slow
+def test_what_someone_asked_for_reports_the_asking_and_a_role_s_title_lays_no_duty() -> None:
+    """Rule 1: "has asked for" tells what was asked; "has asked X to" still asks X to act. A
+    capitalised "Responsible" in a role's name ("the Responsible Clinician") is no deontic
+    adjective."""
+    texts = [
+        "The resident has asked for visits to stop.",
+        "In 2017 the government asked for an independent review of the Act.",
+        "The Responsible Clinician chairs the discharge meeting.",
+        "NHS England has asked all trusts to publish their plans.",
+        "The registered manager is responsible for the rota.",
+    ]
+    decisions = classify_texts(texts)
+    assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
+    assert decisions[3].force == Force.EXPECTATION
+    assert decisions[4].force != Force.NONE
 
 
 @pytest.mark.slow

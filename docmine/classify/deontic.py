@@ -149,13 +149,39 @@ def _kind(token: Any) -> tuple[str, str] | None:
     if token.pos_ in {"NOUN", "PROPN"} and lemma in vocab["noun"]:
         return "noun", lemma
     if token.pos_ == "VERB" and lemma in vocab["verb"] and lemma != "have":
-        return None if _asks_a_question(token) or _predicts(token) else ("verb", lemma)
-    if lower in vocab["adjective"] and token.pos_ in {"ADJ", "VERB"}:
+        if _asks_a_question(token) or _predicts(token) or _asked_for(token):
+            return None
+        return "verb", lemma
+    if lower in vocab["adjective"] and token.pos_ in {"ADJ", "VERB"} and not _in_a_title(token):
         return "adjective", lower
     return None
 
 
+def _in_a_title(token: Any) -> bool:
+    """ "The Responsible Clinician chairs ...", "the Accountable Officer": a capitalised adjective
+    in the name of a role or a thing names it; it lays nothing on anyone."""
+    head = token.head
+    return (
+        token.text[:1].isupper()
+        and token.dep_ in {"amod", "compound"}
+        and head.i > token.i
+        and head.text[:1].isupper()
+    )
+
+
 _WH = frozenset({"what", "how", "whether", "if", "why", "which", "who", "whom", "when", "where"})
+
+
+def _asked_for(token: Any) -> bool:
+    """ "The resident has asked for visits to stop", "the government asked for a review": what
+    someone asked for, told as past, reports the asking ("NHS England has asked trusts to ..."
+    asks someone to act; "are asked to" is passive)."""
+    return (
+        token.lemma_.lower() in {"ask", "request"}
+        and token.tag_ in {"VBD", "VBN"}
+        and not any(c.dep_ in {"auxpass", "nsubjpass", "xcomp"} for c in token.children)
+        and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children)
+    )
 
 
 def _asks_a_question(token: Any) -> bool:

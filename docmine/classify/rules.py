@@ -35,9 +35,19 @@ CONFIDENCE = {Force.MANDATORY: 0.9, Force.EXPECTATION: 0.8, Force.SUGGESTION: 0.
 _PARAGRAPH_REFERENCE = re.compile(r"\s*\((?:paragraphs?|paras?\.?)\s*[\d.,–\- and]+\)\s*$", re.I)
 
 
+# a Member's written question, which Parliament prints without its question mark ("To ask the
+# Secretary of State for Health and Social Care, whether he will require ICBs to ...")
+_PARLIAMENTARY_QUESTION = re.compile(
+    r"^\W*To ask (?:the|His|Her)\b[^.?;]{0,200}?,\s*(?:whether|what|how|if|when|which|why|who)\b"
+)
+
+
 def asks(text: str) -> bool:
-    """The clause ends with a question mark, before any paragraph reference after it."""
-    return _PARAGRAPH_REFERENCE.sub("", text).rstrip().endswith("?")
+    """The clause ends with a question mark, before any paragraph reference after it, or is a
+    written parliamentary question."""
+    return _PARAGRAPH_REFERENCE.sub("", text).rstrip().endswith("?") or bool(
+        _PARLIAMENTARY_QUESTION.match(text)
+    )
 
 
 def find_condition(text: str) -> str:
