@@ -711,6 +711,9 @@ def test_a_system_of_some_kind_is_not_an_integrated_care_system() -> None:
     # a system's quality or kind makes it a way of working
     assert parsed("We expect you to have effective systems to identify abuse.") == []
     assert parsed("Trusts must keep their IT systems secure.") == ["NHS provider"]
+    assert parsed("Do not close the record on the clinical system until the ICB agrees.") == [
+        "integrated care board"
+    ]
 
 
 @pytest.mark.slow
@@ -1587,6 +1590,28 @@ def test_a_body_in_a_fronted_clause_is_not_the_reader_s_and_they_continue_the_su
         "integrated care board",
         "integrated care board",
     ]
+
+
+@pytest.mark.slow
+def test_a_body_after_the_cue_of_you_is_who_is_told_not_who_acts() -> None:
+    """ "You should tell the local authority ...": "you" acts; the body after the cue is told.
+    Where the document's reader is that body, it stays ("you" is the ICB)."""
+    from docmine.link.choice import load_link_models
+
+    models = load_link_models(SETTINGS.link_models)
+    clauses = [
+        "You should also tell the local authority about any safeguarding concern.",
+        "You must inform the ICB of any change to your opening hours.",
+    ]
+    text = "Safeguarding notifications\n" + "\n".join(clauses)
+    ctx = make_context(text, SETTINGS, title="Safeguarding notifications", models=models)
+    decisions = [
+        ForceDecision(Force.EXPECTATION, cue=Span("should")),
+        ForceDecision(Force.MANDATORY, cue=Span("must")),
+    ]
+    links = link_clauses(clauses, decisions, ctx)
+    assert [link.holder for link in links] == ["", ""]
+    assert [b.canonical for b in links[0].bodies] == ["local authority"]
 
 
 @pytest.mark.slow

@@ -787,10 +787,20 @@ def _without_subordinate_subjects(
     )
     if not (named or reading.reader):
         return candidates
+    you = reading.role_word == "you"
     return [
         c
         for c in candidates
         if not (
+            # "You should tell the local authority about ...": "you" acts; a body named after
+            # the cue is who is told or worked with (the reader's own body aside)
+            you
+            and c.canonical
+            and c.features.get("after_cue")
+            and not c.features.get("before_cue")
+            and not c.features.get("audience")
+        )
+        and not (
             c.canonical
             and c.features.get("inside=advcl")
             and not c.features.get("role=holder")
