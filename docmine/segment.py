@@ -111,7 +111,11 @@ def _subject_fragment(left: str) -> bool:
         # lowered segmentation recall 0.963 -> 0.959, both halves of the documents)
         return True
     tail = re.split(r"[,;:(]|\bthat\b", left)[-1]
-    return len(tail.split()) <= 6 and not force_cues(tail)
+    words = len(tail.split())
+    # a list of subjects runs longer ("the ICB and its partner NHS trusts | and foundation
+    # trusts must ...")
+    listed = words <= 10 and re.search(r"\b(?:and|or)\b", tail) is not None
+    return (words <= 6 or listed) and not force_cues(tail)
 
 
 _NAME_GOES_ON = re.compile(r"^(?:and|&)\s+(?:[A-Z(][\w'’()-]*\s+)+(?P<next>\S+)")

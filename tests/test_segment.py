@@ -119,6 +119,12 @@ def test_coordinated_subjects_stay_together() -> None:
     assert parts(text) == [text]
     text = "It is important that the ICB and ICP should agree how they will work together."
     assert parts(text) == [text]
+    # a list of three subjects runs longer than two
+    text = (
+        "Before the start of each financial year, the ICB and its partner NHS trusts and "
+        "foundation trusts must prepare a joint forward plan."
+    )
+    assert parts(text) == [text]
 
 
 def test_a_conjunct_with_its_own_subject_and_another_force_splits_after_a_comma() -> None:
