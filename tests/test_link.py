@@ -287,6 +287,11 @@ def test_an_action_table_s_owner_cell_names_the_holder() -> None:
 
     text = "Agree a plan with the ICB | 30 November 2026"
     assert owner_cell(text, find_bodies(text, GAZETTEER)) is None
+    # a generic word that fills the owner cell names its body where the document names it
+    row = "Agree a single waiting list for the ICB area | Systems | 31 March 2027"
+    ctx = make_context(f"The actions for each ICB are below.\n{row}", SETTINGS)
+    (link,) = link_clauses([row], decisions[:1], ctx)
+    assert link.holder == "integrated care system"
 
 
 @pytest.mark.slow

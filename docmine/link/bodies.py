@@ -186,6 +186,8 @@ def _generic_ok(
     names the body, unless `names_other`: the word's proper names name things of their own
     ("the National Reporting and Learning System")."""
     rules_ok = True
+    if _whole_cell(text, start, end):
+        return True  # a table's owner cell ("| Systems |"): a noun of its own, whatever the parse
     if parse is not None:
         token = next((t for t in parse if t.idx <= end - 1 < t.idx + len(t.text)), None)
         if token is not None and token.dep_ in _MODIFIER_DEPS and token.head.i > token.i:
@@ -203,6 +205,12 @@ def _generic_ok(
         if compounds and (names_other or not named):
             rules_ok = False
     return rules_ok
+
+
+def _whole_cell(text: str, start: int, end: int) -> bool:
+    """The word fills a cell of a table row ("Agree a plan | Systems | 31 March")."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return "|" in text and before.endswith("|") and (not after or after.startswith("|"))
 
 
 def _blank(text: str, pattern: re.Pattern[str] | None) -> str:
