@@ -1634,14 +1634,18 @@ def test_review_counter_examples_of_this_session_s_holder_rules() -> None:
     clauses = [
         "If you are a local authority, you must carry out a needs assessment within two days.",
         "If you are an NHS trust, you must notify the patient's GP on the day of discharge.",
+        "If you are a director of public health, you must make sure the plan reflects your advice.",
     ]
-    text = "Hospital discharge: who does what\n" + "\n".join(clauses)
+    text = "Hospital discharge: who does what for local authorities\n" + "\n".join(clauses)
     ctx = make_context(text, SETTINGS, title="Hospital discharge: who does what", models=models)
-    decisions = [ForceDecision(Force.MANDATORY, cue=Span("must"))] * 2
-    assert [link.holder for link in link_clauses(clauses, decisions, ctx)] == [
+    decisions = [ForceDecision(Force.MANDATORY, cue=Span("must"))] * 3
+    links = link_clauses(clauses, decisions, ctx)
+    assert [link.holder for link in links] == [
         "local authority",
         "NHS provider",
+        "director of public health",
     ]
+    assert [link.holder_confidence for link in links] == [-1.0] * 3  # the words say it: a rule
     first = "ICBs must send the draft plan to each health and wellbeing board,"
     second = "and they should give their opinion within 28 days."
     ctx = make_context(f"{first} {second}", SETTINGS, models=models)

@@ -38,6 +38,7 @@ from docmine.link.holder import (
     holder_candidates,
     inherits_subject,
     owner_cell,
+    reader_said,
 )
 from docmine.link.parse import ParseCache
 from docmine.model import Block, BlockKind, Force, ForceDecision, Links, Mention, Obligation
@@ -366,6 +367,10 @@ def choose_holder(
         return owner, -1.0, candidates
     if inherited is not None:  # no subject of its own: the grammar says it, not a probability
         return inherited, -1.0, candidates
+    said = reader_said(text, mentions, cue_start)
+    if said is not None:  # "If you are a local authority, you must ..."
+        context.discourse.last_holder = context.discourse.previous_subject = said
+        return said, -1.0, candidates
     author = author_holder(parse, text, cue_start, cue_text, context.discourse)
     if author is not None:  # "we" on a council's own page
         context.discourse.last_holder = context.discourse.previous_subject = author

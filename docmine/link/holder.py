@@ -818,3 +818,15 @@ _YOU_ARE = re.compile(r"\b(?:if|where|when|as)\s+you\s+are\s+(?:a|an|the)\b", re
 def _says_who(reading: _Reading) -> bool:
     """The clause's fronted condition says what the reader is ("If you are a local authority")."""
     return reading.anchor is not None and bool(_YOU_ARE.search(reading.anchor.doc.text))
+
+
+def reader_said(text: str, mentions: list[Mention], cue_start: int) -> Mention | None:
+    """ "If you are a director of public health, you should ...": the clause says which body
+    "you" is, and "you" acts. A rule: the words say it, not a probability."""
+    match = _YOU_ARE.search(text)
+    if match is None or cue_start < match.end():
+        return None
+    said = next((m for m in mentions if text[match.end() : m.start].strip() == ""), None)
+    if said is None or not re.search(r"\byou\b", text[said.end : cue_start], re.IGNORECASE):
+        return None
+    return said
