@@ -592,6 +592,22 @@ def test_a_law_that_bars_an_act_forbids_it() -> None:
 
 
 @pytest.mark.slow
+def test_may_on_a_verb_of_requiring_is_its_subject_s_power() -> None:
+    texts = [
+        "The Committee may require any responsible person to provide such information as it "
+        "may reasonably require.",
+        "The Committee may require any NHS trust to provide such information as it needs.",
+        # a consequence, not a power; a duty the subject has first
+        "This may require staff to work longer hours.",
+        "ICBs must publish the plan, and NHS England may require them to revise it.",
+    ]
+    power, named, consequence, duty = classify_texts(texts, Authority.LEGISLATION)
+    assert [power.force, named.force] == [Force.SUGGESTION] * 2
+    assert not consequence.reason.startswith("a power")
+    assert duty.force == Force.MANDATORY
+
+
+@pytest.mark.slow
 def test_a_provision_that_confers_a_duty_or_a_power_has_its_force() -> None:
     """An explanatory note's "Regulation 8 obliges the local authority to ..." is the duty it
     describes (mandatory); "Subsection (2) enables the Secretary of State to make regulations

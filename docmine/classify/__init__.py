@@ -59,6 +59,7 @@ def after_the_model(
     decisions = reported_views(contexts, decisions, evidence)
     decisions = forbidden(contexts, decisions, evidence)
     decisions = conferred(contexts, decisions)
+    decisions = powers_to_require(contexts, decisions)
     decisions = declined(contexts, decisions)
     decisions = enquiries(contexts, decisions)
     decisions = offences(contexts, decisions)
@@ -752,6 +753,49 @@ def conferred(
             cue,
             decision.condition,
             f"a provision of law that confers a {word}",
+        )
+    return out
+
+
+# A power to make someone act ("The Committee may require any responsible person to provide
+# ...", "the SoS may direct NHSE to establish ..."): "may" on a verb of requiring, its first
+# modal, with someone to act after it, is the power of its subject, a permission (ANNOTATION.md:
+# may = suggestion), however strong the verb. Not where a pronoun or a demonstrative is the
+# subject, which speaks of a consequence ("This may require staff to work longer"). 1 of 1 gold
+# clauses is a suggestion, add-one smoothed (1 + 1) / (1 + 2)
+_MAY_REQUIRE = re.compile(
+    r"^(?:[^,;:]{0,80},\s+)?(?!(?:this|that|these|those|it|they|which|such|doing so)\b)"
+    r"(?P<subject>(?:[\w'’()-]+\s+){1,8}?)(?:also\s+)?may\s+(?:also\s+)?(?:by\s+[\w\s]{1,30}?\s+)?"
+    r"(?P<verb>require|direct|compel|oblige)\s+(?:[\w'’()-]+\s+){1,8}?to\s+(?!the\b|an?\b)"
+    r"(?-i:[a-z]+)\b",
+    re.IGNORECASE,
+)
+MAY_REQUIRE_CONFIDENCE = 0.667
+
+
+def powers_to_require(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """ "X may require Y to ..." is X's power (`_MAY_REQUIRE`): a suggestion, whatever the model
+    made of "require". A prohibition, or a clause the rules made none, stays."""
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        if decision.force in (Force.SUGGESTION, Force.NONE) or _blocked(decision):
+            continue
+        if decision.polarity == Polarity.PROHIBITION:
+            continue
+        found = _MAY_REQUIRE.search(context.text)
+        if found is None or re.search(
+            r"\b(?:must|shall|should|will)\b", context.text[: found.start("verb")], re.IGNORECASE
+        ):
+            continue  # not its first modal
+        out[index] = ForceDecision(
+            Force.SUGGESTION,
+            Polarity.POSITIVE,
+            MAY_REQUIRE_CONFIDENCE,
+            Span.of(context.text, found.start("verb"), found.end("verb")),
+            decision.condition,
+            "a power to require: may + a verb of requiring",
         )
     return out
 
