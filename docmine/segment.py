@@ -446,11 +446,28 @@ def _label_and_value(text: str) -> bool:
     return is_metadata_label(cells[0]) and len(cells[1].split()) <= 10
 
 
+# a cell that states something: a subject and its verb first ("The ICB must convene ...")
+_STATES = re.compile(
+    r"^(?!(?:what|how|when|who|which|where|why)\b)(?:\S+\s+){0,2}"
+    r"(?:must|should|shall|will|may|can|need|needs|is|are)\b",
+    re.IGNORECASE,
+)
+
+
+def _column_label(cell: str) -> bool:
+    """A short label ("No.", "Response time"), or one up to six words that states nothing
+    ("What we will look at", "Information the plan must contain")."""
+    words = len(cell.split())
+    if words <= 4:
+        return True
+    return words <= 6 and not cell.rstrip().endswith(".") and not _STATES.match(cell)
+
+
 def _is_table_header(block: Block, previous: Block | None) -> bool:
     """The first row of a table, when it holds only short labels ("No. | Point")."""
     starts_table = previous is None or previous.kind != BlockKind.TABLE_ROW
     cells = block.text.split("\t")
-    labels = all(len(c.split()) <= 4 for c in cells)
+    labels = all(_column_label(c) for c in cells)
     return starts_table and labels and (len(cells) > 1 or len(block.text.split()) <= 2)
 
 

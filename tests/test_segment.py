@@ -181,6 +181,23 @@ def test_table_rows_after_a_colon_lead_in_carry_it_like_list_items() -> None:
     ]
 
 
+def test_a_header_row_of_labels_up_to_six_words_is_no_clause() -> None:
+    """Column labels ("What we will look at", "Information the plan must contain") name the
+    columns; they instruct no one, even with a modal."""
+    document = _table_document(
+        "We will look at the following evidence:",
+        ["Evidence category\tWhat we will look at", "Processes\tSafeguarding policies"],
+    )
+    assert [c.text for c in segment(document)] == [
+        "We will look at the following evidence: Processes | Safeguarding policies"
+    ]
+    document = _table_document(
+        "Schedule 1 lists the information.",
+        ["Item\tService\tInformation the plan must contain", "1\tNursing\tDays to first contact"],
+    )
+    assert "Information the plan must contain" not in " ".join(c.text for c in segment(document))
+
+
 def test_a_table_after_the_items_of_a_lead_in_does_not_carry_it() -> None:
     doc = document(
         (BlockKind.PARAGRAPH, "The integrated care board should consult Healthwatch:"),
