@@ -989,6 +989,27 @@ def test_a_line_that_ends_on_a_footnote_mark_is_still_on_its_baseline(tmp_path: 
     ]
 
 
+def test_a_footnote_s_raised_number_set_apart_from_its_text_opens_it(tmp_path: Path) -> None:
+    """ "¹ Better Care Fund policy framework ...": the raised number stood as a line of its own,
+    so the note did not start with its number and was read as a paragraph of the body (audit
+    21)."""
+    content = (
+        "BT /F1 10 Tf 72 700 Td (The HWB must sign off the plan before it is submitted.) Tj ET "
+        "BT /F1 10 Tf 72 686 Td (Draft plans must be submitted by 28 March 2025.) Tj ET "
+        "BT /F1 6 Tf 72 305 Td (1) Tj ET "
+        "BT /F1 8 Tf 76 302 Td (Better Care Fund policy framework 2025-26.) Tj ET"
+    )
+    path = tmp_path / "note.pdf"
+    path.write_bytes(_handmade_pdf(content))
+    blocks = read_pdf(path, path.read_bytes())
+    assert (blocks[-1].kind, blocks[-1].marker, blocks[-1].text) == (
+        BlockKind.FOOTNOTE,
+        "1",
+        "Better Care Fund policy framework 2025-26.",
+    )
+    assert [b.kind for b in blocks].count(BlockKind.FOOTNOTE) == 1
+
+
 def test_a_letter_s_labels_in_a_column_of_their_own_open_their_values(tmp_path: Path) -> None:
     """ "To:" and "cc:" set in a label column, their addressees in the next: each label opens
     its value's line, so the letter's address block reads "To: ..." and "cc: ..." (they had

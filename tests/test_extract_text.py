@@ -485,6 +485,7 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Guidance",
         "Published 12 January 2026 Last updated 3 February 2026 + show all updates",
         "Last updated 12 February 2025 + show all updates",
+        "Mental Health Act 1983: Code of Practice Page 94",
         "Publication reference: PRN01842 · Published 14 November 2024",
         "Media enquiries: Northmoor Council press office, 01632 960 000, press@example.gov.uk",
         "3 February 2026 — See all updates",

@@ -113,6 +113,18 @@ def _drop_superscripts(
     return "".join(kept)
 
 
+_NOTE_NUMBER = re.compile(r"\d{1,3}(?=[^\W\d_])")
+
+
+def _raised_mark(facts: _CharFacts, mark: int, word: int) -> bool:
+    """The characters before `word` are set smaller than it and above its baseline."""
+    size = facts.size(word)
+    return (
+        facts.size(mark) < size * SUPERSCRIPT_RATIO
+        and facts.loose_box(mark)[1] > facts.loose_box(word)[1] + RAISED * size
+    )
+
+
 def _make_line(text: str, start: int, end: int, facts: _CharFacts, page: int) -> Line | None:
     """The line for text[start:end], or None if it is only spaces."""
     hyphenated = text[end - 1] == "\ufffe"
@@ -124,10 +136,17 @@ def _make_line(text: str, start: int, end: int, facts: _CharFacts, page: int) ->
     if start >= end:
         return None
     probe = _first_word_char(text, start, end)
+    note = _NOTE_NUMBER.match(text, start, end)
+    if note is not None and _raised_mark(facts, start, note.end()):
+        probe = note.end()  # "¹Better Care Fund ...": a note's raised number, then its text
     size = facts.size(probe)
     left, _, _, top = facts.loose_box(start)
     _, bottom, right, _ = facts.loose_box(end - 1)
-    body = _drop_superscripts(text, start, end, facts, size, probe)
+    if probe != _first_word_char(text, start, end):
+        rest = _drop_superscripts(text, probe, end, facts, size, probe)
+        body = f"{text[start:probe]} {rest}"
+    else:
+        body = _drop_superscripts(text, start, end, facts, size, probe)
     line_bottom = facts.loose_box(probe)[1]
     if body != text[start:end] and bottom > line_bottom + RAISED * size:
         bottom = line_bottom  # it ends on a footnote mark: the line's bottom is its words'
@@ -148,11 +167,29 @@ def _same_baseline(previous: Line, line: Line) -> bool:
     )
 
 
+def _opens_a_note(previous: Line, line: Line) -> bool:
+    """A footnote's raised number set apart from its text ("¹ Better Care Fund policy ..."):
+    a lone small number or mark just left of the line, above its baseline."""
+    return (
+        _NOTE_MARK.match(previous.text) is not None
+        and previous.size < line.size
+        and 0.0 < previous.bottom - line.bottom < line.size
+        and -1.0 <= line.x0 - previous.x1 < line.size
+    )
+
+
+_NOTE_MARK = re.compile(r"^(?:\d{1,3}|[*†‡§])$")
+
+
 def _merge_split_lines(lines: list[Line]) -> list[Line]:
     merged: list[Line] = []
     for line in lines:
         previous = merged[-1] if merged else None
-        if previous is not None and not previous.is_table_row and _same_baseline(previous, line):
+        if previous is not None and not previous.is_table_row and _opens_a_note(previous, line):
+            line.text = f"{previous.text} {line.text.lstrip()}"
+            line.x0 = previous.x0
+            merged[-1] = line
+        elif previous is not None and not previous.is_table_row and _same_baseline(previous, line):
             previous.text = f"{previous.text.rstrip()} {line.text.lstrip()}"
             previous.x1 = line.x1
             previous.hyphenated = line.hyphenated
