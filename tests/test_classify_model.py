@@ -718,12 +718,17 @@ def test_expecting_a_change_in_an_amount_foresees_and_asking_a_question_asks() -
         "Each year we ask local people what matters to them.",
         "We expect ICBs to increase capacity by 10%.",
         "We ask ICBs to publish their plans.",
+        # an intention: "expect to" + its own subject's act (but "expect to see" asks others)
+        "The ICB expects to commission 40 intermediate care beds next year.",
+        "We would expect to see a completed impact assessment for every service.",
     ]
     decisions = classify_texts(texts)
     assert [d.force for d in decisions] == [
         Force.NONE,
         Force.NONE,
         Force.EXPECTATION,
+        Force.EXPECTATION,
+        Force.NONE,
         Force.EXPECTATION,
     ]
 

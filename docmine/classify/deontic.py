@@ -212,12 +212,35 @@ def _predicts(token: Any) -> bool:
     increase capacity" asks for an act."""
     if token.lemma_.lower() != "expect":
         return False
+    if _intends(token):
+        return True
     for complement in token.children:
         if complement.dep_ not in ("xcomp", "ccomp") or complement.lemma_.lower() not in _CHANGES:
             continue
         if not any(c.dep_ in ("dobj", "attr") for c in complement.children):
             return True
     return False
+
+
+# what one expects to be shown or given is asked of others ("We would expect to see a completed
+# DPIA"), not one's own plan
+_SHOWN = frozenset({"see", "find", "receive", "hear", "get", "be", "have", "understand"})
+
+
+def _intends(token: Any) -> bool:
+    """ "The ICB expects to commission 40 beds", "we expect to publish our report": "expect"
+    with a bare infinitive of its own subject's act states an intention (DECISIONS.md 11, rule 7:
+    the author's or a body's own plans), not an expectation of anyone."""
+    if any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in token.children):
+        return False
+    return any(
+        c.dep_ == "xcomp"
+        and c.tag_ == "VB"
+        and any(g.tag_ == "TO" for g in c.children)
+        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        and c.lemma_.lower() not in _SHOWN
+        for c in token.children
+    )
 
 
 def _imperative(sentence: Any) -> Any | None:
