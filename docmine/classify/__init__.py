@@ -582,6 +582,18 @@ _CONFERS = re.compile(
 # mandatory, a power 9 of 9 suggestions (the model, by document, had called 2 and 6 of them
 # otherwise), add-one smoothed (5 + 1) / (5 + 2) and (9 + 1) / (9 + 2)
 CONFERRED_DUTY_CONFIDENCE = 0.857
+
+
+def conferring_words(text: str) -> tuple[int, int] | None:
+    """Where a provision of law said to confer a duty or a power says so (`_CONFERS`: "obliges",
+    "gives ... the power"), as character offsets; None where the clause has no such form."""
+    found = _CONFERS.search(text)
+    if found is None:
+        return None
+    word = "duty" if found.group("duty") is not None else "power"
+    return found.start(word), found.end(word)
+
+
 CONFERRED_POWER_CONFIDENCE = 0.909
 
 

@@ -367,6 +367,10 @@ def choose_holder(
         return owner, -1.0, candidates
     if inherited is not None:  # no subject of its own: the grammar says it, not a probability
         return inherited, -1.0, candidates
+    conferee = _conferee(text, mentions, decision)
+    if conferee is not None:  # "Section 14 gives the Secretary of State the power to ..."
+        context.discourse.last_holder = context.discourse.previous_subject = conferee
+        return conferee, -1.0, candidates
     said = reader_said(text, mentions, cue_start)
     if said is not None:  # "If you are a local authority, you must ..."
         context.discourse.last_holder = context.discourse.previous_subject = said
@@ -379,6 +383,25 @@ def choose_holder(
         return rule, -1.0, candidates
     holder, confidence = pick_holder(context.models.holder, candidates)
     return holder, confidence, candidates
+
+
+def _conferee(text: str, mentions: list, decision: ForceDecision) -> Mention | None:
+    """The body a provision of law gives a duty or a power (the force rule `conferred`: "Section
+    14 gives the Secretary of State the power to ...", "Regulation 8 obliges the local authority
+    to ..."): the first body named after the conferring words, before the act it may do. A
+    rule: the force rule read the construction."""
+    from docmine.classify import conferring_words
+
+    if decision.force not in (Force.MANDATORY, Force.SUGGESTION):
+        return None
+    words = conferring_words(text)
+    if words is None:
+        return None
+    act = text.find(" to ", words[1])
+    return next(
+        (m for m in mentions if words[0] <= m.start and (act < 0 or m.start < act) and m.canonical),
+        None,
+    )
 
 
 def _first_cue(text: str) -> int | None:
