@@ -107,6 +107,14 @@ from docmine.measure.evaluate import token_f1
             "Councils must share data as far as reasonably practicable.",
             "as far as reasonably practicable",
         ),
+        # a comma between two adjectives of one noun stays inside; one before a conjunction or
+        # a new clause closes the phrase
+        (
+            "Visits should not be refused unless there is a specific, assessed risk to the "
+            "resident.",
+            "unless there is a specific, assessed risk to the resident",
+        ),
+        ("ICBs must act unless there is a risk, assessed or not.", "unless there is a risk"),
         # a bracketed reference stays inside a fixed phrase
         (
             "The board must refuse the request unless the applicant meets the tests in regulation "

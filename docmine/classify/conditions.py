@@ -27,7 +27,12 @@ _SUBORDINATORS = frozenset(
 # stays inside ("subject to paragraph (4)", "unless ... in regulation 4(2)"), and so does the
 # bracketed part of a name ("subject to the Care and Support (Charging and Assessment of
 # Resources) Regulations 2014")
-_WORDS = r"(?:[^,.;:()—]|\([\w.]{1,6}\)|\((?-i:[A-Z])[\w'’-]*(?:\s+[\w'’-]+){0,8}\))+"
+# ); and a comma between two adjectives of one noun ("unless there is a specific, assessed risk")
+_WORDS = (
+    r"(?:\b(?:a|an|the) (?-i:[a-z]{3,20}),(?=\s+(?-i:[a-z]+)"
+    r"(?:ed|al|ive|ic|ous|ful|ent|ant|ble|ary)\s+(?!(?:or|and|but|nor)\b)(?-i:[a-z]))"
+    r"|[^,.;:()—]|\([\w.]{1,6}\)|\((?-i:[A-Z])[\w'’-]*(?:\s+[\w'’-]+){0,8}\))+"
+)
 _PHRASES = re.compile(
     rf"\b(?:subject to {_WORDS}"
     r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission)"
