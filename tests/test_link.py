@@ -1339,6 +1339,10 @@ def test_a_term_a_definition_gives_a_body_names_it() -> None:
         "care board or a local authority."
     )
     assert defined_short_names(text, GAZETTEER) == {"commissioner": "integrated care board"}
+    found = find_bodies(
+        "Commissioners may withhold it.", GAZETTEER, learn_acronyms(text, GAZETTEER)
+    )
+    assert [m.canonical for m in found] == ["integrated care board"]
     # common nouns in lower case are no names; an agent of two words is
     text = (
         "‘the board’ refers to the integrated care board. “trust” means the NHS foundation "

@@ -291,6 +291,8 @@ def learn_acronyms(text: str, gazetteer: Gazetteer) -> dict[str, str]:
         learned.setdefault(short, canonical)
         if " " not in short and not short.endswith("s"):  # "Commissioners" are each "the
             learned.setdefault(f"{short}s", canonical)  # Commissioner" the document defines
+            if short[:1].islower():  # a term in lower case opens a sentence in capitals
+                learned.setdefault(f"{short.capitalize()}s", canonical)
     for acronym, canonical in resolve_ambiguous(text, gazetteer).items():
         learned.setdefault(acronym, canonical)
     return learned
