@@ -863,6 +863,31 @@ def test_a_ruled_box_of_one_column_is_a_text_box_not_a_table() -> None:
     assert table is not None and [len(row) for row in table.rows] == [2, 2]
 
 
+def test_a_row_no_ruled_line_divides_is_one_cell_and_a_short_one_heads_the_rows_below() -> None:
+    """A section row set across the table ("SC5 Patient Safety") was cut at the column lines
+    into "SC5 Pati | ient Safety" and read as a clause (audit 20)."""
+    from docmine.extract.pdf_layout import _starts_block
+    from docmine.extract.pdf_lines import Line
+    from docmine.extract.pdf_tables import _grid
+
+    def h(y: float) -> tuple[float, float, float, float]:
+        return (50, y - 0.5, 550, y + 0.5)
+
+    def v(x: float, y0: float, y1: float) -> tuple[float, float, float, float]:
+        return (x - 0.5, y0, x + 0.5, y1)
+
+    # the inner column line runs through the lower row only
+    table = _grid([h(600), h(570), h(500), v(50, 500, 600), v(300, 500, 570), v(550, 500, 600)])
+    assert table is not None and [len(row) for row in table.rows] == [1, 2]
+    row = Line("SC5 Patient Safety", 50, 550, 600, 570, 0.0, False, 1, ("SC5 Patient Safety",))
+    row.spans = True
+    found = _starts_block(row, 10.0)
+    assert found is not None and found[0] == BlockKind.HEADING
+    row.text = row.cells = "The Provider must publish its plan."  # type: ignore[assignment]
+    found = _starts_block(row, 10.0)
+    assert found is not None and found[0] == BlockKind.TABLE_ROW
+
+
 def test_a_pdf_s_own_title_counts_where_its_text_prints_it() -> None:
     from docmine.extract import _confirmed_title
     from docmine.extract.pdf import metadata_title

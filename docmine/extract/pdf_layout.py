@@ -240,6 +240,13 @@ def footnote_blocks(lines: list[Line]) -> list[RawBlock]:
 def _starts_block(line: Line, size: float) -> tuple[BlockKind, str, str] | None:
     """(kind, marker, text) when the line opens a heading, list item or numbered paragraph."""
     if line.is_table_row:
+        if (
+            line.spans
+            and len(line.text.split()) <= MAX_HEADING_WORDS
+            and not ends_sentence(line.text)
+        ):
+            # a row set across the table naming the rows below ("SC5 Patient Safety")
+            return BlockKind.HEADING, "", line.text
         return BlockKind.TABLE_ROW, "", line.text
     if line.size >= size * HEADING_RATIO and len(line.text.split()) <= MAX_HEADING_WORDS:
         return BlockKind.HEADING, "", line.text

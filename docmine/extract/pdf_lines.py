@@ -39,6 +39,7 @@ class Line:
     hyphenated: bool = False  # ends in a removed hyphen: the next line joins without a space
     confidence: float | None = None  # OCR word confidence (0-1); None for a text layer
     rotated: bool = False  # set across the page's lines, not along them
+    spans: bool = False  # a table row that is one cell across every column
 
     @property
     def is_table_row(self) -> bool:
@@ -204,7 +205,9 @@ def _table_rows(textpage: pdfium.PdfTextPage, table: Table, page: int) -> list[L
         cells = tuple(c for c in (cell_text(textpage, box) for box in row) if c)
         if cells:
             left, bottom, right, top = row[0][0], row[0][1], row[-1][2], row[0][3]
-            rows.append(Line("\t".join(cells), left, right, top, bottom, 0.0, False, page, cells))
+            line = Line("\t".join(cells), left, right, top, bottom, 0.0, False, page, cells)
+            line.spans = len(row) == 1 and len(table.rows[0]) > 1
+            rows.append(line)
     return rows
 
 

@@ -86,11 +86,30 @@ def _grid(group: list[Box]) -> Table | None:
     ys = _positions([(b[1] + b[3]) / 2 for b in group if b[3] - b[1] <= THIN])
     if len(xs) < 3 or len(ys) < 2:
         return None
+    verticals = [b for b in group if b[2] - b[0] <= THIN]
     rows = [
-        [(x0, y0, x1, y1) for x0, x1 in itertools.pairwise(xs)]
+        _spanned([(x0, y0, x1, y1) for x0, x1 in itertools.pairwise(xs)], verticals)
         for y0, y1 in reversed(list(itertools.pairwise(ys)))
     ]
     return Table((xs[0], ys[0], xs[-1], ys[-1]), rows)
+
+
+def _spanned(cells: list[Box], verticals: list[Box]) -> list[Box]:
+    """A row's cells, those that no ruled line divides in this row merged: a section row set
+    across the table ("SC5 Patient Safety") is one cell, not its words cut at the column lines."""
+    merged = [cells[0]]
+    for cell in cells[1:]:
+        left, bottom, _, top = cell
+        middle = (bottom + top) / 2
+        divided = any(
+            abs((b[0] + b[2]) / 2 - left) <= TOUCH and b[1] - TOUCH <= middle <= b[3] + TOUCH
+            for b in verticals
+        )
+        if divided:
+            merged.append(cell)
+        else:
+            merged[-1] = (merged[-1][0], merged[-1][1], cell[2], merged[-1][3])
+    return merged
 
 
 def find_tables(page: pdfium.PdfPage) -> list[Table]:
