@@ -114,7 +114,13 @@ def _subject_fragment(left: str) -> bool:
     words = len(tail.split())
     # a list of subjects runs longer ("the ICB and its partner NHS trusts | and foundation
     # trusts must ...")
-    listed = words <= 10 and re.search(r"\b(?:and|or)\b", tail) is not None
+    # (not a clause of its own whose adverb marks its verb: "Local authorities and ICBs jointly
+    # commission these services | and the ICB must report ...")
+    listed = (
+        words <= 10
+        and re.search(r"\b(?:and|or)\b", tail) is not None
+        and not re.search(r"\w{3,}ly\b", tail)
+    )
     return (words <= 6 or listed) and not force_cues(tail)
 
 
@@ -456,11 +462,25 @@ _STATES = re.compile(
 
 def _column_label(cell: str) -> bool:
     """A short label ("No.", "Response time"), or one up to six words that states nothing
-    ("What we will look at", "Information the plan must contain")."""
-    words = len(cell.split())
-    if words <= 4:
+    ("What we will look at", "Information the plan must contain"), tells no one to act
+    ("Publish the plan by 31 March") and gives no date."""
+    words = cell.split()
+    if len(words) <= 4:
         return True
-    return words <= 6 and not cell.rstrip().endswith(".") and not _STATES.match(cell)
+    return (
+        len(words) <= 6
+        and not cell.rstrip().endswith(".")
+        and not _STATES.match(cell)
+        and not _DATED.search(cell)
+        and not _only_verbs(words[0])
+    )
+
+
+_DATED = re.compile(
+    r"\b(?:by|before|until|from|within)\b|\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|"
+    r"sep|oct|nov|dec)[a-z]*\b",
+    re.IGNORECASE,
+)
 
 
 def _is_table_header(block: Block, previous: Block | None) -> bool:

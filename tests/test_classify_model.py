@@ -749,6 +749,23 @@ def test_what_someone_asked_for_reports_the_asking_and_a_role_s_title_lays_no_du
     assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
     assert decisions[3].force == Force.EXPECTATION
     assert decisions[4].force != Force.NONE
+    # a review's counter-examples: asked for from someone by a date; the author's "we have told";
+    # a body insisting restates its policy; a question to a council is no parliamentary one; a
+    # "may require" inside the subject
+    texts = [
+        "NHS England has asked for winter plans from every ICB by 13 September 2024.",
+        "We have told providers that they must validate their waiting lists by 31 March 2024.",
+        "NHS England insists that trusts must not use agency staff above the price cap.",
+        "To ask the council for a carer's assessment, which is free, you can call adult social "
+        "care on 0300 123 4567.",
+        "Any adult who may require support to live independently must be offered a needs "
+        "assessment by the local authority.",
+    ]
+    asked, told, insists, council, subject = classify_texts(texts)
+    assert asked.force != Force.NONE and told.force != Force.NONE
+    assert (insists.force, insists.polarity.value) == (Force.MANDATORY, "prohibition")
+    assert council.reason != "question"
+    assert subject.force == Force.MANDATORY
 
 
 @pytest.mark.slow

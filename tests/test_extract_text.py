@@ -516,6 +516,11 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Section 2",
         "By 2 March 2027",
         "Published May 2027, the plan sets out what ICBs must do.",
+        # a review's counter-examples: contact lines that ask, a sentence run into a page header
+        "Further queries: please email the completed template to plans@example.nhs.uk by 30 "
+        "June 2024",
+        "Contact: ICBs are asked to send returns to data@example.nhs.uk before 14 June",
+        "The AMHP must inform the Responsible Clinician and notify the Hospital Managers Page 95",
     ]
     assert [t for t in furniture if not is_furniture(t)] == []
     assert [t for t in text if is_furniture(t)] == []

@@ -292,6 +292,11 @@ def test_an_action_table_s_owner_cell_names_the_holder() -> None:
     ctx = make_context(f"The actions for each ICB are below.\n{row}", SETTINGS)
     (link,) = link_clauses([row], decisions[:1], ctx)
     assert link.holder == "integrated care system"
+    # not in a register of things ("Shared care record | Systems | Required")
+    row = "Shared care record | Systems | Required"
+    ctx = make_context(f"The ICB keeps a register.\n{row}", SETTINGS)
+    (link,) = link_clauses([row], [ForceDecision(Force.MANDATORY, cue=Span("Required"))], ctx)
+    assert link.holder != "integrated care system"
 
 
 @pytest.mark.slow
@@ -1618,6 +1623,14 @@ def test_a_provision_that_confers_a_power_gives_it_to_the_body_named_after_it() 
     links = link_clauses(clauses, decisions, ctx)
     assert [link.holder for link in links] == ["Secretary of State", "local authority"]
     assert [link.holder_confidence for link in links] == [-1.0, -1.0]
+    # a body in the conferee's modifiers is not the conferee (a review's counter-example)
+    clause = (
+        "Regulation 20 places a duty on providers registered with the Care Quality Commission to "
+        "be open with people."
+    )
+    ctx = make_context(clause, SETTINGS)
+    (link,) = link_clauses([clause], [ForceDecision(Force.MANDATORY, cue=Span("places"))], ctx)
+    assert link.holder != "Care Quality Commission"
 
 
 @pytest.mark.slow

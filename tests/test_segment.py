@@ -125,6 +125,12 @@ def test_coordinated_subjects_stay_together() -> None:
         "foundation trusts must prepare a joint forward plan."
     )
     assert parts(text) == [text]
+    # a clause of its own, its verb marked by an adverb, still splits (a review's example)
+    text = (
+        "Local authorities and ICBs jointly commission these services and the ICB must report "
+        "on spending each year."
+    )
+    assert len(parts(text)) == 2
 
 
 def test_a_conjunct_with_its_own_subject_and_another_force_splits_after_a_comma() -> None:
@@ -196,6 +202,11 @@ def test_a_header_row_of_labels_up_to_six_words_is_no_clause() -> None:
         ["Item\tService\tInformation the plan must contain", "1\tNursing\tDays to first contact"],
     )
     assert "Information the plan must contain" not in " ".join(c.text for c in segment(document))
+    # a first row that tells someone to act, or gives a date, is a row (a review's example)
+    document = _table_document(
+        "The actions are these.", ["ICBs\tPublish the plan by 31 March", "Trusts\tAgree it"]
+    )
+    assert "ICBs | Publish the plan by 31 March" in [c.text for c in segment(document)]
 
 
 def test_a_table_after_the_items_of_a_lead_in_does_not_carry_it() -> None:

@@ -797,10 +797,16 @@ def powers_to_require(
         if decision.polarity == Polarity.PROHIBITION:
             continue
         found = _MAY_REQUIRE.search(context.text)
-        if found is None or re.search(
-            r"\b(?:must|shall|should|will)\b", context.text[: found.start("verb")], re.IGNORECASE
+        if (
+            found is None
+            or re.search(
+                r"\b(?:must|shall|should|will|who|which|that)\b",
+                found.group(0)[: found.start("verb") - found.start()],
+                re.IGNORECASE,
+            )
+            or re.search(r"\b(?:must|shall|should)\b", context.text[found.end() :], re.IGNORECASE)
         ):
-            continue  # not its first modal
+            continue  # "may" governs no main verb ("Any adult who may require ... must be ...")
         out[index] = ForceDecision(
             Force.SUGGESTION,
             Polarity.POSITIVE,

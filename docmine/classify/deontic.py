@@ -176,12 +176,16 @@ def _asked_for(token: Any) -> bool:
     """ "The resident has asked for visits to stop", "the government asked for a review": what
     someone asked for, told as past, reports the asking ("NHS England has asked trusts to ..."
     asks someone to act; "are asked to" is passive)."""
-    return (
+    if not (
         token.lemma_.lower() in {"ask", "request"}
         and token.tag_ in {"VBD", "VBN"}
         and not any(c.dep_ in {"auxpass", "nsubjpass", "xcomp"} for c in token.children)
         and any(c.dep_ == "prep" and c.lower_ == "for" for c in token.children)
-    )
+    ):
+        return False
+    # asked of someone, or by a date, it is a request ("NHS England has asked for winter plans
+    # from every ICB by 13 September")
+    return not any(t.lower_ in {"from", "by"} for t in token.subtree if t.i > token.i)
 
 
 def _asks_a_question(token: Any) -> bool:

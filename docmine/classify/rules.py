@@ -38,7 +38,9 @@ _PARAGRAPH_REFERENCE = re.compile(r"\s*\((?:paragraphs?|paras?\.?)\s*[\d.,–\- 
 # a Member's written question, which Parliament prints without its question mark ("To ask the
 # Secretary of State for Health and Social Care, whether he will require ICBs to ...")
 _PARLIAMENTARY_QUESTION = re.compile(
-    r"^\W*To ask (?:the|His|Her)\b[^.?;]{0,200}?,\s*(?:whether|what|how|if|when|which|why|who)\b"
+    r"^\W*To ask (?:the (?:Secretary of State|Minister|Chancellor|Prime Minister|Deputy Prime "
+    r"Minister|Attorney General|Leader of the House|Government)|(?:His|Her) Majesty(?:'|’)s "
+    r"Government)\b[^.?;]{0,200}?,\s*(?:whether|what|how|if|when|why)\b"
 )
 
 

@@ -397,11 +397,18 @@ def _conferee(text: str, mentions: list, decision: ForceDecision) -> Mention | N
     words = conferring_words(text)
     if words is None:
         return None
-    act = text.find(" to ", words[1])
-    return next(
-        (m for m in mentions if words[0] <= m.start and (act < 0 or m.start < act) and m.canonical),
-        None,
-    )
+    # the body the words name ("gives the Secretary of State the power"), or the noun phrase
+    # right after them ("obliges the local authority to"), not one in its modifiers ("places a
+    # duty on providers registered with the Care Quality Commission")
+    first = next((m for m in mentions if m.start >= words[0] and m.canonical), None)
+    if first is None:
+        return None
+    inside = first.end <= words[1]
+    right_after = _DETERMINERS.fullmatch(text[words[1] : first.start]) is not None
+    return first if inside or right_after else None
+
+
+_DETERMINERS = re.compile(r"\s*(?:(?:the|a|an|each|every|all|any|relevant|its|their)\s+)*")
 
 
 def _first_cue(text: str) -> int | None:

@@ -208,9 +208,16 @@ def _generic_ok(
 
 
 def _whole_cell(text: str, start: int, end: int) -> bool:
-    """The word fills a cell of a table row ("Agree a plan | Systems | 31 March")."""
+    """The word fills a cell of an action table's row, after the action ("Agree a plan |
+    Systems | 31 March"), not of a register of things ("Shared care record | Systems | ...")."""
     before, after = text[:start].rstrip(), text[end:].lstrip()
-    return "|" in text and before.endswith("|") and (not after or after.startswith("|"))
+    if not ("|" in text and before.endswith("|") and (not after or after.startswith("|"))):
+        return False
+    from docmine.config import load_settings
+    from docmine.language.nlp import verb_lemmas
+
+    first = re.match(r"\W*([A-Za-z]+)", text)
+    return first is not None and first.group(1).lower() in verb_lemmas(load_settings().spacy_model)
 
 
 def _blank(text: str, pattern: re.Pattern[str] | None) -> str:
