@@ -880,3 +880,24 @@ def test_a_contents_list_of_questions_and_a_copyright_and_printer_line_are_furni
         "The regime applies to relevant authorities when they arrange health care services.",
         "ICBs should document the reasons for choosing a process.",
     ]
+
+
+def test_a_paper_s_cover_sheet_of_label_lines_is_furniture(tmp_path: Path) -> None:
+    """A board paper's cover lines ("Paper title: ...", "Agenda item: 7", "Report by: ...") are
+    no clauses; they had been joined in pairs and read as instructions (audit 20)."""
+    path = tmp_path / "paper.md"
+    path.write_text(
+        "Board meeting held in public\n\n"
+        "Paper Title: 2025/26 operational planning: progress and next steps\n"
+        "Agenda item: 7 (Public session)\n"
+        "Report by: Chief Financial Officer and Chief Operating Officer\n"
+        "Paper type: For approval\nDate: 30 January 2025\n\n"
+        "# 2025/26 operational planning\n\n"
+        "1. ICBs should submit their final operational plans by 27 March 2025.\n"
+        "2. Trusts should agree them with their ICB:\n"
+        "Note: plans must be signed off by the board.\n",
+        encoding="utf-8",
+    )
+    texts = [c.text for c in segment(extract(path))]
+    assert not any(t.startswith(("Paper Title", "Agenda item", "Report by")) for t in texts)
+    assert "ICBs should submit their final operational plans by 27 March 2025." in texts

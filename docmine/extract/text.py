@@ -10,7 +10,7 @@ from pathlib import Path
 
 from docmine.errors import EmptyDocument, UnsupportedFormat
 from docmine.extract.builder import RawBlock
-from docmine.extract.furniture import origin_url
+from docmine.extract.furniture import is_metadata_label, origin_url
 from docmine.model import BlockKind
 
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
@@ -322,7 +322,9 @@ def _paragraph_groups(text: str) -> list[list[str]]:
         lines: list[str] = []
         raw = [line for line in para.split("\n") if line.strip() and not _TABLE_RULE.match(line)]
         # short lines stacked together (bylines, icons, addresses) are separate blocks
-        stacked = len(raw) > 1 and all(len(line.strip()) < SHORT_LINE for line in raw)
+        stacked = (len(raw) > 1 and all(len(line.strip()) < SHORT_LINE for line in raw)) or (
+            _cover_sheet(raw)
+        )
         width = max((len(line.rstrip()) for line in raw), default=0)
         for index, line in enumerate(raw):
             before = raw[index - 1] if index else ""
@@ -377,13 +379,35 @@ def read_text(path: Path, data: bytes) -> list[RawBlock]:
         raise EmptyDocument("empty: the file has no text", str(path))
     if path.suffix.lower() in (".md", ".markdown"):
         text = _BLOCKQUOTE.sub("", text)  # a quoted passage is read as text, without its "> "
-    lines = [
-        (line, _stands_alone(group, index))
-        for group in _paragraph_groups(text)
-        for index, line in enumerate(group)
+    lines: list[tuple[str, bool | None]] = []
+    for group in _paragraph_groups(text):
+        if _cover_sheet(group):  # "Paper title: ..." / "Agenda item: 7" / "Report by: ..."
+            lines.extend((line, None) for line in group)
+        else:
+            lines.extend((line, _stands_alone(group, index)) for index, line in enumerate(group))
+    blocks = [
+        RawBlock(BlockKind.FURNITURE, line.strip())
+        if alone is None
+        else _classify_line(line, alone)
+        for line, alone in lines
     ]
-    blocks = [_classify_line(line, alone) for line, alone in lines]
     return _assign_heading_levels(blocks, [bool(_MD_HEADING.match(line)) for line, _ in lines])
+
+
+# a line of a cover sheet: a label the furniture list knows and its value ("Paper type: For
+# approval")
+_LABELLED = re.compile(r"^\s*\**(?P<label>[A-Za-z][\w ()/-]{1,40}?)\**\s*:\s*\S")
+
+
+def _cover_sheet(group: list[str]) -> bool:
+    """A paragraph of three or more lines, each a cover label and its value: a paper's cover
+    sheet, its title, item, author, purpose and date, no text; its lines stay apart."""
+    found = [_LABELLED.match(line) for line in group]
+    return len(group) >= 3 and all(
+        m is not None
+        and (is_metadata_label(m.group("label")) or m.group("label").strip().lower() == "date")
+        for m in found
+    )
 
 
 def _stands_alone(group: list[str], index: int) -> bool:
