@@ -592,6 +592,19 @@ def test_a_law_that_bars_an_act_forbids_it() -> None:
 
 
 @pytest.mark.slow
+def test_a_section_headed_as_a_case_study_instructs_no_one() -> None:
+    """DECISIONS.md 9: a case study describes a local arrangement, whatever modal it holds."""
+    texts = [
+        "Local authorities should agree a joint assessment protocol with the ICB.",
+        "Every practitioner must complete joint training before taking cases.",
+    ]
+    sections = [("Joint assessment",), ("Joint assessment", "Case study: Eastmoor Council")]
+    decisions = classify_texts(texts, sections=sections)
+    assert [d.force for d in decisions] == [Force.EXPECTATION, Force.NONE]
+    assert decisions[1].reason == "case study"
+
+
+@pytest.mark.slow
 def test_may_on_a_verb_of_requiring_is_its_subject_s_power() -> None:
     texts = [
         "The Committee may require any responsible person to provide such information as it "

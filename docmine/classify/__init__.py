@@ -168,7 +168,18 @@ def reported_views(
             out[index] = _ruled(
                 context, decision, Force.NONE, Polarity.POSITIVE, SAID_CONFIDENCE, verb, why
             )
+        elif any(_CASE_STUDY.match(heading) for heading in context.section):
+            out[index] = ForceDecision(
+                Force.NONE, Polarity.POSITIVE, CASE_STUDY_CONFIDENCE, None, None, "case study"
+            )
     return out
+
+
+# A section headed as a case study ("Case study: Eastmoor Council", "Spotlight: ...") describes a
+# local arrangement and instructs no reader, whatever modal it holds (DECISIONS.md 9). No gold
+# clause sits under such a heading, so the confidence is the add-one prior (0 + 1) / (0 + 2).
+_CASE_STUDY = re.compile(r"^\W*(?:case stud(?:y|ies)|spotlight|vignette)\b", re.IGNORECASE)
+CASE_STUDY_CONFIDENCE = 0.5
 
 
 # The text of law moved or quoted in a debate (a new clause, an amendment), which keeps its force:
