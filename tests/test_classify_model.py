@@ -592,6 +592,19 @@ def test_a_law_that_bars_an_act_forbids_it() -> None:
 
 
 @pytest.mark.slow
+def test_an_agreement_s_commencement_and_term_and_a_split_off_commencement_bind_no_one() -> None:
+    texts = [
+        "This Agreement shall come into force on 1 April 2025 and shall continue until 31 March "
+        "2028 unless terminated earlier under clause 8.",
+        "and shall come into force on 1 October 2025.",
+        "The Partners shall review this Agreement each year.",
+    ]
+    decisions = classify_texts(texts, Authority.LEGISLATION)
+    assert [d.force for d in decisions[:2]] == [Force.NONE, Force.NONE]
+    assert decisions[2].force == Force.MANDATORY
+
+
+@pytest.mark.slow
 def test_a_section_headed_as_a_case_study_instructs_no_one() -> None:
     """DECISIONS.md 9: a case study describes a local arrangement, whatever modal it holds."""
     texts = [
@@ -755,13 +768,14 @@ def test_what_someone_asked_for_reports_the_asking_and_a_role_s_title_lays_no_du
         "The resident has asked for visits to stop.",
         "In 2017 the government asked for an independent review of the Act.",
         "The Responsible Clinician chairs the discharge meeting.",
+        "The responsible clinician chairs the planning meeting.",
         "NHS England has asked all trusts to publish their plans.",
         "The registered manager is responsible for the rota.",
     ]
     decisions = classify_texts(texts)
-    assert [d.force for d in decisions[:3]] == [Force.NONE] * 3
-    assert decisions[3].force == Force.EXPECTATION
-    assert decisions[4].force != Force.NONE
+    assert [d.force for d in decisions[:4]] == [Force.NONE] * 4
+    assert decisions[4].force == Force.EXPECTATION
+    assert decisions[5].force != Force.NONE
     # a review's counter-examples: asked for from someone by a date; the author's "we have told";
     # a body insisting restates its policy; a question to a council is no parliamentary one; a
     # "may require" inside the subject

@@ -158,15 +158,19 @@ def _kind(token: Any) -> tuple[str, str] | None:
 
 
 def _in_a_title(token: Any) -> bool:
-    """ "The Responsible Clinician chairs ...", "the Accountable Officer": a capitalised adjective
-    in the name of a role or a thing names it; it lays nothing on anyone."""
+    """ "The Responsible Clinician chairs ...", "the Accountable Officer", "the responsible
+    commissioner": an adjective in the name of a role or a thing names it; it lays nothing on
+    anyone."""
     head = token.head
-    return (
-        token.text[:1].isupper()
-        and token.dep_ in {"amod", "compound"}
-        and head.i > token.i
-        and head.text[:1].isupper()
-    )
+    before_its_noun = token.dep_ in {"amod", "compound"} and head.i > token.i
+    if before_its_noun and token.lower_ in _ROLE_ADJECTIVES and head.pos_ in {"NOUN", "PROPN"}:
+        return True  # "the responsible commissioner", "the accountable officer": a role's name
+    return before_its_noun and token.text[:1].isupper() and head.text[:1].isupper()
+
+
+# adjectives that name a role when set before its noun ("the responsible clinician"), and lay a
+# duty only as a predicate ("the ICB is responsible for ...")
+_ROLE_ADJECTIVES = frozenset({"responsible", "accountable"})
 
 
 _WH = frozenset({"what", "how", "whether", "if", "why", "which", "who", "whom", "when", "where"})
