@@ -279,6 +279,11 @@ def test_a_pages_title_drops_its_sites_name_for_its_heading(tmp_path: Path) -> N
             "Quality Framework: Influence and impact | Healthwatch England",
             "Quality Framework: influence and impact",
         ),
+        # a sub-page's <title> names its tab first, then the page the <h1> names
+        (
+            "Recommendations | Hospital discharge for adults | Guidance | NICE",
+            "Hospital discharge for adults",
+        ),
     ]
     titles = []
     for title, heading in cases:
@@ -289,6 +294,7 @@ def test_a_pages_title_drops_its_sites_name_for_its_heading(tmp_path: Path) -> N
         "Infection control: what we expect",
         "Annual report",
         "Quality Framework: influence and impact",
+        "Hospital discharge for adults",
     ]
     # a heading that says something else (a banner's, the site's name) leaves the <title>'s part
     for title, heading in (

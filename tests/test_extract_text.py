@@ -496,6 +496,8 @@ def test_contact_blocks_captions_and_version_lines_are_furniture() -> None:
         "Published 4 April 2024 by the Northmoor Health and Wellbeing Board",
         "For immediate release: 14 March 2024",
         "Signed on behalf of the ICB: Dr Sam Ellis, Chief Executive",
+        "Previous: Overview Next: Recommendations for research",
+        "NICE guideline [NG999] Published: 10 January 2024",
         "Publication reference: PRN01842 · Published 14 November 2024",
         "Media enquiries: Northmoor Council press office, 01632 960 000, press@example.gov.uk",
         "3 February 2026 — See all updates",

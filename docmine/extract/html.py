@@ -188,7 +188,12 @@ def _page_title(title: str, heading: LexborNode | None) -> str:
     # "Multi-agency safeguarding adults procedure"), not a banner's or the site's name
     words = set(re.findall(r"\w+", first.casefold()))
     shared = words & set(re.findall(r"\w+", h1.casefold()))
-    return h1 if words and len(shared) * 2 >= len(words) else first
+    if words and len(shared) * 2 >= len(words):
+        return h1
+    # a sub-page's <title> names its tab first ("Recommendations | Hospital discharge ... |
+    # Guidance | NICE"): the <h1> where a later part of the <title> is it
+    parts = [p.strip().casefold() for p in _SITE_SEPARATOR.split(title)[1:]]
+    return h1 if h1 and h1.strip().casefold() in parts else first
 
 
 _CALLOUT = re.compile(r"callout|important|warning|note|notice|example|case-?study|inset", re.I)
