@@ -803,8 +803,8 @@ def powers_to_require(
     made of "require". A prohibition, or a clause the rules made none, stays."""
     out = list(decisions)
     for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
-        if decision.force in (Force.SUGGESTION, Force.NONE) or _blocked(decision):
-            continue
+        if decision.force in (Force.SUGGESTION, Force.NONE):
+            continue  # (a clause the rules made none among them)
         if decision.polarity == Polarity.PROHIBITION:
             continue
         found = _MAY_REQUIRE.search(context.text)
