@@ -151,6 +151,34 @@ def test_running_header_repeated_across_pages_is_removed() -> None:
     ]
 
 
+def test_a_running_header_set_below_the_margin_band_is_removed_where_it_repeats() -> None:
+    """A header printed inside the text area (a web page's fixed header, a letterhead set low)
+    repeats word for word at the same height on every page: furniture. Numbered body lines at
+    the same height on each page differ in their numbers and stay."""
+    pages = [
+        PageLines(
+            n,
+            842.0,
+            [
+                _line("Publication reference: PRN01672 Improvement plan", 760),
+                _line(f"{n}. The trust should review item {n} of the plan each month.", 700),
+                _line("NHS England | OFFICIAL-SENSITIVE", 110),
+            ],
+        )
+        for n in (1, 2, 3)
+    ]
+    remove_furniture(pages)
+    assert [[line.text for line in page.lines] for page in pages] == [
+        [f"{n}. The trust should review item {n} of the plan each month."] for n in (1, 2, 3)
+    ]
+    # on two pages a line may repeat by chance: it stays
+    pages = [
+        PageLines(n, 842.0, [_line("The provider must publish its plan.", 700)]) for n in (1, 2)
+    ]
+    remove_furniture(pages)
+    assert all(len(page.lines) == 1 for page in pages)
+
+
 @pytest.mark.skipif(not SHORT_PDFS, reason=f"short PDF corpus not found at {SHORT}")
 @pytest.mark.parametrize("name", SHORT_PDFS)
 def test_a_header_printed_on_one_page_of_a_short_pdf_does_not_leak(name: str) -> None:

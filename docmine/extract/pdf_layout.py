@@ -27,6 +27,10 @@ from docmine.model import BlockKind
 
 MARGIN_BAND = 0.07  # share of the page height at top and bottom where furniture lives
 REPEAT_SHARE = 0.4  # a margin line on this share of pages (and on two or more) is furniture
+# a line of several words set at the same height on this share of pages (and on three or more)
+# is a running header or footer wherever it sits: body text does not repeat word for word there
+DEEP_REPEAT_SHARE = 0.5
+DEEP_REPEAT_WORDS = 3
 HEADING_RATIO = 1.12
 FOOTNOTE_RATIO = 0.9
 MAX_HEADING_WORDS = 30
@@ -85,6 +89,31 @@ def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
     return _DIGITS.sub("#", line.text.strip().lower()), round(line.bottom / 6)
 
 
+def _repeated_lines(pages: list[PageLines]) -> set[int]:
+    """Lines of a few words (ids) set with the same text at the same height (within 2 points)
+    on at least half the pages with text, and three or more: a running header or footer set
+    below the margin band. Digits count: numbered body lines at the same height differ."""
+    heights: dict[str, list[tuple[float, int]]] = {}
+    for page in pages:
+        seen: set[str] = set()
+        for line in page.lines:
+            text = " ".join(line.text.lower().split())
+            if line.is_table_row or len(text.split()) < DEEP_REPEAT_WORDS or text in seen:
+                continue
+            seen.add(text)
+            heights.setdefault(text, []).append((line.bottom, id(line)))
+    threshold = max(3, DEEP_REPEAT_SHARE * sum(1 for p in pages if p.lines))
+    out: set[int] = set()
+    for placed in heights.values():
+        if len(placed) < threshold:
+            continue
+        for bottom, _ in placed:
+            same = [i for b, i in placed if abs(b - bottom) <= 2]
+            if len(same) >= threshold:
+                out.update(same)
+    return out
+
+
 def _title_lines(pages: list[PageLines]) -> set[str]:
     """The largest type on the first page with text, when it is larger than the document's body
     type: the title a running header repeats."""
@@ -104,20 +133,23 @@ def remove_furniture(pages: list[PageLines]) -> None:
     counts: Counter[tuple[str, int]] = Counter()
     for page in pages:
         counts.update({k for ln in page.lines if (k := _furniture_key(ln, page.height))})
-    threshold = max(2, REPEAT_SHARE * sum(1 for p in pages if p.lines))
+    with_text = sum(1 for p in pages if p.lines)
+    threshold = max(2, REPEAT_SHARE * with_text)
+    repeated = _repeated_lines(pages)
     titles = _title_lines(pages)
     size = body_size(pages)
     for index, page in enumerate(pages):
         furniture = [
             line
             for line in page.lines
-            if (key := _furniture_key(line, page.height)) is not None
+            if id(line) in repeated
+            or ((key := _furniture_key(line, page.height)) is not None
             and (
                 counts[key] >= threshold
                 or looks_like_furniture(line.text, titles if index else set())
                 or _running_header(line, page, size)
                 or (line.size < size and _CONTACT.search(line.text) is not None)
-            )
+            ))
         ]
         beside = [
             line
