@@ -903,3 +903,20 @@ def test_a_paper_s_cover_sheet_of_label_lines_is_furniture(tmp_path: Path) -> No
     texts = [c.text for c in segment(extract(path))]
     assert not any(t.startswith(("Paper Title", "Agenda item", "Report by")) for t in texts)
     assert "ICBs should submit their final operational plans by 27 March 2025." in texts
+
+
+def test_yaml_front_matter_is_metadata_and_gives_the_title(tmp_path: Path) -> None:
+    page = tmp_path / "plan.md"
+    page.write_text(
+        '---\ntitle: "Healthwatch Ashworth: Work plan 2025-26"\npublished: 2025-05-02\n'
+        "tags:\n  - plan\n---\n\n# Work plan\n\nWe must publish an annual report.\n",
+        encoding="utf-8",
+    )
+    document = extract(page)
+    assert document.title == "Healthwatch Ashworth: Work plan 2025-26"
+    assert "published" not in document.text and "---" not in document.text
+    assert [c.text for c in segment(document)] == ["We must publish an annual report."]
+    # a rule between paragraphs is no front matter
+    rule = tmp_path / "rule.md"
+    rule.write_text("Intro text here.\n\n---\n\nMore text.\n", encoding="utf-8")
+    assert "Intro text here." in extract(rule).text

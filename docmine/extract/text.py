@@ -372,9 +372,38 @@ def _assign_heading_levels(blocks: list[RawBlock], marked_up: list[bool]) -> lis
 _BLOCKQUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?", re.MULTILINE)
 
 
+# YAML front matter at a file's start (Jekyll, Hugo, Pandoc, Obsidian): metadata, not text
+_FRONT_MATTER = re.compile(
+    r"\A\s*---[ \t]*\n(?P<body>(?:[^\n]*\n){0,60}?)(?:---|\.\.\.)[ \t]*(?:\n|\Z)"
+)
+_FRONT_TITLE = re.compile(r"^title\s*:\s*(?P<title>.+?)\s*$", re.MULTILINE | re.IGNORECASE)
+_FRONT_KEY = re.compile(r"^\s*(?:[\w-]+\s*:|-\s|#|$)")
+
+
+def front_matter(text: str) -> tuple[str, str]:
+    """(text without its YAML front matter, the title it gives or ""): a block between "---"
+    lines at the very start whose lines are all keys, list items or comments."""
+    found = _FRONT_MATTER.match(text)
+    if found is None:
+        return text, ""
+    lines = found.group("body").splitlines()
+    if not lines or not all(_FRONT_KEY.match(line) or line.startswith(" ") for line in lines):
+        return text, ""
+    title = _FRONT_TITLE.search(found.group("body"))
+    value = title.group("title").strip().strip("\"'") if title else ""
+    return text[found.end() :], value
+
+
+def read_text_titled(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
+    """Blocks of a .txt or .md file and the title its front matter gives ("" if none)."""
+    text = decode(data, path)
+    _, title = front_matter(text)
+    return read_text(path, data), title
+
+
 def read_text(path: Path, data: bytes) -> list[RawBlock]:
     """Blocks of a .txt or .md file, in order."""
-    text = decode(data, path)
+    text, _ = front_matter(decode(data, path))
     if not text.strip():
         raise EmptyDocument("empty: the file has no text", str(path))
     if path.suffix.lower() in (".md", ".markdown"):
