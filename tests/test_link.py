@@ -1532,23 +1532,52 @@ def test_a_body_named_in_a_fronted_condition_is_not_the_holder_of_the_main_verb(
 
 @pytest.mark.slow
 def test_we_on_a_council_s_own_page_is_the_council() -> None:
-    from docmine.link import find_council_author
+    from docmine.link import find_local_author
 
     page = (
         "This page is for residents. Northbridge City Council is responsible for care.\n"
         "If you appear to need care and support, we must carry out a needs assessment."
     )
-    assert find_council_author(page, GAZETTEER, "Paying for care") == "local authority"
+    assert find_local_author(page, GAZETTEER, "Paying for care") == "local authority"
     ctx = make_context(page, SETTINGS, title="Paying for care")
     clause = page.splitlines()[1]
     links = link_clauses([clause], [ForceDecision(Force.MANDATORY, cue=Span("must"))], ctx)
     assert (links[0].holder, links[0].holder_text) == ("local authority", "we")
     # a page that names another body first, or a council only further down, is not its own
     other = "NHS England and Northbridge City Council agree. We must act."
-    assert find_council_author(other, GAZETTEER) == ""
-    assert (
-        find_council_author("We must act. " + "x " * 400 + "Northbridge Council", GAZETTEER) == ""
+    assert find_local_author(other, GAZETTEER) == ""
+    assert find_local_author("We must act. " + "x " * 400 + "Northbridge Council", GAZETTEER) == ""
+
+
+@pytest.mark.slow
+def test_we_in_a_local_healthwatch_s_or_an_icb_s_own_document_is_that_body() -> None:
+    from docmine.link import find_local_author
+
+    plan = "Healthwatch Ashworth work plan\nWe must publish an annual report by 30 June."
+    assert find_local_author(plan, GAZETTEER) == "local Healthwatch"
+    policy = "NHS Northshire Integrated Care Board\nConflicts of interest policy\nWe will ..."
+    assert find_local_author(policy, GAZETTEER) == "integrated care board"
+    # Healthwatch England is a national body, not the local Healthwatch
+    assert find_local_author("Healthwatch England\nWe must act.", GAZETTEER) == ""
+    # a committee's page: "we" is the committee (a board, partnership or forum)
+    assert find_local_author("Northshire ICB audit committee\nWe must meet.", GAZETTEER) == ""
+
+
+@pytest.mark.slow
+def test_a_committee_the_document_says_is_a_body_s_own_names_that_body() -> None:
+    from docmine.link.bodies import defined_short_names
+
+    text = (
+        "The Primary Care Commissioning Committee (the Committee) is established by the Board "
+        "of NHS Severnvale Integrated Care Board (the ICB) as a committee of the Board.\n"
+        "The Committee shall submit an annual report to the Board by 30 June each year."
     )
+    assert defined_short_names(text, GAZETTEER)["Committee"] == "integrated care board"
+    assert holder_of(text.splitlines()[1], "shall", Force.MANDATORY, text) == (
+        "integrated care board"
+    )
+    other = "The Committee is established by the Secretary of State's review team."
+    assert "Committee" not in defined_short_names(other, GAZETTEER)
 
 
 @pytest.mark.slow
@@ -1661,7 +1690,7 @@ def test_review_counter_examples_of_this_session_s_holder_rules() -> None:
     object is not the subject's; "the board"
     follows a board named as a subject, not an object; a board's page on its council's site
     speaks as the board; a sub-contractor engaged to deliver a service is not that service."""
-    from docmine.link import find_council_author
+    from docmine.link import find_local_author
     from docmine.link.bodies import defined_short_names
     from docmine.link.choice import load_link_models
 
@@ -1703,6 +1732,6 @@ def test_review_counter_examples_of_this_session_s_holder_rules() -> None:
     ]
     assert link_clauses(board, decisions, ctx)[2].holder == "integrated care board"
     page = "Eastmere Borough Council hosts our strategy as a health and wellbeing board. We must."
-    assert find_council_author(page, GAZETTEER) == ""
+    assert find_local_author(page, GAZETTEER) == ""
     sub = '"Sub-contractor" means any organisation engaged by the Provider to deliver Healthwatch.'
     assert "Sub-contractor" not in defined_short_names(sub, GAZETTEER)

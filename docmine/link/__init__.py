@@ -196,24 +196,30 @@ def _own_body(yours: list[str], gazetteer: Gazetteer, acronyms: dict[str, str]) 
     return ""
 
 
-# a council by its proper name: "Northbridge City Council", "Eastmere Borough Council"
+# a local body by its proper name, which writes of itself as "we": a council ("Northbridge City
+# Council", "Eastmere Borough Council"), a local Healthwatch ("Healthwatch Ashworth"), an ICB
+# ("NHS Northshire Integrated Care Board", "Northshire ICB")
+_PLACE = r"[A-Z][a-z]+(?:[ -](?:upon|on|and|&|[A-Z][a-z]+))*"
 _COUNCIL_NAME = re.compile(
-    r"\b(?:[A-Z][a-z]+(?:[ -](?:upon|on|and|&|[A-Z][a-z]+))*\s+)"
-    r"(?:(?:City|County|Borough|District|Metropolitan Borough|Town|Unitary)\s+)?Council\b"
+    rf"\b(?:{_PLACE}\s+)(?:(?:City|County|Borough|District|Metropolitan Borough|Town|Unitary)\s+)?"
+    r"Council\b"
+    rf"|\bHealthwatch\s+(?!England\b){_PLACE}\b"
+    rf"|\b(?:NHS\s+)?{_PLACE}\s+(?:Integrated\s+Care\s+Board|ICB)\b"
 )
 AUTHOR_OPENING = 600  # characters: a page's title, banner and first lines
 _SPEAKS_AS_A_BOARD = re.compile(r"\b(?:boards?|partnerships?|committees?|forum)\b", re.IGNORECASE)
 
 
-def find_council_author(text: str, gazetteer: Gazetteer, title: str = "") -> str:
-    """The council whose own page or letter this is, which writes of itself as "we": a council
-    named by its proper name in the title or the opening lines, and before any other body
-    ("Northbridge City Council is responsible for adult social care"); "" otherwise."""
+def find_local_author(text: str, gazetteer: Gazetteer, title: str = "") -> str:
+    """The local body whose own page, plan or letter this is, which writes of itself as "we": a
+    council, a local Healthwatch or an ICB named by its proper name (`_COUNCIL_NAME`) in the
+    title or the opening lines, and before any other body ("Northbridge City Council is
+    responsible for adult social care"); "" otherwise."""
     opening = f"{title}\n{text[:AUTHOR_OPENING]}"
     council = _COUNCIL_NAME.search(opening)
     if council is None or not re.search(r"\b(?:we|our|us)\b", text, re.IGNORECASE):
         return ""
-    if _SPEAKS_AS_A_BOARD.search(opening):
+    if _SPEAKS_AS_A_BOARD.search(opening[: council.start()] + opening[council.end() :]):
         return ""  # a board's or partnership's page on its council's site: "we" is the board
     named = find_bodies(opening, gazetteer)
     before = [m for m in named if m.start < council.start()]
@@ -281,7 +287,7 @@ def make_context(
         parses=parses,
         discourse=Discourse(
             audience=find_audience(document_text, gazetteer, acronyms, title),
-            author=find_council_author(document_text, gazetteer, title),
+            author=find_local_author(document_text, gazetteer, title),
         ),
         document=document_bodies(document_text, title, gazetteer, acronyms),
         models=models or LinkModels(),

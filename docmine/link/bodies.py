@@ -314,6 +314,18 @@ _SHORT_NAME = re.compile(
 )
 
 
+# a committee the document says is a body's own: "is a committee of the Board of NHS X ICB",
+# "the Committee is established by NHS X Integrated Care Board", "a sub-committee of the
+# Council's Cabinet"
+_COMMITTEE_OF = re.compile(
+    r"\b(?P<organ>[Cc]ommittee|[Ss]ub-?[Cc]ommittee)\b[^.;]{0,160}?"
+    r"\b(?:is|was|are|were|has been)\s+"
+    r"(?:(?:formally|hereby)\s+)?(?:established|constituted|appointed|set up)\s+"
+    r"(?:by|as\s+an?\s+(?:joint\s+)?(?:sub-?)?committee\s+of)\s+(?:the\s+)?"
+    r"(?:(?:Board|Governing Body|Cabinet)\s+of\s+(?:the\s+)?)?(?P<whose>[^.;,()]{2,100})"
+)
+
+
 # a term a document's definitions give a body: '“the Provider” means the NHS trust named in the
 # Particulars', '"Commissioner" means the integrated care board'
 _MEANS = re.compile(
@@ -400,6 +412,18 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             and not what[mentions[0].end :].strip()
         ):
             found.setdefault(match.group("short"), mentions[0].canonical)
+    for match in _COMMITTEE_OF.finditer(text):
+        # "The Committee is established by the Board of NHS Severnvale ICB as a committee of
+        # the Board": the document's "Committee" is that body's (DECISIONS.md 20: a board's
+        # committee acts for its body); the first body named after the words
+        whose = match.group("whose")
+        mentions = find_bodies(whose, gazetteer)
+        if (
+            mentions
+            and _NAME_BEFORE.fullmatch(whose[: mentions[0].start])
+            and re.match(r"\s*(?:as\b|$)", whose[mentions[0].end :])  # not "X's review team"
+        ):
+            found.setdefault(match.group("organ").capitalize(), mentions[0].canonical)
     for match in _SHORT_NAME.finditer(text):
         before = text[max(0, match.start() - 120) : match.start()]
         mentions = find_bodies(before, gazetteer)
