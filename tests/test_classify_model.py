@@ -634,6 +634,51 @@ def test_may_on_a_verb_of_requiring_is_its_subject_s_power() -> None:
 
 
 @pytest.mark.slow
+def test_may_on_a_verb_of_effect_is_a_consequence_not_a_permission() -> None:
+    texts = [
+        "Failure to submit a return may result in the grant being withheld.",
+        "Late returns may delay payment.",
+        "The second instalment may be withheld.",
+        # a permission, and a consequence beside a duty
+        "Local authorities may use the grant for capital spending.",
+        "Providers must submit the return by 30 June; late returns may delay payment.",
+    ]
+    result, delay, withheld, permission, duty = classify_texts(texts)
+    assert [result.force, delay.force, withheld.force] == [Force.NONE] * 3
+    assert result.reason.startswith("a consequence") and result.cue.text.startswith("may")
+    assert permission.force == Force.SUGGESTION
+    assert duty.force == Force.MANDATORY
+
+
+@pytest.mark.slow
+def test_will_gives_a_named_party_a_task_where_the_document_sets_out_who_does_what() -> None:
+    """ANNOTATION.md rule 5: a "will" that assigns a task to a body is an expectation; under
+    "Roles and responsibilities", in an agreement, or after "X will:"."""
+    texts = [
+        "The Council will lead the commissioning of reablement capacity.",
+        "Directors of public health will lead the local health protection response.",
+        # a state or an event, a text, the author, a pronoun
+        "The ICP will start meeting in shadow form from March.",
+        "The review will look at a range of data.",
+        "By implementing this policy, NHS England will meet our public involvement duty.",
+        "It will fund the beds.",
+    ]
+    roles = [("Roles and responsibilities",)] * len(texts)
+    lead, dph, event, text, author, pronoun = classify_texts(texts, sections=roles)
+    assert [lead.force, dph.force] == [Force.EXPECTATION] * 2
+    assert lead.cue.text == "will" and lead.reason.startswith("a task assigned")
+    assert [d.force for d in (event, text, author, pronoun)] == [Force.NONE] * 4
+    # a lead-in "X will:" assigns its items; elsewhere "will" is a prediction
+    (item,) = classify_texts(
+        ["The Host Partner will: maintain the pooled fund accounts"],
+        lead_ins=["The Host Partner will:"],
+    )
+    assert item.force == Force.EXPECTATION
+    (plain,) = classify_texts(["The Council will lead the commissioning of reablement."])
+    assert plain.force == Force.NONE
+
+
+@pytest.mark.slow
 def test_a_provision_that_confers_a_duty_or_a_power_has_its_force() -> None:
     """An explanatory note's "Regulation 8 obliges the local authority to ..." is the duty it
     describes (mandatory); "Subsection (2) enables the Secretary of State to make regulations

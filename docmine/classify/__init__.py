@@ -18,6 +18,7 @@ from docmine.classify.rules import asks, classify_rules
 from docmine.config import Settings, load_settings
 from docmine.errors import BadInput, ModelMissing
 from docmine.language import Language
+from docmine.language.cues import force_cues
 from docmine.model import Authority, Force, ForceDecision, Polarity, Span
 
 Classifier = Callable[[Sequence[ClauseContext], Settings, "Language | None"], list[ForceDecision]]
@@ -60,6 +61,8 @@ def after_the_model(
     decisions = forbidden(contexts, decisions, evidence)
     decisions = conferred(contexts, decisions)
     decisions = powers_to_require(contexts, decisions)
+    decisions = consequences(contexts, decisions)
+    decisions = tasks_assigned(contexts, decisions)
     decisions = declined(contexts, decisions)
     decisions = enquiries(contexts, decisions)
     decisions = offences(contexts, decisions)
@@ -825,6 +828,125 @@ def powers_to_require(
             Span.of(context.text, found.start("verb"), found.end("verb")),
             decision.condition,
             "a power to require: may + a verb of requiring",
+        )
+    return out
+
+
+# A consequence, not a permission: "may" or "might" on a verb of effect ("Late returns may delay
+# payment", "Failure to do so may result in prosecution", "the grant may be withheld"): what can
+# happen, which no one is given leave to do (ANNOTATION.md rule 1: describing is not
+# instructing; "may" is a permission only where someone may act). Gold (train + dev): 7 of 7
+# clauses whose only force word is such a "may" are none, add-one smoothed (7 + 1) / (7 + 2)
+_CONSEQUENCE = re.compile(
+    r"\b(?:may|might)\s+(?:also\s+|well\s+|even\s+|then\s+|therefore\s+)?(?:"
+    r"result(?:s)?\s+in|lead\s+to|lead\s+(?:\w+\s+){1,3}to|delay|cause|mean|affect|vary|differ|"
+    r"impact\s+on|undermine|jeopardi[sz]e|trigger|put\s+(?:\w+\s+){1,3}at\s+risk|"
+    r"be\s+(?:withheld|suspended|reduced|recovered|reclaimed|clawed\s+back|delayed|affected|at\s+risk|"
+    r"liable|subject\s+to\s+(?:enforcement|prosecution|sanctions?|penalt(?:y|ies)|a\s+fine)))\b",
+    re.IGNORECASE,
+)
+CONSEQUENCE_CONFIDENCE = 0.889
+
+
+def consequences(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """A clause whose only force words are "may"/"might" of a consequence (`_CONSEQUENCE`) is
+    none, whatever the model made of "may"."""
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        if decision.force == Force.NONE:
+            continue
+        found = _CONSEQUENCE.search(context.text)
+        if found is None:
+            continue
+        cues = force_cues(context.text)
+        if any(not (found.start() <= c.start < found.end()) for c in cues):
+            continue  # another force word ("must submit by May; late returns may delay ...")
+        out[index] = ForceDecision(
+            Force.NONE,
+            Polarity.POSITIVE,
+            CONSEQUENCE_CONFIDENCE,
+            Span.of(context.text, found.start(), found.end()),
+            None,
+            "a consequence: may + a verb of effect",
+        )
+    return out
+
+
+# Where a document sets out who does what (a section on roles, responsibilities, duties or
+# commitments; an agreement, memorandum of understanding, protocol or concordat; a "X will:"
+# lead-in), "X will <act>" gives a named party a task: an expectation (ANNOTATION.md rule 5:
+# "will" that assigns a task to a body; DECISIONS.md 12), not a prediction. The subject is a
+# named party (capitalised, or a body's name), not the author ("we"), a pronoun, or a text
+# ("the review will look at ..."); the verb is an act, not a state or an event.
+_ASSIGNING_SECTION = re.compile(
+    r"\b(?:responsibilit(?:y|ies)|obligations|duties\s+of|roles?\s+(?:and|of\s+the\s+"
+    r"(?:parties|partners|partner|council|board|committee))|commitments|undertakings|"
+    r"what\s+(?:the\s+)?[\w ]{2,40}\s+will\s+do)\b",
+    re.IGNORECASE,
+)
+_ASSIGNING_TITLE = re.compile(
+    r"\b(?:memorandum\s+of\s+understanding|(?:partnership|section\s+75|collaboration|"
+    r"data\s+sharing|service\s+level|working|joint\s+working)\s+agreement|agreement\s+between|"
+    r"protocol|concordat|compact)\b",
+    re.IGNORECASE,
+)
+_WILL_TASK = re.compile(
+    r"^(?:[^,;:]{0,80},\s+)?(?P<subject>(?:(?:the|each|both|all|every|either)\s+)?"
+    r"(?-i:[A-Z][\w'’&-]*)(?:\s+(?:and\s+(?:the\s+)?)?(?-i:[A-Z][\w'’&()-]*)){0,5}"
+    # a role "of" its field: "Directors of public health", "the Head of Commissioning"
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}?)?)"
+    r"\s+(?:also\s+|then\s+|jointly\s+|each\s+)?will:?\s+(?:also\s+|jointly\s+)?"
+    r"(?!(?:be|become|have|start|begin|continue|receive|remain|take\s+place|need|want|not|no|"
+    r"come|see|benefit|get|happen|apply|cease|expire|end|lapse|meet\s+in|play|hold\s+office)\b)"
+    r"(?P<verb>(?-i:[a-z]+))\b",
+    re.IGNORECASE,
+)
+_NOT_PARTIES = frozenset({"we", "i", "it", "this", "there", "they", "these", "those", "you"})
+WILL_TASK_CONFIDENCE = 0.75
+
+
+def tasks_assigned(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """ "The Council will lead ..." under "Roles and responsibilities", in an agreement, or
+    after "The Host Partner will:" (`_WILL_TASK`): an expectation of the party, where the model
+    read "will" as a prediction and the clause has no other force word."""
+    from docmine.language.nlp import verb_lemmas
+
+    texts = frozenset(vocabulary()["texts"])
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        if decision.force != Force.NONE or _blocked(decision) or "?" in context.text:
+            continue
+        assigning = (
+            any(_ASSIGNING_SECTION.search(heading) for heading in context.section)
+            or _ASSIGNING_TITLE.search(context.title)
+            or re.search(r"\bwill:\s*$", context.lead_in)
+        )
+        if not assigning:
+            continue
+        found = _WILL_TASK.search(context.text)
+        if found is None:
+            continue
+        subject = found.group("subject").lower().split()
+        if subject[0] in _NOT_PARTIES or subject[-1] in texts:
+            continue
+        if re.search(r"\b(?:we|our|us)\b", context.text, re.IGNORECASE):
+            continue  # the author's own commitments ("NHS England will: meet our duty"): rule 7
+        if found.group("verb") not in verb_lemmas(load_settings().spacy_model):
+            continue
+        if any(c.text.lower() != "will" for c in force_cues(context.text)):
+            continue
+        will = context.text.index("will", found.end("subject"))
+        out[index] = ForceDecision(
+            Force.EXPECTATION,
+            Polarity.POSITIVE,
+            WILL_TASK_CONFIDENCE,
+            Span.of(context.text, will, will + 4),
+            decision.condition,
+            "a task assigned: a party will <act> where the document sets out who does what",
         )
     return out
 
