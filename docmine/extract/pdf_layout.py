@@ -143,13 +143,15 @@ def remove_furniture(pages: list[PageLines]) -> None:
             line
             for line in page.lines
             if id(line) in repeated
-            or ((key := _furniture_key(line, page.height)) is not None
-            and (
-                counts[key] >= threshold
-                or looks_like_furniture(line.text, titles if index else set())
-                or _running_header(line, page, size)
-                or (line.size < size and _CONTACT.search(line.text) is not None)
-            ))
+            or (
+                (key := _furniture_key(line, page.height)) is not None
+                and (
+                    counts[key] >= threshold
+                    or looks_like_furniture(line.text, titles if index else set())
+                    or _running_header(line, page, size)
+                    or (line.size < size and _CONTACT.search(line.text) is not None)
+                )
+            )
         ]
         beside = [
             line

@@ -203,7 +203,8 @@ _PLACE = r"[A-Z][a-z]+(?:[ -](?:upon|on|and|&|[A-Z][a-z]+))*"
 _COUNCIL_NAME = re.compile(
     rf"\b(?:{_PLACE}\s+)(?:(?:City|County|Borough|District|Metropolitan Borough|Town|Unitary)\s+)?"
     r"Council\b"
-    rf"|\bHealthwatch\s+(?!England\b){_PLACE}\b"
+    r"|\bHealthwatch\s+(?!(?:England|Representatives?|Organisations?|Volunteers?|Staff|Board|"
+    rf"Network|Members?|Champions?|Officers?)\b){_PLACE}\b"
     rf"|\b(?:NHS\s+)?{_PLACE}\s+(?:Integrated\s+Care\s+Board|ICB)\b"
 )
 AUTHOR_OPENING = 600  # characters: a page's title, banner and first lines
