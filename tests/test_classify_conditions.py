@@ -48,6 +48,12 @@ from docmine.measure.evaluate import token_f1
             "The board may act with the consent of the Secretary of State.",
             "with the consent of the Secretary of State",
         ),
+        (
+            "Trusts must not sub-contract without the prior written consent of the ICB.",
+            "without the prior written consent of the ICB",
+        ),
+        # where a duty comes from is no condition
+        ("Local authorities must publish the plan, as required by the Care Act 2014.", None),
         # the circumstance an action frames: "in + gerund" before the verb, a perfect participle
         (
             "In preparing the annual plan, the board must consult its members.",

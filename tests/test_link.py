@@ -609,6 +609,16 @@ def test_deadlines_anchored_in_the_text_are_kept_as_written(
             "it starts",
         ),
         ("Notice must be given not less than 14 days before the meeting.", "P14D", "the meeting"),
+        (
+            "Papers must be circulated no later than five working days before the meeting.",
+            "",
+            "the meeting",
+        ),
+        (
+            "Trusts must notify the council at least 48 hours before the planned discharge date.",
+            "PT48H",
+            "the planned discharge date",
+        ),
         # a deadline the text does not anchor has no parts
         ("Plans must be reviewed every 3 years.", "", ""),
     ],
@@ -619,6 +629,16 @@ def test_a_deadline_the_text_anchors_has_its_period_and_anchor(
     found = find_deadline(clause)
     assert found is not None and (found.period, found.anchor) == (period, anchor)
     assert not found.start  # no calendar date: nothing is made up
+
+
+def test_a_baseline_year_is_no_deadline_and_a_contract_year_comes_round() -> None:
+    assert (
+        find_deadline("Trusts will need to cut agency spend by 30% against 2024/25 levels.") is None
+    )
+    found = find_deadline(
+        "The Provider must send it to the Commissioner by 30 April each Contract Year."
+    )
+    assert found is not None and found.text == "by 30 April each Contract Year"
 
 
 def test_a_date_that_comes_round_each_year_is_no_one_date() -> None:

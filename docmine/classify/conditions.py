@@ -35,7 +35,8 @@ _WORDS = (
 )
 _PHRASES = re.compile(
     rf"\b(?:subject to {_WORDS}"
-    r"|with(?:out)? the (?:prior |written )?(?:consent|agreement|approval|permission)"
+    r"|with(?:out)? the (?:(?:prior|written|express|explicit) )*(?:consent|agreement|approval|"
+    r"permission)"
     rf" of {_WORDS}"
     rf"|(?:up)?on (?:the )?receipt of {_WORDS}"  # a trigger (DECISIONS 27)
     rf"|except (?:where|when|if|in|for|as) {_WORDS}"
@@ -43,7 +44,8 @@ _PHRASES = re.compile(
     rf"|in ?so ?far as {_WORDS}"
     r"|(?:so|as) far as (?:is )?(?:reasonably )?(?:practicable|possible)"
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
-    r"|as (?:appropriate|necessary|required)"
+    # not the source of a duty ("as required by the Care Act 2014": where the duty comes from)
+    r"|as (?:appropriate|necessary|required(?!\s+(?:by|under|in)\b))"
     r"|if (?:passed|necessary|appropriate|required)"
     r"|if (?:so|not)(?=\s*[,;:—)]|\s*$)"
     r"|(?:provided|providing) that [^.;:()—]+"

@@ -58,7 +58,8 @@ _MONTH_ONLY = re.compile(
 # whose year the text sets elsewhere ("before 31 January in the relevant financial year"): no
 # one ISO date, and the words that say so stay in the deadline as written
 _EACH_YEAR = re.compile(
-    r"\s*,?\s*(?:(?:of |in )?(?:each|every) (?:calendar |financial )?year|annually"
+    r"\s*,?\s*(?:(?:of |in )?(?:each|every) (?:calendar |financial |contract |reporting )?year"
+    r"|annually"
     r"|(?:of|in) (?:the |that |each )?(?:relevant|same|following|next|current|preceding|"
     r"previous) (?:calendar |financial )?year)\b",
     re.IGNORECASE,
@@ -103,7 +104,8 @@ _PAST = re.compile(
 # A date a comparison is made against is a baseline, not a deadline ("compared to 2024/25",
 # "more than in 2024/25"); "no later than" a date is a deadline.
 _BASELINE = re.compile(
-    r"\b(?:compared (?:to|with)|relative to|(?<!later )(?<!earlier )than(?: (?:in|at|during))?)"
+    r"\b(?:compared (?:to|with)|relative to|against|above|below|versus|vs\.?"
+    r"|(?<!later )(?<!earlier )than(?: (?:in|at|during))?)"
     r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -137,7 +139,7 @@ _RELATIVE = re.compile(
     rf"(?:the next |a (?:designated )?)?{_NUMBER}(?:\s*[-–]\s*{_NUMBER})?[\s-]+"
     rf"{_DAY_KINDS}(?:days?|weeks?|months?|years?)(?:\s+reporting window)?"
     # what it runs from, up to the next clause ("... of implementation and report back ...")
-    r"(?:\s+(?:of|after|from|beginning with|starting with|following)\s+[^,.;:()—]+?"
+    r"(?:\s+(?:of|after|from|beginning with|starting with|following|before)\s+[^,.;:()—]+?"
     rf"{_ANCHOR_END})?"
     # hours only from an event ("within 72 hours of becoming aware of it"): a bare "within two
     # hours" is a standard of service, not a deadline
@@ -153,7 +155,7 @@ _RELATIVE = re.compile(
     # a notice period before an event ("at least 28 days before it starts"), not a length of
     # time before one ("lived here for at least 6 months before applying"), nor a date
     rf"|(?<!\bfor )\b(?P<rel4>(?:at least|no (?:less|fewer) than|not (?:less|fewer) than))\s+"
-    rf"{_NUMBER}[\s-]+{_DAY_KINDS}(?:days?|weeks?|months?)\s+before\s+"
+    rf"{_NUMBER}[\s-]+{_DAY_KINDS}(?:days?|weeks?|months?|hours?)\s+before\s+"
     rf"(?!\d|{_MONTH}\b)[^,.;:()—]+?"
     rf"{_ANCHOR_END}"
     # "as soon as reasonably practicable", and "as soon as practicable" from an event ("after
@@ -466,7 +468,7 @@ _TEMPORAL = re.compile(
     # an event with a date of its own ("before the proposed discharge date", "at least 5 working
     # days before each meeting"), as the gold keeps "prior to admission"
     rf"|\b(?:(?:at least|no less than|not less than)\s+{_NUMBER}\s+{_DAY_KINDS}"
-    r"(?:days?|weeks?|months?)\s+)?before (?:the|a|an|each|any|every) (?:[\w'’-]+ ){0,3}"
+    r"(?:days?|weeks?|months?|hours?)\s+)?before (?:the|a|an|each|any|every) (?:[\w'’-]+ ){0,3}"
     r"(?:date|day|meeting|deadline|move|discharge|admission|arrival|publication|decision|visit|"
     r"appointment|assessment|transfer|hearing|election)s?\b"
     r"|immediately|in-year|annually|every (?:\d+|two|three|four|five|ten) (?:years|months|weeks))",
