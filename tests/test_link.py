@@ -300,6 +300,27 @@ def test_an_action_table_s_owner_cell_names_the_holder() -> None:
 
 
 @pytest.mark.slow
+def test_an_owner_column_naming_a_role_makes_a_row_an_assigned_action() -> None:
+    """An action plan's owner column may name a role, not a listed body ("Director of
+    Midwifery"): the row is still an action assigned (classification reads it so), after a
+    reference column too; a row of figures, labels or ratings is not one."""
+    from docmine.classify import classify_texts
+    from docmine.link import owned_rows
+
+    rows = [
+        "A1 | Recruit 12 midwives to close the gap | Director of Midwifery | By end of Q3 2025/26",
+        "Introduce a daily safety huddle | Clinical Director, Obstetrics | From 1 July 2025",
+        "Total | £38,620,000 | -",
+        "Rating | Good | Safe",
+    ]
+    owned = owned_rows(rows, SETTINGS)
+    assert owned == [True, True, False, False]
+    recruit, huddle = classify_texts(rows[:2], owned=owned[:2])
+    assert [recruit.force, huddle.force] == [Force.EXPECTATION] * 2
+    assert (recruit.cue.text, huddle.cue.text) == ("Recruit", "Introduce")
+
+
+@pytest.mark.slow
 def test_you_is_the_audience_the_document_addresses() -> None:
     document = "What ICS guidance means for your Healthwatch. You should meet the ICB."
     assert holder_of("You should meet the ICB.", "should", document=document) == (

@@ -1176,6 +1176,21 @@ def _headline_verb(text: str, low: int, high: int) -> Span | None:
 ACTION_CONFIDENCE = 0.6
 
 
+# a table row's reference column: "A1 | ...", "3.2 | ...", "R12 | ..."
+_REFERENCE_CELL = re.compile(
+    r"^\s*(?:[A-Z]{0,3}\s?\d{1,3}(?:\.\d{1,3})*[a-z]?|[a-z]|[ivx]{1,4})\s*\|\s*"
+)
+
+
+def _action_cell(text: str, lead: int) -> tuple[int, int]:
+    """Where an owned row's action cell starts and ends: the first cell, after a reference
+    column ("A1 | Recruit 12 midwives | Director of Midwifery | Q3")."""
+    ref = _REFERENCE_CELL.match(text)
+    start = ref.end() if ref else lead
+    end = text.find(" | ", start)
+    return start, end if end >= 0 else len(text)
+
+
 def assigned_actions(
     contexts: Sequence[ClauseContext],
     decisions: list[ForceDecision],
@@ -1206,7 +1221,7 @@ def assigned_actions(
         text = context.text
         lead = len(context.lead_in) if context.lead_in and text.startswith(context.lead_in) else 0
         owned = context.owned and not context.lead_in
-        end = text.find(" | ") if owned and " | " in text else len(text)
+        lead, end = _action_cell(text, lead) if owned else (lead, len(text))
         announced = any(_ACTION_HEADING.search(heading) for heading in context.section)
         # where the structure assigns actions, the item's own imperative; elsewhere the clause
         # must open with one: a lead-in's, which its items continue ("Offer an assessment to

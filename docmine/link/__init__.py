@@ -39,6 +39,7 @@ from docmine.link.holder import (
     inherits_subject,
     owner_cell,
     reader_said,
+    role_owner_cell,
 )
 from docmine.link.parse import ParseCache
 from docmine.model import Block, BlockKind, Force, ForceDecision, Links, Mention, Obligation
@@ -321,12 +322,16 @@ def document_bodies(
 
 
 def owned_rows(texts: Sequence[str], settings: Settings) -> list[bool]:
-    """Which clauses are action table rows whose owner column names a body (`owner_cell`):
-    classification reads them as assigned actions."""
+    """Which clauses are action table rows whose owner column names a body (`owner_cell`) or
+    a role (`role_owner_cell`): classification reads them as assigned actions."""
     if not any(" | " in t for t in texts):
         return [False] * len(texts)
     gazetteer = load_gazetteer(settings.bodies_files)
-    return [" | " in t and owner_cell(t, find_bodies(t, gazetteer)) is not None for t in texts]
+    return [
+        " | " in t
+        and (owner_cell(t, find_bodies(t, gazetteer)) is not None or role_owner_cell(t) is not None)
+        for t in texts
+    ]
 
 
 def pick_holder(

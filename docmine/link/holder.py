@@ -355,6 +355,30 @@ def owner_cell(text: str, mentions: list[Mention]) -> Mention | None:
     return None
 
 
+# an owner column naming a role or a team, not a listed body ("Director of Midwifery", "Clinical
+# Director, Obstetrics", "Trust Board"): a title-case phrase whose head is an agent or a group
+_ROLE_HEADS = (
+    r"(?:Directors?|Leads?|Chiefs?|Managers?|Officers?|Boards?|Teams?|Heads?|Nurses?|Executives?|"
+    r"Chairs?|Committees?|Groups?|Partnerships?|Councils?|Trusts?|Commissioners?|Providers?|"
+    r"Secretary|Coordinators?|Co-ordinators?|Practitioners?|Clinicians?|Consultants?|Panel|"
+    r"Forum|Network|Service|Services|Partners?|Owners?|Champions?|Advisers?|Advisors?)"
+)
+_TITLE_WORD = r"(?:(?-i:[A-Z][\w'’&/-]*)|of|and|for|the|&|,)"
+_ROLE_CELL = re.compile(
+    rf"^\s*(?:{_TITLE_WORD}\s*){{0,6}}?\b{_ROLE_HEADS}\b(?:\s*{_TITLE_WORD}){{0,4}}\s*$"
+)
+
+
+def role_owner_cell(text: str) -> str | None:
+    """In a table row, a cell after the first that names a role or a team and nothing else
+    ("Recruit 12 midwives | Director of Midwifery | By end of Q3"): an action table's owner
+    column, whoever the role belongs to. The first cell (the action) never is one."""
+    cells = [c.strip() for c in text.split(" | ")]
+    if len(cells) < 3:
+        return None
+    return next((c for c in cells[1:] if _ROLE_CELL.match(c) and len(c.split()) <= 8), None)
+
+
 def continues(text: str) -> bool:
     """Whether the clause is a split-off continuation ("and must ...", "which ...")."""
     rules = load_holder_rules()
