@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
-from docmine.classify import classify_texts
+from docmine.classify import classify_texts, follows_a_speaker
 from docmine.classify.authority import detect_authority
 from docmine.classify.model import load_artefact
 from docmine.config import Settings
@@ -184,6 +184,7 @@ def classify_stage(document: Document, pipeline: Pipeline) -> Document:
             title=document.title,
             language=pipeline.language,
             owned=owned_rows([c.text for c in clauses], pipeline.settings),
+            spoken=[follows_a_speaker(document.text, c.provenance.start) for c in clauses],
         )
         obligations.extend(Obligation(c, d) for c, d in zip(clauses, decisions, strict=True))
     return dataclasses.replace(document, obligations=tuple(obligations))

@@ -634,6 +634,27 @@ def test_may_on_a_verb_of_requiring_is_its_subject_s_power() -> None:
 
 
 @pytest.mark.slow
+def test_a_speaker_s_quoted_words_instruct_no_one() -> None:
+    """DECISIONS.md 9: a minister's or a chair's words after "X said:" are their view."""
+    from docmine.classify import follows_a_speaker
+
+    text = (
+        "Funding announced\nThe Health and Social Care Secretary said:\n"
+        "No one should be stuck in hospital. Local leaders must now work together.\n"
+        "Local authorities must report by 30 June.\n"
+        'The chair said: "Trusts must act now. Boards should take note."'
+    )
+    starts = [text.index(s) for s in ("No one", "Local leaders", "Local authorities", "Boards")]
+    assert [follows_a_speaker(text, s) for s in starts] == [True, True, False, True]
+    quoted, guidance = classify_texts(
+        ["Local leaders must now work together.", "Local authorities must report by 30 June."],
+        spoken=[True, False],
+    )
+    assert (quoted.force, quoted.reason) == (Force.NONE, "reported: quoted")
+    assert guidance.force == Force.MANDATORY
+
+
+@pytest.mark.slow
 def test_may_on_a_verb_of_effect_is_a_consequence_not_a_permission() -> None:
     texts = [
         "Failure to submit a return may result in the grant being withheld.",

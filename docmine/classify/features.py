@@ -40,7 +40,8 @@ _SECOND_PERSON = frozenset({"you", "your"})
 class ClauseContext:
     """What the classifier may know about a clause: its text, lead-in, document authority,
     section heading path and document title; `owned`: it is an action table's row whose owner
-    column names a body (linking knows bodies; the pipeline asks it, `link.owned_rows`)."""
+    column names a body (linking knows bodies; the pipeline asks it, `link.owned_rows`);
+    `spoken`: it is in the words of a speaker the text quotes (`classify.follows_a_speaker`)."""
 
     text: str
     lead_in: str = ""
@@ -48,6 +49,8 @@ class ClauseContext:
     section: tuple[str, ...] = ()
     title: str = ""
     owned: bool = False
+    # the clause is in a paragraph a speaker's "X said:" opens (`follows_a_speaker`)
+    spoken: bool = False
 
 
 @dataclass(frozen=True)

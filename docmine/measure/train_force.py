@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from docmine.classify import after_the_model
+from docmine.classify import after_the_model, follows_a_speaker
 from docmine.classify.authority import detect_authority
 from docmine.classify.features import (
     ClauseContext,
@@ -78,10 +78,10 @@ def gold_contexts(
         if path is not None:
             document = extract(path)
             title, authority = document.title, detect_authority(document.text)[0]
-            clauses = segment(document)
+            clauses, text = segment(document), document.text
         else:
             joined = "\n\n".join(rows[i]["text"] for i in indices)
-            title, authority, clauses = "", detect_authority(joined)[0], []
+            title, authority, clauses, text = "", detect_authority(joined)[0], [], ""
         tokens = [word_counts(c.text) for c in clauses]
         for i in indices:
             row = rows[i]
@@ -94,6 +94,7 @@ def gold_contexts(
                 match.provenance.section if match else (),
                 title,
                 owned[i],
+                match is not None and follows_a_speaker(text, match.provenance.start),
             )
     return contexts
 
