@@ -633,6 +633,30 @@ def test_may_on_a_verb_of_requiring_is_its_subject_s_power() -> None:
     assert duty.force == Force.MANDATORY
 
 
+def test_a_lead_in_s_items_without_force_words_share_one_force() -> None:
+    """ANNOTATION.md: an item inherits its lead-in's force; the model's probabilities of the
+    items of one lead-in that hold no force word of their own are pooled, so they agree. An
+    item with its own force word, and an item of another lead-in, keep theirs."""
+    import numpy as np
+
+    from docmine.classify.features import ClauseContext
+    from docmine.classify.model import pooled_items
+
+    lead = "The Chair is responsible for:"
+    contexts = [
+        ClauseContext(f"{lead} setting the agenda", lead),
+        ClauseContext(f"{lead} ensuring minutes are kept", lead),
+        ClauseContext(f"{lead} the committee may co-opt members", lead),
+        ClauseContext("Members must attend.", ""),
+    ]
+    rows = np.array(
+        [[0.4, 0.1, 0.1, 0.4], [0.8, 0.1, 0.0, 0.1], [0.1, 0.1, 0.7, 0.1], [0.9, 0, 0, 0.1]]
+    )
+    pooled = pooled_items(contexts, rows)
+    assert np.allclose(pooled[0], pooled[1]) and np.allclose(pooled[0], [0.6, 0.1, 0.05, 0.25])
+    assert np.allclose(pooled[2:], rows[2:])
+
+
 @pytest.mark.slow
 def test_a_speaker_s_quoted_words_instruct_no_one() -> None:
     """DECISIONS.md 9: a minister's or a chair's words after "X said:" are their view."""

@@ -515,8 +515,36 @@ def decide(
     return decisions
 
 
+def pooled_items(contexts: Sequence[Any], probabilities: np.ndarray) -> np.ndarray:
+    """A list's items take their lead-in's force (ANNOTATION.md: an item inherits the lead-in's
+    force): the items of one lead-in (next to each other) whose own words hold no force word
+    share the mean of their probabilities, so the same lead-in does not give its items three
+    different forces. An item with a force word of its own keeps its own."""
+    from docmine.language.cues import force_cues
+
+    out = probabilities.copy()
+    index = 0
+    while index < len(contexts):
+        lead = contexts[index].lead_in
+        end = index
+        while end < len(contexts) and lead and contexts[end].lead_in == lead:
+            end += 1
+        if end - index > 1:
+            bare = [
+                i
+                for i in range(index, end)
+                if contexts[i].text.startswith(lead)
+                and not force_cues(contexts[i].text[len(lead) :])
+            ]
+            if len(bare) > 1:
+                out[bare] = probabilities[bare].mean(axis=0)
+        index = max(end, index + 1)
+    return out
+
+
 def predict(
     model: ForceModel, contexts: Sequence[ClauseContext], data: Featurised
 ) -> tuple[list[ForceDecision], np.ndarray]:
     probabilities = model.predict_proba(data.features, data.texts, data.embeddings, data.layers)
+    probabilities = pooled_items(contexts, probabilities)
     return decide(model, contexts, data.evidence, probabilities), probabilities
