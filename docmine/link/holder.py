@@ -505,6 +505,10 @@ def _subordinate(token: Any, stop: Any | None) -> str:
     return ""
 
 
+# verbs that put a duty on someone, or say where it lies ("is placed on", "rests with")
+_IMPOSING = frozenset({"place", "impose", "confer", "lay", "fall", "rest", "lie", "sit", "put"})
+
+
 def _mention_features(
     mention: Mention, parse: Any, anchor: Any | None, roles: dict[str, tuple[int, int]]
 ) -> dict[str, float]:
@@ -519,6 +523,9 @@ def _mention_features(
         features[f"prep={prep if prep in _PREPOSITIONS else 'other'}"] = 1.0
         if head.head.head.lemma_.lower() in rules.duty_nouns:
             features["on_duty_noun"] = 1.0  # "a duty on X", "the responsibility of X"
+        if prep in ("on", "upon", "with") and head.head.head.lemma_.lower() in _IMPOSING:
+            # "the duty ... is placed on X", "responsibility rests with X": who bears it
+            features["on_imposing_verb"] = 1.0
     if head.dep_ in ("dobj", "nsubj") and head.head.lemma_.lower() in rules.expectation_verbs:
         features[f"{head.dep_}_of_expectation_verb"] = 1.0  # "enables X to", "asks X to"
     if head.dep_ == "poss" or mention.text.endswith(("'s", "’s", "s'", "s’")):
