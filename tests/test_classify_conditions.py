@@ -52,8 +52,9 @@ from docmine.measure.evaluate import token_f1
             "Trusts must not sub-contract without the prior written consent of the ICB.",
             "without the prior written consent of the ICB",
         ),
-        # where a duty comes from is no condition
+        # where a duty comes from is no condition; a body's request is one
         ("Local authorities must publish the plan, as required by the Care Act 2014.", None),
+        ("Providers should submit more information as required by the ICB.", "as required"),
         # the circumstance an action frames: "in + gerund" before the verb, a perfect participle
         (
             "In preparing the annual plan, the board must consult its members.",

@@ -171,6 +171,13 @@ def test_a_running_header_set_below_the_margin_band_is_removed_where_it_repeats(
     assert [[line.text for line in page.lines] for page in pages] == [
         [f"{n}. The trust should review item {n} of the plan each month."] for n in (1, 2, 3)
     ]
+    # a form's instruction printed on every page is text, not a header
+    pages = [
+        PageLines(n, 842.0, [_line("The assessor must record the evidence below.", 700)])
+        for n in (1, 2, 3)
+    ]
+    remove_furniture(pages)
+    assert all(len(page.lines) == 1 for page in pages)
     # on two pages a line may repeat by chance: it stays
     pages = [
         PageLines(n, 842.0, [_line("The provider must publish its plan.", 700)]) for n in (1, 2)

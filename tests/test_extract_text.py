@@ -916,6 +916,15 @@ def test_yaml_front_matter_is_metadata_and_gives_the_title(tmp_path: Path) -> No
     assert document.title == "Healthwatch Ashworth: Work plan 2025-26"
     assert "published" not in document.text and "---" not in document.text
     assert [c.text for c in segment(document)] == ["We must publish an annual report."]
+    # a folded title; a boxed note between rules at the file's start is text, not metadata
+    folded = tmp_path / "folded.md"
+    folded.write_text(
+        "---\ntitle: >\n  A folded\n  title\ndate: 2025\n---\nText.\n", encoding="utf-8"
+    )
+    assert extract(folded).title == "A folded title"
+    boxed = tmp_path / "boxed.md"
+    boxed.write_text("---\nNote: providers must register.\n---\n\nMore.\n", encoding="utf-8")
+    assert "providers must register" in extract(boxed).text
     # a rule between paragraphs is no front matter
     rule = tmp_path / "rule.md"
     rule.write_text("Intro text here.\n\n---\n\nMore text.\n", encoding="utf-8")

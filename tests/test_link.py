@@ -312,11 +312,17 @@ def test_an_owner_column_naming_a_role_makes_a_row_an_assigned_action() -> None:
         "Introduce a daily safety huddle | Clinical Director, Obstetrics | From 1 July 2025",
         "Total | £38,620,000 | -",
         "Rating | Good | Safe",
+        # a risk register's row: a noun, not an imperative, whoever owns the risk
+        "R3 | Increase in waiting times for assessment | Head of Adult Social Care | 12",
     ]
     owned = owned_rows(rows, SETTINGS)
-    assert owned == [True, True, False, False]
-    recruit, huddle = classify_texts(rows[:2], owned=owned[:2])
-    assert [recruit.force, huddle.force] == [Force.EXPECTATION] * 2
+    assert owned == [True, True, False, False, True]
+    recruit, huddle, risk = classify_texts([rows[0], rows[1], rows[4]], owned=[True] * 3)
+    assert [recruit.force, huddle.force, risk.force] == [
+        Force.EXPECTATION,
+        Force.EXPECTATION,
+        Force.NONE,
+    ]
     assert (recruit.cue.text, huddle.cue.text) == ("Recruit", "Introduce")
 
 
@@ -1598,8 +1604,10 @@ def test_we_in_a_local_healthwatch_s_or_an_icb_s_own_document_is_that_body() -> 
     assert find_local_author(plan, GAZETTEER) == "local Healthwatch"
     policy = "NHS Northshire Integrated Care Board\nConflicts of interest policy\nWe will ..."
     assert find_local_author(policy, GAZETTEER) == "integrated care board"
-    # Healthwatch England is a national body, not the local Healthwatch
+    # Healthwatch England is a national body, not the local Healthwatch; nor are its guides
     assert find_local_author("Healthwatch England\nWe must act.", GAZETTEER) == ""
+    for title in ("Guide for Healthwatch Trustees", "Healthwatch Enter and View guidance"):
+        assert find_local_author(f"{title}\nWe must act.", GAZETTEER) == ""
     # a committee's page: "we" is the committee (a board, partnership or forum)
     assert find_local_author("Northshire ICB audit committee\nWe must meet.", GAZETTEER) == ""
 
@@ -1619,6 +1627,9 @@ def test_a_committee_the_document_says_is_a_body_s_own_names_that_body() -> None
     )
     other = "The Committee is established by the Secretary of State's review team."
     assert "Committee" not in defined_short_names(other, GAZETTEER)
+    # a minister's advisory committee acts for no body of ours
+    jcvi = "The Committee was established by the Secretary of State in 1963."
+    assert "Committee" not in defined_short_names(jcvi, GAZETTEER)
 
 
 @pytest.mark.slow

@@ -198,14 +198,30 @@ _SPEAKER_INLINE = re.compile(
 )
 
 
+# what a text says is the text's, restated (DECISIONS.md 8): "Section 14 of the Act says:"
+_TEXT_SPEAKS = re.compile(
+    r"\b(?:section|act|regulations?|guidance|code|paragraph|schedule|law|statute|framework|"
+    r"policy|standard|constitution|contract|agreement|document|report|letter|plan|strategy|"
+    r"specification|direction|order|bill|clause|rule|what|it|this)\b",
+    re.IGNORECASE,
+)
+
+
 def follows_a_speaker(document_text: str, start: int) -> bool:
     """Whether the text at `start` is in a paragraph that a speaker's line ("Committee Chair
-    Clive Betts MP said:") ends right before, or in one that quotes after "said:" earlier in it."""
+    Clive Betts MP said:") ends right before, or in one that quotes after "said:" earlier in it;
+    not a text's words ("Section 14 of the Care Act 2014 says:")."""
     paragraph = document_text.rfind("\n", 0, start)
-    if _SPEAKER_INLINE.search(document_text[paragraph + 1 : start]):
-        return True
+    inline = _SPEAKER_INLINE.search(document_text[paragraph + 1 : start])
+    if inline:
+        line = document_text[paragraph + 1 : paragraph + 1 + inline.start()]
+        return _TEXT_SPEAKS.search(line) is None
     before = document_text[max(0, paragraph - 300) : max(paragraph, 0)].rstrip()
-    return paragraph > 0 and _SPEAKER.search(before) is not None
+    said = _SPEAKER.search(before)
+    if paragraph <= 0 or said is None:
+        return False
+    line = before[before.rfind("\n") + 1 : said.start()]
+    return _TEXT_SPEAKS.search(line) is None
 
 
 # A section headed as a case study ("Case study: Eastmoor Council", "Spotlight: ...") describes a
@@ -869,10 +885,13 @@ def powers_to_require(
 # clauses whose only force word is such a "may" are none, add-one smoothed (7 + 1) / (7 + 2)
 _CONSEQUENCE = re.compile(
     r"\b(?:may|might)\s+(?:also\s+|well\s+|even\s+|then\s+|therefore\s+)?(?:"
-    r"result(?:s)?\s+in|lead\s+to|lead\s+(?:\w+\s+){1,3}to|delay|cause|mean|affect|vary|differ|"
-    r"impact\s+on|undermine|jeopardi[sz]e|trigger|put\s+(?:\w+\s+){1,3}at\s+risk|"
-    r"be\s+(?:withheld|suspended|reduced|recovered|reclaimed|clawed\s+back|delayed|affected|at\s+risk|"
-    r"liable|subject\s+to\s+(?:enforcement|prosecution|sanctions?|penalt(?:y|ies)|a\s+fine)))\b",
+    r"result(?:s)?\s+in|lead\s+to|mean|affect|undermine|jeopardi[sz]e|impact\s+on|"
+    # intransitive: "may vary depending on ...", "may differ across systems"
+    r"(?:vary|differ)(?=\s+(?:depending|according|across|between|from|by|in|with)\b|\s*[.,;])|"
+    r"put\s+(?:\w+\s+){1,3}at\s+risk|"
+    # a sanction that befalls: "the grant may be withheld", "may be liable to prosecution"
+    r"be\s+(?:withheld|recovered|reclaimed|clawed\s+back|affected|at\s+risk|liable|"
+    r"subject\s+to\s+(?:enforcement|prosecution|sanctions?|penalt(?:y|ies)|a\s+fine)))\b",
     re.IGNORECASE,
 )
 CONSEQUENCE_CONFIDENCE = 0.889
@@ -929,11 +948,20 @@ _WILL_TASK = re.compile(
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,2}?)?)"
     r"\s+(?:also\s+|then\s+|jointly\s+|each\s+)?will:?\s+(?:also\s+|jointly\s+)?"
     r"(?!(?:be|become|have|start|begin|continue|receive|remain|take\s+place|need|want|not|no|"
-    r"come|see|benefit|get|happen|apply|cease|expire|end|lapse|meet\s+in|play|hold\s+office)\b)"
+    r"come|see|benefit|get|happen|apply|cease|expire|end|lapse|meet\s+in|play|hold\s+office|"
+    r"comprise|consist|include|contain|serve|retire|terminate|notice|cover|last|sit|number|"
+    r"look|feel|find|know|hear)\b)"
     r"(?P<verb>(?-i:[a-z]+))\b",
     re.IGNORECASE,
 )
 _NOT_PARTIES = frozenset({"we", "i", "it", "this", "there", "they", "these", "those", "you"})
+# the national bodies that write guidance: "DHSC will publish guidance in July" is the author's
+# own commitment (ANNOTATION.md rule 7), whoever the document's parties are
+_AUTHORS = re.compile(
+    r"^(?:the\s+)?(?:DHSC|Department|Government|NHS\s+England|NHSE|NHSEI|Secretary|Ministers?|"
+    r"UKHSA|OHID|CQC|Care\s+Quality\s+Commission|Parliament)\b",
+    re.IGNORECASE,
+)
 WILL_TASK_CONFIDENCE = 0.75
 
 
@@ -962,6 +990,8 @@ def tasks_assigned(
             continue
         subject = found.group("subject").lower().split()
         if subject[0] in _NOT_PARTIES or subject[-1] in texts:
+            continue
+        if _AUTHORS.match(found.group("subject")):
             continue
         if re.search(r"\b(?:we|our|us)\b", context.text, re.IGNORECASE):
             continue  # the author's own commitments ("NHS England will: meet our duty"): rule 7
@@ -1193,6 +1223,8 @@ def _headline_verb(text: str, low: int, high: int) -> Span | None:
     found = re.match(r"\W*(?:\d+[.)]?\s+|[a-z][.)]\s+)?([A-Z][a-z]+)\b", text[low:high])
     if found is None:
         return None
+    if re.match(r"\s+(?:in|of)\b", text[low + found.end(1) :]):
+        return None  # a noun: "Increase in waiting times", "Review of services" (a risk, a topic)
     word = found.group(1).lower()
     if word not in verb_lemmas(load_settings().spacy_model) or word in _NOT_ACTIONS:
         return None

@@ -45,7 +45,9 @@ _PHRASES = re.compile(
     r"|(?:so|as) far as (?:is )?(?:reasonably )?(?:practicable|possible)"
     r"|where(?:ver)? (?:appropriate|applicable|possible|necessary|relevant|practicable|required)"
     # not the source of a duty ("as required by the Care Act 2014": where the duty comes from)
-    r"|as (?:appropriate|necessary|required(?!\s+(?:by|under|in)\b))"
+    r"|as (?:appropriate|necessary|required(?!\s+(?:by|under|in)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’]*\s+){0,6}(?:Act|Regulations|Order|law|legislation|sections?|regulations?|"
+    r"statute|Schedule|paragraph|guidance|Code|Contract)\b))"
     r"|if (?:passed|necessary|appropriate|required)"
     r"|if (?:so|not)(?=\s*[,;:—)]|\s*$)"
     r"|(?:provided|providing) that [^.;:()—]+"

@@ -89,6 +89,9 @@ def _furniture_key(line: Line, height: float) -> tuple[str, int] | None:
     return _DIGITS.sub("#", line.text.strip().lower()), round(line.bottom / 6)
 
 
+_INSTRUCTS = re.compile(r"\b(?:must|should|shall|may|required|expected|need to|needs to)\b")
+
+
 def _repeated_lines(pages: list[PageLines]) -> set[int]:
     """Lines of a few words (ids) set with the same text at the same height (within 2 points)
     on at least half the pages with text, and three or more: a running header or footer set
@@ -99,6 +102,8 @@ def _repeated_lines(pages: list[PageLines]) -> set[int]:
         for line in page.lines:
             text = " ".join(line.text.lower().split())
             if line.is_table_row or len(text.split()) < DEEP_REPEAT_WORDS or text in seen:
+                continue
+            if _INSTRUCTS.search(text):  # a form's instruction repeated on each page is text
                 continue
             seen.add(text)
             heights.setdefault(text, []).append((line.bottom, id(line)))

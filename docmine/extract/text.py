@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 import unicodedata
 from contextlib import suppress
@@ -389,8 +390,17 @@ def front_matter(text: str) -> tuple[str, str]:
     lines = found.group("body").splitlines()
     if not lines or not all(_FRONT_KEY.match(line) or line.startswith(" ") for line in lines):
         return text, ""
+    keys = [line for line in lines if re.match(r"[\w-]+\s*:", line)]
     title = _FRONT_TITLE.search(found.group("body"))
+    # metadata: two keys or more, or a title ("---\nNote: providers must ...\n---" is a box)
+    if len(keys) < 2 and title is None:
+        return text, ""
     value = title.group("title").strip().strip("\"'") if title else ""
+    if value in (">", "|", ">-", "|-"):  # a folded title: its text is on the indented lines
+        after = found.group("body")[title.end() :].splitlines()[1:] if title else []
+        value = " ".join(
+            line.strip() for line in itertools.takewhile(lambda x: x.startswith(" "), after)
+        )
     return text[found.end() :], value
 
 

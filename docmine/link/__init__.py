@@ -205,7 +205,9 @@ _COUNCIL_NAME = re.compile(
     rf"\b(?:{_PLACE}\s+)(?:(?:City|County|Borough|District|Metropolitan Borough|Town|Unitary)\s+)?"
     r"Council\b"
     r"|\bHealthwatch\s+(?!(?:England|Representatives?|Organisations?|Volunteers?|Staff|Board|"
-    rf"Network|Members?|Champions?|Officers?)\b){_PLACE}\b"
+    r"Network|Members?|Champions?|Officers?|Trustees?|Enter|Annual|Guide|Guidance|Template|"
+    r"Reports?|Quality|Insight|Outcomes|Work|Plan|Strategy|Policy|Toolkit|Resources?|Training|"
+    rf"Statutory|Impact|Research|Chairs?|Managers?|Leads?|Services?)\b){_PLACE}\b"
     rf"|\b(?:NHS\s+)?{_PLACE}\s+(?:Integrated\s+Care\s+Board|ICB)\b"
 )
 AUTHOR_OPENING = 600  # characters: a page's title, banner and first lines

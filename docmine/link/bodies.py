@@ -317,6 +317,7 @@ _SHORT_NAME = re.compile(
 # a committee the document says is a body's own: "is a committee of the Board of NHS X ICB",
 # "the Committee is established by NHS X Integrated Care Board", "a sub-committee of the
 # Council's Cabinet"
+_NATIONAL_FOUNDERS = frozenset({"Secretary of State", "Department of Health and Social Care"})
 _COMMITTEE_OF = re.compile(
     r"\b(?P<organ>[Cc]ommittee|[Ss]ub-?[Cc]ommittee)\b[^.;]{0,160}?"
     r"\b(?:is|was|are|were|has been)\s+"
@@ -422,6 +423,8 @@ def defined_short_names(text: str, gazetteer: Gazetteer) -> dict[str, str]:
             mentions
             and _NAME_BEFORE.fullmatch(whose[: mentions[0].start])
             and re.match(r"\s*(?:as\b|$)", whose[mentions[0].end :])  # not "X's review team"
+            # a minister's advisory committee (JCVI) acts for no body of ours
+            and mentions[0].canonical not in _NATIONAL_FOUNDERS
         ):
             found.setdefault(match.group("organ").capitalize(), mentions[0].canonical)
     for match in _SHORT_NAME.finditer(text):

@@ -109,6 +109,7 @@ _BASELINE = re.compile(
     r"\s*(?:the\s+)?$",
     re.IGNORECASE,
 )
+_TIMETABLE_AFTER = re.compile(r"\s*(?:deadline|date|timetable|milestone|timescale)s?\b", re.I)
 _LEGISLATION_AFTER = re.compile(r"^(?:Act|Acts|Regulations|Order|Bill)\b")  # "the 2006 Act"
 # a year that ends a title the sentence then quotes as its subject ("Working Together to Safeguard
 # Children 2023 requires ...", "The NHS Long Term Plan 2019 sets out ..."): the text's name
@@ -279,8 +280,10 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     title ("The Design Framework (June 2021)")."""
     start = match.start("when")
     near = text[max(0, start - 80) : start]  # what precedes the date, not the whole clause
-    if _LEGISLATION_BEFORE.search(near) or _PAST.search(near) or _BASELINE.search(near):
+    if _LEGISLATION_BEFORE.search(near) or _PAST.search(near):
         return False
+    if _BASELINE.search(near) and not _TIMETABLE_AFTER.match(text[match.end() :]):
+        return False  # "against 2024/25 levels", not "against the March 2026 deadline"
     if match.group("lone") and re.search(r"\b[A-Z]{3,}\s*$", near):
         return False  # "CTSA 2015": an Act by its acronym
     before, after = near.rstrip(), text[match.end() : match.end() + 80].lstrip()
