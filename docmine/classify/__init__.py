@@ -878,11 +878,11 @@ def powers_to_require(
     return out
 
 
-# A consequence, not a permission: "may" or "might" on a verb of effect ("Late returns may delay
-# payment", "Failure to do so may result in prosecution", "the grant may be withheld"): what can
-# happen, which no one is given leave to do (ANNOTATION.md rule 1: describing is not
-# instructing; "may" is a permission only where someone may act). Gold (train + dev): 7 of 7
-# clauses whose only force word is such a "may" are none, add-one smoothed (7 + 1) / (7 + 2)
+# A consequence, not a permission: "may" or "might" on a verb of effect ("Failure to do so may
+# result in prosecution", "the grant may be withheld", "numbers may vary depending on ..."): what
+# can happen, which no one is given leave to do (ANNOTATION.md rule 1: describing is not
+# instructing; "may" is a permission only where someone may act). Gold (train + dev): 8 of 8
+# clauses whose only force words are such a "may" are none, add-one smoothed (8 + 1) / (8 + 2)
 _CONSEQUENCE = re.compile(
     r"\b(?:may|might)\s+(?:also\s+|well\s+|even\s+|then\s+|therefore\s+)?(?:"
     r"result(?:s)?\s+in|lead\s+to|mean|affect|undermine|jeopardi[sz]e|impact\s+on|"
@@ -894,7 +894,7 @@ _CONSEQUENCE = re.compile(
     r"subject\s+to\s+(?:enforcement|prosecution|sanctions?|penalt(?:y|ies)|a\s+fine)))\b",
     re.IGNORECASE,
 )
-CONSEQUENCE_CONFIDENCE = 0.889
+CONSEQUENCE_CONFIDENCE = 0.9
 
 
 def consequences(
