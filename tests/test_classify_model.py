@@ -726,11 +726,16 @@ def test_will_gives_a_named_party_a_task_where_the_document_sets_out_who_does_wh
     assert lead.cue.text == "will" and lead.reason.startswith("a task assigned")
     assert [d.force for d in others] == [Force.NONE] * len(others)
     # a lead-in "X will:" assigns its items; elsewhere "will" is a prediction
-    (item,) = classify_texts(
-        ["The Host Partner will: maintain the pooled fund accounts"],
-        lead_ins=["The Host Partner will:"],
+    item, conditional = classify_texts(
+        [
+            "The Host Partner will: maintain the pooled fund accounts",
+            "The Host Partner will: notify the ICB where a forecast overspend exceeds 2%.",
+        ],
+        lead_ins=["The Host Partner will:"] * 2,
     )
-    assert item.force == Force.EXPECTATION
+    assert [item.force, conditional.force] == [Force.EXPECTATION] * 2
+    assert conditional.condition is not None
+    assert conditional.condition.text == "where a forecast overspend exceeds 2%"
     (plain,) = classify_texts(["The Council will lead the commissioning of reablement."])
     assert plain.force == Force.NONE
 

@@ -62,7 +62,7 @@ def after_the_model(
     decisions = conferred(contexts, decisions)
     decisions = powers_to_require(contexts, decisions)
     decisions = consequences(contexts, decisions)
-    decisions = tasks_assigned(contexts, decisions)
+    decisions = tasks_assigned(contexts, decisions, evidence)
     decisions = declined(contexts, decisions)
     decisions = enquiries(contexts, decisions)
     decisions = offences(contexts, decisions)
@@ -966,7 +966,7 @@ WILL_TASK_CONFIDENCE = 0.75
 
 
 def tasks_assigned(
-    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision], evidence: Sequence[Any]
 ) -> list[ForceDecision]:
     """ "The Council will lead ..." under "Roles and responsibilities", in an agreement, or
     after "The Host Partner will:" (`_WILL_TASK`): an expectation of the party, where the model
@@ -1000,12 +1000,13 @@ def tasks_assigned(
         if any(c.text.lower() != "will" for c in force_cues(context.text)):
             continue
         will = context.text.index("will", found.end("subject"))
+        condition = evidence[index].condition  # the rules' reading, kept for an instruction
         out[index] = ForceDecision(
             Force.EXPECTATION,
             Polarity.POSITIVE,
             WILL_TASK_CONFIDENCE,
             Span.of(context.text, will, will + 4),
-            decision.condition,
+            Span.of(context.text, *condition) if condition else None,
             "a task assigned: a party will <act> where the document sets out who does what",
         )
     return out
