@@ -96,8 +96,11 @@ def test_a_question_standing_alone_is_none_and_one_listed_under_a_lead_in_takes_
         # a written parliamentary question, printed without its question mark
         "To ask the Secretary of State for Health and Social Care, whether he will require "
         "integrated care boards to publish waiting times for wheelchair services.",
+        # a consultation question's number is no lead-in
+        "Question 3: Should the protocol be signed off by the health and wellbeing board?",
     ]
-    alone, pointed, listed, stray, written = classify_texts(texts)
+    alone, pointed, listed, stray, written, numbered = classify_texts(texts)
+    assert (numbered.force, numbered.reason) == (Force.NONE, "question")
     assert (alone.force, alone.reason, alone.cue) == (Force.NONE, "question", None)
     assert pointed.force == Force.NONE
     assert (written.force, written.reason) == (Force.NONE, "question")

@@ -94,6 +94,12 @@ _ASKS = re.compile(
 )
 
 
+# a consultation question's number before it ("Question 3:", "Q4.", "Consultation question 2:")
+_QUESTION_LABEL = re.compile(
+    r"^\W*(?:consultation\s+)?(?:question|q)\s*\d{1,3}[a-z]?\s*[:.]\s*$", re.IGNORECASE
+)
+
+
 def _question() -> ForceDecision:
     """A question's decision: none (ANNOTATION.md rule 8), at the rule's measured precision."""
     return ForceDecision(Force.NONE, Polarity.POSITIVE, QUESTION_CONFIDENCE, None, None, "question")
@@ -117,6 +123,8 @@ def listed_questions(
         if not lead:
             colon = text.rfind(": ")
             lead = text[: colon + 1] if colon > 0 else ""
+        if _QUESTION_LABEL.match(lead):  # "Question 3: Should ...?": a number, not a lead-in
+            text, lead = text[len(lead) :].lstrip(), ""
         questions = _ASKS.search(text[len(lead) :]) is not None  # not an instruction's stray "?"
         if not lead and questions and decisions[index].force != Force.NONE:
             out[index] = _question()
