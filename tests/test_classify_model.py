@@ -686,6 +686,21 @@ def test_a_speaker_s_quoted_words_instruct_no_one() -> None:
 
 
 @pytest.mark.slow
+def test_a_pointer_to_more_text_is_signposting() -> None:
+    """DECISIONS.md 17: "See ...", "Please refer to ..." point the reader elsewhere."""
+    texts = [
+        "Please see the action plan in Annex B.",
+        "Please refer to the PPE web page for further details.",
+        # a force word after the pointer: the rule leaves it to the model
+        "See section 4: providers must notify CQC of deaths.",
+    ]
+    see, refer, instruction = classify_texts(texts)
+    assert [see.force, refer.force] == [Force.NONE] * 2
+    assert see.reason.startswith("signposting")
+    assert not instruction.reason.startswith("signposting")
+
+
+@pytest.mark.slow
 def test_may_on_a_verb_of_effect_is_a_consequence_not_a_permission() -> None:
     texts = [
         "Failure to submit a return may result in the grant being withheld.",

@@ -65,6 +65,7 @@ def after_the_model(
     decisions = tasks_assigned(contexts, decisions, evidence)
     decisions = declined(contexts, decisions)
     decisions = enquiries(contexts, decisions)
+    decisions = signposts(contexts, decisions)
     decisions = offences(contexts, decisions)
     decisions = exempted(contexts, decisions, evidence)
     decisions = proposals(contexts, decisions, evidence)
@@ -757,6 +758,41 @@ def enquiries(
             Span.of(context.text, address.start(), address.end()),
             None,
             "enquiries: where to send questions is signposting",
+        )
+    return out
+
+
+# A pointer to more text ("See the offences section for more detail", "Please refer to the PPE
+# web page", "Read Monitor's guidance on ...") is signposting (DECISIONS.md 17): none, whatever
+# the model made of "please" and the imperative. Gold (train + dev): the 18 clauses it fires on
+# (opening so, with no other force word after, no lead-in) are all none, (18 + 1) / (18 + 2)
+_SIGNPOST = re.compile(
+    r"^\W{0,3}(?:please\s+)?(?:see|refer\s+to|read|visit|view|go\s+to|click|look\s+at|"
+    r"download|find\s+out\s+more)\b",
+    re.IGNORECASE,
+)
+SIGNPOST_CONFIDENCE = 0.95
+
+
+def signposts(
+    contexts: Sequence[ClauseContext], decisions: list[ForceDecision]
+) -> list[ForceDecision]:
+    """A clause that opens by pointing the reader elsewhere (`_SIGNPOST`) and holds no other
+    force word is none."""
+    out = list(decisions)
+    for index, (context, decision) in enumerate(zip(contexts, decisions, strict=True)):
+        found = _SIGNPOST.match(context.text)
+        if decision.force == Force.NONE or found is None or context.lead_in or context.owned:
+            continue
+        if any(c.start >= found.end() for c in force_cues(context.text)):
+            continue  # "See section 4: providers must ..."
+        out[index] = ForceDecision(
+            Force.NONE,
+            Polarity.POSITIVE,
+            SIGNPOST_CONFIDENCE,
+            Span.of(context.text, found.start(), found.end()),
+            None,
+            "signposting: it points to more text",
         )
     return out
 
