@@ -181,3 +181,19 @@ def test_a_position_paper_asking_national_bodies_proposes_rather_than_states() -
     assert classify_rules(ask, Authority.GUIDANCE).force == Force.EXPECTATION
     to_systems = "ICSs need to develop plans in collaboration with their communities."
     assert classify_rules(to_systems, Authority.POSITION_PAPER).force == Force.EXPECTATION
+
+
+def test_must_notify_is_a_requirement_not_a_must_not() -> None:
+    """ "must(?! not)" read "must notify" as "must not" + "ify" and found no cue at all; the
+    lookahead now ends at a word boundary ("must note", "should notify", "may notify")."""
+    from docmine.language.cues import force_cues
+
+    for text, label in (
+        ("Providers must notify CQC of deaths.", "mandatory"),
+        ("Providers should note that the form has changed.", "expectation"),
+        ("The board may notify the council.", "suggestion"),
+        ("Providers must not delay.", "mandatory"),
+    ):
+        assert [c.label for c in force_cues(text)] == [label], text
+    assert force_cues("Providers must not delay.")[0].negated
+    assert not force_cues("Providers must notify CQC.")[0].negated
