@@ -18,7 +18,7 @@ from docmine.classify import classify_texts
 from docmine.classify.model import ForceModel, softmax
 from docmine.config import PROJECT_DIR, load_settings
 from docmine.errors import ModelMissing
-from docmine.model import Authority, Force
+from docmine.model import Authority, Force, Polarity
 
 
 def test_a_missing_artefact_is_a_one_line_error_naming_the_remedy(tmp_path: Path) -> None:
@@ -683,6 +683,19 @@ def test_a_speaker_s_quoted_words_instruct_no_one() -> None:
     )
     assert (quoted.force, quoted.reason) == (Force.NONE, "reported: quoted")
     assert guidance.force == Force.MANDATORY
+
+
+@pytest.mark.slow
+def test_expected_or_asked_not_to_is_a_prohibition_not_expected_to_is_none() -> None:
+    texts = [
+        "Trusts are expected not to use agency staff.",
+        "Providers are asked not to contact patients directly.",
+        "Trusts are expected to use the form.",
+    ]
+    refrain, asked, positive = classify_texts(texts)
+    assert (refrain.force, refrain.polarity) == (Force.EXPECTATION, Polarity.PROHIBITION)
+    assert (asked.force, asked.polarity) == (Force.EXPECTATION, Polarity.PROHIBITION)
+    assert positive.polarity == Polarity.POSITIVE
 
 
 @pytest.mark.slow

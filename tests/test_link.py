@@ -658,6 +658,13 @@ def test_a_deadline_the_text_anchors_has_its_period_and_anchor(
     assert not found.start  # no calendar date: nothing is made up
 
 
+def test_a_date_in_figures_is_read_day_first() -> None:
+    found = find_deadline("Submit the return by 31/03/2025.")
+    assert found is not None and (found.text, found.start) == ("by 31/03/2025", "2025-03-31")
+    found = find_deadline("Return the form by 31.03.2025.")
+    assert found is not None and found.start == "2025-03-31"
+
+
 def test_a_baseline_year_is_no_deadline_and_a_contract_year_comes_round() -> None:
     assert (
         find_deadline("Trusts will need to cut agency spend by 30% against 2024/25 levels.") is None

@@ -472,6 +472,8 @@ def _prohibits(
     Board: ICSs must not add layers" forbids. Without a marker, the rules' polarity stands."""
     if cue is None:
         return bool(rules.polarity == Polarity.PROHIBITION)
+    if text and re.match(r"\s+not\s+to\b", text[cue.end :]):
+        return True  # "are expected not to use", "are asked not to contact": to refrain
     if _modal(cue) or cue.start >= lead_in:
         return bool(_modal(cue) and cue.negated != avoids(cue, text))  # "not avoid": positive
     modals = [m for m in markers if _modal(m) and m.start >= lead_in]

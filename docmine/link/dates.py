@@ -34,6 +34,8 @@ _YEAR = r"20\d\d"
 _PATTERN = re.compile(
     rf"\b(?:(?P<rel>{_RELATION})\s*(?:the\s+(?=\d))?)?(?P<when>"
     rf"(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\s+(?P<year>{_YEAR})"
+    # a date written in figures, day first as in the UK: "31/03/2025", "31.03.2025"
+    rf"|(?P<nday>[0-3]?\d)(?P<sep>[/.])(?P<nmonth>[01]?\d)(?P=sep)(?P<nyear>{_YEAR})(?![\d/.]\d)"
     rf"|(?:(?:the )?end of )?Q(?P<q>[1-4])(?:\s+(?P<qyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?:(?:the )?end of )?H(?P<h>[12])(?!\w)(?:\s+(?P<hyear>{_YEAR}(?:/\d\d)?))?"
     rf"|(?P<fy1>{_YEAR})\s*(?:/|to|-|–)\s*(?P<fy2>(?:20)?\s?\d\d)(?!\d)(?:\s+financial year\b)?"
@@ -229,6 +231,12 @@ def _half(half: int, year_text: str | None, default_year: int | None) -> tuple[s
 
 
 def _interval(match: re.Match[str], default_year: int | None) -> tuple[str, str]:
+    if match.group("nday"):
+        day, month, year = (int(match.group(g)) for g in ("nday", "nmonth", "nyear"))
+        if 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]:
+            iso = f"{year:04d}-{month:02d}-{day:02d}"
+            return iso, iso
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
     if match.group("month"):
         month = _MONTHS[match.group("month").lower()]
         return _month_interval(int(match.group("year")), month, match.group("day"))
