@@ -1620,6 +1620,22 @@ def test_we_in_a_local_healthwatch_s_or_an_icb_s_own_document_is_that_body() -> 
 
 
 @pytest.mark.slow
+def test_the_board_of_a_trust_s_board_paper_is_the_trust() -> None:
+    """DECISIONS.md 20: "the Board" of a body's own board paper is that body's, even where the
+    paper names an integrated care board first."""
+    paper = (
+        "Public Board paper: maternity update\nRiverside Hospitals NHS Foundation Trust\n"
+        "Oversight sits with the system hosted by the integrated care board.\n"
+        "The Board is asked to note progress and to approve the revised trajectories."
+    )
+    clause = paper.splitlines()[-1]
+    assert holder_of(clause, "is asked to", Force.EXPECTATION, paper) == "NHS provider"
+    # not a trust named in passing in another body's paper
+    other = "ICB Board meeting\nThe ICB met Riverside Hospitals NHS Foundation Trust.\n" + clause
+    assert holder_of(clause, "is asked to", Force.EXPECTATION, other) != "NHS provider"
+
+
+@pytest.mark.slow
 def test_a_committee_the_document_says_is_a_body_s_own_names_that_body() -> None:
     from docmine.link.bodies import defined_short_names
 

@@ -466,6 +466,9 @@ def learn_back_references(text: str, gazetteer: Gazetteer, title: str = "") -> d
     heads = {_singular(h) for h in gazetteer.rules.back_heads}
     mentions = find_bodies(text, gazetteer, learn_acronyms(text, gazetteer))
     found: dict[str, str] = {}
+    trust = _papers_trust(f"{title}\n{text[:_OPENING]}", gazetteer)
+    if trust:  # a trust's own board paper: "the Board" is the trust's (DECISIONS.md 20)
+        found["board"] = trust
     for mention in mentions:
         organ = _organ_named(text, mention, mentions, gazetteer)
         if organ:
@@ -488,6 +491,29 @@ def learn_back_references(text: str, gazetteer: Gazetteer, title: str = "") -> d
             found[f"{_PLURAL_KEY}{head}"] = next(iter(bodies))
     found.update(_defaults(text, gazetteer, found, {m.canonical for m in mentions}))
     return found
+
+
+_OPENING = 600  # a paper's title, banner and first lines
+# an NHS trust by its proper name: "Riverside Hospitals NHS Foundation Trust"
+_TRUST_NAME = re.compile(
+    r"\b(?:[A-Z][\w'’&-]*,?\s+(?:(?:and|of|&)\s+)?){1,8}NHS\s+(?:Foundation\s+)?Trust\b"
+)
+_BOARD_PAPER = re.compile(
+    r"\b(?:board\s+(?:paper|meeting|report)|(?:public|private)\s+board|trust\s+board|"
+    r"the\s+board\s+is\s+(?:asked|invited|requested|recommended))\b",
+    re.IGNORECASE,
+)
+
+
+def _papers_trust(opening: str, gazetteer: Gazetteer) -> str:
+    """The body of an NHS trust named by its proper name in a board paper's opening, before any
+    other body: the trust whose board the paper is for; "" otherwise."""
+    name = _TRUST_NAME.search(opening)
+    if name is None or not _BOARD_PAPER.search(opening):
+        return ""
+    before = [m for m in find_bodies(opening[: name.start()], gazetteer)]
+    inside = find_bodies(name.group(0), gazetteer)
+    return inside[0].canonical if inside and not before else ""
 
 
 def _defaults(
