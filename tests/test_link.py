@@ -1620,6 +1620,23 @@ def test_we_in_a_local_healthwatch_s_or_an_icb_s_own_document_is_that_body() -> 
 
 
 @pytest.mark.slow
+def test_a_reader_who_runs_an_unlisted_service_has_no_listed_body() -> None:
+    """A page to GP practices ("your practice") that tells them to "speak to your integrated
+    care board" addresses no listed body: the ICB is who they speak to, in "you" clauses and
+    in imperatives alike."""
+    from docmine.link import find_audience
+
+    page = (
+        "Changes to your registration\nYou must tell us within 28 days if a partner leaves.\n"
+        "If your practice is merging, speak to your integrated care board first."
+    )
+    assert find_audience(page, GAZETTEER, {}) == ""
+    first, imperative = page.splitlines()[1:]
+    assert holder_of(first, "must", Force.MANDATORY, page) == ""
+    assert holder_of(imperative, "speak", Force.EXPECTATION, page) == ""
+
+
+@pytest.mark.slow
 def test_the_board_of_a_trust_s_board_paper_is_the_trust() -> None:
     """DECISIONS.md 20: "the Board" of a body's own board paper is that body's, even where the
     paper names an integrated care board first."""

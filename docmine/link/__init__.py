@@ -172,12 +172,24 @@ def find_audience(
         for service, canonical in gazetteer.rules.reader_services:
             if runs == service or runs.startswith(service + " "):
                 return canonical
+    if any(_UNLISTED_SERVICE.match(phrase) for phrase in yours):
+        # "If your practice is merging, speak to your integrated care board": the reader runs a
+        # service no listed body is (a GP practice, a pharmacy), and deals with the ICB
+        return ""
     return _own_body(yours, gazetteer, acronyms)
 
 
 # the bodies a resident deals with as "yours" ("your council", "your local Healthwatch"); a page
 # that speaks to a resident takes only other bodies after "your" for the reader's own
 _RESIDENTS_BODIES = frozenset({"local authority", "district council", "local Healthwatch"})
+
+
+# what a reader outside the gazetteer runs: "your practice", "your pharmacy", "your agency"
+_UNLISTED_SERVICE = re.compile(
+    r"(?:(?:GP|general|dental|community|local)\s+)?(?:practice|surgery|pharmacy|clinic|agency|"
+    r"business|company|charity|hospice|school|nursery|college|dental)s?\b",
+    re.IGNORECASE,
+)
 
 
 def _own_body(yours: list[str], gazetteer: Gazetteer, acronyms: dict[str, str]) -> str:

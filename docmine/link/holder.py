@@ -816,15 +816,15 @@ def _without_subordinate_subjects(
         c.canonical and (c.features.get("role=holder") or c.features.get("head:role=holder"))
         for c in candidates
     )
-    if not (named or reading.reader):
+    if not (named or reading.reader or reading.imperative):
         return candidates
-    you = reading.role_word == "you"
+    # "You should tell the local authority about ...", "Speak to your ICB first": the reader
+    # acts; a body named after the cue is who is told or worked with (the reader's own aside)
+    you = reading.role_word == "you" or reading.imperative
     return [
         c
         for c in candidates
         if not (
-            # "You should tell the local authority about ...": "you" acts; a body named after
-            # the cue is who is told or worked with (the reader's own body aside)
             you
             and c.canonical
             and c.features.get("after_cue")
