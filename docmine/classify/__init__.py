@@ -299,6 +299,14 @@ def _ruled(
     return ForceDecision(force, polarity, confidence, cue, condition, reason)
 
 
+def _made_none(text: str, start: int, end: int, confidence: float, reason: str) -> ForceDecision:
+    """A rule's "none" in place of the model's decision: the words it read as its cue, its
+    measured precision as the confidence."""
+    return ForceDecision(
+        Force.NONE, Polarity.POSITIVE, confidence, Span.of(text, start, end), None, reason
+    )
+
+
 # A legal drafting formula (a definition, citation, commencement, an amendment, a requirement
 # taken away: cues.yaml legal_formula) states no obligation (rule 2: describing is not
 # instructing): all 47 gold clauses (train + dev) where the rules find one are none, add-one
@@ -697,12 +705,11 @@ def declined(
         found = _DECLINED.search(context.text)
         if found is None or (decision.cue is not None and decision.cue.start >= found.end()):
             continue  # a duty after the declined one ("..., but ICBs must ...") stands
-        out[index] = ForceDecision(
-            Force.NONE,
-            Polarity.POSITIVE,
+        out[index] = _made_none(
+            context.text,
+            found.start(),
+            found.end(),
             DECLINED_CONFIDENCE,
-            Span.of(context.text, found.start(), found.end()),
-            None,
             "declined: the author will not impose the requirement",
         )
     return out
@@ -751,12 +758,11 @@ def enquiries(
             continue
         if not _ENQUIRIES.match(context.text):
             continue
-        out[index] = ForceDecision(
-            Force.NONE,
-            Polarity.POSITIVE,
+        out[index] = _made_none(
+            context.text,
+            address.start(),
+            address.end(),
             ENQUIRIES_CONFIDENCE,
-            Span.of(context.text, address.start(), address.end()),
-            None,
             "enquiries: where to send questions is signposting",
         )
     return out
@@ -786,12 +792,11 @@ def signposts(
             continue
         if any(c.start >= found.end() for c in force_cues(context.text)):
             continue  # "See section 4: providers must ..."
-        out[index] = ForceDecision(
-            Force.NONE,
-            Polarity.POSITIVE,
+        out[index] = _made_none(
+            context.text,
+            found.start(),
+            found.end(),
             SIGNPOST_CONFIDENCE,
-            Span.of(context.text, found.start(), found.end()),
-            None,
             "signposting: it points to more text",
         )
     return out
@@ -956,12 +961,11 @@ def consequences(
         cues = force_cues(context.text)
         if any(not (found.start() <= c.start < found.end()) for c in cues):
             continue  # another force word ("must submit by May; late returns may delay ...")
-        out[index] = ForceDecision(
-            Force.NONE,
-            Polarity.POSITIVE,
+        out[index] = _made_none(
+            context.text,
+            found.start(),
+            found.end(),
             CONSEQUENCE_CONFIDENCE,
-            Span.of(context.text, found.start(), found.end()),
-            None,
             "a consequence: may + a verb of effect",
         )
     return out
