@@ -16,7 +16,7 @@ from docmine.extract.docx import read_docx
 from docmine.extract.furniture import is_furniture
 from docmine.extract.html import read_html
 from docmine.extract.pdf import MAX_PAGES, MAX_SECONDS, metadata_title, read_pdf
-from docmine.extract.text import read_text_titled
+from docmine.extract.text import read_text
 from docmine.model import BlockKind, Document
 from docmine.normalise import normalise
 
@@ -31,7 +31,7 @@ READERS: dict[str, Reader] = {
     "pdf": _untitled(read_pdf),  # extract() passes the page and time limits
     "html": read_html,
     "docx": read_docx,
-    "text": read_text_titled,
+    "text": read_text,
 }
 SUFFIXES = {
     ".pdf": "pdf",

@@ -404,16 +404,10 @@ def front_matter(text: str) -> tuple[str, str]:
     return text[found.end() :], value
 
 
-def read_text_titled(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
-    """Blocks of a .txt or .md file and the title its front matter gives ("" if none)."""
-    text = decode(data, path)
-    _, title = front_matter(text)
-    return read_text(path, data), title
-
-
-def read_text(path: Path, data: bytes) -> list[RawBlock]:
-    """Blocks of a .txt or .md file, in order."""
-    text, _ = front_matter(decode(data, path))
+def read_text(path: Path, data: bytes) -> tuple[list[RawBlock], str]:
+    """Blocks of a .txt or .md file, in order, and the title its front matter gives ("" if
+    none)."""
+    text, title = front_matter(decode(data, path))
     if not text.strip():
         raise EmptyDocument("empty: the file has no text", str(path))
     if path.suffix.lower() in (".md", ".markdown"):
@@ -430,7 +424,8 @@ def read_text(path: Path, data: bytes) -> list[RawBlock]:
         else _classify_line(line, alone)
         for line, alone in lines
     ]
-    return _assign_heading_levels(blocks, [bool(_MD_HEADING.match(line)) for line, _ in lines])
+    headings = [bool(_MD_HEADING.match(line)) for line, _ in lines]
+    return _assign_heading_levels(blocks, headings), title
 
 
 # a line of a cover sheet: a label the furniture list knows and its value ("Paper type: For
