@@ -187,7 +187,7 @@ _RESIDENTS_BODIES = frozenset({"local authority", "district council", "local Hea
 # what a reader outside the gazetteer runs: "your practice", "your pharmacy", "your agency"
 _UNLISTED_SERVICE = re.compile(
     r"(?:(?:GP|general|dental|community|local)\s+)?(?:practice|surgery|pharmacy|clinic|agency|"
-    r"business|company|charity|hospice|school|nursery|college|dental)s?\b",
+    r"business|company|charity|hospice|school|nursery|college)s?\b",
     re.IGNORECASE,
 )
 
@@ -213,7 +213,7 @@ def _own_body(yours: list[str], gazetteer: Gazetteer, acronyms: dict[str, str]) 
 # Council", "Eastmere Borough Council"), a local Healthwatch ("Healthwatch Ashworth"), an ICB
 # ("NHS Northshire Integrated Care Board", "Northshire ICB")
 _PLACE = r"[A-Z][a-z]+(?:[ -](?:upon|on|and|&|[A-Z][a-z]+))*"
-_COUNCIL_NAME = re.compile(
+_LOCAL_NAME = re.compile(
     rf"\b(?:{_PLACE}\s+)(?:(?:City|County|Borough|District|Metropolitan Borough|Town|Unitary)\s+)?"
     r"Council\b"
     r"|\bHealthwatch\s+(?!(?:England|Representatives?|Organisations?|Volunteers?|Staff|Board|"
@@ -228,11 +228,11 @@ _SPEAKS_AS_A_BOARD = re.compile(r"\b(?:boards?|partnerships?|committees?|forum)\
 
 def find_local_author(text: str, gazetteer: Gazetteer, title: str = "") -> str:
     """The local body whose own page, plan or letter this is, which writes of itself as "we": a
-    council, a local Healthwatch or an ICB named by its proper name (`_COUNCIL_NAME`) in the
+    council, a local Healthwatch or an ICB named by its proper name (`_LOCAL_NAME`) in the
     title or the opening lines, and before any other body ("Northbridge City Council is
     responsible for adult social care"); "" otherwise."""
     opening = f"{title}\n{text[:AUTHOR_OPENING]}"
-    council = _COUNCIL_NAME.search(opening)
+    council = _LOCAL_NAME.search(opening)
     if council is None or not re.search(r"\b(?:we|our|us)\b", text, re.IGNORECASE):
         return ""
     if _SPEAKS_AS_A_BOARD.search(opening[: council.start()] + opening[council.end() :]):
