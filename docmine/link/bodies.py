@@ -511,7 +511,7 @@ def _papers_trust(opening: str, gazetteer: Gazetteer) -> str:
     name = _TRUST_NAME.search(opening)
     if name is None or not _BOARD_PAPER.search(opening):
         return ""
-    before = [m for m in find_bodies(opening[: name.start()], gazetteer)]
+    before = find_bodies(opening[: name.start()], gazetteer)
     inside = find_bodies(name.group(0), gazetteer)
     return inside[0].canonical if inside and not before else ""
 
